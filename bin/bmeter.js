@@ -2,4 +2,4 @@
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by `prepare` on install).
 import { main } from '../dist/cli/main.js';
 
-main(process.argv);
+await main(process.argv);

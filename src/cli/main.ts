@@ -1,3 +1,55 @@
-export function main(argv: string[]): void {
-  void argv;
+/**
+ * The process entry: wires process streams, signals and exit codes to the program. The only file
+ * that sets the exit status (DESIGN.md §1: only cli/ touches process).
+ */
+import { CommanderError } from 'commander';
+import { BmeterError } from '../errors.js';
+import { secretRedactor } from '../log/redact.js';
+import { createProgram } from './program.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  // A closed stdout (`bmeter poll … | head -1`) ends the run quietly; the sinks notice it.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+
+  try {
+    const program = await createProgram({
+      io: {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin,
+        env: process.env,
+        cwd: process.cwd(),
+        stderrIsTTY: process.stderr.isTTY === true,
+      },
+      signal: abort.signal,
+    });
+    await program.parseAsync(argv);
+    process.exitCode = 0;
+  } catch (err) {
+    process.exitCode = reportError(err, process.stderr);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Prints an error as one clear message and returns the exit code DESIGN.md §4 gives it. */
+export function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end this way with exit code 0; usage errors are already printed.
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof BmeterError) {
+    stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  stderr.write(`bmeter: internal error: ${secretRedactor.redact(message)}\n`);
+  return 1;
 }

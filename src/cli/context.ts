@@ -1,0 +1,28 @@
+/**
+ * What a command needs from the outside world. Only cli/ touches `process`; main.ts builds this
+ * from it, tests build it from in-memory streams (DESIGN.md §3, program factory).
+ */
+import type { Logger } from '../log/logger.js';
+import type { TransportFactory } from '../transport/transport.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Whether stderr is a terminal: progress bars only then, log lines otherwise. */
+  stderrIsTTY: boolean;
+}
+
+export interface CliContext {
+  io: CliIo;
+  /** Opens the port named by --port / BMETER_PORT / config (device, tcp://, sim://). */
+  transportFactory?: TransportFactory;
+  /** Aborted on SIGINT/SIGTERM: long-running commands finish their work in flight and return. */
+  signal: AbortSignal;
+  /** The host clock (tests may fix it). */
+  now: () => Date;
+  /** Created by the program from --log-level / -v once options are parsed. */
+  logger(): Logger;
+}

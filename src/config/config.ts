@@ -1,0 +1,182 @@
+/**
+ * Loads the settings: flags > environment > config file > defaults (DESIGN.md §4). Secrets come
+ * only from the environment or the file (never flags: they would show in `ps`) and are registered
+ * with the log redactor as soon as they are read.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { BmeterError } from '../errors.js';
+import { secretRedactor } from '../log/redact.js';
+import { configSchema, type Config } from './schema.js';
+
+export type { Config } from './schema.js';
+
+export interface LoadConfigInput {
+  /** Parsed command-line options (commander's optsWithGlobals()). */
+  flags: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Told about a config file that others may read although it holds the password. */
+  warn?: (message: string) => void;
+}
+
+const DEFAULT_CONFIG_FILE = 'bmeter.config.json';
+
+export function loadConfig(input: LoadConfigInput): Config {
+  const { flags, env, cwd } = input;
+  const file = readConfigFile(flags, env, cwd, input.warn);
+  const merged = mergeLayers(file, fromEnv(env), fromFlags(flags));
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    throw new BmeterError('CONFIG', `invalid configuration:\n${describeIssues(result.error)}`);
+  }
+  const config = result.data;
+  secretRedactor.add(config.routeB.id);
+  secretRedactor.add(config.routeB.password);
+  config.scanFile = isAbsolute(config.scanFile) ? config.scanFile : resolve(cwd, config.scanFile);
+  return config;
+}
+
+/** The Route-B credentials, or a usage error that says where to put them. */
+export function requireCredentials(config: Config): { id: string; password: string } {
+  const { id, password } = config.routeB;
+  const missing = [
+    id === undefined ? 'the Route-B ID (BMETER_ROUTEB_ID or routeB.id)' : undefined,
+    password === undefined ? 'the Route-B password (BMETER_ROUTEB_PASSWORD or routeB.password)' : undefined,
+  ].filter((m): m is string => m !== undefined);
+  if (id === undefined || password === undefined) {
+    throw new BmeterError(
+      'CONFIG',
+      `missing ${missing.join(' and ')} — set it in the environment or in the config file (see config.example.json)`,
+    );
+  }
+  return { id, password };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+      // Never echo the offending value: it may be a secret.
+      return `  - ${path}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+function readConfigFile(
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  warn?: (message: string) => void,
+): Record<string, unknown> {
+  const named = stringOf(flags['config']) ?? nonEmpty(env['BMETER_CONFIG']);
+  const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (named === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new BmeterError('CONFIG', `cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new BmeterError('CONFIG', `config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new BmeterError('CONFIG', `config file ${path} must hold a JSON object`);
+  }
+  const object = withoutComments(parsed as Record<string, unknown>);
+  const routeB = object['routeB'] as Record<string, unknown> | undefined;
+  if (routeB?.['password'] !== undefined && warn !== undefined) warnIfReadableByOthers(path, warn);
+  return object;
+}
+
+/** Keys starting with `//` are comments (config.example.json explains every field that way). */
+function withoutComments(object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (key.startsWith('//')) continue;
+    out[key] = isPlainObject(value) ? withoutComments(value) : value;
+  }
+  return out;
+}
+
+function warnIfReadableByOthers(path: string, warn: (message: string) => void): void {
+  const mode = statSync(path).mode;
+  if ((mode & 0o044) !== 0) {
+    warn(`config file ${path} holds the Route-B password but is readable by group or others — run: chmod 600 ${path}`);
+  }
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const layer: Record<string, unknown> = {};
+  setIfDefined(layer, 'port', nonEmpty(env['BMETER_PORT']));
+  setIfDefined(layer, 'scanFile', nonEmpty(env['BMETER_SCAN_FILE']));
+  setIfDefined(layer, 'logLevel', nonEmpty(env['BMETER_LOG_LEVEL']));
+  const id = nonEmpty(env['BMETER_ROUTEB_ID']);
+  const password = nonEmpty(env['BMETER_ROUTEB_PASSWORD']);
+  if (id !== undefined || password !== undefined) {
+    layer['routeB'] = { ...(id !== undefined && { id }), ...(password !== undefined && { password }) };
+  }
+  return layer;
+}
+
+/** Maps command-line flags onto config paths; unknown flags belong to the command, not here. */
+function fromFlags(flags: Record<string, unknown>): Record<string, unknown> {
+  const layer: Record<string, unknown> = {};
+  setIfDefined(layer, 'port', stringOf(flags['port']));
+  setIfDefined(layer, 'scanFile', stringOf(flags['scanFile']));
+  setIfDefined(layer, 'dialect', stringOf(flags['dialect']));
+  setIfDefined(layer, 'logLevel', stringOf(flags['logLevel']));
+  if (flags['setHexOutput'] === true) layer['setHexOutput'] = true;
+  setIfDefined(layer, 'waitPortSeconds', numberOf(flags['waitPort']));
+  const scan: Record<string, unknown> = {};
+  setIfDefined(scan, 'minDuration', numberOf(flags['minDuration']));
+  setIfDefined(scan, 'maxDuration', numberOf(flags['maxDuration']));
+  if (Object.keys(scan).length > 0) layer['scan'] = scan;
+  const properties = stringOf(flags['properties']);
+  if (properties !== undefined) {
+    layer['poll'] = { properties: properties.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean) };
+  }
+  return layer;
+}
+
+/** Deep-merges plain objects, later layers winning. */
+function mergeLayers(...layers: Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      const current = out[key];
+      out[key] =
+        isPlainObject(current) && isPlainObject(value) ? mergeLayers(current, value) : value;
+    }
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function setIfDefined(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Flags arrive as strings from commander; a non-number is passed on so zod names the field. */
+function numberOf(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return value;
+  const n = Number(value);
+  return Number.isFinite(n) && String(value).trim() !== '' ? n : value;
+}

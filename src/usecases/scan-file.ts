@@ -1,0 +1,155 @@
+/**
+ * The scan file: what `bmeter scan` found, so `bmeter poll` can join without scanning again
+ * (PROTOCOL.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0644.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import { BmeterError } from '../errors.js';
+import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
+
+const hex = (digits: number) =>
+  z.string().regex(new RegExp(`^[0-9A-F]{${digits}}$`), `expected ${digits} upper-case hex digits`);
+
+export const SCAN_FILE_VERSION = 1;
+
+export const scanFileSchema = z
+  .object({
+    version: z.literal(SCAN_FILE_VERSION),
+    scannedAt: z.iso.datetime({ offset: true }),
+    dialect: z.enum(['single', 'dual']),
+    firmware: z.string(),
+    /** Logical channel 33–60, decimal (§3.4 S02, §3.6). */
+    channel: z.number().int().min(33).max(60),
+    /** The same channel as EPANDESC and SKSREG S2 print it (`"21"` = 33). */
+    channelHex: hex(2),
+    channelPage: z.number().int().min(0).max(255),
+    panId: hex(4),
+    macAddress: hex(16),
+    ipv6: z
+      .string()
+      .regex(/^FE80(:[0-9A-F]{4}){7}$/, 'expected a full upper-case link-local address FE80:0000:…'),
+    lqi: z.number().int().min(0).max(255),
+    rssiDbm: z.number(),
+    pairId: z.string().regex(/^[0-9A-Za-z]{8}$/, 'expected 8 characters').nullable(),
+  })
+  .superRefine((file, ctx) => {
+    if (Number.parseInt(file.channelHex, 16) !== file.channel) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['channelHex'],
+        message: `does not match channel ${file.channel}`,
+      });
+    }
+  });
+
+export type ScanFile = z.infer<typeof scanFileSchema>;
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `  ${issue.path.length > 0 ? issue.path.join('.') : '(file)'}: ${issue.message}`)
+    .join('\n');
+}
+
+/** Validates parsed JSON; BAD_SCAN_FILE names every bad field by its path. */
+export function parseScanFile(data: unknown, path: string): ScanFile {
+  const parsed = scanFileSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new BmeterError(
+      'BAD_SCAN_FILE',
+      `scan file ${path} is not valid:\n${describeIssues(parsed.error)}\nRun \`bmeter scan\` again to rewrite it.`,
+    );
+  }
+  return parsed.data;
+}
+
+export async function readScanFile(path: string): Promise<ScanFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new BmeterError('NO_SCAN_FILE', `no scan file at ${path} — run \`bmeter scan\` first`, { cause: err });
+    }
+    throw new BmeterError('BAD_SCAN_FILE', `cannot read scan file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new BmeterError(
+      'BAD_SCAN_FILE',
+      `scan file ${path} is not valid JSON (${(err as Error).message}). Run \`bmeter scan\` again to rewrite it.`,
+      { cause: err },
+    );
+  }
+  return parseScanFile(data, path);
+}
+
+/** The file content for a scan result (the key order is the documented one). */
+export function toScanFile(result: ScanResult): ScanFile {
+  return {
+    version: SCAN_FILE_VERSION,
+    scannedAt: result.scannedAt,
+    dialect: result.dialect,
+    firmware: result.firmware,
+    channel: result.channel,
+    channelHex: result.channelHex,
+    channelPage: result.channelPage,
+    panId: result.panId,
+    macAddress: result.macAddress,
+    ipv6: result.ipv6,
+    lqi: result.lqi,
+    rssiDbm: result.rssiDbm,
+    pairId: result.pairId,
+  };
+}
+
+/** Writes text to path atomically: a temp file in the same directory, then rename. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text, { mode: 0o644, flag: 'wx' });
+    await chmod(temp, 0o644); // the umask may have narrowed it
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw new BmeterError('CONFIG', `cannot write scan file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Validates and writes the scan file; returns what was written. */
+export async function writeScanFile(path: string, result: ScanResult | ScanFile): Promise<ScanFile> {
+  const file = parseScanFile(toScanFile(result), path);
+  await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
+  return file;
+}
+
+/**
+ * Merges changes into the existing scan file (e.g. after a rescan found the meter on another
+ * channel) and rewrites it atomically. Derived fields follow their source unless given:
+ * channel → channelHex, lqi → rssiDbm, macAddress → ipv6. A missing or unreadable file is
+ * replaced by `changes` alone, which must then be complete; the merged content is validated
+ * before anything is written.
+ */
+export async function updateScanFile(path: string, changes: Partial<ScanResult>): Promise<ScanFile> {
+  let current: Partial<ScanFile> = {};
+  try {
+    current = await readScanFile(path);
+  } catch (err) {
+    if (!(err instanceof BmeterError && (err.code === 'NO_SCAN_FILE' || err.code === 'BAD_SCAN_FILE'))) throw err;
+  }
+  const derived: Partial<ScanResult> = {};
+  if (changes.channel !== undefined) derived.channelHex = channelToHex(changes.channel);
+  if (changes.lqi !== undefined) derived.rssiDbm = rssiFromLqi(changes.lqi);
+  if (changes.macAddress !== undefined && /^[0-9A-F]{16}$/.test(changes.macAddress)) {
+    derived.ipv6 = macToLinkLocal(changes.macAddress);
+  }
+  const merged = { ...current, ...derived, ...changes, version: SCAN_FILE_VERSION };
+  const file = parseScanFile(merged, path);
+  await writeAtomically(path, `${JSON.stringify(toScanFile(file), null, 2)}\n`);
+  return file;
+}

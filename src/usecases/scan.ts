@@ -1,0 +1,265 @@
+/**
+ * `bmeter scan`: find the meter by active scan and describe it (PROTOCOL.md §3.5–§3.7, §6 steps 5–7).
+ *
+ * SKSETPWD + SKSETRBID, then `SKSCAN 2 FFFFFFFF <d>` for d = min…max until an EPANDESC arrives,
+ * each attempt waited for as long as the scan takes plus a margin. The meter is chosen by PairID
+ * (= last 8 characters of the Route-B ID, §3.4 S0A, §11.8), then by LQI.
+ */
+import { BmeterError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+
+/** All 28 channels 33…60 (bit 0 = channel 33), §3.6. */
+export const ALL_CHANNELS_MASK = 'FFFFFFFF';
+export const CHANNEL_COUNT = 28;
+/** Dwell per channel = 9.6 ms × (2^d + 1), §3.6. */
+export const SCAN_SLOT_MS = 9.6;
+
+/** One EPANDESC block as the stick client reports it (§3.6). Values keep their wire form. */
+export interface PanDescriptorLike {
+  /** Logical channel: the hex string of EPANDESC (`"3B"`) or an already decoded number (59). */
+  channel: string | number;
+  channelPage: string | number;
+  panId: string | number;
+  /** The meter's 64-bit MAC, 16 hex digits. */
+  addr: string;
+  /** Link quality: hex string of EPANDESC (`"B2"`) or a decoded number (178). */
+  lqi: string | number;
+  side?: number | string | undefined;
+  pairId?: string | undefined;
+}
+
+/** What runScan needs from SkstackClient (src/skstack/client.ts), opened already. */
+export interface ScanClient {
+  readonly info: { firmware: string; dialect: 'single' | 'dual' } | undefined;
+  setPassword(password: string): Promise<unknown>;
+  setRouteBId(id: string): Promise<unknown>;
+  scan(duration: number, options: { channelMask?: string; timeoutMs?: number }): Promise<readonly PanDescriptorLike[]>;
+  ll64?(mac: string): Promise<string>;
+}
+
+/** Reports scan progress to the user (see scan-progress.ts); every method is optional. */
+export interface ScanProgress {
+  attemptStarted?(attempt: { duration: number; index: number; count: number; expectedMs: number }): void;
+  attemptEnded?(attempt: { duration: number; found: number; elapsedMs: number }): void;
+  finished?(): void;
+}
+
+export interface ScanOptions {
+  minDuration: number;
+  maxDuration: number;
+  /** Added to the computed scan time before the client gives up waiting for EVENT 22. */
+  marginMs: number;
+  logger: Logger;
+  progress?: ScanProgress;
+  now?: () => Date;
+  signal?: AbortSignal;
+  /** Cross-check the locally derived IPv6 with SKLL64 (default true when the client has ll64). */
+  crossCheckLl64?: boolean;
+}
+
+/** The scan outcome: the scan file minus its `version` (scan-file.ts). */
+export interface ScanResult {
+  scannedAt: string;
+  dialect: 'single' | 'dual';
+  firmware: string;
+  channel: number;
+  channelHex: string;
+  channelPage: number;
+  panId: string;
+  macAddress: string;
+  ipv6: string;
+  lqi: number;
+  rssiDbm: number;
+  pairId: string | null;
+}
+
+/** How long one full scan at duration d takes: 9.6 ms × (2^d + 1) × channels (§3.6), in ms. */
+export function scanDurationMs(duration: number, channels = CHANNEL_COUNT): number {
+  return Math.round(SCAN_SLOT_MS * (2 ** duration + 1) * channels * 10) / 10;
+}
+
+/** The wait for one attempt: the scan time plus a margin for the stick and the line. */
+export function scanTimeoutMs(duration: number, marginMs: number, channels = CHANNEL_COUNT): number {
+  return Math.ceil(scanDurationMs(duration, channels) + marginMs);
+}
+
+/** EPANDESC prints the channel in hex: `Channel:33` is channel 51 (§3.6, §11.19). */
+export function channelFromHex(hex: string): number {
+  if (!/^[0-9A-Fa-f]{1,2}$/.test(hex.trim())) {
+    throw new BmeterError('PROTOCOL', `EPANDESC channel "${hex}" is not a hex number`);
+  }
+  return Number.parseInt(hex.trim(), 16);
+}
+
+export function channelToHex(channel: number): string {
+  return channel.toString(16).toUpperCase().padStart(2, '0');
+}
+
+/** RSSI (dBm) = 0.275 × LQI − 104.27 (§3.6, BP35A1 ref §4.6), rounded to 0.01. */
+export function rssiFromLqi(lqi: number): number {
+  return Math.round((0.275 * lqi - 104.27) * 100) / 100;
+}
+
+/**
+ * The meter's IPv6 link-local address from its 64-bit MAC: FE80::/64 + the EUI-64 with bit 0x02
+ * of the first byte inverted, as 8 groups of 4 upper-case hex digits (§3.7).
+ */
+export function macToLinkLocal(mac: string): string {
+  const hex = mac.trim().toUpperCase();
+  if (!/^[0-9A-F]{16}$/.test(hex)) {
+    throw new BmeterError('PROTOCOL', `MAC address "${mac}" is not 16 hex digits`);
+  }
+  const first = (Number.parseInt(hex.slice(0, 2), 16) ^ 0x02).toString(16).toUpperCase().padStart(2, '0');
+  const iid = first + hex.slice(2);
+  const groups = ['FE80', '0000', '0000', '0000'];
+  for (let i = 0; i < 16; i += 4) groups.push(iid.slice(i, i + 4));
+  return groups.join(':');
+}
+
+/** The PairID the meter should announce: the last 8 characters of the Route-B ID (§3.4 S0A). */
+export function expectedPairId(routeBId: string): string {
+  return routeBId.trim().slice(-8).toUpperCase();
+}
+
+function hexNumber(value: string | number, what: string): number {
+  if (typeof value === 'number') return value;
+  if (!/^[0-9A-Fa-f]+$/.test(value.trim())) throw new BmeterError('PROTOCOL', `EPANDESC ${what} "${value}" is not hex`);
+  return Number.parseInt(value.trim(), 16);
+}
+
+function lqiOf(pan: PanDescriptorLike): number {
+  return hexNumber(pan.lqi, 'LQI');
+}
+
+export interface MeterChoice {
+  pan: PanDescriptorLike;
+  /** Whether the PAN's PairID equals the last 8 characters of the Route-B ID. */
+  pairIdMatched: boolean;
+}
+
+/** PairID match first, then the best LQI; the first seen wins a tie (§11.8). */
+export function selectMeter(pans: readonly PanDescriptorLike[], routeBId: string): MeterChoice | undefined {
+  const wanted = expectedPairId(routeBId);
+  const matching = pans.filter((p) => p.pairId !== undefined && p.pairId.trim().toUpperCase() === wanted);
+  const pool = matching.length > 0 ? matching : pans;
+  let best: PanDescriptorLike | undefined;
+  for (const pan of pool) if (best === undefined || lqiOf(pan) > lqiOf(best)) best = pan;
+  return best === undefined ? undefined : { pan: best, pairIdMatched: matching.length > 0 };
+}
+
+/** Local time with its UTC offset, e.g. `2024-05-01T09:30:00.000+09:00`. */
+export function isoWithLocalOffset(date: Date): string {
+  const offsetMin = -date.getTimezoneOffset();
+  const local = new Date(date.getTime() + offsetMin * 60_000).toISOString().slice(0, -1);
+  const sign = offsetMin >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMin);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** Builds the scan result from the chosen EPANDESC. */
+export function describePan(
+  pan: PanDescriptorLike,
+  stick: { firmware: string; dialect: 'single' | 'dual' },
+  scannedAt: Date,
+): ScanResult {
+  const channel = typeof pan.channel === 'number' ? pan.channel : channelFromHex(pan.channel);
+  const panId = typeof pan.panId === 'number' ? pan.panId.toString(16) : pan.panId.trim();
+  const macAddress = pan.addr.trim().toUpperCase();
+  const lqi = lqiOf(pan);
+  return {
+    scannedAt: isoWithLocalOffset(scannedAt),
+    dialect: stick.dialect,
+    firmware: stick.firmware,
+    channel,
+    channelHex: channelToHex(channel),
+    channelPage: hexNumber(pan.channelPage, 'Channel Page'),
+    panId: panId.toUpperCase().padStart(4, '0'),
+    macAddress,
+    ipv6: macToLinkLocal(macAddress),
+    lqi,
+    rssiDbm: rssiFromLqi(lqi),
+    pairId: pan.pairId === undefined ? null : pan.pairId.trim().toUpperCase(),
+  };
+}
+
+export function noMeterError(maxDuration: number, interrupted = false): BmeterError {
+  const head = interrupted
+    ? 'scan interrupted before a meter answered'
+    : `no smart meter answered the active scan (SKSCAN up to duration ${maxDuration})`;
+  return new BmeterError(
+    'NO_METER',
+    `${head}. Check that BMETER_ROUTEB_ID is the Route-B ID your power company sent for this meter, ` +
+      'put the stick nearer to the meter (or use a USB extension cable away from metal), ' +
+      `and try a longer scan with --max-duration ${Math.min(Math.max(maxDuration + 1, 8), 14)}.`,
+  );
+}
+
+/** Runs the scan on an opened client (PROTOCOL.md §6 steps 5–6). */
+export async function runScan(
+  client: ScanClient,
+  creds: { id: string; password: string },
+  options: ScanOptions,
+): Promise<ScanResult> {
+  const { logger, progress } = options;
+  const stick = client.info;
+  if (stick === undefined) throw new BmeterError('PROTOCOL', 'the stick client is not open (no SKVER/SKINFO yet)');
+  await client.setPassword(creds.password);
+  await client.setRouteBId(creds.id);
+
+  const durations: number[] = [];
+  for (let d = options.minDuration; d <= options.maxDuration; d++) durations.push(d);
+  let chosen: MeterChoice | undefined;
+  let interrupted = false;
+  try {
+    for (const [index, duration] of durations.entries()) {
+      if (options.signal?.aborted === true) {
+        interrupted = true;
+        break;
+      }
+      const expectedMs = scanDurationMs(duration);
+      const timeoutMs = scanTimeoutMs(duration, options.marginMs);
+      progress?.attemptStarted?.({ duration, index, count: durations.length, expectedMs });
+      logger.debug({ duration, expectedMs, timeoutMs }, 'SKSCAN active scan');
+      const started = Date.now();
+      const pans = await client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs });
+      progress?.attemptEnded?.({ duration, found: pans.length, elapsedMs: Date.now() - started });
+      logger.debug({ duration, found: pans.length }, 'SKSCAN finished');
+      chosen = selectMeter(pans, creds.id);
+      if (chosen !== undefined) break;
+    }
+  } finally {
+    progress?.finished?.();
+  }
+  if (chosen === undefined) throw noMeterError(options.maxDuration, interrupted);
+  if (!chosen.pairIdMatched) {
+    logger.warn(
+      { pairId: chosen.pan.pairId ?? null },
+      'no PAN announced the PairID of your Route-B ID (its last 8 characters); taking the one with the best LQI — check BMETER_ROUTEB_ID',
+    );
+  }
+  const result = describePan(chosen.pan, stick, (options.now ?? (() => new Date()))());
+  if (options.crossCheckLl64 !== false && client.ll64 !== undefined) {
+    await crossCheckLl64(client.ll64.bind(client), result.macAddress, result.ipv6, logger);
+  }
+  return result;
+}
+
+/**
+ * SKLL64 (§3.7) must agree with the local derivation. The local value is kept either way: it is
+ * the spec's formula and needs no radio; a disagreement or a silent stick is only logged.
+ */
+async function crossCheckLl64(
+  ll64: (mac: string) => Promise<string>,
+  mac: string,
+  local: string,
+  logger: Logger,
+): Promise<void> {
+  try {
+    const fromStick = (await ll64(mac)).trim().toUpperCase();
+    if (fromStick !== local) {
+      logger.warn({ mac, local, skll64: fromStick }, 'SKLL64 disagrees with the link-local address derived from the MAC; using the derived one');
+    }
+  } catch (err) {
+    logger.debug({ err }, 'SKLL64 cross-check failed; using the address derived from the MAC');
+  }
+}

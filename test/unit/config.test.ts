@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, requireCredentials } from '../../src/config/config.js';
+import { BmeterError } from '../../src/errors.js';
+
+const ID = '0123456789ABCDEF0123456789ABCDEF';
+const PASSWORD = 'PW0123456789';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'bmeter-config-'));
+}
+
+test('defaults apply when nothing is given', () => {
+  const cwd = tempDir();
+  const config = loadConfig({ flags: {}, env: {}, cwd });
+  assert.equal(config.port, '/dev/ttyUSB0');
+  assert.equal(config.scanFile, join(cwd, 'bmeter.scan.json'));
+  assert.deepEqual(config.poll.properties, ['E7', 'E8', 'E0', 'E3', 'EA', 'EB']);
+  assert.equal(config.scan.minDuration, 4);
+  assert.equal(config.scan.maxDuration, 7);
+  assert.equal(config.waitPortSeconds, 30);
+  assert.equal(config.timeouts.joinMs, 40000);
+});
+
+test('flags beat the environment, which beats the config file', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ port: 'tcp://file:1', scanFile: 'file.json', logLevel: 'error' }));
+  const env = { BMETER_PORT: 'tcp://env:2', BMETER_SCAN_FILE: '/abs/env.json' };
+  const config = loadConfig({ flags: { port: 'sim://' }, env, cwd });
+  assert.equal(config.port, 'sim://');
+  assert.equal(config.scanFile, '/abs/env.json');
+  assert.equal(config.logLevel, 'error');
+});
+
+test('the config file is found by --config, BMETER_CONFIG, or ./bmeter.config.json', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'a.json'), JSON.stringify({ port: 'tcp://a:1' }));
+  writeFileSync(join(cwd, 'b.json'), JSON.stringify({ port: 'tcp://b:1' }));
+  assert.equal(loadConfig({ flags: { config: 'a.json' }, env: { BMETER_CONFIG: 'b.json' }, cwd }).port, 'tcp://a:1');
+  assert.equal(loadConfig({ flags: {}, env: { BMETER_CONFIG: 'b.json' }, cwd }).port, 'tcp://b:1');
+});
+
+test('a named config file that does not exist is an error naming the path', () => {
+  const cwd = tempDir();
+  assert.throws(
+    () => loadConfig({ flags: { config: 'missing.json' }, env: {}, cwd }),
+    (err: unknown) => err instanceof BmeterError && err.exitCode === 2 && err.message.includes('missing.json'),
+  );
+});
+
+test('every invalid field is listed by its path, without echoing the values', () => {
+  const cwd = tempDir();
+  writeFileSync(
+    join(cwd, 'bmeter.config.json'),
+    JSON.stringify({ routeB: { id: 'short-secret-id' }, scan: { maxDuration: 99 }, timeouts: { joinMs: 'soon' }, colour: 'red' }),
+  );
+  assert.throws(
+    () => loadConfig({ flags: {}, env: {}, cwd }),
+    (err: unknown) => {
+      assert.ok(err instanceof BmeterError);
+      assert.equal(err.code, 'CONFIG');
+      assert.match(err.message, /routeB\.id/);
+      assert.match(err.message, /scan\.maxDuration/);
+      assert.match(err.message, /timeouts\.joinMs/);
+      assert.match(err.message, /colour/);
+      assert.doesNotMatch(err.message, /short-secret-id/);
+      return true;
+    },
+  );
+});
+
+test('a non-numeric flag value is reported as an invalid field', () => {
+  assert.throws(
+    () => loadConfig({ flags: { minDuration: 'four' }, env: {}, cwd: tempDir() }),
+    /scan\.minDuration/,
+  );
+});
+
+test('credentials come from the environment, and their absence names the variables', () => {
+  const cwd = tempDir();
+  const config = loadConfig({ flags: {}, env: { BMETER_ROUTEB_ID: ID, BMETER_ROUTEB_PASSWORD: PASSWORD }, cwd });
+  assert.deepEqual(requireCredentials(config), { id: ID, password: PASSWORD });
+  const empty = loadConfig({ flags: {}, env: {}, cwd });
+  assert.throws(() => requireCredentials(empty), /BMETER_ROUTEB_ID.*BMETER_ROUTEB_PASSWORD/s);
+});
+
+test('keys starting with // are comments, so config.example.json itself is a valid config', () => {
+  const example = new URL('../../config.example.json', import.meta.url).pathname;
+  const config = loadConfig({ flags: { config: example }, env: {}, cwd: tempDir() });
+  assert.equal(config.port, '/dev/ttyUSB0');
+  assert.equal(config.routeB.id?.length, 32);
+});
+
+test('a config file holding the password and readable by others draws a warning', () => {
+  const cwd = tempDir();
+  const path = join(cwd, 'bmeter.config.json');
+  writeFileSync(path, JSON.stringify({ routeB: { password: PASSWORD } }));
+  chmodSync(path, 0o644);
+  const warnings: string[] = [];
+  loadConfig({ flags: {}, env: {}, cwd, warn: (m) => warnings.push(m) });
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0] ?? '', /chmod 600/);
+  assert.doesNotMatch(warnings[0] ?? '', new RegExp(PASSWORD));
+  chmodSync(path, 0o600);
+  warnings.length = 0;
+  loadConfig({ flags: {}, env: {}, cwd, warn: (m) => warnings.push(m) });
+  assert.equal(warnings.length, 0);
+});
