@@ -7,9 +7,10 @@
  */
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { isoWithOffset } from '../meter/reading.js';
 
-/** All 28 channels 33…60 (bit 0 = channel 33), §3.6. */
-export const ALL_CHANNELS_MASK = 'FFFFFFFF';
+/** All channels (bit 0 = channel 33 … bit 27 = channel 60; SKSCAN sends FFFFFFFF), §3.6. */
+export const ALL_CHANNELS_MASK = 0xffffffff;
 export const CHANNEL_COUNT = 28;
 /** Dwell per channel = 9.6 ms × (2^d + 1), §3.6. */
 export const SCAN_SLOT_MS = 9.6;
@@ -26,6 +27,8 @@ export interface PanDescriptorLike {
   lqi: string | number;
   side?: number | string | undefined;
   pairId?: string | undefined;
+  /** Set by the line parser when a required item was missing or not hex: the block is unusable. */
+  fault?: string | undefined;
 }
 
 /** What runScan needs from SkstackClient (src/skstack/client.ts), opened already. */
@@ -33,7 +36,7 @@ export interface ScanClient {
   readonly info: { firmware: string; dialect: 'single' | 'dual' } | undefined;
   setPassword(password: string): Promise<unknown>;
   setRouteBId(id: string): Promise<unknown>;
-  scan(duration: number, options: { channelMask?: string; timeoutMs?: number }): Promise<readonly PanDescriptorLike[]>;
+  scan(duration: number, options: { channelMask?: number; timeoutMs?: number }): Promise<readonly PanDescriptorLike[]>;
   ll64?(mac: string): Promise<string>;
 }
 
@@ -137,23 +140,18 @@ export interface MeterChoice {
   pairIdMatched: boolean;
 }
 
-/** PairID match first, then the best LQI; the first seen wins a tie (§11.8). */
-export function selectMeter(pans: readonly PanDescriptorLike[], routeBId: string): MeterChoice | undefined {
+/**
+ * PairID match first, then the best LQI; the first seen wins a tie (§11.8). Blocks the parser
+ * marked unusable (`fault`) are ignored.
+ */
+export function selectMeter(all: readonly PanDescriptorLike[], routeBId: string): MeterChoice | undefined {
   const wanted = expectedPairId(routeBId);
+  const pans = all.filter((p) => p.fault === undefined);
   const matching = pans.filter((p) => p.pairId !== undefined && p.pairId.trim().toUpperCase() === wanted);
   const pool = matching.length > 0 ? matching : pans;
   let best: PanDescriptorLike | undefined;
   for (const pan of pool) if (best === undefined || lqiOf(pan) > lqiOf(best)) best = pan;
   return best === undefined ? undefined : { pan: best, pairIdMatched: matching.length > 0 };
-}
-
-/** Local time with its UTC offset, e.g. `2024-05-01T09:30:00.000+09:00`. */
-export function isoWithLocalOffset(date: Date): string {
-  const offsetMin = -date.getTimezoneOffset();
-  const local = new Date(date.getTime() + offsetMin * 60_000).toISOString().slice(0, -1);
-  const sign = offsetMin >= 0 ? '+' : '-';
-  const abs = Math.abs(offsetMin);
-  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
 
 /** Builds the scan result from the chosen EPANDESC. */
@@ -167,7 +165,7 @@ export function describePan(
   const macAddress = pan.addr.trim().toUpperCase();
   const lqi = lqiOf(pan);
   return {
-    scannedAt: isoWithLocalOffset(scannedAt),
+    scannedAt: isoWithOffset(scannedAt),
     dialect: stick.dialect,
     firmware: stick.firmware,
     channel,
@@ -224,6 +222,7 @@ export async function runScan(
       const pans = await client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs });
       progress?.attemptEnded?.({ duration, found: pans.length, elapsedMs: Date.now() - started });
       logger.debug({ duration, found: pans.length }, 'SKSCAN finished');
+      for (const pan of pans) if (pan.fault !== undefined) logger.warn({ fault: pan.fault }, 'ignoring an unusable EPANDESC');
       chosen = selectMeter(pans, creds.id);
       if (chosen !== undefined) break;
     }

@@ -47,6 +47,8 @@ test('the chosen EPANDESC becomes the scan result with decimal channel and deriv
     { firmware: '1.5.2', dialect: 'dual' },
     new Date('2024-01-02T03:04:05Z'),
   );
+  assert.match(result.scannedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
+  assert.equal(Date.parse(result.scannedAt), Date.parse('2024-01-02T03:04:05Z'));
   assert.deepEqual({ ...result, scannedAt: undefined }, {
     scannedAt: undefined,
     dialect: 'dual',
@@ -76,4 +78,11 @@ test('an EPANDESC already decoded to numbers gives the same result', () => {
   assert.equal(result.ipv6, 'FE80:0000:0000:0000:021C:6400:03DD:6393');
   assert.equal(result.rssiDbm, -55.32);
   assert.equal(result.pairId, null);
+});
+
+test('an EPANDESC the parser marked unusable is never chosen', () => {
+  const broken = pan({ addr: '', lqi: 'FF', pairId: '0194BFAD', fault: 'EPANDESC unusable: no Addr' });
+  const good = pan({ addr: '001A111100000002', lqi: '10' });
+  assert.equal(selectMeter([broken, good], ROUTE_B_ID)?.pan, good);
+  assert.equal(selectMeter([broken], ROUTE_B_ID), undefined);
 });

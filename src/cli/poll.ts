@@ -1,0 +1,86 @@
+/**
+ * `bmeter poll`: read the meter once (cron) or on a schedule (`--interval`), records to stdout
+ * or appended to `--output FILE` as text, JSON lines or CSV. Needs the scan file of `bmeter scan`.
+ */
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { loadConfig, requireCredentials } from '../config/config.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/format.js';
+import { createSink } from '../output/sink.js';
+import { openTransport } from '../transport/open.js';
+import { runPoll } from '../usecases/poll.js';
+import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader-record.js';
+import type { CliContext } from './context.js';
+
+/** commander parser: seconds ≥ 0, seconds > 0, or a count ≥ 1. */
+function numberOption(what: string, kind: 'seconds' | 'positive-seconds' | 'count') {
+  return (value: string): number => {
+    const n = Number(value);
+    const ok =
+      value.trim() !== '' &&
+      Number.isFinite(n) &&
+      (kind === 'count' ? Number.isInteger(n) && n >= 1 : kind === 'seconds' ? n >= 0 : n > 0);
+    if (!ok) {
+      throw new InvalidArgumentError(
+        kind === 'count' ? `${what} must be a whole number ≥ 1` : `${what} must be a number of seconds${kind === 'seconds' ? ' ≥ 0' : ' > 0'}`,
+      );
+    }
+    return n;
+  };
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('poll')
+    .description('read the meter: one reading and exit, or readings every --interval seconds')
+    .option('--interval <seconds>', 'read on this schedule until SIGINT/SIGTERM (or --count)', numberOption('--interval', 'positive-seconds'))
+    .option('--count <n>', 'stop after n readings', numberOption('--count', 'count'))
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
+    .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)')
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', numberOption('--wait-port', 'seconds'))
+    .addHelpText(
+      'after',
+      '\nOne radio round trip per reading: every property in one ECHONET Lite Get frame.\n' +
+        'A one-shot poll leaves the PANA session on the stick, so the next run skips the join.\n' +
+        'Needs BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD (or routeB in the config file) and the scan file.',
+    )
+    .action(async (_opts: Record<string, unknown>, command: Command) => {
+      await pollAction(command.optsWithGlobals(), ctx);
+    });
+}
+
+async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
+  const logger = ctx.logger();
+  const config = loadConfig({ flags, env: ctx.io.env, cwd: ctx.io.cwd, warn: (message) => logger.warn(message) });
+  const creds = requireCredentials(config);
+  const properties = parsePropertyList(config.poll.properties);
+  const format = (typeof flags['format'] === 'string' ? flags['format'] : 'text') as OutputFormat;
+  const output = typeof flags['output'] === 'string' ? resolve(ctx.io.cwd, flags['output']) : undefined;
+  const sink = await createSink({
+    format,
+    columns: columnsFor(format),
+    stdout: ctx.io.stdout,
+    units: READING_UNITS,
+    ...(output !== undefined && { outputPath: output }),
+  });
+  try {
+    await runPoll({
+      config,
+      creds,
+      properties,
+      ...(typeof flags['interval'] === 'number' && { intervalSeconds: flags['interval'] }),
+      ...(typeof flags['count'] === 'number' && { count: flags['count'] }),
+      sink,
+      logger,
+      signal: ctx.signal,
+      now: ctx.now,
+      openPort: (port) =>
+        ctx.transportFactory !== undefined
+          ? ctx.transportFactory(port)
+          : openTransport(port, { waitPortMs: config.waitPortSeconds * 1000, logger }),
+    });
+  } finally {
+    await sink.close();
+  }
+}

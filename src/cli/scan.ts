@@ -1,0 +1,116 @@
+/**
+ * `bmeter scan`: find the meter, write the scan file, print what was found (PROTOCOL.md §6 1–7).
+ * Progress goes to stderr; stdout gets a short summary, or the scan file itself with --json.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadConfig, requireCredentials } from '../config/config.js';
+import { BmeterError } from '../errors.js';
+import { SkstackClient } from '../skstack/client.js';
+import type { Logger } from '../log/logger.js';
+import type { Transport } from '../transport/transport.js';
+import { runScan } from '../usecases/scan.js';
+import { writeScanFile, type ScanFile } from '../usecases/scan-file.js';
+import { createScanProgress, silentProgress } from '../usecases/scan-progress.js';
+import type { CliContext } from './context.js';
+
+/** SKSCAN DURATION is one hex digit, 0–14 (§3.6). */
+function parseDuration(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 0 || n > 14) {
+    throw new InvalidArgumentError('a scan duration is an integer from 0 to 14 (4 ≈ 4.6 s, 6 ≈ 17.5 s, 8 ≈ 69 s)');
+  }
+  return n;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('scan')
+    .description('find the smart meter by active scan and write the scan file that `bmeter poll` uses')
+    .option('--min-duration <n>', 'first SKSCAN duration to try (config scan.minDuration, default 4)', parseDuration)
+    .option('--max-duration <n>', 'last SKSCAN duration to try (config scan.maxDuration, default 7)', parseDuration)
+    .option('--json', 'print the scan file content instead of a summary')
+    .option('--set-hex-output', 'allow one WOPT 01 (a flash write) if the stick sends binary ERXUDP')
+    .addHelpText(
+      'after',
+      '\nEach attempt scans all 28 channels for 9.6 ms × (2^d + 1) per channel: d=4 4.6 s, 5 8.9 s, 6 17.5 s, 7 34.7 s, 8 69 s.\n' +
+        'Needs BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD (or routeB in the config file).',
+    )
+    .action(async (_opts: Record<string, unknown>, command: Command) => {
+      await scanAction(command.optsWithGlobals(), ctx);
+    });
+}
+
+async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
+  const logger = ctx.logger();
+  const config = loadConfig({ flags, env: ctx.io.env, cwd: ctx.io.cwd, warn: (message) => logger.warn(message) });
+  const creds = requireCredentials(config);
+  const { minDuration, maxDuration, marginMs } = config.scan;
+  if (minDuration > maxDuration) {
+    throw new BmeterError('USAGE', `--min-duration ${minDuration} is larger than --max-duration ${maxDuration}`);
+  }
+  const quiet = (typeof flags['logLevel'] === 'string' ? flags['logLevel'] : config.logLevel) === 'silent';
+  const progress = quiet ? silentProgress() : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
+
+  const transport = await openPort(ctx, config.port, config.waitPortSeconds * 1000, logger);
+  let client: SkstackClient | undefined;
+  try {
+    client = new SkstackClient(transport, {
+      logger,
+      ...(config.dialect !== undefined && { dialect: config.dialect }),
+      setHexOutput: config.setHexOutput,
+      timeouts: { commandMs: config.timeouts.commandMs },
+    });
+    await client.open();
+    const result = await runScan(client, creds, {
+      minDuration,
+      maxDuration,
+      marginMs,
+      logger,
+      progress,
+      now: ctx.now,
+      signal: ctx.signal,
+    });
+    const file = await writeScanFile(config.scanFile, result);
+    ctx.io.stdout.write(flags['json'] === true ? `${JSON.stringify(file, null, 2)}\n` : summary(file, config.scanFile));
+  } finally {
+    await closeQuietly(client, transport, logger);
+  }
+}
+
+/** The context's factory (tests, demo) or the real ports; serialport is loaded only when needed. */
+async function openPort(ctx: CliContext, port: string, waitPortMs: number, logger: Logger): Promise<Transport> {
+  if (ctx.transportFactory !== undefined) return ctx.transportFactory(port);
+  const { openTransport } = await import('../transport/open.js');
+  return openTransport(port, { waitPortMs, logger });
+}
+
+async function closeQuietly(
+  client: SkstackClient | undefined,
+  transport: Transport,
+  logger: Logger,
+): Promise<void> {
+  try {
+    if (client !== undefined) await client.close();
+  } catch (err) {
+    logger.debug({ err }, 'closing the stick client failed');
+  }
+  try {
+    await transport.close();
+  } catch (err) {
+    logger.debug({ err }, 'closing the port failed');
+  }
+}
+
+/** The human summary on stdout. Channel frequency = 922.5 + 0.2 × (ch − 33) MHz (§3.6). */
+export function summary(file: ScanFile, path: string): string {
+  const mhz = (922.5 + 0.2 * (file.channel - 33)).toFixed(1);
+  return [
+    `Meter found on channel ${file.channel} (0x${file.channelHex}, ${mhz} MHz), PAN ID ${file.panId}`,
+    `  MAC address  ${file.macAddress}`,
+    `  IPv6         ${file.ipv6}`,
+    `  Signal       LQI ${file.lqi} (RSSI ${file.rssiDbm.toFixed(2)} dBm)`,
+    `  Stick        ${file.dialect}-stack, firmware ${file.firmware}`,
+    `Scan file written to ${path}`,
+    '',
+  ].join('\n');
+}

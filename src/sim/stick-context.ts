@@ -1,0 +1,103 @@
+/**
+ * What the stick's parts (command handlers, scan, PANA session) share: options, output,
+ * registers, addresses, and a scheduler that runs simulated durations at `timeScale`.
+ */
+import { linkLocalFromMac } from './addresses.js';
+import { type LineFormat } from './line-writer.js';
+import { type SimOptions } from './options.js';
+import { type SimOutput } from './output.js';
+import { type OptionFlash, type RegisterFile } from './registers.js';
+
+/** Real timers longer than this do not keep the process alive (a 864 s lifetime at 0.01). */
+const KEEP_ALIVE_MAX_MS = 10_000;
+
+export type TimerGroup = 'scan' | 'join' | 'send' | 'session' | 'arib' | 'term';
+
+export class Scheduler {
+  private readonly groups = new Map<TimerGroup, Set<NodeJS.Timeout>>();
+
+  constructor(private readonly timeScale: number) {}
+
+  /** Runs `fn` after `simMs` simulated milliseconds. */
+  sim(group: TimerGroup, simMs: number, fn: () => void): void {
+    this.real(group, simMs * this.timeScale, fn);
+  }
+
+  /** Runs `fn` after `ms` real milliseconds. */
+  real(group: TimerGroup, ms: number, fn: () => void): void {
+    const set = this.groups.get(group) ?? new Set();
+    this.groups.set(group, set);
+    const timer = setTimeout(() => {
+      set.delete(timer);
+      fn();
+    }, Math.max(0, ms));
+    if (ms > KEEP_ALIVE_MAX_MS) timer.unref();
+    set.add(timer);
+  }
+
+  /** Runs the steps one after another, each `simMs` after the previous one. */
+  script(group: TimerGroup, steps: readonly (readonly [simMs: number, fn: () => void])[]): void {
+    let at = 0;
+    for (const [simMs, fn] of steps) {
+      at += simMs;
+      this.sim(group, at, fn);
+    }
+  }
+
+  pending(group: TimerGroup): boolean {
+    return (this.groups.get(group)?.size ?? 0) > 0;
+  }
+
+  cancel(group: TimerGroup): void {
+    for (const t of this.groups.get(group) ?? []) clearTimeout(t);
+    this.groups.delete(group);
+  }
+
+  cancelAll(): void {
+    for (const group of [...this.groups.keys()]) this.cancel(group);
+  }
+}
+
+/** Own MACs of the captured modules' families (S1 test for BP35A1; S14 for the BP35C2 family). */
+export function ownMacFor(dialect: 'single' | 'dual'): string {
+  return dialect === 'dual' ? '001D12910004E578' : '001D129012345678';
+}
+
+export class StickContext {
+  readonly ownMac: string;
+  readonly ownLla: string;
+  readonly meterLla: string;
+  /** Set by SKSETPWD / SKSETRBID; cleared by SKRESET. */
+  password: string | null = null;
+  routeBId: string | null = null;
+
+  constructor(
+    readonly o: SimOptions,
+    readonly out: SimOutput,
+    readonly regs: RegisterFile,
+    readonly flash: OptionFlash,
+    readonly timers: Scheduler,
+  ) {
+    this.ownMac = ownMacFor(o.dialect);
+    this.ownLla = linkLocalFromMac(this.ownMac);
+    this.meterLla = linkLocalFromMac(o.meterMac);
+  }
+
+  get dual(): boolean {
+    return this.o.dialect === 'dual';
+  }
+
+  /** How lines look right now: dialect, SA2 (RSSI token, dual only) and WOPT bit 0. */
+  format(): LineFormat {
+    return {
+      dual: this.dual,
+      rssi: this.dual && this.regs.flag('SA2'),
+      binary: this.o.model !== 'rl7023-ips' && (this.flash.value & 0x01) === 0,
+    };
+  }
+
+  /** Channel (33–60) and PAN ID currently in S02/S03. */
+  radio(): { channel: number; panId: number } {
+    return { channel: this.regs.number('S02'), panId: this.regs.number('S03') };
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * The SKSTACK IP client: one command at a time over a Transport, both dialects (PROTOCOL.md §2),
+ * unsolicited EVENT/ERXUDP to one subscriber. The command table is in commands.ts, the waitress
+ * in pending.ts, the byte framer in framer.ts.
+ */
+import { BmeterError } from '../errors.js';
+import { silentLogger, type Logger } from '../log/logger.js';
+import type { Transport } from '../transport/transport.js';
+import { checkRegister } from './address.js';
+import { ECHONET_PORT, EVENT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
+import { describeLine } from './describe.js';
+import { detectDialect, J11Detector, J11_MESSAGE, type Dialect, type DialectSource } from './dialect.js';
+import { isFail } from './errors.js';
+import { SkFramer, type ErxudpFormat } from './framer.js';
+import type { EinfoLine, SkLine } from './lines.js';
+import { Event21Tracker, observeJoin, observeScan, observeTerminate } from './operations.js';
+import type { Notification, PanDescriptor, ScanOptions, SkstackClientOptions, SkTimeouts, StickInfo } from './types.js';
+import { DEFAULT_TIMEOUTS } from './types.js';
+import { buildJob, type CommandSpec } from './job.js';
+import { Pending, type Job } from './pending.js';
+
+export type { Notification, PanDescriptor, ScanOptions, SkstackClientOptions, SkTimeouts, StickInfo } from './types.js';
+export { DEFAULT_TIMEOUTS } from './types.js';
+
+export class SkstackClient {
+  private readonly logger: Logger;
+  private readonly timeouts: SkTimeouts;
+  private readonly framer = new SkFramer();
+  private readonly j11 = new J11Detector();
+  private readonly pending: Pending;
+  private subscriber: ((line: Notification) => void) | undefined;
+  private draining = false;
+  private opening = false;
+  private dialectValue: Dialect;
+  private dialectSourceValue: DialectSource;
+  private infoValue: StickInfo | undefined;
+  /** Lines nobody claimed (garbage, unknown E-lines), logged at debug. */
+  unknownLines = 0;
+
+  constructor(private readonly transport: Transport, private readonly options: SkstackClientOptions = {}) {
+    this.logger = options.logger ?? silentLogger();
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.dialectValue = options.dialect ?? 'single';
+    this.dialectSourceValue = options.dialect ? 'option' : 'default';
+    this.pending = new Pending({
+      write: (bytes) => this.transport.write(bytes),
+      unsolicited: (line) => this.unsolicited(line),
+      resyncJob: () => this.job('SKVER', [], { onOk: () => ({ resolve: undefined }) }),
+      logger: this.logger,
+    });
+    transport.onData((chunk) => this.onData(chunk));
+    transport.onClose((err) => {
+      const why = err ? `: ${err.message}` : '';
+      this.pending.closeAll(new BmeterError('CLOSED', `the connection to ${transport.description} closed${why} — was the stick unplugged?`, { cause: err }));
+    });
+  }
+
+  get dialect(): Dialect {
+    return this.dialectValue;
+  }
+
+  get info(): StickInfo | undefined {
+    return this.infoValue;
+  }
+
+  /** Strays and stale echoes seen so far (for diagnostics). */
+  get stats(): { strayStatus: number; staleEchoes: number; unknownLines: number } {
+    return { ...this.pending.stats, unknownLines: this.unknownLines };
+  }
+
+  /** The one subscriber channel for EVENT/ERXUDP no command claimed. */
+  onNotification(cb: (line: Notification) => void): void {
+    this.subscriber = cb;
+  }
+
+  /**
+   * §6 steps 1–3 without SKRESET (it would drop a PANA session the next run could reuse):
+   * CRLF + drain, `SKSREG SFE 0`, SKVER, SKINFO (dialect), ROPT (ERXUDP format).
+   */
+  async open(): Promise<StickInfo> {
+    this.opening = true;
+    try {
+      this.draining = true;
+      await this.transport.write('\r\n');
+      await new Promise((r) => setTimeout(r, this.timeouts.drainMs));
+      this.draining = false;
+      this.refuseJ11();
+      try {
+        await this.command('SKSREG', ['SFE', '0'], { echoOff: true, onOk: () => ({ resolve: undefined }) });
+        this.pending.echoMode = 'off';
+      } catch (err) {
+        this.refuseJ11();
+        this.logger.debug({ err: (err as Error).message }, 'SKSREG SFE 0 failed; echoes stay tolerated');
+      }
+      const firmware = await this.command<string>('SKVER', [], {
+        timeoutMs: this.timeouts.skverMs,
+        onOk: (_v, r) => ({ resolve: r?.type === 'ever' ? r.version : '' }),
+        timeoutError: () => new BmeterError('NOT_SKSTACK', `no answer to SKVER on ${this.transport.description} within ${this.timeouts.skverMs / 1000} s — is this a SKSTACK IP stick at 115200 baud?`),
+      }).catch((err: unknown) => {
+        this.refuseJ11();
+        throw err;
+      });
+      const einfo = await this.command<EinfoLine | undefined>('SKINFO', [], {
+        onOk: (_v, r) => ({ resolve: r?.type === 'einfo' ? r : undefined }),
+      }).catch((err: unknown) => {
+        this.logger.debug({ err: (err as Error).message }, 'SKINFO failed');
+        return undefined;
+      });
+      if (!this.options.dialect) {
+        const found = detectDialect(einfo, firmware);
+        if (found) [this.dialectValue, this.dialectSourceValue] = [found.dialect, found.source];
+      }
+      const erxudpFormat = await this.readOutputFormat();
+      this.framer.setErxudpFormat(erxudpFormat);
+      const info: StickInfo = { firmware, dialect: this.dialectValue, dialectSource: this.dialectSourceValue, erxudpFormat };
+      if (einfo) Object.assign(info, { ownIpv6: einfo.ipv6, ownMac: einfo.mac });
+      this.infoValue = info;
+      this.logger.debug({ ...info }, 'stick ready');
+      return info;
+    } finally {
+      this.opening = false;
+      this.draining = false;
+    }
+  }
+
+  /** §3.12: ROPT; FAIL ER04 = hex-only firmware. WOPT only when asked (it writes flash). */
+  private async readOutputFormat(): Promise<ErxudpFormat> {
+    let value: string | undefined;
+    try {
+      value = await this.command<string | undefined>('ROPT', [], { onOk: (v) => ({ resolve: v }) });
+    } catch (err) {
+      if (isFail(err, '04')) return 'hex';
+      this.logger.warn({ err: (err as Error).message }, 'ROPT failed; ERXUDP format detected per line');
+      return 'hex';
+    }
+    const binary = (parseInt(value ?? '0', 16) & 1) === 0;
+    if (binary && this.options.setHexOutput) {
+      await this.command('WOPT', ['01'], { onOk: () => ({ resolve: undefined }) });
+      return 'hex';
+    }
+    return binary ? 'binary' : 'hex';
+  }
+
+  async setPassword(password: string): Promise<void> {
+    if (!/^[\x21-\x7e]{1,32}$/.test(password)) {
+      throw new BmeterError('CONFIG', 'the Route-B password must be 1–32 printable ASCII characters without spaces');
+    }
+    await this.command('SKSETPWD', [hex(password.length, 1), password], { onOk: () => ({ resolve: undefined }) });
+  }
+
+  async setRouteBId(id: string): Promise<void> {
+    if (!/^[\x21-\x7e]{32}$/.test(id)) throw new BmeterError('CONFIG', 'the Route-B ID must be exactly 32 printable ASCII characters');
+    await this.command('SKSETRBID', [id], { onOk: () => ({ resolve: undefined }) });
+  }
+
+  /** Active scan with IE (mode 2, §3.6); resolves with every PAN seen when EVENT 22 comes. */
+  async scan(duration: number, options: ScanOptions = {}): Promise<PanDescriptor[]> {
+    if (!Number.isInteger(duration) || duration < 0 || duration > 14) throw new BmeterError('USAGE', `scan duration must be 0–14, got ${duration}`);
+    const mask = (options.channelMask ?? 0xffffffff) >>> 0;
+    const total = options.timeoutMs ?? scanTimeoutMs(duration, mask, this.timeouts.scanMarginMs);
+    return this.withDialectFallback(() => {
+      const found: PanDescriptor[] = [];
+      const args = ['2', hex(mask, 8), hex(duration, 1), ...(this.dialectValue === 'dual' ? ['0'] : [])];
+      return this.command<PanDescriptor[]>('SKSCAN', args, {
+        totalTimeoutMs: total,
+        onOk: () => 'wait',
+        observe: observeScan(found, this.logger, options.onProgress),
+      });
+    });
+  }
+
+  /** MAC → link-local IPv6 (§3.7): the answer is a bare address line, no OK. */
+  async ll64(mac: string): Promise<string> {
+    if (!/^[0-9A-Fa-f]{16}$/.test(mac)) throw new BmeterError('USAGE', `SKLL64 needs a 16-hex-digit MAC address, got "${mac}"`);
+    return this.command<string>('SKLL64', [mac.toUpperCase()], {
+      onOk: (_v, r) => ({ resolve: r?.type === 'text' ? r.text.trim().toUpperCase() : '' }),
+    });
+  }
+
+  async setRegister(reg: string, value: string): Promise<void> {
+    checkRegister(reg, value);
+    await this.command('SKSREG', [reg, value], { onOk: () => ({ resolve: undefined }) });
+  }
+
+  async getRegister(reg: string): Promise<string> {
+    checkRegister(reg);
+    return this.command<string>('SKSREG', [reg], { expect: 'esreg', onOk: (_v, r) => ({ resolve: r?.type === 'esreg' ? r.value : '' }) });
+  }
+
+  /** PANA authentication (§3.8): EVENT 25 from that address; EVENT 24 → AUTH. */
+  async join(ipv6: string, timeoutMs = this.timeouts.joinMs): Promise<void> {
+    await this.command('SKJOIN', [ipv6.toUpperCase()], {
+      totalTimeoutMs: timeoutMs,
+      onOk: () => 'wait',
+      observe: observeJoin(ipv6),
+      timeoutError: (phase) => new BmeterError('TIMEOUT', phase === 'status' ? `SKJOIN ${ipv6}: no OK within ${this.timeouts.commandMs / 1000} s` : `SKJOIN ${ipv6}: neither EVENT 25 (joined) nor EVENT 24 (rejected) within ${timeoutMs / 1000} s — is the meter in range?`),
+    });
+  }
+
+  /**
+   * UDP send (§3.10): header, one space, raw data, no CRLF. EVENT 21 comes before OK; the result
+   * is the last EVENT 21 param from that address (00 sent, 01 failed, 02 did NS instead).
+   */
+  async sendTo(ipv6: string, data: Buffer, options: { secured?: 0 | 1 | 2 } = {}): Promise<{ param: number }> {
+    if (data.length < 1 || data.length > MAX_SENDTO_DATA) throw new BmeterError('USAGE', `SKSENDTO data must be 1–${MAX_SENDTO_DATA} bytes, got ${data.length}`);
+    return this.withDialectFallback(() => {
+      const tracker = new Event21Tracker(ipv6);
+      const side = this.dialectValue === 'dual' ? ['0'] : [];
+      const args = ['1', ipv6.toUpperCase(), hex(ECHONET_PORT, 4), String(options.secured ?? 1), ...side, hex(data.length, 4)];
+      return this.command<{ param: number }>('SKSENDTO', args, {
+        data,
+        totalTimeoutMs: this.timeouts.sendToMs,
+        onOk: () => (tracker.last === undefined ? 'wait' : { resolve: { param: tracker.last } }),
+        observe: tracker.observe,
+      });
+    });
+  }
+
+  /** SKTERM (§3.11): waits briefly for EVENT 27/28; FAIL ER10 (no session) is fine. */
+  async terminate(): Promise<'terminated' | 'timed-out' | 'no-response' | 'no-session'> {
+    try {
+      return await this.command('SKTERM', [], {
+        totalTimeoutMs: this.timeouts.commandMs + this.timeouts.terminateMs,
+        onOk: () => 'wait',
+        onLateTimeout: () => ({ resolve: 'no-response' as const }),
+        observe: observeTerminate,
+      });
+    } catch (err) {
+      if (isFail(err, '10')) return 'no-session';
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.pending.closeAll(new BmeterError('CLOSED', `the client for ${this.transport.description} was closed while a command was pending`));
+    await this.transport.close();
+  }
+
+  private async withDialectFallback<T>(attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt();
+    } catch (err) {
+      // §2/§11.1: FAIL ER05 = wrong argument count = the other dialect (unless the user chose it).
+      if (!isFail(err, '05') || this.dialectSourceValue === 'option' || this.dialectSourceValue === 'fallback') throw err;
+      this.dialectValue = this.dialectValue === 'dual' ? 'single' : 'dual';
+      this.dialectSourceValue = 'fallback';
+      if (this.infoValue) Object.assign(this.infoValue, { dialect: this.dialectValue, dialectSource: 'fallback' });
+      this.logger.info({ dialect: this.dialectValue }, 'FAIL ER05: switching SKSTACK dialect and retrying');
+      return attempt();
+    }
+  }
+
+  private command<T>(name: CommandName, args: string[], spec: CommandSpec<T>): Promise<T> {
+    return this.pending.run(this.job(name, args, spec));
+  }
+
+  private job<T>(name: CommandName, args: string[], spec: CommandSpec<T>): Job<T> {
+    return buildJob(name, args, spec, { timeouts: this.timeouts, description: this.transport.description });
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.j11.push(chunk) && this.opening) this.pending.abortCurrent(new BmeterError('NOT_SKSTACK', `${this.transport.description}: ${J11_MESSAGE}`));
+    for (const line of this.framer.push(chunk)) {
+      this.logger.trace({ rx: describeLine(line) }, 'line');
+      if (this.draining) continue;
+      this.pending.feed(line);
+    }
+  }
+
+  private refuseJ11(): void {
+    if (this.j11.seen) throw new BmeterError('NOT_SKSTACK', `${this.transport.description}: ${J11_MESSAGE}`);
+  }
+
+  private unsolicited(line: SkLine): void {
+    if (line.type === 'event' || line.type === 'erxudp') {
+      if (this.subscriber) this.subscriber(line);
+      else this.logger.debug({ line: describeLine(line) }, 'notification without subscriber dropped');
+      return;
+    }
+    this.unknownLines++;
+    this.logger.debug({ line: describeLine(line) }, 'unexpected line ignored');
+  }
+}
+

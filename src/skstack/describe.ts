@@ -1,0 +1,23 @@
+/**
+ * How lines are logged: secrets masked (§3.5), PANA payloads elided — they carry the Route-B ID.
+ */
+import { hex, maskSecrets, PANA_PORT } from './commands.js';
+import type { SkLine } from './lines.js';
+
+/** A line as it may be logged: secrets masked, PANA payloads (they carry the Route-B ID) elided. */
+export function describeLine(line: SkLine): string {
+  switch (line.type) {
+    case 'erxudp': {
+      const pana = line.rport === PANA_PORT || line.lport === PANA_PORT;
+      const data = pana ? `<${line.data.length} bytes PANA, not logged>` : line.data.toString('hex').toUpperCase();
+      return `ERXUDP ${line.sender} ${line.dest} ${hex(line.rport, 4)} ${hex(line.lport, 4)} ${line.senderMac}${line.rssi !== undefined ? ` rssi=${line.rssi}` : ''} secured=${line.secured ? 1 : 0}${line.side !== undefined ? ` side=${line.side}` : ''} ${data}`;
+    }
+    case 'echo':
+      return `echo: ${maskSecrets(line.command)}`;
+    case 'text':
+      return `${JSON.stringify(maskSecrets(line.text))}${line.fault ? ` (${line.fault})` : ''}`;
+    default:
+      return JSON.stringify(line);
+  }
+}
+

@@ -1,0 +1,54 @@
+/**
+ * Builds a waitress Job (pending.ts) from the syntax table (commands.ts) and a command's hooks.
+ */
+import { BmeterError } from '../errors.js';
+import { COMMANDS, commandText, maskSecrets, type CommandName } from './commands.js';
+import { SkstackCommandError } from './errors.js';
+import type { Job } from './pending.js';
+
+export type CommandSpec<T> = Pick<Job<T>, 'onOk'> &
+  Partial<Pick<Job<T>, 'observe' | 'onLateTimeout' | 'totalTimeoutMs' | 'echoOff' | 'expect'>> & {
+    /** SKSENDTO: raw bytes written after one space (§3.10). */
+    data?: Buffer;
+    /** Status timeout; default from the client's timeouts. */
+    timeoutMs?: number;
+    timeoutError?: (phase: 'status' | 'completion') => Error;
+  };
+
+export function buildJob<T>(
+  name: CommandName,
+  args: string[],
+  spec: CommandSpec<T>,
+  ctx: { timeouts: { skverMs: number; commandMs: number }; description: string },
+): Job<T> {
+  const syntax = COMMANDS[name];
+  const text = commandText(name, args);
+  const logText = maskSecrets(text);
+  const timeoutMs = spec.timeoutMs ?? (name === 'SKVER' ? ctx.timeouts.skverMs : ctx.timeouts.commandMs);
+  const wire = Buffer.concat([
+    Buffer.from(`${text}${syntax.terminator}`, 'latin1'),
+    ...(spec.data ? [Buffer.from(' '), spec.data] : []),
+  ]);
+  const timeoutError = (phase: 'status' | 'completion'): Error => {
+    const ms = phase === 'status' ? timeoutMs : (spec.totalTimeoutMs ?? timeoutMs);
+    const what = phase === 'status' ? 'no answer' : 'no completing EVENT';
+    return new BmeterError('TIMEOUT', `${logText}: ${what} from ${ctx.description} within ${ms / 1000} s`);
+  };
+  const job: Job<T> = {
+    name,
+    wire,
+    logText: spec.data ? `${logText} <${spec.data.length} bytes>` : logText,
+    status: syntax.status,
+    statusTimeoutMs: timeoutMs,
+    onOk: spec.onOk,
+    failError: (code) => new SkstackCommandError(name, code),
+    timeoutError: spec.timeoutError ?? timeoutError,
+  };
+  const expect = spec.expect ?? ('expect' in syntax ? syntax.expect : undefined);
+  if (expect) job.expect = expect;
+  if (spec.observe) job.observe = spec.observe;
+  if (spec.onLateTimeout) job.onLateTimeout = spec.onLateTimeout;
+  if (spec.totalTimeoutMs !== undefined) job.totalTimeoutMs = spec.totalTimeoutMs;
+  if (spec.echoOff) job.echoOff = true;
+  return job;
+}

@@ -1,0 +1,75 @@
+/**
+ * What the long-running commands wait for after `OK` (PROTOCOL.md §3.6–§3.11), as observers for
+ * the waitress: each claims the lines that belong to its command and leaves the rest unsolicited.
+ */
+import { BmeterError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { normalizeIpv6 } from './address.js';
+import { EVENT } from './commands.js';
+import type { EpandescLine, ErxudpLine, EventLine } from './lines.js';
+import type { Observation } from './pending.js';
+import type { PanDescriptor } from './types.js';
+
+type Observed = EventLine | ErxudpLine | EpandescLine;
+
+/** SKSCAN (§3.6): EVENT 20 + EPANDESC per PAN, EVENT 22 at the end. */
+export function observeScan(found: PanDescriptor[], logger: Logger, onProgress?: (pan: PanDescriptor) => void) {
+  return (line: Observed): Observation<PanDescriptor[]> => {
+    if (line.type === 'epandesc') {
+      if (line.fault) logger.warn(line.fault);
+      else {
+        const { type: _t, fault: _f, ...pan } = line;
+        found.push(pan);
+        onProgress?.(pan);
+      }
+      return 'consumed';
+    }
+    if (line.type !== 'event') return undefined;
+    if (line.num === EVENT.BEACON) return 'consumed';
+    if (line.num === EVENT.SCAN_DONE) return { resolve: found };
+    return undefined;
+  };
+}
+
+/** SKJOIN (§3.8): EVENT 25 from the meter = joined, EVENT 24 = rejected; other senders are not ours. */
+export function observeJoin(ipv6: string) {
+  const target = normalizeIpv6(ipv6);
+  return (line: Observed): Observation<void> => {
+    if (line.type !== 'event' || (line.sender !== undefined && normalizeIpv6(line.sender) !== target)) return undefined;
+    if (line.num === EVENT.PANA_OK) return { resolve: undefined };
+    if (line.num === EVENT.PANA_FAILED) {
+      return {
+        reject: new BmeterError('AUTH', `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD`),
+      };
+    }
+    return undefined;
+  };
+}
+
+/**
+ * SKSENDTO (§3.10): EVENT 21 from the destination comes before OK, maybe twice (02 then 00);
+ * the last one counts. EVENT 21 from other addresses is not ours (smdn).
+ */
+export class Event21Tracker {
+  last: number | undefined;
+  private readonly target: string;
+
+  constructor(ipv6: string) {
+    this.target = normalizeIpv6(ipv6);
+  }
+
+  readonly observe = (line: Observed, statusSeen: boolean): Observation<{ param: number }> => {
+    if (line.type !== 'event' || line.num !== EVENT.UDP_SENT) return undefined;
+    if (line.sender !== undefined && normalizeIpv6(line.sender) !== this.target) return undefined;
+    this.last = line.param ?? 0;
+    return statusSeen ? { resolve: { param: this.last } } : 'consumed';
+  };
+}
+
+/** SKTERM (§3.11): EVENT 27 terminated, EVENT 28 the peer did not answer (terminated anyway). */
+export function observeTerminate(line: Observed): Observation<'terminated' | 'timed-out'> {
+  if (line.type !== 'event') return undefined;
+  if (line.num === EVENT.TERMINATED) return { resolve: 'terminated' };
+  if (line.num === EVENT.TERMINATE_TIMEOUT) return { resolve: 'timed-out' };
+  return undefined;
+}

@@ -1,0 +1,64 @@
+/**
+ * Public types of the SKSTACK client (CONTRACTS [B]).
+ */
+import type { Logger } from '../log/logger.js';
+import type { Dialect, DialectSource } from './dialect.js';
+import type { ErxudpFormat } from './framer.js';
+import type { EpandescLine, ErxudpLine, EventLine } from './lines.js';
+
+export type PanDescriptor = Omit<EpandescLine, 'type' | 'fault'>;
+export type Notification = EventLine | ErxudpLine;
+
+export interface StickInfo {
+  firmware: string;
+  dialect: Dialect;
+  dialectSource: DialectSource;
+  erxudpFormat: ErxudpFormat;
+  ownIpv6?: string;
+  ownMac?: string;
+}
+
+export interface SkTimeouts {
+  /** Wait after the initial CRLF, discarding what the stick still had to say. */
+  drainMs: number;
+  /** SKVER (no answer → NOT_SKSTACK). */
+  skverMs: number;
+  /** Status line of ordinary commands. */
+  commandMs: number;
+  /** EVENT 25/24 after SKJOIN (§3.8: up to ~38 s with retransmissions). */
+  joinMs: number;
+  /** SKSENDTO: OK and its EVENT 21. */
+  sendToMs: number;
+  /** EVENT 27/28 after SKTERM's OK. */
+  terminateMs: number;
+  /** Added to the computed scan dwell. */
+  scanMarginMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: SkTimeouts = {
+  drainMs: 150,
+  skverMs: 2_000,
+  commandMs: 3_000,
+  joinMs: 41_000,
+  sendToMs: 5_000,
+  terminateMs: 3_000,
+  scanMarginMs: 5_000,
+};
+
+export interface SkstackClientOptions {
+  logger?: Logger;
+  /** Overrides detection (config `dialect`). */
+  dialect?: Dialect;
+  timeouts?: Partial<SkTimeouts>;
+  /** Write `WOPT 01` (flash!) when ROPT says binary. Never done otherwise (§3.12). */
+  setHexOutput?: boolean;
+}
+
+export interface ScanOptions {
+  /** Bit 0 = channel 33 … bit 27 = channel 60; default 0xFFFFFFFF (§3.6). */
+  channelMask?: number;
+  timeoutMs?: number;
+  /** Called for every PAN found, as it arrives. */
+  onProgress?: (pan: PanDescriptor) => void;
+}
+

@@ -1,0 +1,85 @@
+/**
+ * A stick on a serial device: 115200 8N1 (PROTOCOL.md §1). The only file that imports serialport.
+ * serialport takes an exclusive flock on the device by default, so a second bmeter (or any other
+ * flock user) gets PORT_BUSY instead of sharing the stick and garbling both sessions.
+ */
+import { SerialPort } from 'serialport';
+import { BmeterError } from '../errors.js';
+import { silentLogger, type Logger } from '../log/logger.js';
+import { describeHolders, findPortHolders } from './port-holder.js';
+import type { Transport } from './transport.js';
+
+export const SERIAL_SETTINGS = { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 } as const;
+const RETRY_MS = 250;
+
+export interface SerialOptions {
+  /** Keep retrying a busy port this long before giving up with PORT_BUSY. */
+  waitPortMs?: number;
+  logger?: Logger;
+}
+
+export async function openSerial(path: string, options: SerialOptions = {}): Promise<Transport> {
+  const logger = options.logger ?? silentLogger();
+  const deadline = Date.now() + (options.waitPortMs ?? 0);
+  for (;;) {
+    try {
+      return await openOnce(path);
+    } catch (err) {
+      const mapped = await mapOpenError(path, err);
+      if (mapped.code !== 'PORT_BUSY' || Date.now() + RETRY_MS > deadline) throw mapped;
+      logger.info({ port: path }, 'serial port busy; waiting');
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  }
+}
+
+function openOnce(path: string): Promise<Transport> {
+  return new Promise((resolve, reject) => {
+    const port = new SerialPort({ path, ...SERIAL_SETTINGS, autoOpen: false, lock: true });
+    port.open((err) => (err ? reject(err) : resolve(wrap(path, port))));
+  });
+}
+
+function wrap(path: string, port: SerialPort): Transport {
+  let closing = false;
+  let closeListener: ((err?: Error) => void) | undefined;
+  port.on('close', (err?: Error) => {
+    if (!closing) closeListener?.(err ?? new Error('serial port closed'));
+  });
+  port.on('error', () => undefined); // reported through write callbacks and 'close'
+  return {
+    description: path,
+    write: (data) =>
+      new Promise<void>((resolve, reject) => {
+        port.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data), (err) => {
+          if (err) return reject(err);
+          port.drain((drainErr) => (drainErr ? reject(drainErr) : resolve()));
+        });
+      }),
+    onData: (listener) => void port.on('data', listener),
+    onClose: (listener) => void (closeListener = listener),
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        if (!port.isOpen) return resolve();
+        port.close(() => resolve());
+      }),
+  };
+}
+
+/** Maps serialport's open errors ("Error <strerror> Cannot open …" / "Cannot lock port") to BmeterErrors. */
+export async function mapOpenError(path: string, err: unknown): Promise<BmeterError> {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/No such file or directory|ENOENT/i.test(message)) {
+    return new BmeterError('PORT_MISSING', `no such device ${path} — is the stick plugged in? \`ls /dev/serial/by-id/\``, { cause: err });
+  }
+  if (/Permission denied|EACCES/i.test(message)) {
+    return new BmeterError('PORT_DENIED', `permission denied opening ${path} — add yourself to the dialout group: sudo usermod -aG dialout $USER, then log in again`, { cause: err });
+  }
+  if (/Cannot lock port|Resource temporarily unavailable|EBUSY|EAGAIN/i.test(message)) {
+    const holders = (await findPortHolders(path)).filter((h) => h.pid !== process.pid);
+    const who = holders.length > 0 ? `held by ${describeHolders(holders)}` : 'held by another process';
+    return new BmeterError('PORT_BUSY', `${path} is busy: ${who} — stop it, or wait for it with --wait-port`, { cause: err });
+  }
+  return new BmeterError('PORT', `cannot open ${path}: ${message}`, { cause: err });
+}

@@ -1,0 +1,101 @@
+/**
+ * The recovery steps above a plain rejoin (PROTOCOL.md §6 step 7, §11 quirk 9): scan only the
+ * known channel (mask 1 << (ch − 33)), then all channels (and rewrite the scan file when the
+ * meter moved), then reopen the port. Each returns the meter to join; the caller joins.
+ */
+import { BmeterError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from './scan.js';
+import { updateScanFile } from './scan-file.js';
+import type { MeterAddress, SessionClient } from './session-link.js';
+import type { RecoveryStep } from './session-machine.js';
+
+export interface RecoveryContext {
+  client: SessionClient;
+  meter: MeterAddress;
+  creds: { id: string; password: string };
+  logger: Logger;
+  scan: { minDuration: number; maxDuration: number; marginMs: number };
+  /** Rewritten after a full rescan that found the meter elsewhere (undefined: leave it). */
+  scanFile?: string;
+  now: () => Date;
+}
+
+/** SKSCAN channel mask with only channel `ch`: 1 << (ch − 33) (bit 0 = channel 33, §3.6). */
+export function channelMask(channel: number): number {
+  if (!Number.isInteger(channel) || channel < 33 || channel > 60) {
+    throw new BmeterError('PROTOCOL', `channel ${channel} is outside 33–60`);
+  }
+  return (1 << (channel - 33)) >>> 0;
+}
+
+/** Durations tried on the known channel: one channel takes 9.6 ms × (2^d + 1), ≈ 1.2 s at d 7. */
+const CHANNEL_SCAN_DURATIONS = [6, 7, 8];
+
+function isSameMeter(pan: PanDescriptorLike, meter: MeterAddress): boolean {
+  return pan.fault === undefined && pan.addr.trim().toUpperCase() === meter.macAddress.toUpperCase();
+}
+
+/** Scans the known channel only; the meter must answer there with its MAC. */
+export async function scanKnownChannel(r: RecoveryContext): Promise<MeterAddress> {
+  const mask = channelMask(r.meter.channel);
+  await r.client.setPassword(r.creds.password);
+  await r.client.setRouteBId(r.creds.id);
+  for (const duration of CHANNEL_SCAN_DURATIONS) {
+    const pans = await r.client.scan(duration, { channelMask: mask, timeoutMs: scanTimeoutMs(duration, r.scan.marginMs, 1) });
+    r.logger.debug({ duration, mask, found: pans.length }, 'SKSCAN on the known channel');
+    if (pans.some((p) => isSameMeter(p, r.meter))) return r.meter;
+  }
+  throw new BmeterError('NO_METER', `the meter ${r.meter.macAddress} did not answer a scan of channel ${r.meter.channel}`);
+}
+
+/**
+ * Scans every channel (D1's runScan: PairID first, then LQI). When the meter found is not the
+ * one in the scan file (another channel, PAN or MAC), the scan file is rewritten.
+ */
+export async function fullRescan(r: RecoveryContext): Promise<{ meter: MeterAddress; changed: boolean }> {
+  const result: ScanResult = await runScan(r.client as Parameters<typeof runScan>[0], r.creds, {
+    ...r.scan,
+    logger: r.logger,
+    now: r.now,
+    crossCheckLl64: false,
+  });
+  const changed =
+    result.channel !== r.meter.channel ||
+    result.panId.toUpperCase() !== r.meter.panId.toUpperCase() ||
+    result.macAddress !== r.meter.macAddress.toUpperCase();
+  if (changed && r.scanFile !== undefined) {
+    await updateScanFile(r.scanFile, result);
+    r.logger.warn(
+      { channel: result.channel, panId: result.panId, mac: result.macAddress },
+      `the meter answers on channel ${result.channel}, PAN ${result.panId} now; scan file ${r.scanFile} updated`,
+    );
+  }
+  return { meter: toAddress(result), changed };
+}
+
+export function toAddress(m: MeterAddress): MeterAddress {
+  return { channel: m.channel, channelHex: m.channelHex, panId: m.panId, macAddress: m.macAddress, ipv6: m.ipv6 };
+}
+
+/**
+ * Carries out one rung of the ladder up to (not including) the join: which client and meter the
+ * join should use. A rejoin needs nothing first.
+ */
+export async function recoveryStep(
+  step: RecoveryStep,
+  r: RecoveryContext,
+  reopen: (() => Promise<SessionClient>) | undefined,
+): Promise<{ client: SessionClient; meter: MeterAddress }> {
+  switch (step) {
+    case 'rejoin':
+      return { client: r.client, meter: r.meter };
+    case 'scan-channel':
+      return { client: r.client, meter: await scanKnownChannel(r) };
+    case 'full-scan':
+      return { client: r.client, meter: (await fullRescan(r)).meter };
+    case 'reopen':
+      if (reopen === undefined) throw new BmeterError('PORT', 'the port cannot be reopened here');
+      return { client: await reopen(), meter: r.meter };
+  }
+}

@@ -1,0 +1,27 @@
+/** A temporary directory per test, removed afterwards (also when the test fails). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TempDir {
+  readonly path: string;
+  /** A path inside the directory. */
+  file(name: string): string;
+  remove(): void;
+}
+
+export function makeTempDir(prefix = 'bmeter-e2e-'): TempDir {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    path,
+    file: (name) => join(path, name),
+    remove: () => rmSync(path, { recursive: true, force: true }),
+  };
+}
+
+/** Creates a temp dir and registers its removal with the test context's `after`. */
+export function tempDirFor(t: { after(fn: () => void | Promise<void>): void }, prefix?: string): TempDir {
+  const dir = makeTempDir(prefix);
+  t.after(() => dir.remove());
+  return dir;
+}

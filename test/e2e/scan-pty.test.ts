@@ -1,0 +1,108 @@
+/**
+ * `bmeter scan` end to end: the built CLI against `bmeter simulate --pty` over a real pty (socat)
+ * and the serialport stack, as a user would run it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
+import { describeRun, runBmeter } from './helpers/run-bmeter.js';
+import { startPtySimulator } from './helpers/simulator.js';
+import { tempDirFor } from './helpers/temp-dir.js';
+
+const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
+
+/** The simulated meter (src/sim/options.ts defaults), written out by hand. */
+const METER = {
+  macAddress: '001C640003DE5A1B',
+  ipv6: 'FE80:0000:0000:0000:021C:6400:03DE:5A1B',
+  channel: 59,
+  channelHex: '3B',
+  lqi: 178,
+  rssiDbm: -55.32,
+};
+
+const FIRMWARE = { single: '1.2.10', dual: '1.5.2' } as const;
+
+for (const dialect of ['single', 'dual'] as const) {
+  test(`scan finds a ${dialect}-stack meter that answers only at duration 5 and writes the scan file`, { timeout: 60_000 }, async (t) => {
+    const dir = tempDirFor(t);
+    const sim = await startPtySimulator(dir.file('tty'), ['--find-at', '5', '--dialect', dialect]);
+    t.after(() => sim.stop());
+    const scanFile = dir.file('scan.json');
+
+    const run = await runBmeter(['scan', '--port', sim.path, '--scan-file', scanFile], { env: CREDENTIALS, cwd: dir.path });
+
+    assert.equal(run.code, 0, describeRun(run));
+    const file = JSON.parse(readFileSync(scanFile, 'utf8')) as Record<string, unknown>;
+    assert.equal(file['version'], 1);
+    assert.equal(file['dialect'], dialect);
+    assert.equal(file['firmware'], FIRMWARE[dialect]);
+    assert.equal(file['channel'], METER.channel);
+    assert.equal(file['channelHex'], METER.channelHex);
+    assert.equal(file['channelPage'], 9);
+    assert.equal(file['panId'], '5A1B'); // the sim's PAN ID is the MAC's low 16 bits, as in every capture (§3.6)
+    assert.equal(file['macAddress'], METER.macAddress);
+    assert.equal(file['ipv6'], METER.ipv6);
+    assert.equal(String(file['ipv6']).length, 39);
+    assert.equal(file['lqi'], METER.lqi);
+    assert.equal(file['rssiDbm'], METER.rssiDbm);
+    assert.equal(file['pairId'], SIM_DEMO_ROUTEB_ID.slice(-8));
+    assert.equal(file['pairId'], 'B0000001');
+    assert.match(String(file['scannedAt']), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/);
+    assert.ok(Math.abs(Date.parse(String(file['scannedAt'])) - Date.now()) < 60_000, 'scannedAt is now');
+
+    assert.equal(statSync(scanFile).mode & 0o777, 0o644);
+    assert.deepEqual(readdirSync(dir.path).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
+
+    // stderr is not a terminal here: one progress line per attempt, at 4 and 5 and not 6
+    assert.match(run.stderr, /duration 4\b/);
+    assert.match(run.stderr, /duration 5\b/);
+    assert.doesNotMatch(run.stderr, /duration 6\b/);
+
+    assert.match(run.stdout, /channel 59/);
+    assert.match(run.stdout, /FE80:0000:0000:0000:021C:6400:03DE:5A1B/);
+    assert.ok(run.stdout.includes(scanFile), 'the summary says where the file was written');
+    for (const secret of [SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD]) {
+      assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), 'no credential in the output');
+    }
+  });
+
+  test(`scan exits 3 with what to check when no ${dialect}-stack meter ever answers`, { timeout: 60_000 }, async (t) => {
+    const dir = tempDirFor(t);
+    const sim = await startPtySimulator(dir.file('tty'), ['--find-at', '9', '--dialect', dialect]);
+    t.after(() => sim.stop());
+    const scanFile = dir.file('scan.json');
+
+    const run = await runBmeter(['scan', '--port', sim.path, '--scan-file', scanFile], { env: CREDENTIALS, cwd: dir.path });
+
+    assert.equal(run.code, 3, describeRun(run));
+    for (const d of [4, 5, 6, 7]) assert.match(run.stderr, new RegExp(`duration ${d}\\b`));
+    assert.match(run.stderr, /no smart meter answered/);
+    assert.match(run.stderr, /BMETER_ROUTEB_ID/);
+    assert.match(run.stderr, /nearer/);
+    assert.match(run.stderr, /--max-duration 8/);
+    assert.equal(run.stdout, '');
+    assert.equal(existsSync(scanFile), false, 'no scan file is written');
+  });
+}
+
+test('scan --json prints exactly the scan file content', { timeout: 60_000 }, async (t) => {
+  const dir = tempDirFor(t);
+  const sim = await startPtySimulator(dir.file('tty'), ['--find-at', '4']);
+  t.after(() => sim.stop());
+  const scanFile = dir.file('scan.json');
+
+  const run = await runBmeter(['scan', '--json', '--port', sim.path, '--scan-file', scanFile], { env: CREDENTIALS, cwd: dir.path });
+
+  assert.equal(run.code, 0, describeRun(run));
+  assert.deepEqual(JSON.parse(run.stdout), JSON.parse(readFileSync(scanFile, 'utf8')));
+});
+
+test('scan without the Route-B credentials is a usage error naming the variables', { timeout: 30_000 }, async (t) => {
+  const dir = tempDirFor(t);
+  const run = await runBmeter(['scan', '--port', dir.file('no-such-tty'), '--scan-file', dir.file('scan.json')], { cwd: dir.path });
+  assert.equal(run.code, 2, describeRun(run));
+  assert.match(run.stderr, /BMETER_ROUTEB_ID/);
+  assert.match(run.stderr, /BMETER_ROUTEB_PASSWORD/);
+});

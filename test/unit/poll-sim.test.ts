@@ -1,0 +1,234 @@
+/**
+ * runPoll in-process against the simulator (src/sim) with a fixed sim clock: the expected values
+ * come from the sim's own model (MeterValues, E1 = 0.1 kWh, D3 = 1), never from our decoder.
+ */
+import { afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configSchema } from '../../src/config/schema.js';
+import { createLogger, silentLogger } from '../../src/log/logger.js';
+import { SimStick, attachSimTransport } from '../../src/transport/sim.js';
+import type { SimOptions } from '../../src/sim/options.js';
+import type { Transport } from '../../src/transport/transport.js';
+import { runPoll, type PollOptions } from '../../src/usecases/poll.js';
+import { writeScanFile } from '../../src/usecases/scan-file.js';
+
+const ALL = [0xe7, 0xe8, 0xe0, 0xe3, 0xea, 0xeb];
+const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');
+const sticks: SimStick[] = [];
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const s of sticks.splice(0)) s.dispose();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+interface Rig {
+  stick: SimStick;
+  records: Record<string, unknown>[];
+  commands: string[];
+  options: (over?: Partial<PollOptions>) => PollOptions;
+  clock: { ms: number };
+}
+
+async function rig(sim: Partial<SimOptions> = {}): Promise<Rig> {
+  const clock = { ms: CLOCK_MS };
+  const stick = new SimStick({ clock: () => new Date(clock.ms), timeScale: 0.0005, rttMs: 2, ...sim });
+  sticks.push(stick);
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-poll-'));
+  dirs.push(dir);
+  const scanFile = join(dir, 'bmeter.scan.json');
+  const o = stick.options;
+  await writeScanFile(scanFile, {
+    scannedAt: '2024-05-01T12:00:00.000+09:00',
+    dialect: o.dialect,
+    firmware: '1.2.10',
+    channel: o.channel,
+    channelHex: o.channel.toString(16).toUpperCase(),
+    channelPage: 9,
+    panId: o.meterMac.slice(12),
+    macAddress: o.meterMac,
+    ipv6: stick.meterLla,
+    lqi: o.lqi,
+    rssiDbm: -55.32,
+    pairId: o.routeBId.slice(-8),
+  });
+  const config = configSchema.parse({
+    port: 'sim://test',
+    scanFile,
+    timeouts: { commandMs: 2000, joinMs: 3000, responseMs: 300 },
+    retries: { join: 1, request: 2 },
+  });
+  const records: Record<string, unknown>[] = [];
+  const commands: string[] = [];
+  const openPort = async (): Promise<Transport> => {
+    const t = attachSimTransport(stick, 'sim://test', false);
+    return {
+      ...t,
+      description: t.description,
+      write: async (data) => {
+        const text = Buffer.from(data as Uint8Array).toString('latin1');
+        const name = /^(SK[A-Z0-9]+)/.exec(text)?.[1];
+        if (name) commands.push(name);
+        return t.write(data);
+      },
+      onData: (l) => t.onData(l),
+      onClose: (l) => t.onClose(l),
+      close: () => t.close(),
+    };
+  };
+  const options = (over: Partial<PollOptions> = {}): PollOptions => ({
+    config,
+    creds: { id: o.routeBId, password: o.password },
+    properties: ALL,
+    sink: { closed: false, write: async (r) => void records.push(r) },
+    logger: process.env.DBG ? createLogger({ level: "debug" }) : silentLogger(),
+    signal: new AbortController().signal,
+    now: () => new Date(clock.ms),
+    openPort,
+    joinBackoffMs: 10,
+    ...over,
+  });
+  return { stick, records, commands, options, clock };
+}
+
+/** The record the sim's model implies at `ms` (E1 0x01 = 0.1 kWh, D3 1). */
+function expected(stick: SimStick, ms: number): Record<string, unknown> {
+  const v = stick.meter.values;
+  const [r, t] = v.currentsDeciAmps(ms);
+  const half = Math.floor(ms / 1_800_000) * 1_800_000;
+  return {
+    power_w: v.powerW(ms),
+    current_r_a: r / 10,
+    current_t_a: t / 10,
+    energy_normal_kwh: v.normalRaw(ms) / 10,
+    energy_reverse_kwh: v.reverseRaw(ms) / 10,
+    fixed_normal_at: '2024-05-01T12:00:00+09:00',
+    fixed_normal_kwh: v.normalRaw(half) / 10,
+    fixed_reverse_at: '2024-05-01T12:00:00+09:00',
+    fixed_reverse_kwh: v.reverseRaw(half) / 10,
+  };
+}
+
+async function until(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((res) => setTimeout(res, 5));
+  }
+}
+
+function values(record: Record<string, unknown>): Record<string, unknown> {
+  const { timestamp: _t, source: _s, ...rest } = record;
+  return rest;
+}
+
+describe('poll against the simulator', () => {
+  it('joins and writes one record with the values the meter holds', async () => {
+    const r = await rig();
+    const summary = await runPoll(r.options());
+    assert.equal(summary.readings, 1);
+    assert.equal(summary.joined, true);
+    assert.equal(r.records.length, 1);
+    assert.deepEqual(values(r.records[0] ?? {}), expected(r.stick, CLOCK_MS));
+    assert.equal(r.records[0]?.['source'], 'poll');
+    assert.equal(r.commands.filter((c) => c === 'SKSENDTO').length, 1, 'one radio round trip per reading');
+    assert.ok(!r.commands.includes('SKTERM'), 'a one-shot poll keeps the session');
+  });
+
+  it('reads on the kept session in the next run without SKJOIN', async () => {
+    const r = await rig();
+    await runPoll(r.options());
+    r.commands.length = 0;
+    const summary = await runPoll(r.options());
+    assert.equal(summary.joined, false);
+    assert.ok(!r.commands.includes('SKJOIN'), `commands: ${r.commands.join(' ')}`);
+    assert.equal(r.commands.filter((c) => c === 'SKSENDTO').length, 1);
+    assert.equal(r.records.length, 2);
+  });
+
+  it('joins when the kept session is gone (FAIL ER10 on the first Get)', async () => {
+    const r = await rig();
+    await runPoll(r.options());
+    r.stick.session.reset(); // e.g. the meter dropped the session while bmeter was not running
+    r.commands.length = 0;
+    const summary = await runPoll(r.options());
+    assert.equal(summary.joined, true);
+    assert.ok(r.commands.includes('SKJOIN'));
+    assert.equal(r.records.length, 2);
+  });
+
+  it('reads only the properties asked for, in one frame', async () => {
+    const r = await rig();
+    await runPoll(r.options({ properties: [0xe7, 0xe8] }));
+    const rec = r.records[0] ?? {};
+    assert.equal(rec['power_w'], r.stick.meter.values.powerW(CLOCK_MS));
+    assert.equal(rec['energy_normal_kwh'], null);
+    assert.equal(rec['fixed_normal_kwh'], null);
+  });
+
+  it('fails with AUTH and the documented message on a wrong password', async () => {
+    const r = await rig();
+    const o = r.options();
+    await assert.rejects(runPoll({ ...o, creds: { id: o.creds.id, password: 'WRONGPASSWD1' } }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'AUTH');
+      assert.match(err.message, /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD$/);
+      assert.ok(!err.message.includes('WRONGPASSWD1'));
+      return true;
+    });
+    assert.equal(r.commands.filter((c) => c === 'SKJOIN').length, 2, 'retried once (retries.join = 1)');
+  });
+
+  it('survives EVENT 29, EVENT 26, a dropped reply and a Get_SNA without losing a reading', async () => {
+    // request 1 = first reading; later requests: 2 dropped, 4 → EVENT 29, 6 → EVENT 26, 8 → Get_SNA for EB
+    const r = await rig({ faults: (await import('../../src/sim/faults.js')).parseFaults('drop@2,event29@4,event26@6,sna:EB@8') });
+    const summary = await runPoll(r.options({ intervalSeconds: 0.05, count: 6 }));
+    assert.equal(summary.failed, 0);
+    assert.equal(summary.readings, 6);
+    assert.equal(r.records.length, 6);
+    const sna = r.records.filter((x) => x['fixed_reverse_kwh'] === null);
+    assert.equal(sna.length, 1, 'the Get_SNA reading keeps the other values');
+    assert.equal(sna[0]?.['power_w'], r.stick.meter.values.powerW(CLOCK_MS));
+  });
+
+  it('writes the meter’s half-hourly INF as a record with source "notification"', async () => {
+    const r = await rig();
+    const abort = new AbortController();
+    const run = runPoll(r.options({ intervalSeconds: 0.05, signal: abort.signal }));
+    await until(() => r.records.length >= 1);
+    r.clock.ms = Date.parse('2024-05-01T12:30:05+09:00');
+    r.stick.tick();
+    await until(() => r.records.some((x) => x['source'] === 'notification'));
+    abort.abort();
+    await run;
+    const notes = r.records.filter((x) => x['source'] === 'notification');
+    assert.equal(notes.length, 1);
+    const half = Date.parse('2024-05-01T12:30:00+09:00');
+    assert.equal(notes[0]?.['fixed_normal_at'], '2024-05-01T12:30:00+09:00');
+    assert.equal(notes[0]?.['fixed_normal_kwh'], r.stick.meter.values.normalRaw(half) / 10);
+    assert.equal(notes[0]?.['power_w'], null);
+  });
+
+  it('stops on the abort signal, sends SKTERM and returns', async () => {
+    const r = await rig();
+    const abort = new AbortController();
+    const run = runPoll(r.options({ intervalSeconds: 0.05, signal: abort.signal }));
+    await until(() => r.records.length >= 2);
+    abort.abort();
+    const summary = await run;
+    assert.equal(summary.stoppedBy, 'signal');
+    assert.ok(summary.readings >= 2);
+    assert.ok(r.commands.includes('SKTERM'));
+  });
+
+  it('stops quietly when the output is closed', async () => {
+    const r = await rig();
+    let closed = false;
+    const sink = { get closed() { return closed; }, write: async () => { closed = true; } };
+    const summary = await runPoll(r.options({ intervalSeconds: 0.05, sink }));
+    assert.equal(summary.stoppedBy, 'output-closed');
+    assert.equal(summary.readings, 1);
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * `bmeter scan` in process: the real program (createProgram) with the built-in simulator as the
+ * transport, in-memory stdout/stderr, no serial port.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough, Writable } from 'node:stream';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProgram } from '../../src/cli/program.js';
+import { reportError } from '../../src/cli/main.js';
+import { openSimTransport, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/transport/sim.js';
+
+function memory() {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function runScanCommand(args: string[], options: { simUrl: string; env?: NodeJS.ProcessEnv; tty?: boolean }) {
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));
+  const stdout = memory();
+  const stderr = memory();
+  const ports: string[] = [];
+  const program = await createProgram({
+    io: {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      stdin: new PassThrough(),
+      env: options.env ?? { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD },
+      cwd: dir,
+      stderrIsTTY: options.tty ?? false,
+    },
+    signal: new AbortController().signal,
+    now: () => new Date('2024-05-01T00:00:00Z'),
+    transportFactory: async (port) => {
+      ports.push(port);
+      return openSimTransport(options.simUrl);
+    },
+  });
+  let code = 0;
+  try {
+    await program.parseAsync(['node', 'bmeter', 'scan', '--port', '/dev/ttySIM0', ...args]);
+  } catch (err) {
+    code = reportError(err, stderr.stream);
+  }
+  const scanPath = join(dir, 'bmeter.scan.json');
+  const file = existsSync(scanPath) ? (JSON.parse(readFileSync(scanPath, 'utf8')) as Record<string, unknown>) : undefined;
+  rmSync(dir, { recursive: true, force: true });
+  return { code, stdout: stdout.text(), stderr: stderr.text(), file, ports, scanPath };
+}
+
+test('scan writes ./bmeter.scan.json by default and summarises the meter on stdout', async () => {
+  const run = await runScanCommand([], { simUrl: 'sim://?findAt=5&timeScale=0.001' });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(run.ports, ['/dev/ttySIM0']);
+  assert.equal(run.file?.['macAddress'], '001C640003DE5A1B');
+  assert.equal(run.file?.['ipv6'], 'FE80:0000:0000:0000:021C:6400:03DE:5A1B');
+  assert.equal(run.file?.['panId'], '5A1B');
+  assert.equal(run.file?.['channel'], 59);
+  assert.match(run.stdout, /^Meter found on channel 59 \(0x3B, 927\.7 MHz\), PAN ID 5A1B$/m);
+  assert.match(run.stdout, /LQI 178 \(RSSI -55\.32 dBm\)/);
+  assert.match(run.stdout, /Scan file written to .*bmeter\.scan\.json/);
+  assert.match(run.stderr, /attempt 1\/4, duration 4/);
+  assert.match(run.stderr, /attempt 2\/4, duration 5/);
+  assert.doesNotMatch(run.stderr, /duration 6/);
+});
+
+test('scan --json prints the scan file content on stdout', async () => {
+  const run = await runScanCommand(['--json'], { simUrl: 'sim://?findAt=4&timeScale=0.001&dialect=dual' });
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), run.file);
+  assert.equal(run.file?.['dialect'], 'dual');
+});
+
+test('--min-duration and --max-duration choose the attempts; nothing heard is exit 3', async () => {
+  const run = await runScanCommand(['--min-duration', '5', '--max-duration', '6'], { simUrl: 'sim://?findAt=9&timeScale=0.001' });
+  assert.equal(run.code, 3);
+  assert.doesNotMatch(run.stderr, /duration 4/);
+  assert.match(run.stderr, /duration 5/);
+  assert.match(run.stderr, /duration 6/);
+  assert.match(run.stderr, /no smart meter answered/);
+  assert.equal(run.stdout, '');
+  assert.equal(run.file, undefined);
+});
+
+test('a min duration above the max duration is a usage error', async () => {
+  const run = await runScanCommand(['--min-duration', '7', '--max-duration', '5'], { simUrl: 'sim://' });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /--min-duration 7 is larger than --max-duration 5/);
+});
+
+test('a duration outside 0–14 is refused before the port is opened', async () => {
+  const run = await runScanCommand(['--max-duration', '15'], { simUrl: 'sim://' });
+  assert.equal(run.code, 2);
+  assert.deepEqual(run.ports, []);
+});
+
+test('missing credentials are a usage error and the port is not opened', async () => {
+  const run = await runScanCommand([], { simUrl: 'sim://', env: {} });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /BMETER_ROUTEB_ID/);
+  assert.deepEqual(run.ports, []);
+});
+
+test('with a neighbour in range the meter with our PairID is chosen', async () => {
+  const run = await runScanCommand([], { simUrl: 'sim://?findAt=4&neighbours=1&timeScale=0.001' });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.file?.['macAddress'], '001C640003DE5A1B');
+  assert.equal(run.file?.['pairId'], 'B0000001');
+});
+
+test('the credentials never appear on stdout or stderr, even at trace level', async () => {
+  const run = await runScanCommand(['--log-level', 'trace'], { simUrl: 'sim://?findAt=4&timeScale=0.001' });
+  assert.equal(run.code, 0, run.stderr);
+  for (const secret of [SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD]) {
+    assert.ok(!run.stdout.includes(secret), 'stdout is clean');
+    assert.ok(!run.stderr.includes(secret), 'stderr is clean');
+  }
+});

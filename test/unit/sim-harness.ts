@@ -1,0 +1,69 @@
+/**
+ * Test harness for the simulator's own tests: a SimStick with its output collected as latin1
+ * text (binary ERXUDP bytes map 1:1 to chars), plus helpers that wait for output.
+ */
+import { SimStick } from '../../src/sim/stick.js';
+import { type SimOptions } from '../../src/sim/options.js';
+
+export class StickHarness {
+  readonly stick: SimStick;
+  private out = '';
+  readonly chunks: Buffer[] = [];
+
+  constructor(options: Partial<SimOptions> = {}) {
+    this.stick = new SimStick({ timeScale: 0.001, rttMs: 5, ...options });
+    this.stick.attach((chunk) => {
+      this.chunks.push(Buffer.from(chunk));
+      this.out += Buffer.from(chunk).toString('latin1');
+    });
+  }
+
+  send(data: string | Buffer): void {
+    this.stick.write(data);
+  }
+
+  /** Output collected since the last take(). */
+  peek(): string {
+    return this.out;
+  }
+
+  take(): string {
+    const o = this.out;
+    this.out = '';
+    return o;
+  }
+
+  /** Waits until the collected output satisfies `done` (or contains the string), then takes it. */
+  async until(done: string | ((out: string) => boolean), timeoutMs = 3000): Promise<string> {
+    const test = typeof done === 'string' ? (o: string) => o.includes(done) : done;
+    const start = Date.now();
+    while (!test(this.out)) {
+      if (Date.now() - start > timeoutMs) {
+        throw new Error(`timed out waiting for output; got ${JSON.stringify(this.out)}`);
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    return this.take();
+  }
+
+  /** Sends a command and returns all output after `ms` of real time. */
+  async exchange(data: string | Buffer, ms = 20): Promise<string> {
+    this.send(data);
+    await new Promise((r) => setTimeout(r, ms));
+    return this.take();
+  }
+
+  dispose(): void {
+    this.stick.dispose();
+  }
+}
+
+/** Credentials + scan + join; resolves once EVENT 25 and the INF D5 are out. */
+export async function joined(h: StickHarness, opts: { password?: string; routeBId?: string } = {}): Promise<void> {
+  const o = h.stick.options;
+  const pw = opts.password ?? o.password;
+  h.send(`SKSREG SFE 0\r\nSKSETPWD ${pw.length.toString(16).toUpperCase()} ${pw}\r\nSKSETRBID ${opts.routeBId ?? o.routeBId}\r\n`);
+  h.send(`SKSREG S2 ${o.channel.toString(16).toUpperCase()}\r\nSKSREG S3 ${o.meterMac.slice(12)}\r\n`);
+  h.send(`SKJOIN ${h.stick.meterLla}\r\n`);
+  await h.until((out) => out.includes('0EF0017301D50401028801') || (out.includes('\x10\x81\x00\x00\x0e\xf0\x01') && out.endsWith('\r\n')));
+}
