@@ -28,6 +28,7 @@ export async function main(argv: string[]): Promise<void> {
         stderrIsTTY: process.stderr.isTTY === true,
       },
       signal: abort.signal,
+      argv,
     });
     await program.parseAsync(argv);
     process.exitCode = 0;

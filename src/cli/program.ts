@@ -1,11 +1,16 @@
 /**
  * The commander program (DESIGN.md §3, program factory): global options, one file per command,
  * and the logger built from --log-level / -v / BMETER_LOG_LEVEL / the config file.
+ *
+ * Fast start (issue #6): given the argv, only the module of the command being run is loaded
+ * (all of them for help, `help <cmd>` or anything unclear); pino and zod are loaded in the
+ * preAction hook, i.e. only when a command really runs.
  */
 import { Command, Option } from 'commander';
-import { createLogger, levelFromVerbosity, LOG_LEVELS, type Logger, type LogLevel } from '../log/logger.js';
-import { loadConfig } from '../config/config.js';
+import type { Logger } from '../log/logger.js';
+import { levelFromVerbosity, LOG_LEVELS, type LogLevel } from '../log/levels.js';
 import type { CliContext, CliIo } from './context.js';
+import { commandToLoad } from './argv.js';
 import { VERSION } from './version.js';
 
 /** Command modules, registered in this order (each exports `register(program, ctx)`). */
@@ -16,17 +21,25 @@ export interface ProgramDeps {
   signal: AbortSignal;
   now?: () => Date;
   transportFactory?: CliContext['transportFactory'];
+  /** The argv about to be parsed: lets the program load only that command's module. */
+  argv?: readonly string[];
 }
+
+type LoggerModule = typeof import('../log/logger.js');
 
 export async function createProgram(deps: ProgramDeps): Promise<Command> {
   let logger: Logger | undefined;
+  let loggerModule: LoggerModule | undefined;
   let level: LogLevel = 'warn';
   const ctx: CliContext = {
     io: deps.io,
     signal: deps.signal,
     now: deps.now ?? (() => new Date()),
     ...(deps.transportFactory !== undefined && { transportFactory: deps.transportFactory }),
-    logger: () => (logger ??= createLogger({ level, destination: deps.io.stderr })),
+    logger: () => {
+      if (loggerModule === undefined) throw new Error('ctx.logger() called before the action started');
+      return (logger ??= loggerModule.createLogger({ level, destination: deps.io.stderr }));
+    },
   };
 
   const program = new Command('bmeter')
@@ -45,23 +58,25 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
     })
     .exitOverride();
 
-  program.hook('preAction', (_root, action) => {
-    level = chooseLogLevel(action.optsWithGlobals(), deps.io);
+  program.hook('preAction', async (_root, action) => {
+    [level, loggerModule] = await Promise.all([chooseLogLevel(action.optsWithGlobals(), deps.io), import('../log/logger.js')]);
   });
 
-  for (const name of COMMANDS) {
+  const only = deps.argv === undefined ? undefined : commandToLoad(deps.argv, COMMANDS);
+  for (const name of only === undefined ? COMMANDS : [only]) {
     const module = (await importCommand(name)) as { register?: (p: Command, c: CliContext) => void } | undefined;
     module?.register?.(program, ctx);
   }
   return program;
 }
 
-function chooseLogLevel(opts: Record<string, unknown>, io: CliIo): LogLevel {
+async function chooseLogLevel(opts: Record<string, unknown>, io: CliIo): Promise<LogLevel> {
   if (typeof opts['logLevel'] === 'string') return opts['logLevel'] as LogLevel;
   const verbose = typeof opts['verbose'] === 'number' ? opts['verbose'] : 0;
   if (verbose > 0) return levelFromVerbosity(verbose);
   try {
     // Env and config file; an invalid config is reported by the command that needs it.
+    const { loadConfig } = await import('../config/config.js');
     return loadConfig({ flags: opts, env: io.env, cwd: io.cwd }).logLevel;
   } catch {
     return 'warn';

@@ -4,11 +4,14 @@
  * with the log redactor as soon as they are read.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { BmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
-import { configSchema, type Config } from './schema.js';
+import { quickParseConfig } from './quick-parse.js';
+import type { Config } from './schema.js';
+import { defineConfigSchema } from './schema-def.js';
 
 export type { Config } from './schema.js';
 
@@ -27,15 +30,26 @@ export function loadConfig(input: LoadConfigInput): Config {
   const { flags, env, cwd } = input;
   const file = readConfigFile(flags, env, cwd, input.warn);
   const merged = mergeLayers(file, fromEnv(env), fromFlags(flags));
-  const result = configSchema.safeParse(merged);
-  if (!result.success) {
-    throw new BmeterError('CONFIG', `invalid configuration:\n${describeIssues(result.error)}`);
-  }
-  const config = result.data;
+  const config = quickParseConfig(merged) ?? parseWithZod(merged);
   secretRedactor.add(config.routeB.id);
   secretRedactor.add(config.routeB.password);
   config.scanFile = isAbsolute(config.scanFile) ? config.scanFile : resolve(cwd, config.scanFile);
   return config;
+}
+
+let zodSchema: ReturnType<typeof defineConfigSchema> | undefined;
+
+/**
+ * The zod schema judges what quick-parse.ts did not accept, and words the errors. zod is loaded
+ * only then (synchronously: its CommonJS build), so a valid configuration never pays for it.
+ */
+function parseWithZod(merged: Record<string, unknown>): Config {
+  zodSchema ??= defineConfigSchema((createRequire(import.meta.url)('zod') as typeof import('zod')).z);
+  const result = zodSchema.safeParse(merged);
+  if (!result.success) {
+    throw new BmeterError('CONFIG', `invalid configuration:\n${describeIssues(result.error)}`);
+  }
+  return result.data;
 }
 
 /** The Route-B credentials, or a usage error that says where to put them. */

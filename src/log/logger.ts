@@ -6,8 +6,7 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { secretRedactor, type SecretRedactor } from './redact.js';
 
 export type { Logger };
-export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export { LOG_LEVELS, levelFromVerbosity, type LogLevel } from './levels.js';
 
 export interface LogDestination {
   write(text: string): unknown;
@@ -39,9 +38,4 @@ export function createLogger(options: {
 /** A logger that drops everything: the default for library code and tests. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
-}
-
-/** `-v` counts: 0 → warn, 1 → info, 2 → debug, 3+ → trace. */
-export function levelFromVerbosity(count: number): LogLevel {
-  return (['warn', 'info', 'debug', 'trace'] as const)[Math.min(Math.max(count, 0), 3)] ?? 'trace';
 }

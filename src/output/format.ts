@@ -36,7 +36,12 @@ export function textBlock(
   const source = typeof record['source'] === 'string' ? ` (${record['source']})` : '';
   const lines = [`${head === undefined ? '' : String(record[head] ?? '')}${source}`];
   const width = Math.max(...rest.map((c) => c.length));
-  const valueWidth = Math.max(...rest.map((c) => displayValue(record[c]).length));
+  // Numbers are right-aligned among themselves (so decimal magnitudes line up); text starts
+  // in the same column.
+  const valueWidth = Math.max(
+    0,
+    ...rest.filter((c) => typeof record[c] === 'number').map((c) => displayValue(record[c]).length),
+  );
   for (const column of rest) {
     const value = displayValue(record[column]);
     const unit = record[column] === null || record[column] === undefined ? '' : (units[column] ?? '');

@@ -19,6 +19,8 @@ export interface SimMeterOptions {
   release: string;
   seed: number;
   clock: () => Date;
+  /** E3/E4/EB exist (default true; sim option `reverse=0` removes them). */
+  reverse?: boolean;
 }
 
 /** ECHONET `028801` class+instance vs. `028800` (all instances) both address the meter. */
@@ -40,7 +42,7 @@ export class SimMeter {
     const props = meterProperties(this.values, this.cursor, {
       coefficient: o.coefficient,
       release: o.release,
-      reverse: true,
+      reverse: o.reverse ?? true,
     });
     this.get = props.get;
     this.set = props.set;

@@ -56,8 +56,10 @@ export interface SimOptions {
   wiring: '1p3w' | '1p2w';
   /** Cumulative normal-direction energy at `clock()` when the sim was created, kWh. */
   initialKwh: number;
-  /** The meter's and the stick's clock (tests fix it). */
+  /** The meter's and the stick's clock (tests fix it; `clock=<ISO>` freezes it). */
   clock: () => Date;
+  /** Reverse-direction metering: E3, E4, EB exist (req_c, §8); `reverse=0` removes them (and from 9F). */
+  reverse: boolean;
 }
 
 export function defaultSimOptions(): SimOptions {
@@ -86,6 +88,7 @@ export function defaultSimOptions(): SimOptions {
     wiring: '1p3w',
     initialKwh: 12345.6,
     clock: () => new Date(),
+    reverse: true,
   };
 }
 
@@ -134,6 +137,8 @@ export function simOptionsFromQuery(params: URLSearchParams): Partial<SimOptions
       case 'initialKwh': out.initialKwh = num(key, value); break;
       case 'authReject': out.authReject = bool(value); break;
       case 'pv': out.pv = bool(value); break;
+      case 'reverse': out.reverse = bool(value); break;
+      case 'clock': out.clock = frozenClock(value); break;
       case 'coefficient': out.coefficient = value === 'none' ? null : num(key, value); break;
       case 'release': out.release = value.toUpperCase().slice(0, 1); break;
       case 'routeBId': out.routeBId = value; break;
@@ -144,6 +149,14 @@ export function simOptionsFromQuery(params: URLSearchParams): Partial<SimOptions
     }
   }
   return out;
+}
+
+/** `clock=2024-05-01T12:00:00+09:00`: the sim's clock stands still at that instant. */
+function frozenClock(value: string): () => Date {
+  // A query string turns the '+' of "+09:00" into a space: put it back.
+  const ms = Date.parse(value.trim().replace(/ (\d{2}:?\d{2})$/, '+$1'));
+  check(value.trim() !== '' && Number.isFinite(ms), `sim option clock: "${value}" is not an ISO 8601 date-time`);
+  return () => new Date(ms);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -30,6 +30,8 @@ export class SkstackClient {
   private readonly pending: Pending;
   private subscriber: ((line: Notification) => void) | undefined;
   private draining = false;
+  /** Re-arms the drain's quiet timer (set while draining). */
+  private drainActivity: (() => void) | undefined;
   private opening = false;
   private dialectValue: Dialect;
   private dialectSourceValue: DialectSource;
@@ -82,7 +84,7 @@ export class SkstackClient {
     try {
       this.draining = true;
       await this.transport.write('\r\n');
-      await new Promise((r) => setTimeout(r, this.timeouts.drainMs));
+      await this.drain();
       this.draining = false;
       this.refuseJ11();
       try {
@@ -121,6 +123,29 @@ export class SkstackClient {
       this.opening = false;
       this.draining = false;
     }
+  }
+
+  /**
+   * Discards input until the line has been quiet for drainQuietMs, or drainMs at most (§6 step
+   * 1). A stick with nothing left to say costs drainQuietMs, not the whole drainMs.
+   */
+  private drain(): Promise<void> {
+    const { drainMs, drainQuietMs } = this.timeouts;
+    return new Promise((resolve) => {
+      let quiet: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        clearTimeout(quiet);
+        clearTimeout(cap);
+        this.drainActivity = undefined;
+        resolve();
+      };
+      const cap = setTimeout(done, drainMs);
+      this.drainActivity = () => {
+        clearTimeout(quiet);
+        quiet = setTimeout(done, Math.min(drainQuietMs, drainMs));
+      };
+      this.drainActivity();
+    });
   }
 
   /** §3.12: ROPT; FAIL ER04 = hex-only firmware. WOPT only when asked (it writes flash). */
@@ -259,6 +284,7 @@ export class SkstackClient {
   }
 
   private onData(chunk: Buffer): void {
+    this.drainActivity?.();
     if (this.j11.push(chunk) && this.opening) this.pending.abortCurrent(new BmeterError('NOT_SKSTACK', `${this.transport.description}: ${J11_MESSAGE}`));
     for (const line of this.framer.push(chunk)) {
       this.logger.trace({ rx: describeLine(line) }, 'line');

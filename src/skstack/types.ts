@@ -19,8 +19,13 @@ export interface StickInfo {
 }
 
 export interface SkTimeouts {
-  /** Wait after the initial CRLF, discarding what the stick still had to say. */
+  /** Longest wait after the initial CRLF, discarding what the stick still had to say. */
   drainMs: number;
+  /**
+   * The drain ends earlier, once the line has been quiet this long (issue #6: no fixed wait the
+   * protocol does not force). Above a USB-serial adapter's latency timer (FTDI: 16 ms).
+   */
+  drainQuietMs: number;
   /** SKVER (no answer → NOT_SKSTACK). */
   skverMs: number;
   /** Status line of ordinary commands. */
@@ -37,6 +42,7 @@ export interface SkTimeouts {
 
 export const DEFAULT_TIMEOUTS: SkTimeouts = {
   drainMs: 150,
+  drainQuietMs: 40,
   skverMs: 2_000,
   commandMs: 3_000,
   joinMs: 41_000,

@@ -22,10 +22,9 @@ export async function openTransport(port: string, options: OpenTransportOptions 
     return openTcp(port);
   }
   if (port.startsWith('sim://') || port === 'sim:') {
-    const specifier = './sim.js'; // engineer C's file; a variable keeps tsc from requiring it
     let mod: SimModule;
     try {
-      mod = (await import(specifier)) as SimModule;
+      mod = await import('./sim.js'); // a literal specifier, so the bundler (scripts/bundle.mjs) keeps it
     } catch (err) {
       throw new BmeterError('PORT', `the built-in simulator is not available: ${(err as Error).message}`, { cause: err });
     }

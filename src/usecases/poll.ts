@@ -57,12 +57,13 @@ export interface PollSummary {
   stoppedBy: 'count' | 'signal' | 'output-closed' | 'one-shot';
 }
 
-interface Link {
+export interface Link {
   transport: Transport;
   client: SkstackClient;
 }
 
-async function openLink(o: PollOptions): Promise<Link> {
+/** Opens the port and the stick client (exported for `bmeter history`). */
+export async function openLink(o: Pick<PollOptions, 'openPort' | 'config' | 'logger'>): Promise<Link> {
   const transport = await o.openPort(o.config.port);
   const client = new SkstackClient(transport, {
     logger: o.logger,
@@ -79,7 +80,7 @@ async function openLink(o: PollOptions): Promise<Link> {
   return { transport, client };
 }
 
-async function closeLink(link: Link, logger: Logger): Promise<void> {
+export async function closeLink(link: Link, logger: Logger): Promise<void> {
   try {
     await link.client.close(); // closes the transport too
   } catch (err) {

@@ -26,8 +26,11 @@ export type Incoming =
   | { kind: 'notification'; frame: EchonetFrame; needsReply: boolean }
   | { kind: 'ignore'; reason: string };
 
-/** ECHONET answers to a Get: Get_Res, or Get_SNA when some EPC is not available (§7). */
-const GET_ANSWERS: ReadonlySet<number> = new Set([ESV.Get_Res, ESV.Get_SNA]);
+/**
+ * ECHONET answers to our requests: Get_Res, or Get_SNA when some EPC is not available (§7);
+ * Set_Res / SetC_SNA to the SetC E5/ED/EF of `bmeter history` (§7, §9). Matched by TID.
+ */
+const GET_ANSWERS: ReadonlySet<number> = new Set([ESV.Get_Res, ESV.Get_SNA, ESV.Set_Res, ESV.SetC_SNA]);
 
 /** True for an IPv6 multicast destination (FF02::1 for the meter's INF, §3.8). */
 export function isMulticast(address: string): boolean {

@@ -27,12 +27,13 @@ export const READABLE_EPCS: Readonly<Record<string, number>> = {
 /** D3 coefficient, D7 digits, E1 unit: read once per process (§9 start-up set). */
 export const CONTEXT_EPCS: readonly number[] = [0xd3, 0xd7, 0xe1];
 
-/** Record columns in order: READING_FIELDS then `source` (CSV header, JSON key order). */
-export const READING_COLUMNS: readonly string[] = [...READING_FIELDS, 'source'];
-
-/** Columns per output format: the text format shows `source` in each record's heading line. */
-export function columnsFor(format: 'text' | 'json' | 'csv'): readonly string[] {
-  return format === 'text' ? READING_FIELDS : READING_COLUMNS;
+/**
+ * Record columns in order, for every format: the CSV header is exactly READING_FIELDS (the
+ * foundation issue's record shape); JSON adds `source` after them (the sink appends keys that
+ * are not columns) and the text format shows it in each record's heading line.
+ */
+export function columnsFor(_format: 'text' | 'json' | 'csv'): readonly string[] {
+  return READING_FIELDS;
 }
 
 /** Units shown by the text format. */

@@ -5,8 +5,8 @@
  * neighbour solicitation instead of sending → wait for EVENT 02 (or a moment) and resend without
  * counting a try. FAIL ER10 means the stick has no PANA session: reported, not retried.
  */
-import { EOJ, ESV } from '../echonet/constants.js';
-import { encodeFrame, type EchonetFrame } from '../echonet/frame.js';
+import { EOJ, ESV, esvName } from '../echonet/constants.js';
+import { encodeFrame, type EchonetFrame, type EchonetProperty } from '../echonet/frame.js';
 import { isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { hex4, type PendingGet } from './reader-match.js';
@@ -98,6 +98,16 @@ export class Requester {
 
   /** Sends a Get for `epcs` (one frame, OPC = epcs.length) until answered or out of tries. */
   async get(epcs: readonly number[], options: RequestOptions): Promise<RequestResult> {
+    return this.request(ESV.Get, epcs.map((epc) => ({ epc, edt: Buffer.alloc(0) })), options);
+  }
+
+  /**
+   * Any request ESV (Get, or SetC E5/ED/EF for history, §7 and §9) with the same tries and
+   * EVENT 21 handling as a Get; the answer is matched by TID (Get_Res/Get_SNA, Set_Res/SetC_SNA).
+   */
+  async request(esv: number, properties: readonly EchonetProperty[], options: RequestOptions): Promise<RequestResult> {
+    const epcs = properties.map((p) => p.epc);
+    const name = esvName(esv);
     let answer: EchonetFrame | undefined;
     let wake: (() => void) | undefined;
     const tids = new Set<number>();
@@ -124,10 +134,10 @@ export class Requester {
           tid,
           seoj: EOJ.controller,
           deoj: EOJ.meter,
-          esv: ESV.Get,
-          properties: epcs.map((epc) => ({ epc, edt: Buffer.alloc(0) })),
+          esv,
+          properties: [...properties],
         };
-        this.logger.debug({ tid: hex4(tid), epcs: epcList(epcs), try: tries + 1 }, 'Get');
+        this.logger.debug({ tid: hex4(tid), epcs: epcList(epcs), try: tries + 1 }, name);
         let param: number;
         try {
           ({ param } = await this.client.sendTo(this.meterIpv6(), encodeFrame(frame)));
@@ -179,7 +189,7 @@ export class Requester {
           tries -= 1;
           continue;
         }
-        this.logger.debug({ tid: hex4(tid), timeoutMs: options.timeoutMs }, 'no answer to Get');
+        this.logger.debug({ tid: hex4(tid), timeoutMs: options.timeoutMs }, `no answer to ${name}`);
       }
       if (answer !== undefined) return { ok: true, frame: answer, tries };
       if (sendFailures > 0 && sendFailures === tries) {
@@ -188,7 +198,7 @@ export class Requester {
       return {
         ok: false,
         reason: 'no-answer',
-        detail: `no answer to Get ${epcList(epcs)} after ${tries} ${tries === 1 ? 'try' : 'tries'} of ${Math.round(options.timeoutMs / 100) / 10} s`,
+        detail: `no answer to ${name} ${epcList(epcs)} after ${tries} ${tries === 1 ? 'try' : 'tries'} of ${Math.round(options.timeoutMs / 100) / 10} s`,
       };
     } finally {
       this.pending = undefined;

@@ -5,55 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
 import { BmeterError } from '../errors.js';
 import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
+import { quickCheckScanFile, SCAN_FILE_VERSION } from './scan-file-check.js';
+import type { ScanFile } from './scan-file-schema.js';
 
-const hex = (digits: number) =>
-  z.string().regex(new RegExp(`^[0-9A-F]{${digits}}$`), `expected ${digits} upper-case hex digits`);
+export { SCAN_FILE_VERSION, type ScanFile };
 
-export const SCAN_FILE_VERSION = 1;
-
-export const scanFileSchema = z
-  .object({
-    version: z.literal(SCAN_FILE_VERSION),
-    scannedAt: z.iso.datetime({ offset: true }),
-    dialect: z.enum(['single', 'dual']),
-    firmware: z.string(),
-    /** Logical channel 33–60, decimal (§3.4 S02, §3.6). */
-    channel: z.number().int().min(33).max(60),
-    /** The same channel as EPANDESC and SKSREG S2 print it (`"21"` = 33). */
-    channelHex: hex(2),
-    channelPage: z.number().int().min(0).max(255),
-    panId: hex(4),
-    macAddress: hex(16),
-    ipv6: z
-      .string()
-      .regex(/^FE80(:[0-9A-F]{4}){7}$/, 'expected a full upper-case link-local address FE80:0000:…'),
-    lqi: z.number().int().min(0).max(255),
-    rssiDbm: z.number(),
-    pairId: z.string().regex(/^[0-9A-Za-z]{8}$/, 'expected 8 characters').nullable(),
-  })
-  .superRefine((file, ctx) => {
-    if (Number.parseInt(file.channelHex, 16) !== file.channel) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['channelHex'],
-        message: `does not match channel ${file.channel}`,
-      });
-    }
-  });
-
-export type ScanFile = z.infer<typeof scanFileSchema>;
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `  ${issue.path.length > 0 ? issue.path.join('.') : '(file)'}: ${issue.message}`)
-    .join('\n');
-}
-
-/** Validates parsed JSON; BAD_SCAN_FILE names every bad field by its path. */
-export function parseScanFile(data: unknown, path: string): ScanFile {
+/**
+ * Validates parsed JSON; BAD_SCAN_FILE names every bad field by its path. A plainly valid file
+ * passes the zod-free check; zod (scan-file-schema.ts) is loaded only for the others.
+ */
+export async function parseScanFile(data: unknown, path: string): Promise<ScanFile> {
+  const quick = quickCheckScanFile(data);
+  if (quick !== undefined) return quick;
+  const { scanFileSchema, describeIssues } = await import('./scan-file-schema.js');
   const parsed = scanFileSchema.safeParse(data);
   if (!parsed.success) {
     throw new BmeterError(
@@ -84,7 +50,7 @@ export async function readScanFile(path: string): Promise<ScanFile> {
       { cause: err },
     );
   }
-  return parseScanFile(data, path);
+  return await parseScanFile(data, path);
 }
 
 /** The file content for a scan result (the key order is the documented one). */
@@ -123,7 +89,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 
 /** Validates and writes the scan file; returns what was written. */
 export async function writeScanFile(path: string, result: ScanResult | ScanFile): Promise<ScanFile> {
-  const file = parseScanFile(toScanFile(result), path);
+  const file = await parseScanFile(toScanFile(result), path);
   await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
   return file;
 }
@@ -149,7 +115,7 @@ export async function updateScanFile(path: string, changes: Partial<ScanResult>)
     derived.ipv6 = macToLinkLocal(changes.macAddress);
   }
   const merged = { ...current, ...derived, ...changes, version: SCAN_FILE_VERSION };
-  const file = parseScanFile(merged, path);
+  const file = await parseScanFile(merged, path);
   await writeAtomically(path, `${JSON.stringify(toScanFile(file), null, 2)}\n`);
   return file;
 }

@@ -59,21 +59,22 @@ export interface MeterSessionOptions {
 /** A Get on a kept session is given this long before bmeter joins instead. */
 export const KEPT_SESSION_PROBE_MS = 4000;
 
+/** Members used by subclasses are protected (history-session.ts, issue #5). */
 export class MeterSession {
-  private state: SessionState = initialSessionState('up');
-  private client: SessionClient;
-  private meter: MeterAddress;
+  protected state: SessionState = initialSessionState('up');
+  protected client: SessionClient;
+  protected meter: MeterAddress;
   private ctx: EnergyContext | undefined;
-  private readonly requester: Requester;
+  protected readonly requester: Requester;
   private joining = false;
-  private closing = false;
+  protected closing = false;
   private reauthTimer: NodeJS.Timeout | undefined;
   private readonly stateWaiters = new ChangeWaiters();
   private readonly notifications: NotificationCapture;
   private warnedMissing = new Set<string>();
   private readonly now: () => Date;
 
-  constructor(private readonly o: MeterSessionOptions) {
+  constructor(protected readonly o: MeterSessionOptions) {
     this.client = o.client;
     this.meter = o.meter;
     this.now = o.now ?? (() => new Date());
@@ -225,7 +226,7 @@ export class MeterSession {
     return { ok: true, reading: assembled.reading };
   }
 
-  private feedOutcome(outcome: ReadingOutcome): void {
+  protected feedOutcome(outcome: ReadingOutcome): void {
     if (outcome.ok) this.feed({ type: 'reading-ok' });
     else if (outcome.reason === 'no-session' || outcome.reason === 'no-answer') {
       this.feed({ type: 'reading-failed', reason: outcome.reason, detail: outcome.detail });
@@ -234,7 +235,7 @@ export class MeterSession {
     }
   }
 
-  private async recover(step: RecoveryStep): Promise<void> {
+  protected async recover(step: RecoveryStep): Promise<void> {
     const r: RecoveryContext = {
       client: this.client,
       meter: this.meter,
@@ -279,7 +280,7 @@ export class MeterSession {
     else this.o.logger.debug({ reason: incoming.reason }, 'ignored ERXUDP');
   }
 
-  private feed(input: SessionInput): Transition {
+  protected feed(input: SessionInput): Transition {
     const before = this.state;
     const t = transition(this.state, input);
     this.state = t.state;
@@ -307,7 +308,7 @@ export class MeterSession {
   }
 
   /** Resolves true when the phase or TX limit changes, false after `ms`, on abort or on close. */
-  private async waitForStateChange(ms: number, signal?: AbortSignal): Promise<boolean> {
+  protected async waitForStateChange(ms: number, signal?: AbortSignal): Promise<boolean> {
     if (this.closing) return false;
     return (await this.stateWaiters.wait(ms, signal)) && !this.closing;
   }

@@ -25,14 +25,14 @@ async function waitFor(path: string): Promise<void> {
 }
 
 function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return Promise.resolve();
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
 }
 
-describe('serial transport over a socat pty pair', { skip }, () => {
+describe('serial transport over a socat pty pair', { skip, timeout: 20_000 }, () => {
   let dir: string;
   let socat: ChildProcess | undefined;
   let a: string;

@@ -1,0 +1,108 @@
+/** BENCHMARKS.md from the stored results: method, machine, and every figure before / after. */
+import type { PollFigures } from './cases-poll.js';
+import type { ScanFigures } from './cases-scan.js';
+import type { StartFigures } from './cases-start.js';
+import type { Machine } from './lib/machine.js';
+import { show, type Figure } from './lib/stats.js';
+import type { MemorySample, SoakResult } from './soak.js';
+
+export interface BenchResults {
+  label: string;
+  root: string;
+  machine: Machine;
+  start?: StartFigures;
+  poll?: PollFigures;
+  scan?: ScanFigures;
+  soak?: SoakResult;
+}
+
+interface Row {
+  what: string;
+  target: string;
+  pick: (r: BenchResults) => Figure | string | undefined;
+  /** Whether a median meets the target (undefined: no target). */
+  meets?: (median: number) => boolean;
+}
+
+const mem = (s: SoakResult | undefined, n: number, key: keyof MemorySample): string | undefined => {
+  const m = s?.memory.find((x) => x.readings === n);
+  return m === undefined ? undefined : `${(m[key] as number).toFixed(1)} MiB`;
+};
+
+const ROWS: Row[] = [
+  { what: 'SKSENDTO per reading, `poll --interval 2 --count 6` (first reading included)', target: '1', pick: (r) => r.poll?.sendTosPerReadingInterval, meets: (m) => m <= 1 },
+  { what: 'SKSENDTO per cron `poll`, kept session', target: '1', pick: (r) => r.poll?.sendTosPerCronKept, meets: (m) => m <= 1 },
+  { what: 'SKSENDTO per cron `poll` that must join', target: '1', pick: (r) => r.poll?.sendTosPerCronJoin, meets: (m) => m <= 1 },
+  { what: 'one `--interval` reading ÷ meter round trip (1.0 s)', target: '≤ 1.1×', pick: (r) => r.poll?.intervalReadingRatio, meets: (m) => m <= 1.1 },
+  { what: 'one `--interval` reading, Get → record', target: '≤ 1100 ms', pick: (r) => r.poll?.intervalReadingMs },
+  { what: 'cron `poll`, process start → record, kept session', target: '≤ 1500 ms', pick: (r) => r.poll?.cronKeptMs, meets: (m) => m <= 1500 },
+  { what: 'cron `poll`, process start → record, must join (fresh stick)', target: '—', pick: (r) => r.poll?.cronJoinMs },
+  { what: '`bmeter scan`, meter heard from d=4', target: '—', pick: (r) => r.scan?.findAt4Ms },
+  { what: '`bmeter scan`, meter heard from d=5', target: '—', pick: (r) => r.scan?.findAt5Ms },
+  { what: '`bmeter scan`, meter heard from d=6', target: '—', pick: (r) => r.scan?.findAt6Ms },
+  { what: '`bmeter scan --min-duration 6 --max-duration 6` (meter at d=4)', target: '—', pick: (r) => r.scan?.fixed6Ms },
+  { what: 'scan d=4 ÷ fixed d=6 scan', target: '≤ 0.35×', pick: (r) => r.scan?.ratio4, meets: (m) => m <= 0.35 },
+  { what: '`node -e 0` (baseline)', target: '—', pick: (r) => r.start?.nodeMs },
+  { what: '`bmeter --version`', target: '—', pick: (r) => r.start?.versionMs },
+  { what: '`bmeter --version` ÷ `node -e 0`', target: '≤ 1.3×', pick: (r) => r.start?.versionRatio, meets: (m) => m <= 1.3 },
+  { what: '`bmeter --help`', target: '—', pick: (r) => r.start?.helpMs },
+  { what: '`bmeter poll`: process start → first byte on the port', target: '—', pick: (r) => r.start?.firstByteMs },
+  { what: 'first byte ÷ `node -e 0`', target: '≤ 1.8×', pick: (r) => r.start?.firstByteRatio, meets: (m) => m <= 1.8 },
+  { what: 'cron `poll` peak RSS (`/usr/bin/time -f %M`)', target: '≤ 60 MiB', pick: (r) => r.poll?.pollMaxRssMiB, meets: (m) => m <= 60 },
+  { what: 'soak: readings recorded / attempted', target: '100 %', pick: (r) => r.soak && `${r.soak.records} / ${r.soak.readings} (${(r.soak.successRate * 100).toFixed(2)} %)` },
+  { what: 'soak: readings lost (failed)', target: '0', pick: (r) => r.soak && String(r.soak.failed) },
+  { what: 'soak: records with E8 null (Get_SNA faults)', target: '= sna faults', pick: (r) => r.soak && `${r.soak.partial} (sna faults: ${r.soak.faults['sna:E8'] ?? 0})` },
+  { what: 'soak: SKSENDTO per reading (faults cause retries)', target: '—', pick: (r) => r.soak && (r.soak.requests / r.soak.readings).toFixed(3) },
+  { what: 'soak: heapUsed after 1,000 / 10,000 readings (after gc)', target: 'no growth', pick: (r) => r.soak && `${mem(r.soak, 1000, 'heapUsedMiB')} / ${mem(r.soak, r.soak.readings, 'heapUsedMiB')}` },
+  { what: 'soak: RSS after 1,000 / 10,000 readings', target: 'no growth', pick: (r) => r.soak && `${mem(r.soak, 1000, 'rssMiB')} / ${mem(r.soak, r.soak.readings, 'rssMiB')}` },
+  { what: 'soak: CPU time per reading (client + in-process sim)', target: '—', pick: (r) => r.soak && `${r.soak.cpuMsPerReading.toFixed(2)} ms` },
+  { what: 'soak: wall time', target: '< 5 min', pick: (r) => r.soak && `${(r.soak.wallMs / 1000).toFixed(1)} s` },
+];
+
+function cell(r: BenchResults | undefined, row: Row): string {
+  if (r === undefined) return '—';
+  const v = row.pick(r);
+  if (v === undefined) return '—';
+  if (typeof v === 'string') return v;
+  const mark = row.meets === undefined || !Number.isFinite(v.median) ? '' : row.meets(v.median) ? ' ✅' : ' ❌';
+  return `${show(v)}${mark}`;
+}
+
+function machineLine(m: Machine | undefined, label: string): string {
+  if (m === undefined) return '';
+  return `- ${label}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.os}, measured ${m.date}\n`;
+}
+
+export function renderReport(before: BenchResults | undefined, after: BenchResults | undefined): string {
+  const scale = after?.scan?.timeScale ?? before?.scan?.timeScale ?? 1;
+  const lines = [
+    '# bmeter benchmarks (issue #6)',
+    '',
+    'Written by `npm run bench` (bench/run.ts); the figures of each run are kept in bench/results/<label>.json.',
+    '"before" is the first measurement, of the tree as it was when the work on speed began; "after" is the current tree.',
+    'Each cell: median (min–max, n = runs). ✅/❌: the median against the target.',
+    '',
+    '## Machine',
+    '',
+    machineLine(before?.machine, 'before') + machineLine(after?.machine, 'after'),
+    '## Method',
+    '',
+    '- Every figure about a user command spawns `node bin/bmeter.js …` with the simulator\'s demo credentials in the environment and a saved scan file (`BMETER_SCAN_FILE`).',
+    '- The stick is the built-in simulator, served over TCP from the bench process (what `bmeter simulate --listen` does) with a realistic meter round trip (`rttMs=1000`) and real scan/PANA timing (`timeScale=1`). The same stick instance serves consecutive runs, so its PANA session survives between cron runs like a powered stick; "must join" runs power-cycle it first (session and registers forgotten).',
+    '- Round trips: every SKSENDTO the stick accepts is counted by wrapping the simulator session\'s `send`.',
+    '- `--interval` reading: from the reading\'s `Get` debug log line (`-vv`, written as the slot fires, right before SKSENDTO) to the record\'s arrival on stdout; readings 2–6 of a `poll --interval 2 --count 6` run (the first may carry the join).',
+    '- Cron `poll`: from just before `spawn()` to the record on stdout; 5 runs must join, then 5 run on the kept session.',
+    `- Scan: \`bmeter scan\` against a fresh stick whose meter answers from duration 4, 5 or 6 (default escalation 4→7), and a fixed \`--min-duration 6 --max-duration 6\` scan for a meter heard at 4; timeScale ${scale}${scale === 1 ? ' (real scan timing: d=4 ≈ 4.6 s, d=6 ≈ 17.5 s)' : ' (the ratio is then pessimistic: start-up does not scale)'}; process start → exit.`,
+    '- Start-up: `node -e 0`, `bmeter --version`, `bmeter --help` and `bmeter poll --port tcp://127.0.0.1:<port>` interleaved, one warm-up round not counted. The first byte is timed by a TCP server in the bench that closes the connection on it. Ratios are taken per round against that round\'s `node -e 0`.',
+    '- Peak RSS: `/usr/bin/time -f %M` around a cron `poll` on the kept session (3 runs).',
+    '- Soak (bench/soak.ts, its own process with `--expose-gc`): 10,000 back-to-back readings (`runPoll`, `--interval 0 --count 10000` equivalent) against the in-process simulator (rttMs 1, timeScale 0.001), 5 % of request numbers faulted (drop, EVENT 29, Get_SNA of E8, garbage line; equal parts, seeded), response timeout 100 ms. Memory sampled after `gc()`.',
+    '',
+    '## Figures',
+    '',
+    '| What | Target | Before | After |',
+    '|---|---|---|---|',
+    ...ROWS.map((row) => `| ${row.what} | ${row.target} | ${cell(before, row)} | ${cell(after, row)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

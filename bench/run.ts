@@ -1,0 +1,76 @@
+/**
+ * `npm run bench` (not part of `npm test`): measures bmeter against its speed goals (issue #6)
+ * and writes BENCHMARKS.md. Each run stores its figures in bench/results/<label>.json; the report
+ * shows the "before" column (the first measurement, kept) beside the current one.
+ *
+ * Environment: BENCH_LABEL (default "after"), BENCH_ROOT (tree with bin/ and dist/ to measure,
+ * default this checkout), BENCH_ONLY (comma list of start,poll,scan,soak), BENCH_RUNS (5),
+ * BENCH_SCAN_RUNS (3), BENCH_SCAN_SCALE (1 = real scan timing), BENCH_SOAK_READINGS (10000).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeScanFile, pollCases } from './cases-poll.js';
+import { scanCases } from './cases-scan.js';
+import { startCases } from './cases-start.js';
+import { createContext } from './lib/context.js';
+import { describeMachine } from './lib/machine.js';
+import { renderReport, type BenchResults } from './report.js';
+import type { SoakResult } from './soak.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..');
+const env = process.env;
+const label = env['BENCH_LABEL'] ?? 'after';
+const root = resolve(env['BENCH_ROOT'] ?? repo);
+const only = new Set((env['BENCH_ONLY'] ?? 'start,poll,scan,soak').split(',').map((s) => s.trim()));
+const runs = Number(env['BENCH_RUNS'] ?? 5);
+const scanRuns = Number(env['BENCH_SCAN_RUNS'] ?? 3);
+const scanScale = Number(env['BENCH_SCAN_SCALE'] ?? 1);
+const soakReadings = Number(env['BENCH_SOAK_READINGS'] ?? 10_000);
+
+function runSoak(scanFile: string): Promise<SoakResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'soak.ts'), root, scanFile, String(soakReadings)], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`soak exited with ${code}`));
+      resolvePromise(JSON.parse(out.trim().split('\n').pop() ?? '{}') as SoakResult);
+    });
+  });
+}
+
+const resultsDir = join(here, 'results');
+mkdirSync(resultsDir, { recursive: true });
+const file = join(resultsDir, `${label}.json`);
+const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as BenchResults) : undefined;
+const results: BenchResults = { ...previous, label, root: root === repo ? '.' : root, machine: describeMachine() };
+
+const ctx = await createContext(root, runs);
+try {
+  ctx.log(`measuring ${root} as "${label}": ${[...only].join(', ')}`);
+  await makeScanFile(ctx);
+  if (only.has('start')) results.start = await startCases(ctx);
+  if (only.has('poll')) results.poll = await pollCases(ctx);
+  if (only.has('scan')) results.scan = await scanCases(ctx, scanRuns, scanScale);
+  if (only.has('soak')) {
+    ctx.log(`soak: ${soakReadings} readings`);
+    results.soak = await runSoak(ctx.scanFile);
+  }
+} finally {
+  rmSync(ctx.tmp, { recursive: true, force: true });
+}
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+
+const load = (name: string): BenchResults | undefined => {
+  const path = join(resultsDir, `${name}.json`);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResults) : undefined;
+};
+writeFileSync(join(repo, 'BENCHMARKS.md'), renderReport(load('before'), load('after')));
+ctx.log(`wrote ${file} and BENCHMARKS.md`);

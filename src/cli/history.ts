@@ -1,0 +1,124 @@
+/**
+ * `bmeter history`: backfill the meter's half-hour record (E2/E4, up to 100 days) or its recent
+ * detail (EC half-hours, EE one-minute values), as text, JSON lines or CSV — appended to
+ * `--output FILE`, where `--since auto` continues after the last slot already written.
+ */
+import { resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { loadConfig, requireCredentials } from '../config/config.js';
+import { BmeterError } from '../errors.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/format.js';
+import { createSink } from '../output/sink.js';
+import { openTransport } from '../transport/open.js';
+import { runHistory } from '../usecases/history.js';
+import { MAX_HISTORY_DAYS } from '../usecases/history-dates.js';
+import { createProgress } from '../usecases/history-progress.js';
+import { MAX_RECENT, type RecentRequest } from '../usecases/history-recent.js';
+import { lastSlotStart, parseSince } from '../usecases/history-since.js';
+import { HISTORY_COLUMNS, HISTORY_UNITS } from '../usecases/history-slots.js';
+import type { CliContext } from './context.js';
+
+function integer(what: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${what} must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('--wait-port must be a number of seconds ≥ 0');
+  return n;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('history')
+    .description("backfill the meter's half-hour record (up to 100 days) or its recent one-minute values")
+    .option('--days <n>', `today and the n−1 days before it (default 1; at most ${MAX_HISTORY_DAYS})`, integer('--days', 1, MAX_HISTORY_DAYS))
+    .option('--day <d>', 'one day: 0 = today, 1 = yesterday … 99', integer('--day', 0, 99))
+    .option('--since <time>', 'only slots after this ISO 8601 time, or "auto": after the last slot_start in --output')
+    .addOption(new Option('--resolution <step>', '30m: half-hour history (E2/E4, or EC with --recent); 1m: one-minute history (EE/D0, Release R meters)').choices(['30m', '1m']).default('30m'))
+    .option('--recent <n>', `the n most recent slots from EC/ED (30m, ≤ ${MAX_RECENT['30m']}) or EE/EF (1m, ≤ ${MAX_RECENT['1m']})`, integer('--recent', 1, MAX_RECENT['1m']))
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
+    .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', seconds)
+    .addHelpText(
+      'after',
+      '\nEach day costs SetC E5 + Get E2 (and E4 on meters with reverse metering): a few seconds per day.\n' +
+        'Records: slot_start, energy_normal_kwh, energy_reverse_kwh (the meter\'s counters at that time),\n' +
+        'consumed_kwh, exported_kwh (energy in the half hour ending at slot_start).\n' +
+        'Nightly cron: bmeter history --since auto --format csv --output ~/meter/halfhours.csv',
+    )
+    .action(async (_opts: Record<string, unknown>, command: Command) => {
+      await historyAction(command.optsWithGlobals(), ctx);
+    });
+}
+
+async function historyAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
+  const logger = ctx.logger();
+  const num = (k: string): number | undefined => (typeof flags[k] === 'number' ? (flags[k] as number) : undefined);
+  const days = num('days');
+  const day = num('day');
+  if (days !== undefined && day !== undefined) throw new BmeterError('USAGE', 'give --days or --day, not both');
+  const resolution = flags['resolution'] === '1m' ? '1m' : '30m';
+  const recentCount = num('recent');
+  if (recentCount !== undefined && resolution === '30m' && recentCount > MAX_RECENT['30m']) {
+    throw new BmeterError('USAGE', `--recent with 30m resolution is at most ${MAX_RECENT['30m']}`);
+  }
+  const recent: RecentRequest | undefined =
+    resolution === '1m' || recentCount !== undefined ? { resolution, ...(recentCount !== undefined && { count: recentCount }) } : undefined;
+  if (recent !== undefined && (days !== undefined || day !== undefined)) {
+    throw new BmeterError('USAGE', '--days/--day select E2 days; --recent and --resolution 1m read the recent history instead');
+  }
+  const format = (typeof flags['format'] === 'string' ? flags['format'] : 'text') as OutputFormat;
+  const output = typeof flags['output'] === 'string' ? resolve(ctx.io.cwd, flags['output']) : undefined;
+
+  let sinceMs: number | undefined;
+  const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
+  if (since === 'auto') {
+    if (output === undefined || format === 'text') {
+      throw new BmeterError('USAGE', '--since auto needs --output FILE with --format csv or json (it reads the last slot_start there)');
+    }
+    sinceMs = await lastSlotStart(output, format);
+    if (sinceMs === undefined) logger.info(`--since auto: ${output} has no records yet; fetching ${days ?? 1} day(s)`);
+    else logger.info({ since: new Date(sinceMs).toISOString() }, '--since auto: continuing after the last slot in the file');
+  } else if (since !== undefined) {
+    sinceMs = parseSince(since);
+  }
+
+  const config = loadConfig({ flags, env: ctx.io.env, cwd: ctx.io.cwd, warn: (message) => logger.warn(message) });
+  const creds = requireCredentials(config);
+  const sink = await createSink({
+    format,
+    columns: HISTORY_COLUMNS,
+    stdout: ctx.io.stdout,
+    units: HISTORY_UNITS,
+    ...(output !== undefined && { outputPath: output }),
+  });
+  try {
+    const summary = await runHistory({
+      config,
+      creds,
+      ...(days !== undefined && { days }),
+      ...(day !== undefined && { day }),
+      ...(sinceMs !== undefined && { sinceMs }),
+      ...(recent !== undefined && { recent }),
+      sink,
+      logger,
+      signal: ctx.signal,
+      now: ctx.now,
+      progress: (total) => createProgress(ctx.io.stderr, ctx.io.stderrIsTTY, total),
+      openPort: (port) =>
+        ctx.transportFactory !== undefined
+          ? ctx.transportFactory(port)
+          : openTransport(port, { waitPortMs: config.waitPortSeconds * 1000, logger }),
+    });
+    logger.info({ days: summary.days, records: summary.records, joined: summary.joined }, 'history done');
+  } finally {
+    await sink.close();
+  }
+}
