@@ -28,6 +28,8 @@ await build({
   banner: { js: "import { createRequire as __bmeterCreateRequire } from 'node:module'; const require = __bmeterCreateRequire(import.meta.url);" },
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
 

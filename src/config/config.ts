@@ -62,7 +62,7 @@ export function requireCredentials(config: Config): { id: string; password: stri
   if (id === undefined || password === undefined) {
     throw new BmeterError(
       'CONFIG',
-      `missing ${missing.join(' and ')} — set it in the environment or in the config file (see config.example.json)`,
+      `missing ${missing.join(' and ')} — set ${missing.length > 1 ? 'them' : 'it'} in the environment or in the config file (see config.example.json)`,
     );
   }
   return { id, password };
