@@ -75,7 +75,7 @@ export async function soak(root: string, scanFile: string, readings: number): Pr
   const memory: MemorySample[] = [];
   let records = 0;
   let partial = 0;
-  const checkpoints = new Set([1000, readings]);
+  const checkpoints = new Set([1000, 2000, 5000, readings].filter((n) => n <= readings));
   const sink = {
     closed: false,
     async write(record: Record<string, unknown>): Promise<void> {

@@ -22,7 +22,10 @@ export async function main(argv: string[]): Promise<void> {
       io: {
         stdout: process.stdout,
         stderr: process.stderr,
-        stdin: process.stdin,
+        // A getter: process.stdin builds a stream (and loads its modules) on first access.
+        get stdin() {
+          return process.stdin;
+        },
         env: process.env,
         cwd: process.cwd(),
         stderrIsTTY: process.stderr.isTTY === true,

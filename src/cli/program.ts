@@ -3,11 +3,11 @@
  * and the logger built from --log-level / -v / BMETER_LOG_LEVEL / the config file.
  *
  * Fast start (issue #6): given the argv, only the module of the command being run is loaded
- * (all of them for help, `help <cmd>` or anything unclear); pino and zod are loaded in the
- * preAction hook, i.e. only when a command really runs.
+ * (all of them for help, `help <cmd>` or anything unclear); zod only for a config file that is
+ * not plainly valid (config/quick-parse.ts), pino only when something is logged (createLazyLogger).
  */
 import { Command, Option } from 'commander';
-import type { Logger } from '../log/logger.js';
+import { createLazyLogger, type Logger } from '../log/logger.js';
 import { levelFromVerbosity, LOG_LEVELS, type LogLevel } from '../log/levels.js';
 import type { CliContext, CliIo } from './context.js';
 import { commandToLoad } from './argv.js';
@@ -25,21 +25,15 @@ export interface ProgramDeps {
   argv?: readonly string[];
 }
 
-type LoggerModule = typeof import('../log/logger.js');
-
 export async function createProgram(deps: ProgramDeps): Promise<Command> {
   let logger: Logger | undefined;
-  let loggerModule: LoggerModule | undefined;
   let level: LogLevel = 'warn';
   const ctx: CliContext = {
     io: deps.io,
     signal: deps.signal,
     now: deps.now ?? (() => new Date()),
     ...(deps.transportFactory !== undefined && { transportFactory: deps.transportFactory }),
-    logger: () => {
-      if (loggerModule === undefined) throw new Error('ctx.logger() called before the action started');
-      return (logger ??= loggerModule.createLogger({ level, destination: deps.io.stderr }));
-    },
+    logger: () => (logger ??= createLazyLogger({ level, destination: deps.io.stderr })),
   };
 
   const program = new Command('bmeter')
@@ -59,7 +53,7 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
     .exitOverride();
 
   program.hook('preAction', async (_root, action) => {
-    [level, loggerModule] = await Promise.all([chooseLogLevel(action.optsWithGlobals(), deps.io), import('../log/logger.js')]);
+    level = await chooseLogLevel(action.optsWithGlobals(), deps.io);
   });
 
   const only = deps.argv === undefined ? undefined : commandToLoad(deps.argv, COMMANDS);

@@ -7,45 +7,33 @@
  */
 import { ESV } from '../echonet/constants.js';
 import type { EchonetFrame } from '../echonet/frame.js';
-import type { Config } from '../config/config.js';
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { encodeHistoryDay } from '../meter/energy.js';
 import { history1Slots, HISTORY1_SLOTS } from '../meter/history.js';
-import type { Transport } from '../transport/transport.js';
 import { daysBetween, midnightWaitMs, clockStale, planDays, slotMs, type JstDate, type MeterClock } from './history-dates.js';
 import { CLOCK_EPCS, FIRST_GET_EPCS, meterClock, meterInfo, requireEpcs, type MeterInfo } from './history-meter.js';
 import type { Progress } from './history-progress.js';
 import { runRecent, type RecentRequest } from './history-recent.js';
 import { HistorySession } from './history-session.js';
 import { recordedSlots, SlotRecorder, type RawSlot } from './history-slots.js';
-import { closeLink, openLink, type RecordSink } from './poll.js';
+import { sleep as defaultSleep } from './pause.js';
+import type { MeterRunOptions } from './poll.js';
 import type { RequestResult } from './reader-request.js';
-import { readScanFile } from './scan-file.js';
-import type { SessionClient } from './session-link.js';
-import { toAddress } from './session-recovery.js';
+import { openPortSession } from './session-port.js';
 
 const MINUTE = 60_000;
 const SLOT_MS = 30 * MINUTE;
 
-export interface HistoryOptions {
-  config: Config;
-  creds: { id: string; password: string };
+export interface HistoryOptions extends MeterRunOptions {
   days?: number;
   day?: number;
   /** Only slots after this instant (epoch ms). */
   sinceMs?: number;
   /** EC/ED or EE/EF instead of E2/E4 (history-recent.ts). */
   recent?: RecentRequest;
-  sink: RecordSink;
-  logger: Logger;
-  signal: AbortSignal;
-  now: () => Date;
-  openPort: (port: string) => Promise<Transport>;
   /** Called once the number of days is known; stderr progress (none when not a terminal). */
   progress?: (total: number) => Progress;
-  reuseSession?: boolean;
-  joinBackoffMs?: number;
   /** Test hook: how long to wait near the meter's midnight (default: real sleep). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -58,25 +46,7 @@ export interface HistorySummary {
 }
 
 export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
-  const file = await readScanFile(o.config.scanFile);
-  let link = await openLink(o);
-  const session = new HistorySession({
-    client: link.client as SessionClient,
-    meter: toAddress(file),
-    creds: o.creds,
-    logger: o.logger,
-    timeouts: o.config.timeouts,
-    retries: o.config.retries,
-    scan: o.config.scan,
-    scanFile: o.config.scanFile,
-    now: o.now,
-    ...(o.joinBackoffMs !== undefined && { joinBackoffMs: o.joinBackoffMs }),
-    reopen: async () => {
-      await closeLink(link, o.logger);
-      link = await openLink(o);
-      return link.client as SessionClient;
-    },
-  });
+  const { session, close } = await openPortSession(o, (options) => new HistorySession(options));
   try {
     const first = await session.startExchange(ESV.Get, FIRST_GET_EPCS.map((epc) => ({ epc, edt: Buffer.alloc(0) })), o.reuseSession ?? true);
     if (!first.ok) throw new BmeterError('NO_RESPONSE', `no answer from the meter: ${first.detail}`);
@@ -89,8 +59,7 @@ export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
     }
     return { ...(await backfill(ex, info, o)), joined: first.joined };
   } finally {
-    await session.close({ terminate: false }); // keep the PANA session for the next run (§3.8)
-    await closeLink(link, o.logger);
+    await close(false); // keep the PANA session for the next run (§3.8)
   }
 }
 
@@ -198,17 +167,4 @@ async function fetchDay(ex: Exchange, clock: MeterClock, date: JstDate, reverse:
       reverse: r === undefined ? undefined : (r[k]?.raw ?? null),
     }));
   }
-}
-
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

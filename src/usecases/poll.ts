@@ -2,24 +2,19 @@
  * `bmeter poll`: one reading and exit (cron), or readings on a fixed schedule until SIGINT /
  * SIGTERM (`--interval`) or `--count` readings. One Get frame per reading (PROTOCOL.md §9);
  * the meter's own notifications become records too. The session (join, reuse, recovery) is
- * session.ts; this file is the outer loop: port, schedule, output, shutdown.
+ * session.ts, its port session-port.ts; this file is the outer loop: schedule, output, shutdown.
  *
  * Shutdown: a signal lets the reading in flight finish, then SKTERM (§3.11) ends the session.
  * A one-shot poll (and a --count run that ran out) keeps the session on purpose: the stick holds
  * it after the port closes, and the next cron run reads on it with one round trip instead of a
  * join (§3.8: ~3 s, up to ~40 s, and PANA airtime under the ARIB budget, §3.9).
  */
-import { SkstackClient } from '../skstack/client.js';
-import type { Config } from '../config/config.js';
 import { BmeterError } from '../errors.js';
-import type { Logger } from '../log/logger.js';
 import type { Reading } from '../meter/reading.js';
-import type { Transport } from '../transport/transport.js';
+import { sleep } from './pause.js';
 import { nextSlot, delayUntil } from './reader-schedule.js';
-import { readScanFile } from './scan-file.js';
 import { MeterSession, type ReadingOutcome } from './session.js';
-import type { SessionClient } from './session-link.js';
-import { toAddress } from './session-recovery.js';
+import { openPortSession, type PortSessionOptions } from './session-port.js';
 
 /** Where records go (src/output/sink.ts `Sink`). */
 export interface RecordSink {
@@ -27,25 +22,22 @@ export interface RecordSink {
   readonly closed: boolean;
 }
 
-export interface PollOptions {
-  config: Config;
-  creds: { id: string; password: string };
+/** What a run on the meter takes (poll, history): the port session, where records go, when to stop. */
+export interface MeterRunOptions extends PortSessionOptions {
+  sink: RecordSink;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** Try the PANA session the stick kept before joining (default true). */
+  reuseSession?: boolean;
+}
+
+export interface PollOptions extends MeterRunOptions {
   /** EPCs every reading asks for, in one Get frame. */
   properties: readonly number[];
   /** Seconds between readings; undefined = one reading (or --count readings back to back). */
   intervalSeconds?: number;
   /** Stop after this many readings (polls, failed ones included). */
   count?: number;
-  sink: RecordSink;
-  logger: Logger;
-  /** Aborted on SIGINT/SIGTERM. */
-  signal: AbortSignal;
-  now: () => Date;
-  openPort: (port: string) => Promise<Transport>;
-  /** Try the PANA session the stick kept before joining (default true). */
-  reuseSession?: boolean;
-  /** First join backoff after EVENT 24 (tests make it short). */
-  joinBackoffMs?: number;
 }
 
 export interface PollSummary {
@@ -57,40 +49,7 @@ export interface PollSummary {
   stoppedBy: 'count' | 'signal' | 'output-closed' | 'one-shot';
 }
 
-export interface Link {
-  transport: Transport;
-  client: SkstackClient;
-}
-
-/** Opens the port and the stick client (exported for `bmeter history`). */
-export async function openLink(o: Pick<PollOptions, 'openPort' | 'config' | 'logger'>): Promise<Link> {
-  const transport = await o.openPort(o.config.port);
-  const client = new SkstackClient(transport, {
-    logger: o.logger,
-    ...(o.config.dialect !== undefined && { dialect: o.config.dialect }),
-    setHexOutput: o.config.setHexOutput,
-    timeouts: { commandMs: o.config.timeouts.commandMs, joinMs: o.config.timeouts.joinMs },
-  });
-  try {
-    await client.open();
-  } catch (err) {
-    await closeLink({ transport, client }, o.logger);
-    throw err;
-  }
-  return { transport, client };
-}
-
-export async function closeLink(link: Link, logger: Logger): Promise<void> {
-  try {
-    await link.client.close(); // closes the transport too
-  } catch (err) {
-    logger.debug({ err: (err as Error).message }, 'closing the stick client failed');
-    await link.transport.close().catch(() => undefined);
-  }
-}
-
 export async function runPoll(o: PollOptions): Promise<PollSummary> {
-  const file = await readScanFile(o.config.scanFile);
   const intervalMs = Math.max(0, (o.intervalSeconds ?? 0) * 1000);
   const continuous = o.intervalSeconds !== undefined;
   const count = o.count ?? (continuous ? Infinity : 1);
@@ -103,26 +62,10 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     return writes;
   };
 
-  let link = await openLink(o);
-  const session = new MeterSession({
-    client: link.client as SessionClient,
-    meter: toAddress(file),
-    creds: o.creds,
-    logger: o.logger,
-    timeouts: o.config.timeouts,
-    retries: o.config.retries,
-    scan: o.config.scan,
-    scanFile: o.config.scanFile,
-    now: o.now,
-    ...(o.joinBackoffMs !== undefined && { joinBackoffMs: o.joinBackoffMs }),
+  const { session, close } = await openPortSession(o, (options) => new MeterSession(options), {
     onNotification: (reading) => {
       summary.notifications += 1;
       void emit(reading).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'cannot write a notification record'));
-    },
-    reopen: async () => {
-      await closeLink(link, o.logger);
-      link = await openLink(o);
-      return link.client as SessionClient;
     },
   });
 
@@ -169,8 +112,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     return summary;
   } finally {
     await writes.catch(() => undefined);
-    await session.close({ terminate });
-    await closeLink(link, o.logger);
+    await close(terminate);
   }
 
   async function record(outcome: ReadingOutcome, index: number): Promise<void> {
@@ -183,17 +125,4 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       o.logger.debug({ index, detail: outcome.detail }, 'reading failed');
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

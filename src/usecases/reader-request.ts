@@ -9,6 +9,7 @@ import { EOJ, ESV, esvName } from '../echonet/constants.js';
 import { encodeFrame, type EchonetFrame, type EchonetProperty } from '../echonet/frame.js';
 import { isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { pause } from './pause.js';
 import { hex4, type PendingGet } from './reader-match.js';
 import type { SessionClient } from './session-link.js';
 
@@ -161,7 +162,7 @@ export class Requester {
           if (!sendable()) continue; // EVENT 29/32 explain it: wait for sending to be allowed
           tries += 1;
           sendFailures += 1;
-          await sleep(options.sendFailedPauseMs ?? SEND_FAILED_PAUSE_MS, options.signal);
+          await pause(options.sendFailedPauseMs ?? SEND_FAILED_PAUSE_MS, options.signal);
           continue;
         }
         tries += 1;
@@ -211,27 +212,6 @@ export class Requester {
   }
 
   private waitNeighbour(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.neighbourWaiters.push(done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
+    return pause(ms, signal, (wake) => this.neighbourWaiters.push(wake));
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -2,7 +2,6 @@
  * The scan file: what `bmeter scan` found, so `bmeter poll` can join without scanning again
  * (PROTOCOL.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0644.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BmeterError } from '../errors.js';
@@ -75,6 +74,7 @@ export function toScanFile(result: ScanResult): ScanFile {
 /** Writes text to path atomically: a temp file in the same directory, then rename. */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
+  const { randomBytes } = await import('node:crypto'); // only when writing: a poll never needs crypto
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {

@@ -1,27 +1,20 @@
 /**
  * The poll session: drives session-machine.ts with the stick's events, sends one Get per reading
  * (reader-request.ts), turns answers and the meter's own notifications into records
- * (reader-record.ts), and carries out the recovery steps the machine asks for.
+ * (reader-context.ts, reader-notify.ts), and carries out the recovery steps the machine asks for.
+ * The hold / recover / retry loop takes the request to make as a function, so history's SetC/Get
+ * exchanges (history-session.ts) run under the same loop as a poll's Get.
  *
  * Session reuse (issue "fast cron polls"): a stick keeps its PANA session after bmeter exits.
  * When its S2/S3 registers still name the scan file's channel and PAN, the first Get is sent on
  * that session; only FAIL ER10, EVENT 21 01 or no answer within a short wait lead to a join.
  */
-import type { Logger } from '../log/logger.js';
-import type { EnergyContext } from '../meter/properties.js';
-import type { Reading } from '../meter/reading.js';
+import { ReadingContext } from './reader-context.js';
 import { classifyDatagram } from './reader-match.js';
 import { NotificationCapture } from './reader-notify.js';
-import {
-  assembleReading,
-  contextKnown,
-  epcName,
-  missingMessage,
-  requestEpcs,
-  updateContext,
-} from './reader-record.js';
-import { Requester, type RequestResult } from './reader-request.js';
+import { Requester, type RequestOptions } from './reader-request.js';
 import { ChangeWaiters } from './session-waiters.js';
+import type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './session-options.js';
 import { recoveryStep, type RecoveryContext } from './session-recovery.js';
 import {
   joinMeter,
@@ -34,27 +27,7 @@ import {
 } from './session-link.js';
 import { canSend, initialSessionState, transition, type RecoveryStep, type SessionInput, type SessionState, type Transition } from './session-machine.js';
 
-export type ReadingOutcome =
-  | { ok: true; reading: Reading }
-  | { ok: false; detail: string; reason?: 'no-answer' | 'no-session' | 'interrupted' | 'held' | 'recovery' };
-
-export interface MeterSessionOptions {
-  client: SessionClient;
-  meter: MeterAddress;
-  creds: { id: string; password: string };
-  logger: Logger;
-  timeouts: { joinMs: number; responseMs: number };
-  retries: { join: number; request: number };
-  scan: RecoveryContext['scan'];
-  scanFile?: string;
-  /** Closes the port and opens it again (the last recovery step); resolves with the new client. */
-  reopen?: () => Promise<SessionClient>;
-  /** Records from the meter's own INF/INFC notifications. */
-  onNotification?: (reading: Reading) => void;
-  now?: () => Date;
-  /** First join backoff after EVENT 24 (doubles per retry). */
-  joinBackoffMs?: number;
-}
+export type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './session-options.js';
 
 /** A Get on a kept session is given this long before bmeter joins instead. */
 export const KEPT_SESSION_PROBE_MS = 4000;
@@ -64,14 +37,13 @@ export class MeterSession {
   protected state: SessionState = initialSessionState('up');
   protected client: SessionClient;
   protected meter: MeterAddress;
-  private ctx: EnergyContext | undefined;
+  private readonly readings: ReadingContext;
   protected readonly requester: Requester;
   private joining = false;
   protected closing = false;
   private reauthTimer: NodeJS.Timeout | undefined;
   private readonly stateWaiters = new ChangeWaiters();
   private readonly notifications: NotificationCapture;
-  private warnedMissing = new Set<string>();
   private readonly now: () => Date;
 
   constructor(protected readonly o: MeterSessionOptions) {
@@ -79,9 +51,10 @@ export class MeterSession {
     this.meter = o.meter;
     this.now = o.now ?? (() => new Date());
     this.requester = new Requester(this.client, () => this.meter.ipv6, o.logger);
+    this.readings = new ReadingContext(o.logger, this.now, () => this.notifications.flush());
     this.notifications = new NotificationCapture({
       send: (frame) => this.requester.send(frame),
-      context: () => this.ctx,
+      context: () => this.readings.energy,
       logger: o.logger,
       now: this.now,
       ...(o.onNotification !== undefined && { emit: o.onNotification }),
@@ -98,9 +71,22 @@ export class MeterSession {
    * comment), else after SKJOIN. Join failures throw (AUTH → exit 4).
    */
   async start(requested: readonly number[], reuse: boolean): Promise<ReadingOutcome & { joined: boolean }> {
+    return this.startWith(this.reader(requested), reuse);
+  }
+
+  /**
+   * One scheduled reading under the state machine: reads, or recovers first, or waits while
+   * sends are held (EVENT 29 / 32) until `holdUntil` (epoch ms) or `signal`.
+   */
+  async poll(requested: readonly number[], holdUntil: number, signal?: AbortSignal): Promise<ReadingOutcome> {
+    return this.underMachine(this.reader(requested), holdUntil, signal);
+  }
+
+  /** The first request of a process, as `start` does it for a reading. */
+  protected async startWith<T extends { ok: true }>(attempt: Attempt<T>, reuse: boolean): Promise<(T | SessionFailure) & { joined: boolean }> {
     if (reuse && (await sessionMayBeKept(this.client, this.meter, this.o.logger))) {
       this.o.logger.debug('trying the PANA session the stick kept from an earlier run');
-      const probe = await this.read(requested, Date.now(), undefined, {
+      const probe = await attempt(Date.now(), undefined, {
         timeoutMs: Math.min(KEPT_SESSION_PROBE_MS, this.o.timeouts.responseMs),
         retries: 0,
       });
@@ -113,24 +99,21 @@ export class MeterSession {
     }
     await this.join();
     this.state = initialSessionState('up');
-    const outcome = await this.read(requested, Date.now() + this.o.timeouts.joinMs);
+    const outcome = await attempt(Date.now() + this.o.timeouts.joinMs);
     this.feedOutcome(outcome);
     return { ...outcome, joined: true };
   }
 
-  /**
-   * One scheduled reading under the state machine: reads, or recovers first, or waits while
-   * sends are held (EVENT 29 / 32) until `holdUntil` (epoch ms) or `signal`.
-   */
-  async poll(requested: readonly number[], holdUntil: number, signal?: AbortSignal): Promise<ReadingOutcome> {
+  /** One request under the state machine, as `poll` does it for a reading. */
+  protected async underMachine<T extends { ok: true }>(attempt: Attempt<T>, holdUntil: number, signal?: AbortSignal): Promise<T | SessionFailure> {
     let recovered = false;
     for (;;) {
       const t = this.feed({ type: 'poll-due' });
       const decision = t.actions.find((a) => a.type === 'read' || a.type === 'recover' || a.type === 'hold');
       if (decision === undefined || decision.type === 'read') {
-        const outcome = await this.read(requested, holdUntil, signal);
+        const outcome = await attempt(holdUntil, signal);
         this.feedOutcome(outcome);
-        // A session event took the link down under the reading (EVENT 26 …): recover and read
+        // A session event took the link down under the request (EVENT 26 …): recover and send
         // again in the same slot, so the reading is not lost.
         if (!outcome.ok && outcome.reason === 'interrupted' && !recovered && this.state.phase === 'down') continue;
         return outcome;
@@ -187,17 +170,11 @@ export class MeterSession {
   }
 
   /**
-   * One Get for a reading. While the session cannot send (EVENT 29 → 25, EVENT 32 → 33) the
-   * tries wait, until `holdUntil` at most; a link that went down ends the reading as interrupted.
+   * The tries of one request. While the session cannot send (EVENT 29 → 25, EVENT 32 → 33) they
+   * wait, until `holdUntil` at most; a link that went down ends the request as interrupted.
    */
-  private async read(
-    requested: readonly number[],
-    holdUntil: number,
-    signal?: AbortSignal,
-    tries?: { timeoutMs: number; retries: number },
-  ): Promise<ReadingOutcome> {
-    const epcs = requestEpcs(requested, !contextKnown(this.ctx));
-    const result: RequestResult = await this.requester.get(epcs, {
+  protected requestOptions(holdUntil: number, signal?: AbortSignal, tries?: Tries): RequestOptions {
+    return {
       ...(tries ?? { timeoutMs: this.o.timeouts.responseMs, retries: this.o.retries.request }),
       sendable: () => canSend(this.state),
       waitSendable: async () => {
@@ -207,26 +184,19 @@ export class MeterSession {
         }
         return true;
       },
-    });
-    if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
-    const update = updateContext(this.ctx, result.frame);
-    if (update.answered) {
-      this.ctx = update.ctx;
-      this.o.logger.debug({ ctx: this.ctx, missing: update.missing.map(epcName) }, 'energy context (D3 coefficient, D7 digits, E1 unit)');
-      if (update.missing.includes(0xe1)) this.o.logger.warn('the meter did not give its energy unit (E1): kWh values stay empty');
-      this.notifications.flush();
-    }
-    const assembled = assembleReading(result.frame, requested, this.ctx ?? {}, this.now(), 'poll');
-    if (assembled.missing.length > 0) {
-      const key = assembled.missing.join(',');
-      const level = this.warnedMissing.has(key) ? 'debug' : 'warn';
-      this.warnedMissing.add(key);
-      this.o.logger[level](missingMessage(assembled.missing, assembled.partial));
-    }
-    return { ok: true, reading: assembled.reading };
+    };
   }
 
-  protected feedOutcome(outcome: ReadingOutcome): void {
+  /** One Get for a reading. */
+  private reader(requested: readonly number[]): Attempt<Extract<ReadingOutcome, { ok: true }>> {
+    return async (holdUntil, signal, tries) => {
+      const result = await this.requester.get(this.readings.epcsFor(requested), this.requestOptions(holdUntil, signal, tries));
+      if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
+      return { ok: true, reading: this.readings.reading(result.frame, requested) };
+    };
+  }
+
+  protected feedOutcome(outcome: { ok: true } | SessionFailure): void {
     if (outcome.ok) this.feed({ type: 'reading-ok' });
     else if (outcome.reason === 'no-session' || outcome.reason === 'no-answer') {
       this.feed({ type: 'reading-failed', reason: outcome.reason, detail: outcome.detail });
@@ -251,7 +221,7 @@ export class MeterSession {
       this.requester.useClient(this.client);
       this.attach(this.client);
     }
-    if (found.meter.macAddress !== this.meter.macAddress) this.ctx = undefined; // another meter: ask D3/D7/E1 again
+    if (found.meter.macAddress !== this.meter.macAddress) this.readings.forget(); // another meter: ask D3/D7/E1 again
     this.meter = found.meter;
     await this.join();
   }

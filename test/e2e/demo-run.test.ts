@@ -8,11 +8,11 @@ import { readdirSync } from 'node:fs';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
-test('demo scans and prints three readings in a few seconds with no env and no config', { timeout: 60_000 }, async (t) => {
+// How long the demo takes is a speed goal for the benchmark (bench/), not for a timed test here.
+test('demo scans and prints three readings with no env and no config', { timeout: 60_000 }, async (t) => {
   const dir = tempDirFor(t);
   const run = await runBmeter(['demo'], { cwd: dir.path, timeoutMs: 30_000 });
   assert.equal(run.code, 0, describeRun(run));
-  assert.ok(run.durationMs < 15_000, `took ${run.durationMs} ms`);
   assert.match(run.stdout, /Meter found on channel 59 \(0x3B, 927\.7 MHz\)/);
   assert.match(run.stdout, /MAC address\s+001C640003DE5A1B/);
   const readings = run.stdout.match(/^\S+ \(poll\)$/gm) ?? [];

@@ -87,7 +87,9 @@ test('a closed stdout (| head -1) ends the run quietly with status 0', { timeout
   const dir = tempDirFor(t);
   const { common } = await scanned(t, dir);
   const quoted = [BIN, 'poll', ...common, '--interval', '0.3', '--format', 'json'].map((a) => `'${a}'`).join(' ');
-  const run = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' ${quoted} | head -1`], {
+  // `timeout -s KILL` bounds the bmeter process itself: spawnSync's own timeout would kill only
+  // bash and leave an orphaned `bmeter poll --interval` running if the EPIPE handling broke.
+  const run = spawnSync('bash', ['-c', `set -o pipefail; timeout -s KILL 25 '${process.execPath}' ${quoted} | head -1`], {
     env: baseEnv(CREDENTIALS),
     cwd: dir.path,
     encoding: 'utf8',

@@ -76,12 +76,15 @@ test('bmeter simulate prints where it listens and the demo credentials, and stop
   program.option('--dialect <dialect>');
   register(program, ctx);
   const done = program.parseAsync(['node', 'bmeter', 'simulate', '--listen', 'tcp://127.0.0.1:0', '--dialect', 'dual', '--find-at', '6', '--faults', 'drop@2']);
-  const text = await until(() => err, 'stop with Ctrl-C');
-  assert.match(text, /bp35c2 \(dual-stack\)/);
-  assert.match(text, /BMETER_ROUTEB_ID=00000000000000000000DEM0B0000001 BMETER_ROUTEB_PASSWORD=DEM0PASSW0RD/);
-  const address = /listening on (tcp:\/\/\S+)/.exec(text)?.[1] ?? '';
-  assert.equal(await tcpExchange(address, 'SKVER\r\n', 'OK\r\n'), 'SKVER\r\nEVER 1.5.2\r\nOK\r\n');
-  abort.abort();
+  try {
+    const text = await until(() => err, 'stop with Ctrl-C');
+    assert.match(text, /bp35c2 \(dual-stack\)/);
+    assert.match(text, /BMETER_ROUTEB_ID=00000000000000000000DEM0B0000001 BMETER_ROUTEB_PASSWORD=DEM0PASSW0RD/);
+    const address = /listening on (tcp:\/\/\S+)/.exec(text)?.[1] ?? '';
+    assert.equal(await tcpExchange(address, 'SKVER\r\n', 'OK\r\n'), 'SKVER\r\nEVER 1.5.2\r\nOK\r\n');
+  } finally {
+    abort.abort(); // also on a failed assertion, so the listening server does not keep the run alive
+  }
   await done;
   assert.match(err, /stopped/);
 });

@@ -5,8 +5,13 @@ import { openTransport } from '../../src/transport/open.js';
 describe('openTransport', () => {
   it('hands sim:// to the built-in simulator, loaded only when asked for', async () => {
     const t = await openTransport('sim://');
-    assert.equal(typeof t.write, 'function');
-    assert.equal(typeof t.description, 'string');
+    assert.equal(t.description, 'sim://');
+    let out = '';
+    t.onData((chunk) => { out += chunk.toString('latin1'); });
+    await t.write('SKVER\r\n');
+    for (let i = 0; i < 300 && !out.includes('OK\r\n'); i++) await new Promise((r) => setTimeout(r, 10));
+    // a fresh simulated stick: echo on, single-stack BP35A1 firmware (EVER 1.2.10)
+    assert.equal(out, 'SKVER\r\nEVER 1.2.10\r\nOK\r\n');
     await t.close();
   });
 });

@@ -48,7 +48,9 @@ describe('tcp transport', () => {
       const t = await openTransport(`tcp://127.0.0.1:${port}`);
       const err = await new Promise<Error | undefined>((resolve) => t.onClose(resolve));
       assert.ok(err instanceof Error);
-      await assert.rejects(t.write('SKVER\r\n'));
+      assert.equal(err.message, 'the bridge closed the connection');
+      await assert.rejects(t.write('SKVER\r\n'), (e: unknown) =>
+        e instanceof BmeterError && e.code === 'CLOSED' && e.message === `tcp://127.0.0.1:${port} is closed`);
     } finally {
       server.close();
     }

@@ -81,6 +81,8 @@ describe('runDecode', () => {
   });
 
   it('reports a bad line on its own with its line number and fault, decodes the others, then fails with a count', async () => {
+    // line 2 is capture ak1211-bp35a1-e7-1192w, line 5 capture futomi-e7-neg524; line 4 is
+    // line 2 with OPC 2 and an E8 cut after one EDT byte, by hand
     const lines = [
       '# a comment',
       '1081000102880105FF017201E704000004A8',
@@ -120,7 +122,7 @@ describe('runDecode', () => {
     assert.ok(error instanceof BmeterError);
   });
 
-  it('gives energy raw with kWh null when no unit is known', async () => {
+  it('gives energy raw with kWh null when no unit is known (capture futomi-e0-109349)', async () => {
     const { frames } = await decodeAll(['1081CEC002880105FF017201E0040001AB25']);
     assert.deepEqual(frames[0]?.properties[0]?.value, { raw: 109349, kwh: null, unit: 'kWh', reason: 'unit unknown (E1 not read)' });
   });
@@ -163,6 +165,7 @@ describe('bmeter decode (commander wiring)', () => {
   }
 
   it('decodes frames given as arguments, one JSON line each, with --unit in hex', async () => {
+    // captures futomi-e0-109349 (E0 109349 → 10934.9 kWh at 0.1) and futomi-e7-neg524 (TID 469A)
     const r = await run(['--unit', '01', '1081CEC002880105FF017201E0040001AB25', '1081469A02880105FF017201E704FFFFFDF4']);
     assert.equal(r.error, undefined);
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as DecodedFrameJson);
@@ -172,7 +175,7 @@ describe('bmeter decode (commander wiring)', () => {
   });
 
   it('reads stdin one frame per line when no argument is given, and reports bad lines on stderr', async () => {
-    const r = await run([], '# log\n1081000102880105FF017201E704000004A8\nnonsense\n');
+    const r = await run([], '# log\n1081000102880105FF017201E704000004A8\nnonsense\n'); // line 2: capture ak1211-bp35a1-e7-1192w
     assert.equal(r.out.trim().split('\n').length, 1);
     assert.match(r.err, /^line 3: not an ERXUDP line or a hex frame/);
     assert.ok(r.error instanceof BmeterError);

@@ -8,19 +8,8 @@ import assert from 'node:assert/strict';
 import { decodeFrame, encodeFrame, FrameError } from '../../src/echonet/frame.js';
 import { BmeterError } from '../../src/errors.js';
 import { decodeProperty, NODE_PROFILE_PROPERTIES, PROPERTIES } from '../../src/meter/properties.js';
+import { seededRandom as prng } from '../../src/sim/random.js'; // mulberry32: seeded, so every run is the same
 import { loadCaptures } from '../fixtures/captures.js';
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (rand: () => number, n: number) => Math.floor(rand() * n);
 const bytes = (rand: () => number, n: number) => Buffer.from(Array.from({ length: n }, () => int(rand, 256)));
@@ -69,6 +58,7 @@ describe('decoders under random input', () => {
   it('decodeFrame gives a frame or a FrameError for every truncation and 2000 byte flips of the real captures', () => {
     const rand = prng(42);
     const frames = loadCaptures().flatMap((c) => (typeof c.frame_hex === 'string' ? [Buffer.from(c.frame_hex, 'hex')] : []));
+    assert.ok(frames.length >= 35, `only ${frames.length} capture frames: the loops below would prove little`);
     for (const f of frames) for (let n = 0; n <= f.length; n++) checkFrame(f.subarray(0, n));
     for (let i = 0; i < 2000; i++) {
       const f = Buffer.from(frames[int(rand, frames.length)] ?? Buffer.alloc(0));

@@ -5,27 +5,17 @@
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { configSchema } from '../../src/config/schema.js';
 import { isBmeterError } from '../../src/errors.js';
-import { createLogger, silentLogger } from '../../src/log/logger.js';
-import { SimStick, attachSimTransport } from '../../src/transport/sim.js';
+import type { SimStick } from '../../src/transport/sim.js';
 import type { SimOptions } from '../../src/sim/options.js';
 import { runHistory, type HistoryOptions } from '../../src/usecases/history.js';
-import { writeScanFile } from '../../src/usecases/scan-file.js';
+import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
 
 const MIN = 60_000;
 const HALF = 30 * MIN;
 const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');
-const sticks: SimStick[] = [];
-const dirs: string[] = [];
 
-afterEach(() => {
-  for (const s of sticks.splice(0)) s.dispose();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(disposeSimRigs);
 
 interface Rig {
   stick: SimStick;
@@ -36,38 +26,11 @@ interface Rig {
 }
 
 async function rig(sim: Partial<SimOptions> = {}, startMs = CLOCK_MS): Promise<Rig> {
-  const clock = { ms: startMs };
-  const stick = new SimStick({ clock: () => new Date(clock.ms), timeScale: 0.0005, rttMs: 1, ...sim });
-  sticks.push(stick);
-  const dir = mkdtempSync(join(tmpdir(), 'bmeter-history-'));
-  dirs.push(dir);
-  const scanFile = join(dir, 'bmeter.scan.json');
-  const o = stick.options;
-  await writeScanFile(scanFile, {
-    scannedAt: '2024-05-01T12:00:00.000+09:00', dialect: o.dialect, firmware: '1.2.10', channel: o.channel,
-    channelHex: o.channel.toString(16).toUpperCase(), channelPage: 9, panId: o.meterMac.slice(12), macAddress: o.meterMac,
-    ipv6: stick.meterLla, lqi: o.lqi, rssiDbm: -55.32, pairId: o.routeBId.slice(-8),
-  });
-  const config = configSchema.parse({
-    port: 'sim://test', scanFile,
-    timeouts: { commandMs: 2000, joinMs: 3000, responseMs: 300 },
-    retries: { join: 1, request: 2 },
-  });
+  const { stick, clock, sent, common } = await simMeterRig(sim, { startMs, rttMs: 1, dirPrefix: 'bmeter-history-' });
   const records: Record<string, unknown>[] = [];
-  const sent: Buffer[] = [];
   const options = (over: Partial<HistoryOptions> = {}): HistoryOptions => ({
-    config,
-    creds: { id: o.routeBId, password: o.password },
+    ...common(),
     sink: { closed: false, write: async (r) => void records.push(r) },
-    logger: process.env.DBG ? createLogger({ level: 'debug' }) : silentLogger(),
-    signal: new AbortController().signal,
-    now: () => new Date(clock.ms),
-    openPort: async () => {
-      const t = attachSimTransport(stick, 'sim://test', false);
-      return { ...t, description: t.description, write: async (d) => { sent.push(Buffer.from(d as Uint8Array)); return t.write(d); },
-        onData: (l) => t.onData(l), onClose: (l) => t.onClose(l), close: () => t.close() };
-    },
-    joinBackoffMs: 10,
     ...over,
   });
   return { stick, records, sent, clock, options };

@@ -84,14 +84,17 @@ describe('property encoders', () => {
 
   it('write a property map of 16 or more EPCs as a bitmap and fewer as a list', () => {
     const sixteen = [0x80, 0x81, 0x82, 0x88, 0x8a, 0x8d, 0x97, 0x98, 0x9d, 0x9e, 0x9f, 0xd3, 0xd7, 0xe0, 0xe1, 0xe7];
-    const bitmap = encodePropertyMap(sixteen);
-    assert.equal(bitmap.length, 17);
-    assert.equal(bitmap[0], 16);
+    // By hand from PROTOCOL §7 (byte i, bit b ⇔ EPC 0x80 + 0x10·b + i): count 0x10, then
+    // byte 0 = 80 (b0) + E0 (b6) = 41, byte 1 = 81 + E1 = 41, byte 2 = 82 = 01, byte 3 = D3 (b5) = 20,
+    // byte 7 = 97 (b1) + D7 (b5) + E7 (b6) = 62, byte 8 = 88 + 98 = 03, byte 10 = 8A = 01,
+    // byte 13 = 8D + 9D = 03, byte 14 = 9E = 02, byte 15 = 9F = 02, the rest 00.
+    assert.deepEqual(encodePropertyMap(sixteen), hex('10 41 41 01 20 00 00 00 62 03 00 01 00 00 03 02 02'));
     assert.deepEqual(encodePropertyMap([0x88, 0x80, 0x81]), hex('03808188'));
   });
 
   it('refuse values outside their ranges with a typed error', () => {
-    assert.throws(() => encodePower({ watts: 0x7ffffffe }), BmeterError);
+    assert.throws(() => encodePower({ watts: 0x7ffffffe }), (err: unknown) =>
+      err instanceof BmeterError && err.code === 'DECODE' && /cannot encode E7 power 2147483646 W: outside/.test(err.message));
     assert.throws(() => encodeCurrents({ r: 0.05, t: 0 }), /multiple of 0.1 A/);
     assert.throws(() => encodeHistoryDay(100), /0–99/);
     assert.throws(() => encodeHistorySetting({ at: '2026-05-20T14:15:00+09:00', count: 1 }, 0xed), /minute must be 00 or 30/);

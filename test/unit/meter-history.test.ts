@@ -80,7 +80,8 @@ describe('EC historical cumulative energy 2 (newest first, 30-minute steps)', ()
 
   it('rejects an EDT whose length does not match n', () => {
     assert.throws(() => decodeHistory2(hex('07EA 05 14 00 1E 02  00000064 0000000A')), /EPC EC: n = 2 needs 23 bytes .* but got 15/);
-    assert.throws(() => decodeHistory2(hex('07EA05')), PropertyError);
+    assert.throws(() => decodeHistory2(hex('07EA05')), (e: unknown) =>
+      e instanceof PropertyError && /EPC EC: expected at least 7 bytes .* but got 3/.test(e.message));
   });
 
   it('round-trips through encodeHistory2', () => {

@@ -91,7 +91,8 @@ describe('wrapDelta: consumption modulo 10^D7 (PROTOCOL §8.1)', () => {
 
   it('rejects effective digits outside 1–8 with a typed error', () => {
     assert.throws(() => wrapDelta(1, 0, 0), (e: unknown) => e instanceof BmeterError && /1–8/.test(e.message));
-    assert.throws(() => wrapDelta(1, 0, 9), BmeterError);
-    assert.throws(() => wrapDelta(-1, 0, 6), BmeterError);
+    assert.throws(() => wrapDelta(1, 0, 9), (e: unknown) => e instanceof BmeterError && e.code === 'DECODE' && /1–8, got 9/.test(e.message));
+    assert.throws(() => wrapDelta(-1, 0, 6), (e: unknown) =>
+      e instanceof BmeterError && e.code === 'DECODE' && /non-negative integers, got now=-1 prev=0/.test(e.message));
   });
 });

@@ -4,26 +4,15 @@
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { configSchema } from '../../src/config/schema.js';
-import { createLogger, silentLogger } from '../../src/log/logger.js';
-import { SimStick, attachSimTransport } from '../../src/transport/sim.js';
+import type { SimStick } from '../../src/transport/sim.js';
 import type { SimOptions } from '../../src/sim/options.js';
-import type { Transport } from '../../src/transport/transport.js';
 import { runPoll, type PollOptions } from '../../src/usecases/poll.js';
-import { writeScanFile } from '../../src/usecases/scan-file.js';
+import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
 
 const ALL = [0xe7, 0xe8, 0xe0, 0xe3, 0xea, 0xeb];
 const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');
-const sticks: SimStick[] = [];
-const dirs: string[] = [];
 
-afterEach(() => {
-  for (const s of sticks.splice(0)) s.dispose();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(disposeSimRigs);
 
 interface Rig {
   stick: SimStick;
@@ -34,61 +23,12 @@ interface Rig {
 }
 
 async function rig(sim: Partial<SimOptions> = {}): Promise<Rig> {
-  const clock = { ms: CLOCK_MS };
-  const stick = new SimStick({ clock: () => new Date(clock.ms), timeScale: 0.0005, rttMs: 2, ...sim });
-  sticks.push(stick);
-  const dir = mkdtempSync(join(tmpdir(), 'bmeter-poll-'));
-  dirs.push(dir);
-  const scanFile = join(dir, 'bmeter.scan.json');
-  const o = stick.options;
-  await writeScanFile(scanFile, {
-    scannedAt: '2024-05-01T12:00:00.000+09:00',
-    dialect: o.dialect,
-    firmware: '1.2.10',
-    channel: o.channel,
-    channelHex: o.channel.toString(16).toUpperCase(),
-    channelPage: 9,
-    panId: o.meterMac.slice(12),
-    macAddress: o.meterMac,
-    ipv6: stick.meterLla,
-    lqi: o.lqi,
-    rssiDbm: -55.32,
-    pairId: o.routeBId.slice(-8),
-  });
-  const config = configSchema.parse({
-    port: 'sim://test',
-    scanFile,
-    timeouts: { commandMs: 2000, joinMs: 3000, responseMs: 300 },
-    retries: { join: 1, request: 2 },
-  });
+  const { stick, clock, commands, common } = await simMeterRig(sim, { startMs: CLOCK_MS, rttMs: 2, dirPrefix: 'bmeter-poll-' });
   const records: Record<string, unknown>[] = [];
-  const commands: string[] = [];
-  const openPort = async (): Promise<Transport> => {
-    const t = attachSimTransport(stick, 'sim://test', false);
-    return {
-      ...t,
-      description: t.description,
-      write: async (data) => {
-        const text = Buffer.from(data as Uint8Array).toString('latin1');
-        const name = /^(SK[A-Z0-9]+)/.exec(text)?.[1];
-        if (name) commands.push(name);
-        return t.write(data);
-      },
-      onData: (l) => t.onData(l),
-      onClose: (l) => t.onClose(l),
-      close: () => t.close(),
-    };
-  };
   const options = (over: Partial<PollOptions> = {}): PollOptions => ({
-    config,
-    creds: { id: o.routeBId, password: o.password },
+    ...common(),
     properties: ALL,
     sink: { closed: false, write: async (r) => void records.push(r) },
-    logger: process.env.DBG ? createLogger({ level: "debug" }) : silentLogger(),
-    signal: new AbortController().signal,
-    now: () => new Date(clock.ms),
-    openPort,
-    joinBackoffMs: 10,
     ...over,
   });
   return { stick, records, commands, options, clock };

@@ -4,24 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProgram } from '../../src/cli/program.js';
 import { reportError } from '../../src/cli/main.js';
 import { openSimTransport, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/transport/sim.js';
-
-function memory() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
+import { memoryStream as memory } from '../fixtures/memory-stream.js';
 
 async function runScanCommand(args: string[], options: { simUrl: string; env?: NodeJS.ProcessEnv; tty?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log/logger.js';
 import { SecretRedactor } from '../../src/log/redact.js';
 import { runScan, type PanDescriptorLike, type ScanClient } from '../../src/usecases/scan.js';
 import { createScanProgress } from '../../src/usecases/scan-progress.js';
 import { isBmeterError } from '../../src/errors.js';
+import { memoryStream as memory } from '../fixtures/memory-stream.js';
 
 const CREDS = { id: '00112233445566778899AABBCCDDEEFF', password: '0123456789AB' };
 
@@ -41,17 +41,6 @@ function fakeClient(findAt: number | undefined, pans: PanDescriptorLike[] = [MET
     },
   };
   return { client, calls, scans };
-}
-
-function memory() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
 }
 
 const baseOptions = (logSink = memory()) => ({
@@ -92,7 +81,7 @@ test('nothing found after the last duration is NO_METER (exit 3) with what to ch
 
 test('--min-duration and --max-duration bound the attempts', async () => {
   const { client, calls } = fakeClient(undefined);
-  await assert.rejects(runScan(client, CREDS, { ...baseOptions(), minDuration: 6, maxDuration: 8 }));
+  await assert.rejects(runScan(client, CREDS, { ...baseOptions(), minDuration: 6, maxDuration: 8 }), (err) => isBmeterError(err, 'NO_METER'));
   assert.deepEqual(calls.filter((c) => c.startsWith('SKSCAN')), ['SKSCAN 6', 'SKSCAN 7', 'SKSCAN 8']);
 });
 

@@ -34,7 +34,8 @@ test('Get of D3, E1 and D7 answers coefficient 1, unit 0.1 kWh and 6 digits', ()
 
 test('the Get property map 9F lists the same 25 EPCs as the captured Release F meter, as a bitmap', () => {
   const { meter } = meterAt('2026-05-20T14:40:00+09:00');
-  // capture cracker-9f (S15): 19 41 41 41 60 40 40 00 62 43 00 41 40 40 43 02 02
+  // S15's captured 9F as quoted in PROTOCOL.md §7 (real-captures.jsonl has no 9F entry):
+  // 19 41 41 41 60 40 40 00 62 43 00 41 40 40 43 02 02
   assert.equal(edt(meter.handle(get(0x9f)), 0x9f).toString('hex').toUpperCase(), '1941414160404000624300414040430202');
 });
 
@@ -43,7 +44,7 @@ test('without D3 a Get answers Get_SNA with D3 PDC 0 (capture ak1211-bp35a1-d3-g
   assert.equal(meter.handle(get(0xd3))?.toString('hex').toUpperCase(), '1081000102880105FF015201D300');
 });
 
-test('the instance-list INF D5 matches the captured bytes', () => {
+test('the instance-list INF D5 matches the captured bytes (capture rswsuha-skjoin-pana-sequence)', () => {
   const { meter } = meterAt('2026-05-20T14:40:00+09:00');
   assert.equal(meter.instanceListInf().toString('hex').toUpperCase(), '108100000EF0010EF0017301D50401028801');
 });

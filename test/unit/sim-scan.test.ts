@@ -101,23 +101,25 @@ test('a scan restricted to another channel does not hear the meter', async () =>
 test('a scan lasts channels × 9.6 ms × (2^d + 1) scaled by timeScale', async () => {
   const h = new StickHarness({ timeScale: 0.05 });
   await h.exchange('SKSREG SFE 0\r\n');
-  for (const d of [4, 5]) {
-    const expected = 28 * dwellMs(d) * 0.05; // 228 ms, 444 ms
+  // By hand from PROTOCOL §3.6: 28 channels × 9.6 ms × (2^d + 1) × 0.05 —
+  // d = 4: 28 × 9.6 × 17 × 0.05 = 228.48 ms; d = 5: 28 × 9.6 × 33 × 0.05 = 443.52 ms.
+  // Unscaled they would be 4569.6 ms and 8870.4 ms. Only the lower bound is tight: a loaded CI
+  // machine can only make the scan later, so the upper bound just tells scaled from unscaled.
+  for (const [d, expected] of [[4, 228.48], [5, 443.52]] as const) {
     const start = performance.now();
     h.send(`SKSCAN 2 FFFFFFFF ${d}\r\n`);
-    await h.until('EVENT 22');
+    await h.until('EVENT 22', 10_000);
     const took = performance.now() - start;
-    assert.ok(took >= expected * 0.95 && took <= expected * 1.3 + 40, `d=${d}: took ${took.toFixed(0)} ms, expected ≈ ${expected.toFixed(0)} ms`);
+    assert.ok(took >= expected * 0.95 && took < expected * 10, `d=${d}: took ${took.toFixed(0)} ms, expected ≈ ${expected} ms`);
   }
   h.dispose();
 });
 
-test('with default options a duration-4 scan of all channels takes well under a second', async () => {
+test('with default options a duration-4 scan of all channels finds the meter (the default findAt is 4)', async () => {
+  // How fast it is belongs to the benchmark, not to a wall-clock threshold here.
   const h = new StickHarness({ timeScale: 0.01 });
-  const start = performance.now();
   h.send('SKSCAN 2 FFFFFFFF 4\r\n');
   assert.match(await h.until('EVENT 22'), /EPANDESC/, 'the default findAt is 4');
-  assert.ok(performance.now() - start < 300);
   h.dispose();
 });
 

@@ -11,7 +11,7 @@ test('a single-stack stick answers SKVER with EVER 1.2.10 after echoing the comm
   h.dispose();
 });
 
-test('a dual-stack stick answers SKVER with EVER 1.5.2 like the RS-WSUHA-P capture', async () => {
+test('a dual-stack stick answers SKVER with EVER 1.5.2 like the RS-WSUHA-P capture (rswsuha-skver)', async () => {
   const h = new StickHarness({ dialect: 'dual' });
   // capture rswsuha-skver: "SKVER\r\nEVER 1.5.2\r\nOK\r\n"
   assert.equal(await h.exchange('SKVER\r\n'), 'SKVER\r\nEVER 1.5.2\r\nOK\r\n');

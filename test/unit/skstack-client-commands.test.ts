@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { SkstackClient, type Notification } from '../../src/skstack/client.js';
 import { SkstackCommandError } from '../../src/skstack/errors.js';
 import { BmeterError } from '../../src/errors.js';
-import { ScriptedTransport, singleOpen, dualOpen, lines, FAST, type Step } from './skstack-fake-transport.js';
+import { ScriptedTransport, singleOpen, dualOpen, lines, FAST, FAST_DRAIN_REPLY, type Step } from './skstack-fake-transport.js';
 import { capture, captureLines } from '../fixtures/captures.js';
 
 async function opened(steps: Step[], options: { byteByByte?: boolean; dialect?: 'single' | 'dual' } = {}) {
   const dual = options.dialect === 'dual';
   const t = new ScriptedTransport([...(dual ? dualOpen() : singleOpen()), ...steps], { byteByByte: options.byteByByte ?? false });
-  const client = new SkstackClient(t, { timeouts: FAST });
+  const client = new SkstackClient(t, { timeouts: dual ? FAST_DRAIN_REPLY : FAST }); // dualOpen answers the drain poke
   const notes: Notification[] = [];
   client.onNotification((n) => notes.push(n));
   await client.open();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { SkstackClient } from '../../src/skstack/client.js';
 import { BmeterError } from '../../src/errors.js';
-import { ScriptedTransport, singleOpen, dualOpen, lines, FAST, type Step } from './skstack-fake-transport.js';
+import { ScriptedTransport, singleOpen, dualOpen, lines, FAST, FAST_DRAIN_REPLY, type Step } from './skstack-fake-transport.js';
 import { captureLines } from '../fixtures/captures.js';
 
 describe('SkstackClient.open', () => {
@@ -21,7 +21,7 @@ describe('SkstackClient.open', () => {
 
   it('opens a dual-stack RS-WSUHA-P whose replies arrive one byte at a time, echoes and CR-only ROPT included', async () => {
     const t = new ScriptedTransport(dualOpen(), { byteByByte: true });
-    const info = await new SkstackClient(t, { timeouts: FAST }).open();
+    const info = await new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY }).open();
     assert.equal(info.firmware, '1.5.2');
     assert.equal(info.dialect, 'dual');
     assert.equal(info.erxudpFormat, 'hex');
@@ -80,7 +80,7 @@ describe('SkstackClient.open', () => {
   it('discards what the stick says during the initial drain', async () => {
     const steps = singleOpen();
     steps[0] = { expect: '\r\n', reply: [lines('OK', 'FAIL ER04', 'garbage \u00ff')] };
-    const client = new SkstackClient(new ScriptedTransport(steps), { timeouts: FAST });
+    const client = new SkstackClient(new ScriptedTransport(steps), { timeouts: FAST_DRAIN_REPLY });
     const info = await client.open();
     assert.equal(info.firmware, '1.2.10');
     assert.equal(client.stats.strayStatus, 0);
@@ -108,7 +108,7 @@ describe('SkstackClient.open', () => {
   it('refuses a ROHM J11 stick by name as soon as a J11 frame appears', async () => {
     const j11Frame = Buffer.from('D0F9EE5D6019000400000000', 'hex');
     const t = new ScriptedTransport([{ expect: '\r\n', reply: [j11Frame.subarray(0, 2), j11Frame.subarray(2)] }]);
-    await assert.rejects(new SkstackClient(t, { timeouts: FAST }).open(), (err: unknown) =>
+    await assert.rejects(new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY }).open(), (err: unknown) =>
       err instanceof BmeterError && err.code === 'NOT_SKSTACK' && /ROHM J11 stick \(BP35C0-J11 \/ BP35C2-J11-T01 \/ RS-WSUHA-J11\), which does not speak SKSTACK IP/.test(err.message));
   });
 
@@ -133,7 +133,7 @@ describe('secret masking', () => {
       { expect: `SKSETPWD C ${password}\r\n`, reply: [lines(`SKSETPWD C ${password}`, 'OK')] },
       { expect: `SKSETRBID ${id}\r\n`, reply: [lines(`SKSETRBID ${id}`, 'FAIL ER06', `xxSKSETRBID ${id}`)] },
     ]);
-    const client = new SkstackClient(t, { timeouts: FAST, logger });
+    const client = new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY, logger });
     await client.open();
     await client.setPassword(password);
     await assert.rejects(client.setRouteBId(id), (err: unknown) => err instanceof BmeterError && !err.message.includes(id));
@@ -162,7 +162,7 @@ describe('PANA payload logging', () => {
     const out: string[] = [];
     const logger = pino({ level: 'trace' }, { write: (s: string) => void out.push(s) });
     const t = new ScriptedTransport([...dualOpen(), { expect: `SKJOIN ${meter}\r\n`, reply: [lines('OK', ...pana, `EVENT 25 ${meter} 0`)] }]);
-    const client = new SkstackClient(t, { timeouts: FAST, logger });
+    const client = new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY, logger });
     await client.open();
     await client.join(meter, 1000);
     const log = out.join('');

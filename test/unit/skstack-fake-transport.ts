@@ -94,3 +94,11 @@ export function dualOpen(): Step[] {
 }
 
 export const FAST = { drainMs: 5, commandMs: 200, skverMs: 200 };
+
+/**
+ * For scripts whose drain poke ('\r\n', first step) gets a reply (dualOpen, J11, stray lines):
+ * that reply comes one event-loop turn later (setImmediate), and a 5 ms drain can end before it
+ * on a loaded machine (seen in a full run: the J11 frame missed the drain). A 1 s cap with a
+ * 100 ms quiet period waits for it; scripts without a drain reply keep FAST.
+ */
+export const FAST_DRAIN_REPLY = { ...FAST, drainMs: 1000, drainQuietMs: 100 };
