@@ -6,6 +6,7 @@
  * Environment: BENCH_LABEL (default "after"), BENCH_ROOT (tree with bin/ and dist/ to measure,
  * default this checkout), BENCH_ONLY (comma list of start,poll,scan,soak), BENCH_RUNS (5),
  * BENCH_SCAN_RUNS (3), BENCH_SCAN_SCALE (1 = real scan timing), BENCH_SOAK_READINGS (10000).
+ * `node --import tsx bench/render.ts` rewrites BENCHMARKS.md from the stored results only.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { scanCases } from './cases-scan.js';
 import { startCases } from './cases-start.js';
 import { createContext } from './lib/context.js';
 import { describeMachine } from './lib/machine.js';
-import { renderReport, type BenchResults } from './report.js';
+import type { BenchResults } from './report.js';
+import { writeReport } from './render.js';
 import type { SoakResult } from './soak.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -68,9 +70,5 @@ try {
 }
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 
-const load = (name: string): BenchResults | undefined => {
-  const path = join(resultsDir, `${name}.json`);
-  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResults) : undefined;
-};
-writeFileSync(join(repo, 'BENCHMARKS.md'), renderReport(load('before'), load('after')));
+writeReport();
 ctx.log(`wrote ${file} and BENCHMARKS.md`);

@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// Thin launcher: `npm run build` (run by `prepare` on install) compiles the CLI to dist/ and
-// bundles it into dist/bundle/ (scripts/bundle.mjs). `--version` alone is answered without
-// loading the program (issue #6, fast start).
+// Thin launcher (CommonJS, see bin/package.json): `npm run build` (run by `prepare` on install)
+// compiles the CLI to dist/ and bundles it into dist/bmeter.cjs (scripts/bundle.mjs). A lone
+// `--version` is answered without loading the program (issue #6, fast start).
+'use strict';
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  const { VERSION } = await import('../dist/cli/version.js');
-  process.stdout.write(`${VERSION}\n`);
+  process.stdout.write(`${require('../package.json').version}\n`);
 } else {
-  const { main } = await import('../dist/bundle/main.js');
-  await main(process.argv);
+  require('../dist/bmeter.cjs').main(process.argv);
 }

@@ -1,38 +1,35 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI (dist/cli/main.js, from tsc) into dist/bundle/ with esbuild, so that
-// `bin/bmeter.js` starts by reading a few files instead of resolving hundreds of modules
-// (issue #6, fast start). Code splitting keeps each command (and the simulator, pino, zod) in
-// chunks that load only when needed. serialport stays external: it has a native binding.
+// Bundles the compiled CLI (dist/cli/main.js, from tsc) into one CommonJS file, dist/bmeter.cjs,
+// that bin/bmeter.js requires (issue #6, fast start): one file read instead of resolving
+// hundreds of modules, and no ES-module loader. Modules the CLI imports dynamically (each
+// command, the transports, the simulator) are only evaluated when imported. serialport (native
+// binding), pino and zod stay outside: they are required from node_modules when first needed.
 // Run by `npm run build`, after tsc.
 import { build } from 'esbuild';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const target = `${root}dist/bundle`;
-// Built beside the old bundle and swapped in, so a bmeter started meanwhile finds a whole one.
-const outdir = `${target}.new-${process.pid}`;
-const old = `${target}.old-${process.pid}`;
-rmSync(outdir, { recursive: true, force: true });
+const target = `${root}dist/bmeter.cjs`;
+// Written beside the old bundle and renamed over it, so a bmeter started meanwhile finds a whole one.
+const temp = `${target}.${process.pid}.tmp`;
 
 await build({
-  entryPoints: { main: `${root}dist/cli/main.js` },
-  outdir,
+  absWorkingDir: root,
+  entryPoints: ['dist/cli/main.js'],
+  outfile: temp,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['serialport', '@serialport/*'],
-  // CommonJS dependencies (pino, commander) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __bmeterCreateRequire } from 'node:module'; const require = __bmeterCreateRequire(import.meta.url);" },
-  chunkNames: 'chunks/[name]-[hash]',
-  legalComments: 'none',
+  external: ['serialport', '@serialport/*', 'pino', 'zod'],
+  // import.meta.url (createRequire in config.ts and logger.ts) becomes the bundle's own URL.
+  define: { 'import.meta.url': '__bmeterImportMetaUrl' },
+  banner: { js: "const __bmeterImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   minifyWhitespace: true,
   minifySyntax: true,
+  legalComments: 'none',
   logLevel: 'warning',
 });
-
-if (existsSync(target)) renameSync(target, old);
-renameSync(outdir, target);
-rmSync(old, { recursive: true, force: true });
+renameSync(temp, target);
+rmSync(`${root}dist/bundle`, { recursive: true, force: true }); // the code-split bundle of earlier builds

@@ -9,6 +9,7 @@ import type { Transport } from '../transport/transport.js';
 import { checkRegister } from './address.js';
 import { ECHONET_PORT, EVENT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
 import { describeLine } from './describe.js';
+import { drainUntilQuiet } from './drain.js';
 import { detectDialect, J11Detector, J11_MESSAGE, type Dialect, type DialectSource } from './dialect.js';
 import { isFail } from './errors.js';
 import { SkFramer, type ErxudpFormat } from './framer.js';
@@ -84,7 +85,7 @@ export class SkstackClient {
     try {
       this.draining = true;
       await this.transport.write('\r\n');
-      await this.drain();
+      await drainUntilQuiet(this.timeouts.drainMs, this.timeouts.drainQuietMs, (a) => (this.drainActivity = a));
       this.draining = false;
       this.refuseJ11();
       try {
@@ -123,29 +124,6 @@ export class SkstackClient {
       this.opening = false;
       this.draining = false;
     }
-  }
-
-  /**
-   * Discards input until the line has been quiet for drainQuietMs, or drainMs at most (§6 step
-   * 1). A stick with nothing left to say costs drainQuietMs, not the whole drainMs.
-   */
-  private drain(): Promise<void> {
-    const { drainMs, drainQuietMs } = this.timeouts;
-    return new Promise((resolve) => {
-      let quiet: NodeJS.Timeout | undefined;
-      const done = (): void => {
-        clearTimeout(quiet);
-        clearTimeout(cap);
-        this.drainActivity = undefined;
-        resolve();
-      };
-      const cap = setTimeout(done, drainMs);
-      this.drainActivity = () => {
-        clearTimeout(quiet);
-        quiet = setTimeout(done, Math.min(drainQuietMs, drainMs));
-      };
-      this.drainActivity();
-    });
   }
 
   /** §3.12: ROPT; FAIL ER04 = hex-only firmware. WOPT only when asked (it writes flash). */

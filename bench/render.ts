@@ -1,0 +1,17 @@
+/** Rewrites BENCHMARKS.md from bench/results/{before,after}.json without measuring anything. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { renderReport, type BenchResults } from './report.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export function writeReport(): void {
+  const load = (name: string): BenchResults | undefined => {
+    const path = join(here, 'results', `${name}.json`);
+    return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResults) : undefined;
+  };
+  writeFileSync(join(resolve(here, '..'), 'BENCHMARKS.md'), renderReport(load('before'), load('after')));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) writeReport();
