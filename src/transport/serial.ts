@@ -26,9 +26,11 @@ export async function openSerial(path: string, options: SerialOptions = {}): Pro
       return await openOnce(path);
     } catch (err) {
       const mapped = await mapOpenError(path, err);
-      if (mapped.code !== 'PORT_BUSY' || Date.now() + RETRY_MS > deadline) throw mapped;
+      const remaining = deadline - Date.now();
+      if (mapped.code !== 'PORT_BUSY' || remaining <= 0) throw mapped;
       logger.info({ port: path }, 'serial port busy; waiting');
-      await new Promise((r) => setTimeout(r, RETRY_MS));
+      // The last try falls on the deadline itself: the whole --wait-port is waited out.
+      await new Promise((r) => setTimeout(r, Math.min(RETRY_MS, remaining)));
     }
   }
 }
