@@ -41,6 +41,8 @@ export interface SimOptions {
   meterMac: string;
   /** Logical channel 33–60 (§3.6). */
   channel: number;
+  /** The meter's radio is silent (power cut, interference): no beacon, no PANA, no answers. */
+  offAir: boolean;
   lqi: number;
   /** PANA Session-Lifetime granted by the meter, simulated seconds (§3.8: 86400). */
   sessionLifetimeS: number;
@@ -79,6 +81,7 @@ export function defaultSimOptions(): SimOptions {
     password: SIM_DEMO_PASSWORD,
     meterMac: '001C640003DE5A1B',
     channel: 0x3b,
+    offAir: false,
     lqi: 0xb2,
     sessionLifetimeS: 86400,
     aribHoldS: 60,

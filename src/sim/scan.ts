@@ -30,7 +30,7 @@ export function maskChannels(mask: number): number[] {
   return out;
 }
 
-interface VisibleMeter {
+export interface VisibleMeter {
   pan: PanDescriptor;
   findAt: number;
 }
@@ -38,7 +38,7 @@ interface VisibleMeter {
 /** The meters a scan can hear: ours, and optionally one neighbour on another channel. */
 export function visibleMeters(ctx: StickContext): VisibleMeter[] {
   const o = ctx.o;
-  const meters: VisibleMeter[] = [
+  const meters: VisibleMeter[] = o.offAir ? [] : [
     {
       // PAN ID = low 16 bits of the MAC, as on every capture (§3.6); PairID = last 8 chars of
       // the meter's Route-B ID (§3.4 S0A).

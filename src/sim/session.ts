@@ -11,7 +11,7 @@ import { type SimMeter } from './meter.js';
 import { lastHalfHour } from './meter-values.js';
 import { PanaScript } from './pana.js';
 import { type Random } from './random.js';
-import { visibleMeters } from './scan.js';
+import { type VisibleMeter, visibleMeters } from './scan.js';
 import { type StickContext } from './stick-context.js';
 
 export type SessionState = 'none' | 'joining' | 'up' | 'reauth';
@@ -69,9 +69,7 @@ export class SimSession {
     this.state = 'joining';
     const { o, timers } = this.ctx;
     const radio = this.ctx.radio();
-    const reachable = visibleMeters(this.ctx).find(
-      (m) => linkLocalFromMac(m.pan.addr) === target && m.pan.channel === radio.channel && m.pan.panId === radio.panId,
-    );
+    const reachable = this.reachable(target, radio);
     const fail = () => { this.state = 'none'; this.event(EVENT.joinFailed, target); };
     if (reachable === undefined) {
       // Nobody answers the neighbour solicitation / PANA-Client-Initiation: retransmit, give up.
@@ -101,6 +99,13 @@ export class SimSession {
         this.datagram(peer, MULTICAST_ALL_NODES, PORT_ECHONET, true, this.meter.instanceListInf());
       }],
     ]);
+  }
+
+  /** The meter at `lla`, if it is on the channel and PAN the stick's radio is tuned to (S2/S3). */
+  private reachable(lla: string, radio = this.ctx.radio()): VisibleMeter | undefined {
+    return visibleMeters(this.ctx).find(
+      (m) => linkLocalFromMac(m.pan.addr) === lla && m.pan.channel === radio.channel && m.pan.panId === radio.panId,
+    );
   }
 
   private up(peer: Peer): void {
@@ -186,6 +191,7 @@ export class SimSession {
       if (f.session === 'event29') return this.expire();
       if (f.session === 'event26') return this.peerEnded();
       if (f.drop) return;
+      if (this.reachable(peer.lla) === undefined) return; // the meter moved to another channel: nobody hears us
       const answer = this.meter.handle(data, f.snaEpcs);
       if (answer !== null) this.datagram(peer, this.ctx.ownLla, PORT_ECHONET, true, answer);
     });
@@ -208,7 +214,7 @@ export class SimSession {
     if (slot === this.lastSlot) return;
     this.lastSlot = slot;
     const peer = this.peer;
-    if (peer === null || this.state !== 'up' || this.txLimited) return;
+    if (peer === null || this.state !== 'up' || this.txLimited || this.reachable(peer.lla) === undefined) return;
     this.datagram(peer, this.ctx.ownLla, PORT_ECHONET, true, this.meter.fixedTimeInf());
   }
 }

@@ -85,6 +85,21 @@ export class SimStick {
     this.session.tick();
   }
 
+  /**
+   * The meter starts using another channel (33–60), e.g. after the power company reconfigured it:
+   * its beacon is heard there from now on (§3.6), and a stick still tuned to the old channel
+   * (S2) gets no answer to its sends and no PANA answer to SKJOIN until it scans and joins again.
+   */
+  moveMeter(channel: number): void {
+    if (!Number.isInteger(channel) || channel < 33 || channel > 60) throw new RangeError(`channel must be 33–60, got ${channel}`);
+    this.options.channel = channel;
+  }
+
+  /** The meter's radio goes silent (false) or comes back (true); the stick keeps its state. */
+  setMeterOnAir(on: boolean): void {
+    this.options.offAir = !on;
+  }
+
   /** Stops every timer; the instance is dead afterwards. */
   dispose(): void {
     this.ctx.timers.cancelAll();

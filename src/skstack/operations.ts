@@ -39,7 +39,7 @@ export function observeJoin(ipv6: string) {
     if (line.num === EVENT.PANA_OK) return { resolve: undefined };
     if (line.num === EVENT.PANA_FAILED) {
       return {
-        reject: new BmeterError('AUTH', `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD`),
+        reject: new BmeterError('AUTH', joinRejectedMessage(ipv6)),
       };
     }
     return undefined;
@@ -72,4 +72,15 @@ export function observeTerminate(line: Observed): Observation<'terminated' | 'ti
   if (line.num === EVENT.TERMINATED) return { resolve: 'terminated' };
   if (line.num === EVENT.TERMINATE_TIMEOUT) return { resolve: 'timed-out' };
   return undefined;
+}
+
+/**
+ * EVENT 24 after SKJOIN (§3.8, §3.9): PANA authentication did not complete. Wrong credentials are
+ * the usual cause, but the stick also reports a PANA exchange the meter never answered as 24.
+ */
+export function joinRejectedMessage(ipv6: string): string {
+  return (
+    `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check BMETER_ROUTEB_ID and ` +
+    'BMETER_ROUTEB_PASSWORD (if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24)'
+  );
 }

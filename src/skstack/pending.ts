@@ -180,9 +180,18 @@ export class Pending {
     if (!next) return;
     if (this.owedStatus && this.echoMode !== 'on' && !next.job.expect && !next.internal) {
       this.owedStatus = false;
-      this.queue.unshift(next);
+      const guarded = next;
+      this.queue.unshift(guarded);
       const resync = this.hooks.resyncJob();
-      next = { job: resync, internal: true, resolve: () => undefined, reject: () => undefined };
+      // A failed resync (a hung stick: SKVER times out and leaves the debt) fails the command it
+      // guards; resyncing again before it would loop for ever with that command never written.
+      const failGuarded = (err: unknown): void => {
+        const i = this.queue.indexOf(guarded);
+        if (i < 0) return;
+        this.queue.splice(i, 1);
+        guarded.reject(err);
+      };
+      next = { job: resync, internal: true, resolve: () => undefined, reject: failGuarded };
       this.hooks.logger.debug('an earlier command was abandoned without status: resync with SKVER first');
     }
     const cur: InFlight = { ...next, echoSeen: false, statusSeen: false, timers: [] };

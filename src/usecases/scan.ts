@@ -58,6 +58,8 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** Cross-check the locally derived IPv6 with SKLL64 (default true when the client has ll64). */
   crossCheckLl64?: boolean;
+  /** Only these PANs may be chosen; the others count as not found (the recovery rescan). */
+  accept?: (pan: PanDescriptorLike) => boolean;
 }
 
 /** The scan outcome: the scan file minus its `version` (scan-file.ts). */
@@ -223,7 +225,7 @@ export async function runScan(
       progress?.attemptEnded?.({ duration, found: pans.length, elapsedMs: Date.now() - started });
       logger.debug({ duration, found: pans.length }, 'SKSCAN finished');
       for (const pan of pans) if (pan.fault !== undefined) logger.warn({ fault: pan.fault }, 'ignoring an unusable EPANDESC');
-      chosen = selectMeter(pans, creds.id);
+      chosen = selectMeter(options.accept === undefined ? pans : pans.filter(options.accept), creds.id);
       if (chosen !== undefined) break;
     }
   } finally {

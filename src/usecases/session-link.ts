@@ -3,6 +3,7 @@
  * PAN registers, SKJOIN with retries; and deciding whether the session the stick kept from an
  * earlier run can be reused instead (the S2/S3 registers still name the scan file's PAN).
  */
+import { joinRejectedMessage } from '../skstack/operations.js';
 import { BmeterError, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PanDescriptorLike } from './scan.js';
@@ -62,9 +63,6 @@ export interface JoinOptions {
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The user-facing message for a rejected join (DESIGN.md §5). Never contains the credentials. */
-export function authRejectedMessage(ipv6: string): string {
-  return `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD`;
-}
 
 /**
  * SKSETPWD, SKSETRBID, SKSREG S2 <ch>, SKSREG S3 <pan>, SKJOIN <ipv6>; waits for EVENT 25.
@@ -104,7 +102,7 @@ export async function joinMeter(client: SessionClient, meter: MeterAddress, opti
     }
   }
   if (isBmeterError(lastError, 'AUTH')) {
-    throw new BmeterError('AUTH', authRejectedMessage(meter.ipv6), { cause: lastError });
+    throw new BmeterError('AUTH', joinRejectedMessage(meter.ipv6), { cause: lastError });
   }
   throw new BmeterError(
     'TIMEOUT',

@@ -5,7 +5,7 @@
  */
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from './scan.js';
+import { expectedPairId, runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from './scan.js';
 import { updateScanFile } from './scan-file.js';
 import type { MeterAddress, SessionClient } from './session-link.js';
 import type { RecoveryStep } from './session-machine.js';
@@ -50,8 +50,17 @@ export async function scanKnownChannel(r: RecoveryContext): Promise<MeterAddress
 }
 
 /**
- * Scans every channel (D1's runScan: PairID first, then LQI). When the meter found is not the
- * one in the scan file (another channel, PAN or MAC), the scan file is rewritten.
+ * Whether a PAN may be the user's meter: its MAC is the known one, or it announces the PairID of
+ * the Route-B ID (a replaced meter). A neighbour's meter is neither, and must never be adopted.
+ */
+function isOwnMeter(pan: PanDescriptorLike, r: RecoveryContext): boolean {
+  return isSameMeter(pan, r.meter) || (pan.pairId !== undefined && pan.pairId.trim().toUpperCase() === expectedPairId(r.creds.id));
+}
+
+/**
+ * Scans every channel (D1's runScan: PairID first, then LQI), taking only the user's own meter
+ * (isOwnMeter). When it is not where the scan file says (another channel, PAN or MAC), the scan
+ * file is rewritten.
  */
 export async function fullRescan(r: RecoveryContext): Promise<{ meter: MeterAddress; changed: boolean }> {
   const result: ScanResult = await runScan(r.client as Parameters<typeof runScan>[0], r.creds, {
@@ -59,6 +68,7 @@ export async function fullRescan(r: RecoveryContext): Promise<{ meter: MeterAddr
     logger: r.logger,
     now: r.now,
     crossCheckLl64: false,
+    accept: (pan) => isOwnMeter(pan, r),
   });
   const changed =
     result.channel !== r.meter.channel ||

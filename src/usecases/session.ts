@@ -9,6 +9,7 @@
  * When its S2/S3 registers still name the scan file's channel and PAN, the first Get is sent on
  * that session; only FAIL ER10, EVENT 21 01 or no answer within a short wait lead to a join.
  */
+import { BmeterError, ERROR_CODES } from '../errors.js';
 import { ReadingContext } from './reader-context.js';
 import { classifyDatagram } from './reader-match.js';
 import { NotificationCapture } from './reader-notify.js';
@@ -28,6 +29,23 @@ import {
 import { canSend, initialSessionState, transition, type RecoveryStep, type SessionInput, type SessionState, type Transition } from './session-machine.js';
 
 export type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './session-options.js';
+
+/**
+ * A stick that fails the send itself (SKSENDTO without OK: a hung stick; the port closed: an
+ * unplugged one) fails the reading instead of ending the run, so repeated failures climb the
+ * ladder up to the port reopen, as a meter that does not answer does.
+ */
+function failedNotThrown<T extends { ok: true }>(attempt: Attempt<T>): Attempt<T> {
+  return async (holdUntil, signal, tries) => {
+    try {
+      return await attempt(holdUntil, signal, tries);
+    } catch (err) {
+      const kind = err instanceof BmeterError ? ERROR_CODES[err.code] : undefined;
+      if (kind !== 'runtime' && kind !== 'port') throw err;
+      return { ok: false, reason: 'no-answer', detail: (err as BmeterError).message };
+    }
+  };
+}
 
 /** A Get on a kept session is given this long before bmeter joins instead. */
 export const KEPT_SESSION_PROBE_MS = 4000;
@@ -79,7 +97,7 @@ export class MeterSession {
    * sends are held (EVENT 29 / 32) until `holdUntil` (epoch ms) or `signal`.
    */
   async poll(requested: readonly number[], holdUntil: number, signal?: AbortSignal): Promise<ReadingOutcome> {
-    return this.underMachine(this.reader(requested), holdUntil, signal);
+    return this.underMachine(failedNotThrown(this.reader(requested)), holdUntil, signal);
   }
 
   /** The first request of a process, as `start` does it for a reading. */

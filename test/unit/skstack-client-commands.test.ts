@@ -243,4 +243,17 @@ describe('SkstackClient.terminate and close', () => {
     await assert.rejects(client.setRegister('S3', '8888'), (err: unknown) => err instanceof SkstackCommandError && err.failCode === '06');
     assert.deepEqual(t.written.slice(-2), ['SKVER\r\n', 'SKSREG S3 8888\r\n']);
   });
+
+  it('fails the command a resync guards when the stick does not answer the SKVER either, instead of resyncing for ever', async () => {
+    const { client, t } = await opened([
+      { expect: 'SKSREG S2 21\r\n' }, // a hung stick: no status
+      { expect: 'SKVER\r\n' }, // no EVER either
+      { expect: 'SKVER\r\n', reply: [lines('EVER 1.2.10', 'OK')] }, // the stick is back
+      { expect: 'SKSREG S3 8888\r\n', reply: [lines('OK')] },
+    ]);
+    await assert.rejects(client.setRegister('S2', '21'), (err: unknown) => err instanceof BmeterError && err.code === 'TIMEOUT');
+    await assert.rejects(client.setRegister('S3', '8888'), (err: unknown) => err instanceof BmeterError && err.code === 'TIMEOUT' && /^SKVER/.test(err.message));
+    await client.setRegister('S3', '8888');
+    assert.deepEqual(t.written.slice(-4), ['SKSREG S2 21\r\n', 'SKVER\r\n', 'SKVER\r\n', 'SKSREG S3 8888\r\n']);
+  });
 });
