@@ -4,8 +4,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+// fileURLToPath, not .pathname: a checkout under "My Projects" or a Japanese folder name would be percent-encoded.
+const root = fileURLToPath(new URL('..', import.meta.url));
 const only = process.argv.slice(2); // optional sub-folders, e.g. `npm test -- test/unit`
 
 function findTests(dir) {

@@ -51,6 +51,10 @@ export function register(program: Command, ctx: CliContext): void {
       const options: DecodeOptions = {};
       if (opts.unit !== undefined) options.unitCode = opts.unit;
       if (opts.coefficient !== undefined) options.coefficient = opts.coefficient;
+      if (frames.length === 0 && (ctx.io.stdin as { isTTY?: boolean }).isTTY === true) {
+        // A newcomer's bare `bmeter decode` would otherwise sit silently waiting for input.
+        ctx.io.stderr.write('bmeter decode: reading ERXUDP lines or hex frames from the terminal, one per line; end with Ctrl-D (or give them as arguments)\n');
+      }
       const lines = frames.length > 0 ? frames : createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
       await runDecode(lines, options, {
         frame: (json) => void ctx.io.stdout.write(`${JSON.stringify(json)}\n`),

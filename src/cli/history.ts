@@ -3,13 +3,10 @@
  * detail (EC half-hours, EE one-minute values), as text, JSON lines or CSV — appended to
  * `--output FILE`, where `--since auto` continues after the last slot already written.
  */
-import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig, requireCredentials } from '../config/config.js';
 import { BmeterError } from '../errors.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/format.js';
+import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
-import { openTransport } from '../transport/open.js';
 import { runHistory } from '../usecases/history.js';
 import { MAX_HISTORY_DAYS } from '../usecases/history-dates.js';
 import { createProgress } from '../usecases/history-progress.js';
@@ -17,6 +14,7 @@ import { MAX_RECENT, type RecentRequest } from '../usecases/history-recent.js';
 import { lastSlotStart, parseSince } from '../usecases/history-since.js';
 import { HISTORY_COLUMNS, HISTORY_UNITS } from '../usecases/history-slots.js';
 import type { CliContext } from './context.js';
+import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 
 function integer(what: string, min: number, max: number) {
   return (value: string): number => {
@@ -26,12 +24,6 @@ function integer(what: string, min: number, max: number) {
     }
     return n;
   };
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('--wait-port must be a number of seconds ≥ 0');
-  return n;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -45,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--recent <n>', `the n most recent slots from EC/ED (30m, ≤ ${MAX_RECENT['30m']}) or EE/EF (1m, ≤ ${MAX_RECENT['1m']})`, integer('--recent', 1, MAX_RECENT['1m']))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
-    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', seconds)
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
     .addHelpText(
       'after',
       '\nEach day costs SetC E5 + Get E2 (and E4 on meters with reverse metering): a few seconds per day.\n' +
@@ -74,8 +66,7 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
   if (recent !== undefined && (days !== undefined || day !== undefined)) {
     throw new BmeterError('USAGE', '--days/--day select E2 days; --recent and --resolution 1m read the recent history instead');
   }
-  const format = (typeof flags['format'] === 'string' ? flags['format'] : 'text') as OutputFormat;
-  const output = typeof flags['output'] === 'string' ? resolve(ctx.io.cwd, flags['output']) : undefined;
+  const { format, output } = outputFlags(flags, ctx);
 
   let sinceMs: number | undefined;
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
@@ -90,8 +81,7 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
     sinceMs = parseSince(since);
   }
 
-  const config = loadConfig({ flags, env: ctx.io.env, cwd: ctx.io.cwd, warn: (message) => logger.warn(message) });
-  const creds = requireCredentials(config);
+  const { config, creds, openPort } = stickSettings(flags, ctx);
   const sink = await createSink({
     format,
     columns: HISTORY_COLUMNS,
@@ -112,10 +102,7 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
       signal: ctx.signal,
       now: ctx.now,
       progress: (total) => createProgress(ctx.io.stderr, ctx.io.stderrIsTTY, total),
-      openPort: (port) =>
-        ctx.transportFactory !== undefined
-          ? ctx.transportFactory(port)
-          : openTransport(port, { waitPortMs: config.waitPortSeconds * 1000, logger }),
+      openPort,
     });
     logger.info({ days: summary.days, records: summary.records, joined: summary.joined }, 'history done');
   } finally {

@@ -2,31 +2,39 @@
  * `bmeter poll`: read the meter once (cron) or on a schedule (`--interval`), records to stdout
  * or appended to `--output FILE` as text, JSON lines or CSV. Needs the scan file of `bmeter scan`.
  */
-import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig, requireCredentials } from '../config/config.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/format.js';
+import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
-import { openTransport } from '../transport/open.js';
 import { runPoll } from '../usecases/poll.js';
 import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader-record.js';
 import type { CliContext } from './context.js';
+import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 
-/** commander parser: seconds ≥ 0, seconds > 0, or a count ≥ 1. */
-function numberOption(what: string, kind: 'seconds' | 'positive-seconds' | 'count') {
+/** The longest timer Node keeps (2^31 − 1 ms); a longer one fires at once, so the polls would run back to back. */
+const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
+
+/** commander parser: seconds > 0 (a timer Node can keep), or a count ≥ 1. */
+function numberOption(what: string, kind: 'positive-seconds' | 'count') {
   return (value: string): number => {
     const n = Number(value);
-    const ok =
-      value.trim() !== '' &&
-      Number.isFinite(n) &&
-      (kind === 'count' ? Number.isInteger(n) && n >= 1 : kind === 'seconds' ? n >= 0 : n > 0);
+    const ok = value.trim() !== '' && Number.isFinite(n) && (kind === 'count' ? Number.isInteger(n) && n >= 1 : n > 0 && n <= MAX_INTERVAL_SECONDS);
     if (!ok) {
       throw new InvalidArgumentError(
-        kind === 'count' ? `${what} must be a whole number ≥ 1` : `${what} must be a number of seconds${kind === 'seconds' ? ' ≥ 0' : ' > 0'}`,
+        kind === 'count' ? `${what} must be a whole number ≥ 1` : `${what} must be a number of seconds > 0 and at most ${MAX_INTERVAL_SECONDS} (24.8 days)`,
       );
     }
     return n;
   };
+}
+
+/** commander parser for --properties: the poll's own check, so a bad EPC is a usage error naming the flag. */
+function propertyList(value: string): string {
+  try {
+    parsePropertyList(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  return value;
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -37,8 +45,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--count <n>', 'stop after n readings', numberOption('--count', 'count'))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
-    .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)')
-    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', numberOption('--wait-port', 'seconds'))
+    .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)', propertyList)
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
     .addHelpText(
       'after',
       '\nOne radio round trip per reading: every property in one ECHONET Lite Get frame.\n' +
@@ -51,12 +59,9 @@ export function register(program: Command, ctx: CliContext): void {
 }
 
 async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
-  const logger = ctx.logger();
-  const config = loadConfig({ flags, env: ctx.io.env, cwd: ctx.io.cwd, warn: (message) => logger.warn(message) });
-  const creds = requireCredentials(config);
+  const { logger, config, creds, openPort } = stickSettings(flags, ctx);
   const properties = parsePropertyList(config.poll.properties);
-  const format = (typeof flags['format'] === 'string' ? flags['format'] : 'text') as OutputFormat;
-  const output = typeof flags['output'] === 'string' ? resolve(ctx.io.cwd, flags['output']) : undefined;
+  const { format, output } = outputFlags(flags, ctx);
   const sink = await createSink({
     format,
     columns: columnsFor(format),
@@ -75,10 +80,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       logger,
       signal: ctx.signal,
       now: ctx.now,
-      openPort: (port) =>
-        ctx.transportFactory !== undefined
-          ? ctx.transportFactory(port)
-          : openTransport(port, { waitPortMs: config.waitPortSeconds * 1000, logger }),
+      openPort,
     });
   } finally {
     await sink.close();

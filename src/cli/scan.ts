@@ -3,15 +3,13 @@
  * Progress goes to stderr; stdout gets a short summary, or the scan file itself with --json.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig, requireCredentials } from '../config/config.js';
 import { BmeterError } from '../errors.js';
-import { SkstackClient } from '../skstack/client.js';
-import type { Logger } from '../log/logger.js';
-import type { Transport } from '../transport/transport.js';
 import { runScan } from '../usecases/scan.js';
 import { writeScanFile, type ScanFile } from '../usecases/scan-file.js';
 import { createScanProgress, silentProgress } from '../usecases/scan-progress.js';
+import { closeLink, openLink } from '../usecases/session-port.js';
 import type { CliContext } from './context.js';
+import { stickSettings } from './settings.js';
 
 /** SKSCAN DURATION is one hex digit, 0–14 (§3.6). */
 function parseDuration(value: string): number {
@@ -41,27 +39,16 @@ export function register(program: Command, ctx: CliContext): void {
 }
 
 async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
-  const logger = ctx.logger();
-  const config = loadConfig({ flags, env: ctx.io.env, cwd: ctx.io.cwd, warn: (message) => logger.warn(message) });
-  const creds = requireCredentials(config);
+  const { logger, config, creds, openPort } = stickSettings(flags, ctx);
   const { minDuration, maxDuration, marginMs } = config.scan;
   if (minDuration > maxDuration) {
     throw new BmeterError('USAGE', `--min-duration ${minDuration} is larger than --max-duration ${maxDuration}`);
   }
-  const quiet = (typeof flags['logLevel'] === 'string' ? flags['logLevel'] : config.logLevel) === 'silent';
-  const progress = quiet ? silentProgress() : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
+  const progress = config.logLevel === 'silent' ? silentProgress() : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
 
-  const transport = await openPort(ctx, config.port, config.waitPortSeconds * 1000, logger);
-  let client: SkstackClient | undefined;
+  const link = await openLink({ openPort, config, logger });
   try {
-    client = new SkstackClient(transport, {
-      logger,
-      ...(config.dialect !== undefined && { dialect: config.dialect }),
-      setHexOutput: config.setHexOutput,
-      timeouts: { commandMs: config.timeouts.commandMs },
-    });
-    await client.open();
-    const result = await runScan(client, creds, {
+    const result = await runScan(link.client, creds, {
       minDuration,
       maxDuration,
       marginMs,
@@ -73,31 +60,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
     const file = await writeScanFile(config.scanFile, result);
     ctx.io.stdout.write(flags['json'] === true ? `${JSON.stringify(file, null, 2)}\n` : summary(file, config.scanFile));
   } finally {
-    await closeQuietly(client, transport, logger);
-  }
-}
-
-/** The context's factory (tests, demo) or the real ports; serialport is loaded only when needed. */
-async function openPort(ctx: CliContext, port: string, waitPortMs: number, logger: Logger): Promise<Transport> {
-  if (ctx.transportFactory !== undefined) return ctx.transportFactory(port);
-  const { openTransport } = await import('../transport/open.js');
-  return openTransport(port, { waitPortMs, logger });
-}
-
-async function closeQuietly(
-  client: SkstackClient | undefined,
-  transport: Transport,
-  logger: Logger,
-): Promise<void> {
-  try {
-    if (client !== undefined) await client.close();
-  } catch (err) {
-    logger.debug({ err }, 'closing the stick client failed');
-  }
-  try {
-    await transport.close();
-  } catch (err) {
-    logger.debug({ err }, 'closing the port failed');
+    await closeLink(link, logger);
   }
 }
 

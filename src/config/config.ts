@@ -97,7 +97,7 @@ function readConfigFile(
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new BmeterError('CONFIG', `config file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new BmeterError('CONFIG', `config file ${path} is not valid JSON (${jsonFault(text, (err as Error).message)})`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new BmeterError('CONFIG', `config file ${path} must hold a JSON object`);
@@ -106,6 +106,22 @@ function readConfigFile(
   const routeB = object['routeB'] as Record<string, unknown> | undefined;
   if (routeB?.['password'] !== undefined && warn !== undefined) warnIfReadableByOthers(path, warn);
   return object;
+}
+
+/**
+ * JSON.parse's complaint without the text it quotes: V8 cites the offending token and the
+ * characters around it, which may be the Route-B password (written without quotes). The place
+ * is given as a line number instead.
+ */
+function jsonFault(text: string, message: string): string {
+  const quoted = /, (?:\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(message)?.[1];
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const at = position !== undefined ? Number(position) : quoted ? text.indexOf(quoted) + Math.floor(quoted.length / 2) : -1;
+  const reason = message
+    .replace(/(?:,\s*(?:\.\.\.)?"[\s\S]*| in JSON at position \d+| at position \d+)$/, '')
+    .replace(/ token [\s\S]*$/, ' token');
+  const where = at >= 0 ? ` at line ${text.slice(0, at).split('\n').length}` : '';
+  return `${reason.charAt(0).toLowerCase()}${reason.slice(1)}${where}`;
 }
 
 /** Keys starting with `//` are comments (config.example.json explains every field that way). */
@@ -153,7 +169,7 @@ function fromFlags(flags: Record<string, unknown>): Record<string, unknown> {
   if (Object.keys(scan).length > 0) layer['scan'] = scan;
   const properties = stringOf(flags['properties']);
   if (properties !== undefined) {
-    layer['poll'] = { properties: properties.split(',').map((p) => p.trim().toUpperCase()).filter(Boolean) };
+    layer['poll'] = { properties: properties.split(',').map((p) => p.trim().toUpperCase().replace(/^0X/, '')).filter(Boolean) };
   }
   return layer;
 }

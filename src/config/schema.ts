@@ -9,4 +9,3 @@ export { DEFAULT_PROPERTIES };
 export const configSchema = defineConfigSchema(z);
 
 export type Config = z.infer<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;

@@ -23,7 +23,6 @@ export const READING_FIELDS = [
   'fixed_reverse_kwh',
 ] as const;
 
-export type ReadingField = (typeof READING_FIELDS)[number];
 export type ReadingSource = 'poll' | 'notification';
 
 export interface ReadingValues {

@@ -95,7 +95,11 @@ async function fileTarget(path: string): Promise<Target> {
     closed: false,
     async write(text) {
       // One write call on an O_APPEND descriptor: the whole line lands, or none of it.
-      await handle.write(text);
+      try {
+        await handle.write(text);
+      } catch (err) {
+        throw new BmeterError('PROTOCOL', `cannot write to output file ${path}: ${(err as Error).message}`, { cause: err });
+      }
     },
     async close() {
       if (!open_) return;

@@ -15,8 +15,6 @@ export type StickInput =
 const CR = 0x0d;
 const LF = 0x0a;
 const SPACE = 0x20;
-/** Maximum DATALEN accepted by the parser before it gives up on data mode (S1: 0x04D0). */
-const MAX_DATA = 0xffff;
 
 export class CommandReader {
   private line: number[] = [];
@@ -57,8 +55,8 @@ export class CommandReader {
     const last = tokens[tokens.length - 1] ?? '';
     // command, handle, address, port, sec, [side,] datalen → at least 6 tokens (§3.10)
     if (tokens.length < 6 || !/^[0-9A-Fa-f]{4}$/.test(last)) return;
+    // Any 4-digit DATALEN is read; one above 0x04D0 (§3.10) is refused with ER06 after its data.
     const length = Number.parseInt(last, 16);
-    if (length > MAX_DATA) return;
     this.header = text;
     this.line = [];
     this.data = Buffer.alloc(length);

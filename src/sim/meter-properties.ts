@@ -139,7 +139,7 @@ export function meterProperties(values: MeterValues, cursor: HistoryCursor, cfg:
     const [r, t] = values.currentsDeciAmps(now);
     const b = Buffer.alloc(4);
     b.writeInt16BE(r, 0);
-    if (t === 0x7ffe) b.writeUInt16BE(t, 2); else b.writeInt16BE(t, 2);
+    b.writeInt16BE(t, 2); // NO_DATA_I16 (0x7FFE, single-phase 2-wire) is a positive int16 too
     return b;
   });
   get.set(0xea, fixed(normal));

@@ -93,16 +93,26 @@ export async function servePty(path: string, options: SimServeOptions = {}): Pro
   socat.stderr?.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-2000); });
   socat.on('exit', () => { exited = true; });
   socat.on('error', (err) => { exited = true; log += `\n${err.message}`; });
-  await waitFor(() => exited || (existsSync(path) && existsSync(simPath) && log.includes('starting data transfer')), 5000,
-    () => `socat did not create ${path}: ${log.trim() || 'no output'}`);
-  if (exited) throw new BmeterError('PORT', `socat failed to create ${path}: ${log.trim() || 'it exited'} (is socat installed?)`);
+  const flags = constants.O_RDWR | constants.O_NOCTTY;
+  let simFd: number | undefined;
+  let holdFd: number;
+  try {
+    await waitFor(() => exited || (existsSync(path) && existsSync(simPath) && log.includes('starting data transfer')), 5000,
+      () => `socat did not create ${path}: ${log.trim() || 'no output'}`);
+    if (exited) throw new BmeterError('PORT', `socat failed to create ${path}: ${log.trim() || 'it exited'} (is socat installed?)`);
+    simFd = openSync(simPath, flags);
+    // Holding the client side open keeps socat from seeing a hangup (and exiting) each time a
+    // client closes the port, so the stick survives across client runs.
+    holdFd = openSync(path, flags | constants.O_NONBLOCK);
+  } catch (err) {
+    // Not left running (and holding the process open) when the pty pair is unusable.
+    if (!exited) socat.kill('SIGTERM');
+    if (simFd !== undefined) closeSync(simFd);
+    if (err instanceof BmeterError) throw err;
+    throw new BmeterError('PORT', `cannot open the pty pair ${path}: ${(err as Error).message}`, { cause: err });
+  }
 
   const { stick, owned } = stickFor(options);
-  const flags = constants.O_RDWR | constants.O_NOCTTY;
-  const simFd = openSync(simPath, flags);
-  // Holding the client side open keeps socat from seeing a hangup (and exiting) each time a
-  // client closes the port, so the stick survives across client runs.
-  const holdFd = openSync(path, flags | constants.O_NONBLOCK);
   const input = new ReadStream(simFd);
   input.on('data', (d: Buffer | string) => stick.write(typeof d === 'string' ? Buffer.from(d, 'latin1') : d));
   input.on('error', () => undefined);

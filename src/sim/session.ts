@@ -20,9 +20,9 @@ const PORT_ECHONET = 0x0e1a;
 const PORT_PANA = 0x02cc;
 /** Simulated gaps between PANA messages: ≈ 3 s for a join, as S12's 3.3 s [capture]. */
 const PANA_STEP_MS = 300;
-/** PANA retransmissions before EVENT 24 when nobody answers: 2+4+8+8+8+8 s ≈ 38 s (S5). */
+/** PANA retransmissions before giving up when nobody answers: 2+4+8+8+8+8 s ≈ 38 s (S5). */
 const PANA_GIVE_UP_MS = 38_000;
-const EVENT = { na: 0x02, udpSent: 0x21, joinFailed: 0x24, joined: 0x25, peerEnded: 0x26, terminated: 0x27, expired: 0x29, txLimit: 0x32, txLimitOff: 0x33 } as const;
+const EVENT = { na: 0x02, udpSent: 0x21, joinFailed: 0x24, joined: 0x25, peerEnded: 0x26, terminated: 0x27, terminateTimeout: 0x28, expired: 0x29, txLimit: 0x32, txLimitOff: 0x33 } as const;
 const SEND = { ok: 0x00, failed: 0x01, neighbourSolicitation: 0x02 } as const;
 
 interface Peer {
@@ -117,7 +117,10 @@ export class SimSession {
     this.ctx.timers.sim('session', this.ctx.o.sessionLifetimeS * 1000, () => this.expire());
   }
 
-  /** Session lifetime over: EVENT 29, then (S17 = 1) re-authentication and EVENT 25 (§3.9). */
+  /**
+   * Session lifetime over: EVENT 29, then (S17 = 1) re-authentication and EVENT 25 — or EVENT 24
+   * when the meter no longer answers (off the air, moved channel) (§3.9).
+   */
   expire(): void {
     const peer = this.peer;
     if (peer === null || this.state !== 'up') return;
@@ -127,6 +130,13 @@ export class SimSession {
       return;
     }
     this.state = 'reauth';
+    if (this.reachable(peer.lla) === undefined) {
+      this.ctx.timers.sim('session', PANA_GIVE_UP_MS, () => {
+        this.reset();
+        this.event(EVENT.joinFailed, peer.lla);
+      });
+      return;
+    }
     const pana = new PanaScript(this.random);
     this.ctx.timers.script('session', [
       [PANA_STEP_MS * 2, () => this.datagram(peer, this.ctx.ownLla, PORT_PANA, false, pana.complete(true, this.ctx.o.sessionLifetimeS))],
@@ -198,13 +208,19 @@ export class SimSession {
     return null;
   }
 
-  /** SKTERM after its OK: EVENT 27 (§3.11). Returns ER10 without a session. */
+  /**
+   * SKTERM after its OK: EVENT 27, or EVENT 28 when the meter does not answer (the session ends
+   * anyway, §3.11). Returns ER10 without a session.
+   */
   terminate(): string | null {
     const peer = this.peer;
     if (peer === null || (this.state !== 'up' && this.state !== 'reauth')) return 'ER10';
     this.ctx.out.write('OK\r\n');
+    const answered = this.reachable(peer.lla) !== undefined;
     this.reset();
-    this.ctx.timers.sim('term', PANA_STEP_MS, () => this.event(EVENT.terminated, peer.lla));
+    // How long the stick retries an unanswered termination is not documented: the join's give-up is used.
+    if (answered) this.ctx.timers.sim('term', PANA_STEP_MS, () => this.event(EVENT.terminated, peer.lla));
+    else this.ctx.timers.sim('term', PANA_GIVE_UP_MS, () => this.event(EVENT.terminateTimeout, peer.lla));
     return null;
   }
 

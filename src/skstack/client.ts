@@ -3,7 +3,7 @@
  * unsolicited EVENT/ERXUDP to one subscriber. The command table is in commands.ts, the waitress
  * in pending.ts, the byte framer in framer.ts.
  */
-import { BmeterError } from '../errors.js';
+import { BmeterError, isBmeterError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Transport } from '../transport/transport.js';
 import { checkRegister } from './address.js';
@@ -84,7 +84,10 @@ export class SkstackClient {
     this.opening = true;
     try {
       this.draining = true;
-      await this.transport.write('\r\n');
+      await this.transport.write('\r\n').catch((err: unknown) => {
+        if (isBmeterError(err)) throw err;
+        throw new BmeterError('PORT', `writing to ${this.transport.description} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      });
       await drainUntilQuiet(this.timeouts.drainMs, this.timeouts.drainQuietMs, (a) => (this.drainActivity = a));
       this.draining = false;
       this.refuseJ11();
@@ -263,7 +266,8 @@ export class SkstackClient {
 
   private onData(chunk: Buffer): void {
     this.drainActivity?.();
-    if (this.j11.push(chunk) && this.opening) this.pending.abortCurrent(new BmeterError('NOT_SKSTACK', `${this.transport.description}: ${J11_MESSAGE}`));
+    // J11 frames only matter while opening; after that, binary ERXUDP data may hold any bytes.
+    if (this.opening && this.j11.push(chunk)) this.pending.abortCurrent(new BmeterError('NOT_SKSTACK', `${this.transport.description}: ${J11_MESSAGE}`));
     for (const line of this.framer.push(chunk)) {
       this.logger.trace({ rx: describeLine(line) }, 'line');
       if (this.draining) continue;

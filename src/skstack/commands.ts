@@ -1,7 +1,8 @@
 /**
  * Per-command syntax as data (DESIGN.md §3, after smdn `SkStackProtocolSyntax`): how each command
- * ends on the wire, whether a status line comes, which line must precede the status, which events
- * complete it, and its default timeout. The client builds its jobs from this table.
+ * ends on the wire, whether a status line comes, and which line must precede the status. The
+ * client builds its jobs from this table (job.ts); the events that complete SKSCAN, SKJOIN,
+ * SKSENDTO and SKTERM are watched by operations.ts, and timeouts come from `SkTimeouts` (types.ts).
  */
 export const CRLF = '\r\n';
 
@@ -12,27 +13,21 @@ export interface CommandSyntax {
   readonly status: boolean;
   /** A line that must come before the status (an `OK` before it is a stray from an earlier command). */
   readonly expect?: 'ever' | 'einfo' | 'esreg' | 'ipv6';
-  /** EVENT numbers that complete it after `OK` (SKSCAN 22, SKJOIN 25/24, SKTERM 27/28). */
-  readonly completesOn?: readonly number[];
-  /** Default time for the status (or the response line). */
-  readonly timeoutMs: number;
-  /** Arguments after the first N are secret and masked in every log line and message (§3.5). */
-  readonly secretAfter?: number;
 }
 
 export const COMMANDS = {
-  SKVER: { terminator: CRLF, status: true, expect: 'ever', timeoutMs: 2_000 },
-  SKINFO: { terminator: CRLF, status: true, expect: 'einfo', timeoutMs: 2_000 },
-  SKSREG: { terminator: CRLF, status: true, timeoutMs: 2_000 },
-  SKSETPWD: { terminator: CRLF, status: true, timeoutMs: 2_000, secretAfter: 1 },
-  SKSETRBID: { terminator: CRLF, status: true, timeoutMs: 2_000, secretAfter: 0 },
-  SKSCAN: { terminator: CRLF, status: true, completesOn: [0x22], timeoutMs: 3_000 },
-  SKLL64: { terminator: CRLF, status: false, expect: 'ipv6', timeoutMs: 2_000 },
-  SKJOIN: { terminator: CRLF, status: true, completesOn: [0x25, 0x24], timeoutMs: 3_000 },
-  SKSENDTO: { terminator: '', status: true, completesOn: [0x21], timeoutMs: 5_000 },
-  SKTERM: { terminator: CRLF, status: true, completesOn: [0x27, 0x28], timeoutMs: 3_000 },
-  ROPT: { terminator: '\r', status: true, timeoutMs: 2_000 },
-  WOPT: { terminator: '\r', status: true, timeoutMs: 2_000 },
+  SKVER: { terminator: CRLF, status: true, expect: 'ever' },
+  SKINFO: { terminator: CRLF, status: true, expect: 'einfo' },
+  SKSREG: { terminator: CRLF, status: true },
+  SKSETPWD: { terminator: CRLF, status: true },
+  SKSETRBID: { terminator: CRLF, status: true },
+  SKSCAN: { terminator: CRLF, status: true },
+  SKLL64: { terminator: CRLF, status: false, expect: 'ipv6' },
+  SKJOIN: { terminator: CRLF, status: true },
+  SKSENDTO: { terminator: '', status: true },
+  SKTERM: { terminator: CRLF, status: true },
+  ROPT: { terminator: '\r', status: true },
+  WOPT: { terminator: '\r', status: true },
 } as const satisfies Record<string, CommandSyntax>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -15,9 +15,23 @@ export function describeLine(line: SkLine): string {
     case 'echo':
       return `echo: ${maskSecrets(line.command)}`;
     case 'text':
-      return `${JSON.stringify(maskSecrets(line.text))}${line.fault ? ` (${line.fault})` : ''}`;
+      return `${JSON.stringify(maskSecrets(elidePanaData(line.text)))}${line.fault ? ` (${line.fault})` : ''}`;
     default:
       return JSON.stringify(line);
   }
+}
+
+/**
+ * An ERXUDP line the parser refused (truncated, DATALEN mismatch) stays text; when it is PANA, its
+ * data may carry the Route-B ID hex-encoded, which no redaction of the ID itself would catch.
+ * Keeps the header (up to DATALEN, else the 5 fixed fields).
+ */
+function elidePanaData(text: string): string {
+  const tokens = text.split(' ');
+  const port = hex(PANA_PORT, 4);
+  if (tokens[0] !== 'ERXUDP' || (tokens[3]?.toUpperCase() !== port && tokens[4]?.toUpperCase() !== port)) return text;
+  const dataLen = tokens.findIndex((t, i) => i > 6 && /^[0-9A-Fa-f]{4}$/.test(t));
+  const keep = dataLen < 0 ? 6 : dataLen + 1;
+  return `${tokens.slice(0, keep).join(' ')} <PANA data not logged>`;
 }
 

@@ -78,15 +78,6 @@ export class SkFramer {
     return out;
   }
 
-  /** End of input: emits a pending EPANDESC block and any unterminated text. */
-  flush(): SkLine[] {
-    const out: SkLine[] = [];
-    this.endBlock(out);
-    if (this.buf.length > 0) this.emitText(this.buf.toString('latin1'), out);
-    this.buf = Buffer.alloc(0);
-    return out;
-  }
-
   /** Cuts one terminated text line off the buffer; false when none is complete yet. */
   private takeLine(out: SkLine[]): boolean {
     const buf = this.buf;

@@ -30,7 +30,9 @@ export function buildJob<T>(
     ...(spec.data ? [Buffer.from(' '), spec.data] : []),
   ]);
   const timeoutError = (phase: 'status' | 'completion'): Error => {
-    const ms = phase === 'status' ? timeoutMs : (spec.totalTimeoutMs ?? timeoutMs);
+    // The overall limit can end a command before its status timeout (SKSENDTO when commandMs > sendToMs).
+    const totalMs = spec.totalTimeoutMs ?? timeoutMs;
+    const ms = phase === 'status' ? Math.min(timeoutMs, totalMs) : totalMs;
     const what = phase === 'status' ? 'no answer' : 'no completing EVENT';
     return new BmeterError('TIMEOUT', `${logText}: ${what} from ${ctx.description} within ${ms / 1000} s`);
   };

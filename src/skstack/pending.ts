@@ -76,10 +76,6 @@ export class Pending {
 
   constructor(private readonly hooks: PendingHooks) {}
 
-  get busy(): boolean {
-    return this.current !== undefined;
-  }
-
   run<T>(job: Job<T>): Promise<T> {
     if (this.closed) return Promise.reject(this.closed);
     return new Promise<T>((resolve, reject) => {
@@ -116,7 +112,8 @@ export class Pending {
           }
         } else {
           this.stats.staleEchoes++;
-          this.hooks.logger.debug({ echo: line.command.slice(0, 12) }, 'echo of no command in flight ignored');
+          // Only the command word: the arguments may be secrets (SKSETPWD, SKSETRBID, §3.5).
+          this.hooks.logger.debug({ echo: line.command.split(' ', 1)[0] }, 'echo of no command in flight ignored');
         }
         return;
       case 'empty':

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { configSchema } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { SimOptions } from '../sim/options.js';
-import { SkstackClient } from '../skstack/client.js';
 import { runPoll, type PollSummary, type RecordSink } from './poll.js';
 import { parsePropertyList } from './reader-record.js';
 import { runScan } from './scan.js';
 import { writeScanFile, type ScanFile } from './scan-file.js';
+import { closeLink, openLink } from './session-port.js';
 
 export interface DemoOptions {
   logger: Logger;
@@ -42,14 +42,13 @@ export async function runDemo(o: DemoOptions): Promise<PollSummary> {
     const creds = { id: SIM_DEMO_ROUTEB_ID, password: SIM_DEMO_PASSWORD };
     const openPort = async () => attachSimTransport(stick, 'sim://demo', false);
 
-    const client = new SkstackClient(await openPort(), { logger: o.logger, timeouts: { commandMs: config.timeouts.commandMs } });
+    const link = await openLink({ openPort, config, logger: o.logger });
     let file: ScanFile;
     try {
-      await client.open();
-      const result = await runScan(client, creds, { ...config.scan, logger: o.logger, now: o.now, signal: o.signal });
+      const result = await runScan(link.client, creds, { ...config.scan, logger: o.logger, now: o.now, signal: o.signal });
       file = await writeScanFile(scanFile, result);
     } finally {
-      await client.close().catch(() => undefined);
+      await closeLink(link, o.logger);
     }
     await o.onScan(file, scanFile);
 

@@ -7,7 +7,7 @@
  */
 import { ESV } from '../echonet/constants.js';
 import type { EchonetFrame } from '../echonet/frame.js';
-import { BmeterError } from '../errors.js';
+import { BmeterError, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { encodeHistoryDay } from '../meter/energy.js';
 import { history1Slots, HISTORY1_SLOTS } from '../meter/history.js';
@@ -54,13 +54,21 @@ export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
     o.logger.debug({ clock: info.clock, ctx: info.ctx, getMap: info.getMap?.map((e) => e.toString(16)) }, 'history: meter');
     const ex = (esv: number, properties: { epc: number; edt: Buffer }[]) => exchange(session, o, esv, properties);
     if (o.recent !== undefined) {
-      const records = await runRecent(ex, info, o.recent, o);
+      const records = await runRecent(ex, info, o.recent, o).catch((err: unknown) => {
+        if (stoppedBySignal(err, o.signal)) return 0; // its records go out at the end: none yet
+        throw err;
+      });
       return { days: 0, records, joined: first.joined, reverse: true };
     }
     return { ...(await backfill(ex, info, o)), joined: first.joined };
   } finally {
     await close(false); // keep the PANA session for the next run (§3.8)
   }
+}
+
+/** An exchange cut short by SIGINT/SIGTERM: the run ends with what it wrote, as it does between days. */
+function stoppedBySignal(err: unknown, signal: AbortSignal): boolean {
+  return signal.aborted && isBmeterError(err, 'CLOSED');
 }
 
 export type Exchange = (esv: number, properties: { epc: number; edt: Buffer }[]) => Promise<EchonetFrame>;
@@ -121,6 +129,8 @@ async function backfill(ex: Exchange, info: MeterInfo, o: HistoryOptions): Promi
         records += 1;
       }
     }
+  } catch (err) {
+    if (!stoppedBySignal(err, o.signal)) throw err;
   } finally {
     progress?.finish();
   }

@@ -2,7 +2,7 @@
  * What the poll session remembers about the meter between readings: its energy context (D3
  * coefficient, D7 digits, E1 unit — asked for in the first Get and again after the meter changed,
  * reader-record.ts) and which missing-EPC warnings were already given (a Get_SNA warns once per
- * set of missing EPCs, then logs at debug).
+ * set of missing EPCs, a missing E1 once, then they log at debug).
  */
 import type { EchonetFrame } from '../echonet/frame.js';
 import type { Logger } from '../log/logger.js';
@@ -42,16 +42,19 @@ export class ReadingContext {
     if (update.answered) {
       this.ctx = update.ctx;
       this.logger.debug({ ctx: this.ctx, missing: update.missing.map(epcName) }, 'energy context (D3 coefficient, D7 digits, E1 unit)');
-      if (update.missing.includes(0xe1)) this.logger.warn('the meter did not give its energy unit (E1): kWh values stay empty');
+      // Without E1 every reading asks again: warn the first time only.
+      if (update.missing.includes(0xe1)) this.warnOnce('unit', 'the meter did not give its energy unit (E1): kWh values stay empty');
       this.onContext();
     }
     const assembled = assembleReading(frame, requested, this.ctx ?? {}, this.now(), 'poll');
-    if (assembled.missing.length > 0) {
-      const key = assembled.missing.join(',');
-      const level = this.warnedMissing.has(key) ? 'debug' : 'warn';
-      this.warnedMissing.add(key);
-      this.logger[level](missingMessage(assembled.missing, assembled.partial));
-    }
+    if (assembled.missing.length > 0) this.warnOnce(assembled.missing.join(','), missingMessage(assembled.missing, assembled.partial));
     return assembled.reading;
+  }
+
+  /** A warning the first time `key` comes up, debug after that (a long poll repeats it every reading). */
+  private warnOnce(key: string, message: string): void {
+    const level = this.warnedMissing.has(key) ? 'debug' : 'warn';
+    this.warnedMissing.add(key);
+    this.logger[level](message);
   }
 }

@@ -15,7 +15,7 @@ import type { SessionClient } from './session-link.js';
 
 export type RequestResult =
   | { ok: true; frame: EchonetFrame; tries: number }
-  /** interrupted: sending became impossible (EVENT 26/29/32 …) and did not come back in time. */
+  /** interrupted: sending became impossible (EVENT 26/29/32 …) and did not come back in time, or `signal` was aborted. */
   | { ok: false; reason: 'no-answer' | 'no-session' | 'interrupted'; detail: string };
 
 export interface RequestOptions {
@@ -193,6 +193,7 @@ export class Requester {
         this.logger.debug({ tid: hex4(tid), timeoutMs: options.timeoutMs }, `no answer to ${name}`);
       }
       if (answer !== undefined) return { ok: true, frame: answer, tries };
+      if (options.signal?.aborted === true) return { ok: false, reason: 'interrupted', detail: `${name} stopped by a signal` };
       if (sendFailures > 0 && sendFailures === tries) {
         return { ok: false, reason: 'no-session', detail: `every SKSENDTO ended in EVENT 21 01 (send failed)` };
       }
@@ -211,7 +212,13 @@ export class Requester {
     await this.client.sendTo(this.meterIpv6(), encodeFrame(frame));
   }
 
-  private waitNeighbour(ms: number, signal?: AbortSignal): Promise<void> {
-    return pause(ms, signal, (wake) => this.neighbourWaiters.push(wake));
+  /** Until EVENT 02, `ms` or abort; a waiter that timed out is dropped (a long poll must not pile them up). */
+  private async waitNeighbour(ms: number, signal?: AbortSignal): Promise<void> {
+    let waker: (() => void) | undefined;
+    await pause(ms, signal, (wake) => {
+      waker = wake;
+      this.neighbourWaiters.push(wake);
+    });
+    this.neighbourWaiters = this.neighbourWaiters.filter((w) => w !== waker);
   }
 }

@@ -62,8 +62,6 @@ export interface JoinOptions {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The user-facing message for a rejected join (DESIGN.md §5). Never contains the credentials. */
-
 /**
  * SKSETPWD, SKSETRBID, SKSREG S2 <ch>, SKSREG S3 <pan>, SKJOIN <ipv6>; waits for EVENT 25.
  * EVENT 24 and timeouts are retried with a doubling backoff; the last EVENT 24 becomes

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
@@ -8,6 +10,7 @@ import { SerialPort } from 'serialport';
 import { serveTcp, servePty } from '../../src/sim/server.js';
 import { register } from '../../src/cli/simulate.js';
 import type { CliContext } from '../../src/cli/context.js';
+import { BmeterError } from '../../src/errors.js';
 
 async function until(read: () => string, want: string, ms = 3000): Promise<string> {
   const start = Date.now();
@@ -59,6 +62,21 @@ test('the pty server answers SKVER through the serialport package, twice in a ro
     await server.close();
   }
   assert.equal(existsSync(path), false, 'socat removed its link');
+});
+
+test('the pty server stops its socat when the pty pair cannot be opened', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-fake-socat-'));
+  try {
+    // Reports success, but makes directories where the pty links should be: opening them fails.
+    const fake = join(dir, 'socat');
+    writeFileSync(fake, '#!/bin/sh\np="${3#*link=}"\nmkdir "$p" "$p.sim"\necho $$ > "$p.pid"\necho "starting data transfer" >&2\nexec sleep 30\n', { mode: 0o755 });
+    const path = join(dir, 'pty');
+    await assert.rejects(servePty(path, { socat: fake }), (err: unknown) => err instanceof BmeterError && err.code === 'PORT');
+    const pid = Number(readFileSync(`${path}.pid`, 'utf8'));
+    await until(() => { try { process.kill(pid, 0); return ''; } catch { return 'gone'; } }, 'gone');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('bmeter simulate prints where it listens and the demo credentials, and stops on the abort signal', async () => {

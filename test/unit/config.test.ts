@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, requireCredentials } from '../../src/config/config.js';
 import { BmeterError } from '../../src/errors.js';
 
@@ -88,7 +89,7 @@ test('credentials come from the environment, and their absence names the variabl
 });
 
 test('keys starting with // are comments, so config.example.json itself is a valid config', () => {
-  const example = new URL('../../config.example.json', import.meta.url).pathname;
+  const example = fileURLToPath(new URL('../../config.example.json', import.meta.url));
   const config = loadConfig({ flags: { config: example }, env: {}, cwd: tempDir() });
   assert.equal(config.port, '/dev/ttyUSB0');
   assert.equal(config.routeB.id?.length, 32);
@@ -108,4 +109,23 @@ test('a config file holding the password and readable by others draws a warning'
   warnings.length = 0;
   loadConfig({ flags: {}, env: {}, cwd, warn: (m) => warnings.push(m) });
   assert.equal(warnings.length, 0);
+});
+
+test('a config file that is not JSON is reported by line, without quoting the text around the fault', () => {
+  const cwd = tempDir();
+  // A password written without quotes: V8's own message would quote most of it.
+  writeFileSync(join(cwd, 'bmeter.config.json'), `{\n  "port": "/dev/ttyUSB0",\n  "routeB": { "password": ${PASSWORD} }\n}\n`);
+  assert.throws(
+    () => loadConfig({ flags: {}, env: {}, cwd }),
+    (err: unknown) => {
+      assert.ok(err instanceof BmeterError && err.exitCode === 2);
+      assert.match(err.message, /bmeter\.config\.json is not valid JSON \(unexpected token at line 3\)/);
+      assert.doesNotMatch(err.message, new RegExp(PASSWORD.slice(0, 4)));
+      return true;
+    },
+  );
+  writeFileSync(join(cwd, 'bmeter.config.json'), '');
+  assert.throws(() => loadConfig({ flags: {}, env: {}, cwd }), /is not valid JSON \(unexpected end of JSON input\)/);
+  writeFileSync(join(cwd, 'bmeter.config.json'), '{\n  "port": "/dev/ttyUSB0"\n  "routeB": {}\n}\n');
+  assert.throws(() => loadConfig({ flags: {}, env: {}, cwd }), /is not valid JSON \(expected ',' or '}' after property value at line 3\)/);
 });

@@ -129,6 +129,27 @@ describe('bmeter history against the simulator', () => {
     r.records.forEach((rec, i) => assert.deepEqual(rec, expected(r.stick, MAY1 - DAY + i * HALF, i > 0), `slot ${i}`));
   });
 
+  it('ends like a poll on SIGINT/SIGTERM mid-exchange: the days written stay, no error', async () => {
+    const r = await rig({ rttMs: 200 });
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const summary = await runHistory(r.options({
+      days: 3,
+      signal: abort.signal,
+      // The first day's records are written at once; the signal lands while the second day's SetC E5 waits.
+      sink: {
+        closed: false,
+        write: async (rec) => {
+          r.records.push(rec);
+          timer ??= setTimeout(() => abort.abort(), 100);
+        },
+      },
+    }));
+    assert.equal(summary.days, 1);
+    assert.equal(r.records.length, 48);
+    assert.equal(r.records[0]?.['slot_start'], '2024-04-29T00:00:00+09:00');
+  });
+
   it('reads the recent half-hours from EC/ED, oldest first', async () => {
     const r = await rig({ pv: true });
     await runHistory(r.options({ recent: { resolution: '30m', count: 4 } }));

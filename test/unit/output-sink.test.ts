@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
+import { BmeterError } from '../../src/errors.js';
 import { createSink } from '../../src/output/sink.js';
 
 const COLUMNS = ['timestamp', 'power_w', 'note'] as const;
@@ -82,4 +83,18 @@ test('a stdout that was closed by the reader (EPIPE) marks the sink closed inste
   await sink.write({ timestamp: 't', power_w: 1, note: null });
   assert.equal(sink.closed, true);
   await sink.write({ timestamp: 't', power_w: 2, note: null }); // ignored, no throw
+});
+
+test('an output file that cannot take the record is a runtime error naming the file (exit 1)', { skip: !existsSync('/dev/full') && 'needs /dev/full' }, async () => {
+  const sink = await createSink({ format: 'csv', columns: COLUMNS, stdout: new PassThrough(), outputPath: '/dev/full' });
+  try {
+    await assert.rejects(sink.write({ timestamp: 't', power_w: 1, note: null }), (err: unknown) => {
+      assert.ok(err instanceof BmeterError);
+      assert.equal(err.exitCode, 1);
+      assert.match(err.message, /cannot write to output file \/dev\/full: ENOSPC/);
+      return true;
+    });
+  } finally {
+    await sink.close();
+  }
 });

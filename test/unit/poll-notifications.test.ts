@@ -56,4 +56,16 @@ describe('meter notifications', () => {
     assert.equal(r.records.length, 1);
     assert.equal(r.records[0]?.fixed_normal_kwh, 5007.28);
   });
+
+  it('records notifications of a meter that answered the context without E1, with null kWh, instead of holding them for good', () => {
+    const r = rig(undefined);
+    r.capture.handle(frame(INF_EA), false);
+    assert.equal(r.records.length, 0, 'waits for the first answer');
+    r.setContext({ coefficient: 1 }); // D3/D7/E1 answered, E1 with PDC 0
+    r.capture.flush();
+    r.capture.handle(frame(INF_EA), false);
+    assert.equal(r.records.length, 2);
+    assert.equal(r.records[0]?.fixed_normal_at, '2023-03-13T00:30:00+09:00');
+    assert.equal(r.records[0]?.fixed_normal_kwh, null);
+  });
 });

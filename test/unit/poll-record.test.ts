@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame } from '../../src/echonet/frame.js';
+import { createLogger } from '../../src/log/logger.js';
+import { ReadingContext } from '../../src/usecases/reader-context.js';
 import {
   assembleReading,
   missingMessage,
@@ -69,5 +71,24 @@ describe('reading records', () => {
     assert.deepEqual(parsePropertyList(['E7', 'E8', 'E0', 'E3', 'EA', 'EB']), ALL);
     assert.throws(() => parsePropertyList('E7,9F'), /cannot poll property 9F/);
     assert.throws(() => parsePropertyList(''), /no properties/);
+  });
+});
+
+describe('the poll session context', () => {
+  it('warns once, not every reading, when the meter withholds E1 or a requested property', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (l: string) => lines.push(l) } });
+    const context = new ReadingContext(logger, () => AT, () => undefined);
+    // Get_SNA: E7 = 1192 W; E3, D3, D7, E1 not available (PDC 0)
+    const sna = frame('1081 0007 028801 05FF01 52 05 E7 04 000004A8 E3 00 D3 00 D7 00 E1 00');
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(context.epcsFor([0xe7, 0xe3]), [0xe7, 0xe3, 0xd3, 0xd7, 0xe1], 'E1 still unknown: asked again');
+      assert.equal(context.reading(sna, [0xe7, 0xe3]).power_w, 1192);
+    }
+    const warns = lines.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'warn');
+    assert.deepEqual(
+      warns.map((w) => w.msg),
+      ['the meter did not give its energy unit (E1): kWh values stay empty', 'meter answered Get_SNA: E3 not available — recorded as null'],
+    );
   });
 });

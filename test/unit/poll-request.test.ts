@@ -98,6 +98,8 @@ describe('one Get and its answer', () => {
     const r = await f.requester.get([0xe7], { ...opts, retries: 0 });
     assert.equal(r.ok, true);
     assert.equal(f.sent.length, 3);
+    // No EVENT 02 came: the timed-out neighbour waits leave nothing behind (a months-long poll).
+    assert.equal((f.requester as unknown as { neighbourWaiters: unknown[] }).neighbourWaiters.length, 0);
   });
 
   it('resends at once when EVENT 02 arrives after EVENT 21 02', async () => {

@@ -151,6 +151,16 @@ test('the session lifetime expires into EVENT 29 and automatic re-authentication
   h.dispose();
 });
 
+test('a session that expires while the meter is off the air ends in EVENT 24, and sends fail with ER10 afterwards', async (t) => {
+  const h = new StickHarness({ timeScale: 0.002, sessionLifetimeS: 30 });
+  t.after(() => h.dispose()); // without it, a failure would leave the re-authenticating stick running
+  await joined(h);
+  h.stick.setMeterOnAir(false);
+  const out = await h.until(`EVENT 24 ${METER}\r\n`);
+  assert.equal(out, `EVENT 29 ${METER}\r\nEVENT 24 ${METER}\r\n`);
+  assert.equal(await h.exchange(sendto(GET_D3_E1_D7)), 'FAIL ER10\r\n');
+});
+
 test('fault event26: the meter ends the session and later sends fail with ER10', async () => {
   const h = new StickHarness({ faults: parseFaults('event26@1') });
   await joined(h);
@@ -193,6 +203,16 @@ test('SKTERM answers OK then EVENT 27, and the session is gone', async () => {
   assert.equal(await h.until('EVENT 27'), `OK\r\nEVENT 27 ${METER}\r\n`);
   assert.equal(await h.exchange(sendto(GET_D3_E1_D7)), 'FAIL ER10\r\n');
   h.dispose();
+});
+
+test('SKTERM to a meter that no longer answers ends with EVENT 28, and the session is gone', async (t) => {
+  const h = new StickHarness({ timeScale: 0.002 });
+  t.after(() => h.dispose());
+  await joined(h);
+  h.stick.setMeterOnAir(false);
+  h.send('SKTERM\r\n');
+  assert.equal(await h.until('EVENT 28'), `OK\r\nEVENT 28 ${METER}\r\n`);
+  assert.equal(await h.exchange(sendto(GET_D3_E1_D7)), 'FAIL ER10\r\n');
 });
 
 test('the meter sends an INF with EA and EB when the sim clock crosses :00 or :30', async () => {

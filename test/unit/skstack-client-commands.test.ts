@@ -183,6 +183,14 @@ describe('SkstackClient.sendTo', () => {
     assert.deepEqual(notes.map((n) => n.type === 'event' && n.num), [0x02, 0x21]);
   });
 
+  it('names the time it really waited when the overall SKSENDTO limit ends it before the status timeout', async () => {
+    const t = new ScriptedTransport([...singleOpen(), { expect: /^SKSENDTO / }]);
+    const client = new SkstackClient(t, { timeouts: { ...FAST, commandMs: 1000, sendToMs: 50 } });
+    await client.open();
+    await assert.rejects(client.sendTo(METER, GET_E7), (err: unknown) =>
+      err instanceof BmeterError && err.code === 'TIMEOUT' && /: no answer from \/dev\/ttyUSB0 within 0\.05 s$/.test(err.message));
+  });
+
   it('turns FAIL ER10 into COMMAND_FAILED with failCode 10 and the meaning', async () => {
     const { client } = await opened([{ expect: /^SKSENDTO /, reply: [lines('FAIL ER10')] }]);
     await assert.rejects(client.sendTo(METER, GET_E7), (err: unknown) =>

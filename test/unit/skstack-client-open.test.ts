@@ -28,6 +28,15 @@ describe('SkstackClient.open', () => {
     assert.equal(t.remaining, 0);
   });
 
+  it('reports a port that fails the very first write as a PORT error, not an internal one', async () => {
+    const t = new ScriptedTransport([]);
+    t.write = async () => {
+      throw new Error('Input/output error, cannot write');
+    };
+    await assert.rejects(new SkstackClient(t, { timeouts: FAST }).open(), (err: unknown) =>
+      err instanceof BmeterError && err.code === 'PORT' && /writing to \/dev\/ttyUSB0 failed: Input\/output error/.test(err.message));
+  });
+
   it('still opens when the stick keeps echoing every command (SFE reloaded from flash)', async () => {
     const echoed: Step[] = [
       { expect: '\r\n' },
@@ -146,6 +155,29 @@ describe('secret masking', () => {
     assert.ok(!log.includes(id.slice(-8)), 'the pairing-ID tail of the Route-B ID leaked');
   });
 
+  it('logs a late echo of a credential command without any character of the secret', async () => {
+    const password = 'Pw0123456789';
+    const id = '00112233445566778899AABBCCDDEEFF';
+    const out: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (s: string) => void out.push(s) });
+    // The status comes first (echo off), so each echo arrives with no command in flight.
+    const t = new ScriptedTransport([
+      ...dualOpen(),
+      { expect: `SKSETPWD C ${password}\r\n`, reply: [lines('OK', `SKSETPWD C ${password}`)] },
+      { expect: `SKSETRBID ${id}\r\n`, reply: [lines('OK', `SKSETRBID ${id}`)] },
+    ]);
+    const client = new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY, logger });
+    await client.open();
+    await client.setPassword(password);
+    await client.setRouteBId(id);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(client.stats.staleEchoes, 2);
+    const log = out.join('');
+    assert.ok(log.includes('echo of no command in flight ignored'));
+    assert.ok(!log.includes('SKSETPWD C P'), 'the first password character leaked');
+    assert.ok(!log.includes('SKSETRBID 0'), 'the first Route-B ID characters leaked');
+  });
+
   it('rejects malformed credentials before anything is written', async () => {
     const t = new ScriptedTransport([]);
     const client = new SkstackClient(t, { timeouts: FAST });
@@ -168,5 +200,21 @@ describe('PANA payload logging', () => {
     const log = out.join('');
     assert.ok(log.includes('bytes PANA, not logged'));
     for (const line of pana) assert.ok(!log.includes(line.split(' ').at(-1) ?? 'x'), 'a PANA payload reached the log');
+  });
+
+  it('does not log the data of a PANA line that failed to parse (the Route-B ID inside is hex-encoded)', async () => {
+    const meter = 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB';
+    const idHex = Buffer.from('00112233445566778899AABBCCDDEEFF', 'latin1').toString('hex').toUpperCase();
+    // DATALEN says 0x30 bytes, but a byte was lost on the wire: the line stays text with a fault.
+    const truncated = `ERXUDP ${meter} FE80:0000:0000:0000:021D:1291:0004:E578 02CC 02CC C0F945004058B5FB 0 0 0030 00000000${idHex}0102030405`;
+    const out: string[] = [];
+    const logger = pino({ level: 'trace' }, { write: (s: string) => void out.push(s) });
+    const t = new ScriptedTransport([...dualOpen(), { expect: `SKJOIN ${meter}\r\n`, reply: [lines('OK', truncated, `EVENT 25 ${meter} 0`)] }]);
+    const client = new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY, logger });
+    await client.open();
+    await client.join(meter, 1000);
+    const log = out.join('');
+    assert.ok(log.includes('02CC C0F945004058B5FB 0 0 0030 <PANA data not logged>'), 'the header is still logged');
+    assert.ok(!log.includes(idHex.slice(0, 16)), 'the hex-encoded Route-B ID reached the log');
   });
 });

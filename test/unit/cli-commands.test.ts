@@ -1,0 +1,137 @@
+/**
+ * `bmeter poll`, `history` and `decode` in process: the real program (createProgram) with the
+ * built-in simulator as the transport, in-memory stdout/stderr, a scan file written by `bmeter
+ * scan` first (each command gets a fresh simulator, as each process does).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProgram } from '../../src/cli/program.js';
+import { reportError } from '../../src/cli/main.js';
+import { openSimTransport, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/transport/sim.js';
+import { memoryStream as memory } from '../fixtures/memory-stream.js';
+
+const SIM = 'sim://?timeScale=0.001';
+
+async function run(cwd: string, args: string[], stdin = new PassThrough()) {
+  const stdout = memory();
+  const stderr = memory();
+  const ports: string[] = [];
+  const program = await createProgram({
+    io: {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      stdin,
+      env: { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD },
+      cwd,
+      stderrIsTTY: false,
+    },
+    signal: new AbortController().signal,
+    transportFactory: async (port) => {
+      ports.push(port);
+      return openSimTransport(SIM);
+    },
+  });
+  let code = 0;
+  try {
+    await program.parseAsync(['node', 'bmeter', '--port', '/dev/ttySIM0', ...args]);
+  } catch (err) {
+    code = reportError(err, stderr.stream);
+  }
+  return { code, stdout: stdout.text(), stderr: stderr.text(), ports };
+}
+
+async function scanned(): Promise<string> {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-cli-'));
+  const scan = await run(cwd, ['scan']);
+  assert.equal(scan.code, 0, scan.stderr);
+  return cwd;
+}
+
+test('poll reads once and writes one JSON line with the requested properties', async () => {
+  const cwd = await scanned();
+  try {
+    const r = await run(cwd, ['poll', '--format', 'json', '--properties', '0xE7,e8']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const record = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    assert.equal(typeof record['power_w'], 'number');
+    assert.equal(typeof record['current_r_a'], 'number');
+    assert.equal(record['energy_normal_kwh'], null, 'not asked for');
+    assert.deepEqual(r.ports, ['/dev/ttySIM0']);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('poll --properties with an EPC it cannot record is a usage error naming the flag, before the port is opened', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-cli-'));
+  try {
+    for (const list of ['E7,ZZ', 'E7,D3']) {
+      const r = await run(cwd, ['poll', '--properties', list]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /--properties/);
+      assert.match(r.stderr, /cannot poll property (ZZ|D3): choose from E7, E8, E0, E3, EA, EB/);
+      assert.doesNotMatch(r.stderr, /invalid configuration/);
+      assert.deepEqual(r.ports, []);
+    }
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('poll --interval longer than a Node timer can wait is refused (it would poll back to back)', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-cli-'));
+  try {
+    const r = await run(cwd, ['poll', '--interval', '3000000']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--interval must be a number of seconds > 0 and at most 2147483/);
+    assert.deepEqual(r.ports, []);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('history appends CSV to --output relative to the working directory, header first', async () => {
+  const cwd = await scanned();
+  try {
+    const r = await run(cwd, ['history', '--days', '2', '--format', 'csv', '--output', 'halfhours.csv']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    const lines = readFileSync(join(cwd, 'halfhours.csv'), 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh');
+    assert.ok(lines.length >= 49, 'every half hour of yesterday');
+    assert.match(lines[1] ?? '', /^\d{4}-\d{2}-\d{2}T00:00:00\+09:00,/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('history without a scan file says to run bmeter scan first (exit 2)', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-cli-'));
+  try {
+    const r = await run(cwd, ['history']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no scan file at .*bmeter\.scan\.json — run `bmeter scan` first/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('decode with no frames on a terminal says it reads stdin, then decodes what is typed', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-cli-'));
+  try {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    stdin.end('1081000102880105FF017201E704000004A8\n');
+    const r = await run(cwd, ['decode'], stdin);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /reading ERXUDP lines or hex frames from the terminal.*Ctrl-D/);
+    assert.deepEqual((JSON.parse(r.stdout) as { properties: { value: unknown }[] }).properties[0]?.value, { watts: 1192, unit: 'W' });
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
