@@ -9,39 +9,12 @@ import { PassThrough } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProgram } from '../../src/cli/program.js';
-import { reportError } from '../../src/cli/main.js';
-import { openSimTransport, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/transport/sim.js';
-import { memoryStream as memory } from '../fixtures/memory-stream.js';
+import { runProgram } from '../fixtures/run-program.js';
 
 const SIM = 'sim://?timeScale=0.001';
 
-async function run(cwd: string, args: string[], stdin = new PassThrough()) {
-  const stdout = memory();
-  const stderr = memory();
-  const ports: string[] = [];
-  const program = await createProgram({
-    io: {
-      stdout: stdout.stream,
-      stderr: stderr.stream,
-      stdin,
-      env: { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD },
-      cwd,
-      stderrIsTTY: false,
-    },
-    signal: new AbortController().signal,
-    transportFactory: async (port) => {
-      ports.push(port);
-      return openSimTransport(SIM);
-    },
-  });
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'bmeter', '--port', '/dev/ttySIM0', ...args]);
-  } catch (err) {
-    code = reportError(err, stderr.stream);
-  }
-  return { code, stdout: stdout.text(), stderr: stderr.text(), ports };
+function run(cwd: string, args: string[], stdin = new PassThrough()) {
+  return runProgram(['--port', '/dev/ttySIM0', ...args], { cwd, simUrl: SIM, stdin });
 }
 
 async function scanned(): Promise<string> {

@@ -4,46 +4,25 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProgram } from '../../src/cli/program.js';
-import { reportError } from '../../src/cli/main.js';
-import { openSimTransport, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/transport/sim.js';
-import { memoryStream as memory } from '../fixtures/memory-stream.js';
+import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/transport/sim.js';
+import { runProgram } from '../fixtures/run-program.js';
 
 async function runScanCommand(args: string[], options: { simUrl: string; env?: NodeJS.ProcessEnv; tty?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));
-  const stdout = memory();
-  const stderr = memory();
-  const ports: string[] = [];
-  const program = await createProgram({
-    io: {
-      stdout: stdout.stream,
-      stderr: stderr.stream,
-      stdin: new PassThrough(),
-      env: options.env ?? { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD },
-      cwd: dir,
-      stderrIsTTY: options.tty ?? false,
-    },
-    signal: new AbortController().signal,
+  const { code, stdout, stderr, ports } = await runProgram(['scan', '--port', '/dev/ttySIM0', ...args], {
+    cwd: dir,
+    simUrl: options.simUrl,
+    ...(options.env !== undefined && { env: options.env }),
+    ...(options.tty !== undefined && { tty: options.tty }),
     now: () => new Date('2024-05-01T00:00:00Z'),
-    transportFactory: async (port) => {
-      ports.push(port);
-      return openSimTransport(options.simUrl);
-    },
   });
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'bmeter', 'scan', '--port', '/dev/ttySIM0', ...args]);
-  } catch (err) {
-    code = reportError(err, stderr.stream);
-  }
   const scanPath = join(dir, 'bmeter.scan.json');
   const file = existsSync(scanPath) ? (JSON.parse(readFileSync(scanPath, 'utf8')) as Record<string, unknown>) : undefined;
   rmSync(dir, { recursive: true, force: true });
-  return { code, stdout: stdout.text(), stderr: stderr.text(), file, ports, scanPath };
+  return { code, stdout, stderr, file, ports, scanPath };
 }
 
 test('scan writes ./bmeter.scan.json by default and summarises the meter on stdout', async () => {
