@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, requireCredentials } from '../../src/config/config.js';
 import { BmeterError } from '../../src/errors.js';
+import { repoPath } from '../fixtures/repo-root.js';
 
 const ID = '0123456789ABCDEF0123456789ABCDEF';
 const PASSWORD = 'PW0123456789';
@@ -89,7 +89,7 @@ test('credentials come from the environment, and their absence names the variabl
 });
 
 test('keys starting with // are comments, so config.example.json itself is a valid config', () => {
-  const example = fileURLToPath(new URL('../../config.example.json', import.meta.url));
+  const example = repoPath('config.example.json');
   const config = loadConfig({ flags: { config: example }, env: {}, cwd: tempDir() });
   assert.equal(config.port, '/dev/ttyUSB0');
   assert.equal(config.routeB.id?.length, 32);

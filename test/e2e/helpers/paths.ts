@@ -3,12 +3,13 @@
  * dist/cli/main.js, so `npm run build` must have run (`npm test` does it in pretest).
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT, repoPath } from '../../fixtures/repo-root.js';
 
-/** test/e2e/helpers/ → repository root. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../../bin/bmeter.js', import.meta.url));
-export const DIST_MAIN = fileURLToPath(new URL('../../../dist/cli/main.js', import.meta.url));
+export { REPO_ROOT };
+/** The launcher a user runs. */
+export const BIN = repoPath('bin', 'bmeter.js');
+/** The compiled CLI entry that `npm run build` writes. */
+export const DIST_MAIN = repoPath('dist', 'cli', 'main.js');
 
 /** Throws a clear message when the CLI has not been built. */
 export function assertBuilt(): void {
