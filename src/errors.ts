@@ -1,6 +1,6 @@
 /**
  * One error type for everything bmeter reports to a user. The code decides the exit status
- * (DESIGN.md §4); the message says what happened and what to do.
+ * (docs/design.md §4); the message says what happened and what to do.
  */
 export const EXIT_CODES = {
   runtime: 1, // timeouts, meter not answering, protocol faults

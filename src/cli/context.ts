@@ -1,6 +1,6 @@
 /**
  * What a command needs from the outside world. Only cli/ touches `process`; main.ts builds this
- * from it, tests build it from in-memory streams (DESIGN.md §3, program factory).
+ * from it, tests build it from in-memory streams (docs/design.md §3, program factory).
  */
 import type { Logger } from '../log/logger.js';
 import type { TransportFactory } from '../transport/transport.js';

@@ -1,6 +1,6 @@
 /**
  * The process entry: wires process streams, signals and exit codes to the program. The only file
- * that sets the exit status (DESIGN.md §1: only cli/ touches process).
+ * that sets the exit status (docs/design.md §1: only cli/ touches process).
  */
 import { CommanderError } from 'commander';
 import { BmeterError } from '../errors.js';
@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-/** Prints an error as one clear message and returns the exit code DESIGN.md §4 gives it. */
+/** Prints an error as one clear message and returns the exit code docs/design.md §4 gives it. */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
   if (err instanceof CommanderError) {
     // --help and --version end this way with exit code 0; usage errors are already printed.

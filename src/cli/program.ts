@@ -1,5 +1,5 @@
 /**
- * The commander program (DESIGN.md §3, program factory): global options, one file per command,
+ * The commander program (docs/design.md §3, program factory): global options, one file per command,
  * and the logger built from --log-level / -v / BMETER_LOG_LEVEL / the config file.
  *
  * Fast start (issue #6): given the argv, only the module of the command being run is loaded

@@ -1,5 +1,5 @@
 /**
- * `bmeter scan`: find the meter, write the scan file, print what was found (PROTOCOL.md §6 1–7).
+ * `bmeter scan`: find the meter, write the scan file, print what was found (docs/protocol.md §6 1–7).
  * Progress goes to stderr; stdout gets a short summary, or the scan file itself with --json.
  */
 import { InvalidArgumentError, type Command } from 'commander';

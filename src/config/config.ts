@@ -1,5 +1,5 @@
 /**
- * Loads the settings: flags > environment > config file > defaults (DESIGN.md §4). Secrets come
+ * Loads the settings: flags > environment > config file > defaults (docs/design.md §4). Secrets come
  * only from the environment or the file (never flags: they would show in `ps`) and are registered
  * with the log redactor as soon as they are read.
  */

@@ -1,5 +1,5 @@
 /**
- * The settings bmeter reads, with their defaults and ranges (DESIGN.md §4, §5: timeouts and retry
+ * The settings bmeter reads, with their defaults and ranges (docs/design.md §4, §5: timeouts and retry
  * counts live here), as a function of the zod namespace: schema.ts builds it from `zod` for its
  * users, config.ts only when a configuration is not plainly valid (quick-parse.ts handles the
  * rest without loading zod, which costs ~70 ms of start-up — issue #6).
@@ -43,7 +43,7 @@ export function defineConfigSchema(z: Zod) {
       .strictObject({
         /** A local stick command (SKVER, SKSREG …). */
         commandMs: z.number().int().min(100).max(60_000).default(5000),
-        /** SKJOIN until EVENT 25/24; retransmissions can take ~38 s (PROTOCOL.md §3.8). */
+        /** SKJOIN until EVENT 25/24; retransmissions can take ~38 s (docs/protocol.md §3.8). */
         joinMs: z.number().int().min(1000).max(300_000).default(40_000),
         /** A meter's answer to one ECHONET Lite request. */
         responseMs: z.number().int().min(100).max(120_000).default(10_000),

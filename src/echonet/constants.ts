@@ -1,5 +1,5 @@
 /**
- * ECHONET Lite protocol constants (PROTOCOL.md §7).
+ * ECHONET Lite protocol constants (docs/protocol.md §7).
  */
 
 /** EHD1 = 0x10 (ECHONET Lite), EHD2 = 0x81 (format 1, specified message format). §7 */
@@ -8,7 +8,7 @@ export const EHD2_FORMAT1 = 0x81 as const;
 /** EHD2 0x82 = arbitrary message format: not used on the B-route, refused by the decoder. §7 */
 export const EHD2_ARBITRARY = 0x82 as const;
 
-/** Service codes, ECHONET Lite spec v1.14 part 2 §3.2.5 (PROTOCOL.md §7 ESV table). */
+/** Service codes, ECHONET Lite specification v1.14 part 2, section 3.2.5 (docs/protocol.md §7 ESV table). */
 export const ESV = {
   SetI: 0x60,
   SetC: 0x61,

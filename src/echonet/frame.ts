@@ -1,5 +1,5 @@
 /**
- * ECHONET Lite frame codec, format 1 (PROTOCOL.md §7):
+ * ECHONET Lite frame codec, format 1 (docs/protocol.md §7):
  *   EHD1(0x10) EHD2(0x81) TID(2) SEOJ(3) DEOJ(3) ESV OPC { EPC PDC EDT[PDC] } × OPC
  * All multi-byte values big-endian. The decoder never reads past the end of its input and
  * reports every fault as a FrameError naming what is wrong and at which byte offset.

@@ -1,6 +1,6 @@
 /**
  * Secret scrubbing. The Route-B ID and password must never reach stdout, stderr or a log line at
- * any level (DESIGN.md §4), so every line written to the log stream passes through this.
+ * any level (docs/design.md §4), so every line written to the log stream passes through this.
  */
 export const REDACTED = '[REDACTED]';
 

@@ -1,7 +1,7 @@
 /**
  * Meter date-times (EA/EB/D0: YYYY(2) MM DD hh mm ss; EC/ED/EE/EF: YYYY(2) MM DD hh mm) are
  * Japan time, which has no DST: they are written as ISO 8601 with a fixed +09:00 offset
- * (PROTOCOL.md §8). Arithmetic (EC/EE item times) is done on the wall-clock fields via UTC.
+ * (docs/protocol.md §8). Arithmetic (EC/EE item times) is done on the wall-clock fields via UTC.
  */
 import { PropertyError, u16, u8 } from './edt.js';
 

@@ -1,5 +1,5 @@
 /**
- * Descriptive and configuration properties (PROTOCOL.md §8): superclass 80, 81, 82, 88, 8A, 8D,
+ * Descriptive and configuration properties (docs/protocol.md §8): superclass 80, 81, 82, 88, 8A, 8D,
  * 97, 98 and class 0x0288's C0, D3, D7, E1.
  */
 import { BmeterError } from '../errors.js';

@@ -1,11 +1,11 @@
 /**
  * Shared helpers for the property decoders: a typed error for an EDT that does not fit its
  * property's layout, length checks, big-endian readers, and the ECHONET sentinel codes
- * (PROTOCOL.md §8, S4 §4.1 table).
+ * (docs/protocol.md §8, the S4 code table).
  */
 import { BmeterError } from '../errors.js';
 
-/** An EDT whose length or content does not fit the property's layout (PROTOCOL.md §8). */
+/** An EDT whose length or content does not fit the property's layout (docs/protocol.md §8). */
 export class PropertyError extends BmeterError {
   readonly epc: number;
 

@@ -1,6 +1,6 @@
 /**
  * The JSON-friendly values of the energy properties, with kWh computed exactly from the raw
- * counter and the context (D3 coefficient, E1 unit; PROTOCOL.md §8.1). Used by the property table.
+ * counter and the context (D3 coefficient, E1 unit; docs/protocol.md §8.1). Used by the property table.
  */
 import { decodeEnergy, decodeFixedTimeEnergy, decodeOneMinuteEnergy } from './energy.js';
 import { decodeHistory2, decodeHistory3, history1Slots, history1SlotTime, type History2 } from './history.js';

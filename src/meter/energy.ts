@@ -1,5 +1,5 @@
 /**
- * Cumulative energy properties of class 0x0288 (PROTOCOL.md §8): E0/E3 counters, EA/EB fixed-time
+ * Cumulative energy properties of class 0x0288 (docs/protocol.md §8): E0/E3 counters, EA/EB fixed-time
  * readings, D0 1-minute reading (Release R), and the history settings E5/ED/EF.
  * Raw counters are u32 with 0xFFFFFFFE = no data and 0xFFFFFFFF = invalid (→ null).
  * History data (E2/E4, EC, EE) lives in history.ts.

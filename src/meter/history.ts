@@ -1,5 +1,5 @@
 /**
- * Historical cumulative energy (PROTOCOL.md §8, §11 quirk 16):
+ * Historical cumulative energy (docs/protocol.md §8, §11 quirk 16):
  * - E2 / E4 (history 1): day u16 + 48 × u32, OLDEST first: slot k is at 00:00 + 30 min × k.
  * - EC (history 2): YYYY(2) MM DD hh mm + n + n × (normal u32, reverse u32), NEWEST first:
  *   item i is at date-time − 30 min × i (S2 TryParseCumulativeElectricEnergyLog2).

@@ -1,11 +1,11 @@
 /**
- * E7 instantaneous power and E8 instantaneous currents (PROTOCOL.md §8, §11 quirk 14).
+ * E7 instantaneous power and E8 instantaneous currents (docs/protocol.md §8, §11 quirk 14).
  * Both are SIGNED: negative power/current is reverse flow (PV export).
  */
 import { BmeterError } from '../errors.js';
 import { expectLength, s16, s32, u16, u32 } from './edt.js';
 
-/** E7 int32 codes (S4 §4.1; MRA): no data, overflow, underflow. */
+/** E7 int32 codes (the S4 code table, docs/protocol.md §8; MRA): no data, overflow, underflow. */
 export const POWER_CODES = { noData: 0x7ffffffe, overflow: 0x7fffffff, underflow: 0x80000000 } as const;
 /** E8 int16 codes (S2 ElectricCurrentValue): 0x7FFE also = T phase of a single-phase 2-wire meter. */
 export const CURRENT_CODES = { noData: 0x7ffe, overflow: 0x7fff, underflow: 0x8000 } as const;

@@ -1,6 +1,6 @@
 /**
  * The property table of the low-voltage smart electric energy meter 0x028801 (superclass +
- * class 0x0288, PROTOCOL.md §8) and of the node profile 0x0EF001 (§7): EPC → name, decode, encode.
+ * class 0x0288, docs/protocol.md §8) and of the node profile 0x0EF001 (§7): EPC → name, decode, encode.
  * decode gives a JSON-friendly value with its unit; encode takes that same value back to EDT bytes
  * (for the simulator and SetC requests).
  */

@@ -1,5 +1,5 @@
 /**
- * Property maps 9D (status change), 9E (Set), 9F (Get) — PROTOCOL.md §7:
+ * Property maps 9D (status change), 9E (Set), 9F (Get) — docs/protocol.md §7:
  * 1st byte = count; count < 16 → the EPCs follow as a list; otherwise 16 bytes of bitmap where
  * byte i (0–15), bit b (0–7) ⇒ EPC 0x80 + 0x10·b + i. (S15's decoder switches at > 10: wrong.)
  */

@@ -1,5 +1,5 @@
 /**
- * Exact decimal kWh for the 0x0288 energy counters (PROTOCOL.md §8.1):
+ * Exact decimal kWh for the 0x0288 energy counters (docs/protocol.md §8.1):
  *   kWh = raw × coefficient (D3, 1 when absent) × unit (E1)
  * computed with BigInt and a power-of-ten exponent, never binary floats, so 13140 × 0.1 is 1314
  * and 76999 × 0.01 is 769.99 (not 769.9900000001).

@@ -1,5 +1,5 @@
 /**
- * Address helpers shared by the stick and the meter (PROTOCOL.md §3.2, §3.7).
+ * Address helpers shared by the stick and the meter (docs/protocol.md §3.2, §3.7).
  * The link-local IPv6 address is FE80:: + the EUI-64 with bit 0x02 of its first byte
  * inverted, printed as 8 groups of 4 upper-case hex digits (39 chars).
  */

@@ -1,7 +1,7 @@
 /**
  * Splits the bytes a client writes into stick commands, whatever their fragmentation.
  * - A command line ends at CR, LF or CRLF (SK commands use CRLF, WOPT/ROPT/WUART/RUART a bare
- *   CR: PROTOCOL.md §1). Empty lines are dropped.
+ *   CR: docs/protocol.md §1). Empty lines are dropped.
  * - SKSENDTO switches to data mode at the space that follows a 4-hex-digit DATALEN token (the
  *   space is mandatory, §3.10) and then takes exactly DATALEN raw bytes, CR/LF included, with no
  *   terminator. Hex text sent by mistake is therefore taken raw, as a real stick does: its first

@@ -1,6 +1,6 @@
 /**
  * Formats what a stick prints: EVENT lines, ERXUDP (hex or raw binary data), EPANDESC blocks.
- * Layouts from PROTOCOL.md §3.6 (EPANDESC), §4 (EVENT) and §4.1 (ERXUDP layouts A, B, C).
+ * Layouts from docs/protocol.md §3.6 (EPANDESC), §4 (EVENT) and §4.1 (ERXUDP layouts A, B, C).
  */
 export const CRLF = '\r\n' as const;
 

@@ -1,6 +1,6 @@
 /**
  * EDTs of the simulated low-voltage smart meter (class 0x0288) and its node profile (0x0EF0),
- * built directly from PROTOCOL.md §7–§8 with Buffer writes — deliberately independent of the
+ * built directly from docs/protocol.md §7–§8 with Buffer writes — deliberately independent of the
  * client's decoders in src/meter/.
  */
 import {

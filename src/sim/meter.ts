@@ -1,6 +1,6 @@
 /**
  * The simulated smart meter (0x028801) behind the stick: answers ECHONET Lite frames the way
- * PROTOCOL.md §7 describes — Get → Get_Res, or Get_SNA with PDC 0 for each unsupported EPC while
+ * docs/protocol.md §7 describes — Get → Get_Res, or Get_SNA with PDC 0 for each unsupported EPC while
  * supported ones still carry data; SetC → Set_Res (PDC 0) or SetC_SNA; SetI → nothing or
  * SetI_SNA; INF_REQ → INF or INF_SNA — and builds its unsolicited INF frames (D5, EA/EB).
  */

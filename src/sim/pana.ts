@@ -1,6 +1,6 @@
 /**
  * PANA-like payloads the meter sends during SKJOIN (UDP 716 = 0x02CC, unsecured), shaped like
- * the real sequence of capture `rswsuha-skjoin-pana-sequence` (PROTOCOL.md §3.8): four
+ * the real sequence of capture `rswsuha-skjoin-pana-sequence` (docs/protocol.md §3.8): four
  * PANA-Auth messages of 0x28, 0x68, 0x54 and 0x58 bytes, the last one carrying Result-Code 0,
  * EAP-Success and the Session-Lifetime AVP (code 8). Not real cryptography: the bytes only have
  * to look and frame like PANA (RFC 5191 header + AVPs).

@@ -1,5 +1,5 @@
 /**
- * The stick's virtual registers (SKSREG, PROTOCOL.md §3.4) and its option "flash" (WOPT,
+ * The stick's virtual registers (SKSREG, docs/protocol.md §3.4) and its option "flash" (WOPT,
  * §3.12), which counts writes so tests can check that a client does not wear it out.
  */
 export interface RegisterSpec {

@@ -1,5 +1,5 @@
 /**
- * SKSCAN (PROTOCOL.md §3.6): after OK the stick dwells 9.6 ms × (2^DURATION + 1) on every
+ * SKSCAN (docs/protocol.md §3.6): after OK the stick dwells 9.6 ms × (2^DURATION + 1) on every
  * channel of the mask (bit 0 = channel 33), scaled by `timeScale`. A meter on a scanned channel
  * is heard only when DURATION ≥ its `findAt`; then `EVENT 20` + `EPANDESC` follow at the end of
  * that channel's dwell. `EVENT 22` ends an active scan (mode 2 with IE → PairID line, mode 3

@@ -1,6 +1,6 @@
 /**
  * The PANA session between the stick and the meter, and everything that travels over it:
- * SKJOIN's sequence (PROTOCOL.md §3.8), SKSENDTO round trips (§3.10), SKTERM (§3.11), session
+ * SKJOIN's sequence (docs/protocol.md §3.8), SKSENDTO round trips (§3.10), SKTERM (§3.11), session
  * events 24–29 and 32/33 (§3.9), and the meter's unsolicited INF (D5 after join, EA/EB at every
  * :00/:30 of the sim clock, §7).
  */

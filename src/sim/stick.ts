@@ -1,5 +1,5 @@
 /**
- * A simulated Wi-SUN USB stick speaking SKSTACK IP (PROTOCOL.md §1–§5): takes the bytes a
+ * A simulated Wi-SUN USB stick speaking SKSTACK IP (docs/protocol.md §1–§5): takes the bytes a
  * client writes, in any fragmentation, and answers as a BP35A1-like single-stack or a
  * BP35C2-like dual-stack module with the simulated meter behind its radio. One instance keeps
  * its registers and PANA session for as long as it lives, across client connections.

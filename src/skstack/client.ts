@@ -1,5 +1,5 @@
 /**
- * The SKSTACK IP client: one command at a time over a Transport, both dialects (PROTOCOL.md §2),
+ * The SKSTACK IP client: one command at a time over a Transport, both dialects (docs/protocol.md §2),
  * unsolicited EVENT/ERXUDP to one subscriber. The command table is in commands.ts, the waitress
  * in pending.ts, the byte framer in framer.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Per-command syntax as data (DESIGN.md §3, after smdn `SkStackProtocolSyntax`): how each command
+ * Per-command syntax as data (docs/design.md §3, after smdn `SkStackProtocolSyntax`): how each command
  * ends on the wire, whether a status line comes, and which line must precede the status. The
  * client builds its jobs from this table (job.ts); the events that complete SKSCAN, SKJOIN,
  * SKSENDTO and SKTERM are watched by operations.ts, and timeouts come from `SkTimeouts` (types.ts).

@@ -1,5 +1,5 @@
 /**
- * Single-stack vs dual-stack SKSTACK (PROTOCOL.md §2), and refusing J11-protocol sticks.
+ * Single-stack vs dual-stack SKSTACK (docs/protocol.md §2), and refusing J11-protocol sticks.
  */
 import type { EinfoLine } from './lines.js';
 

@@ -1,5 +1,5 @@
 /**
- * The drain after the CRLF that opens a session with the stick (PROTOCOL.md §6 step 1): input is
+ * The drain after the CRLF that opens a session with the stick (docs/protocol.md §6 step 1): input is
  * discarded until the line has been quiet for `quietMs`, `maxMs` at most. A stick with nothing
  * left to say costs `quietMs`, not the whole `maxMs` (issue #6: no wait the protocol does not force).
  */

@@ -1,5 +1,5 @@
 /**
- * `FAIL ERnn` replies (PROTOCOL.md §5) as BmeterErrors that say what the code means.
+ * `FAIL ERnn` replies (docs/protocol.md §5) as BmeterErrors that say what the code means.
  */
 import { BmeterError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 /**
- * ERXUDP: a UDP datagram received by the stick (PROTOCOL.md §4.1).
+ * ERXUDP: a UDP datagram received by the stick (docs/protocol.md §4.1).
  *
  * Four layouts exist (A single-stack, B dual-stack, C dual-stack with SA2=1 RSSI, D Skyley HAN),
  * so the header is parsed with the robust rule of §4.1: 5 fixed fields, then 1–3 flag tokens

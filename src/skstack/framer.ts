@@ -1,5 +1,5 @@
 /**
- * The byte framer: bytes in, typed lines out (DESIGN.md §3 "bytes, not lines").
+ * The byte framer: bytes in, typed lines out (docs/design.md §3 "bytes, not lines").
  *
  * - Lines end with CRLF (§1). A lone CR also ends a line: WOPT/ROPT/WUART/RUART answer
  *   `OK 01\r` with no LF (§1, §11.4, capture rswsuha-ropt-ruart). The line is emitted at the CR

@@ -1,5 +1,5 @@
 /**
- * Typed lines: what the stick prints, classified (DESIGN.md §3 "typed lines"). The byte framer
+ * Typed lines: what the stick prints, classified (docs/design.md §3 "typed lines"). The byte framer
  * (framer.ts) cuts the stream into text lines, binary ERXUDP records and EPANDESC blocks; this
  * file turns one text line into an `SkLine`. Nothing here throws: unknown or malformed input
  * becomes a `text` line (with `fault` when it looked like something known but was broken).

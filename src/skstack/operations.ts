@@ -1,5 +1,5 @@
 /**
- * What the long-running commands wait for after `OK` (PROTOCOL.md §3.6–§3.11), as observers for
+ * What the long-running commands wait for after `OK` (docs/protocol.md §3.6–§3.11), as observers for
  * the waitress: each claims the lines that belong to its command and leaves the rest unsolicited.
  */
 import { BmeterError } from '../errors.js';

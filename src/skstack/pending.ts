@@ -1,9 +1,9 @@
 /**
- * The waitress (DESIGN.md §3, after zigbee-herdsman): one command in flight, the rest queued;
+ * The waitress (docs/design.md §3, after zigbee-herdsman): one command in flight, the rest queued;
  * register the waiter, then write, then arm the timer; lines the command does not claim are
  * unsolicited and go to one channel; closing rejects everything pending.
  *
- * Status attribution (PROTOCOL.md §1 rule 2, §11.7 stray `OK`):
+ * Status attribution (docs/protocol.md §1 rule 2, §11.7 stray `OK`):
  * - echo on (seen for a command other than `SKSREG SFE 0`): a status before the command's echo is a
  *   stray from an earlier command and is dropped;
  * - a command with a response line (SKVER → EVER, SKINFO → EINFO, SKSREG get → ESREG) drops an `OK`

@@ -1,5 +1,5 @@
 /**
- * A stick on a serial device: 115200 8N1 (PROTOCOL.md §1). The only file that imports serialport.
+ * A stick on a serial device: 115200 8N1 (docs/protocol.md §1). The only file that imports serialport.
  * serialport takes an exclusive flock on the device by default, so a second bmeter (or any other
  * flock user) gets PORT_BUSY instead of sharing the stick and garbling both sessions.
  */

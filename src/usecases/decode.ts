@@ -1,5 +1,5 @@
 /**
- * `bmeter decode`, the pure part: turns ERXUDP log lines (any layout of PROTOCOL.md §4.1, hex
+ * `bmeter decode`, the pure part: turns ERXUDP log lines (any layout of docs/protocol.md §4.1, hex
  * data) or bare hex ECHONET Lite frames into one JSON object per frame. Bad lines are reported with
  * their line number and skipped; after everything is processed a BmeterError('DECODE') says how many
  * lines failed.

@@ -1,5 +1,5 @@
 /**
- * What `bmeter history` learns from its first Get (PROTOCOL.md §9 start-up set plus 9F/98/97, one
+ * What `bmeter history` learns from its first Get (docs/protocol.md §9 start-up set plus 9F/98/97, one
  * frame): the Get property map (which history EPCs exist, §7), the energy context (D3, D7, E1,
  * §8.1) and the meter's clock (98 date, 97 hh:mm), falling back to the host clock in Japan time.
  */

@@ -1,7 +1,7 @@
 /**
  * Recent detail for `bmeter history` where the meter has it (checked against 9F first):
  * - `--recent N` (30 min): SetC ED (newest :00/:30, n ≤ 12) then Get EC, both directions per item,
- *   newest first (PROTOCOL.md §8 EC/ED, §11 quirk 16);
+ *   newest first (docs/protocol.md §8 EC/ED, §11 quirk 16);
  * - `--resolution 1m` (Release R): Get D0 for the meter's newest minute, then SetC EF (minute,
  *   n ≤ 10) and Get EE per 10 minutes (§8 D0/EE/EF).
  * Longer spans are fetched in chunks, newest chunk first; records go out oldest first.

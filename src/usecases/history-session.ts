@@ -1,6 +1,6 @@
 /**
  * The poll session (session.ts) with raw request/answer exchanges, for `bmeter history`: the
- * history pairs are SetC E5 then Get E2/E4, SetC ED then Get EC, SetC EF then Get EE (PROTOCOL.md
+ * history pairs are SetC E5 then Get E2/E4, SetC ED then Get EC, SetC EF then Get EE (docs/protocol.md
  * §7, §9). Same join / kept-session reuse, same waiting while sends are held (EVENT 29, 32) and
  * the same recovery steps as a poll — only the request and its answer are not a Reading.
  */

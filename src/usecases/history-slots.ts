@@ -1,5 +1,5 @@
 /**
- * From history counters to records (PROTOCOL.md §8, §8.1): one record per slot with the
+ * From history counters to records (docs/protocol.md §8, §8.1): one record per slot with the
  * cumulative kWh in both directions and the difference to the previous slot, taken modulo 10^D7
  * on the raw counters before scaling (the counter wraps, §8.1), then × D3 × E1 exactly.
  *

@@ -1,5 +1,5 @@
 /**
- * `bmeter history`: backfill the meter's half-hour record (PROTOCOL.md §8 E2/E4/E5, §8.1, §9).
+ * `bmeter history`: backfill the meter's half-hour record (docs/protocol.md §8 E2/E4/E5, §8.1, §9).
  * One Get of 9F/D3/D7/E1/98/97 first; then per day, oldest first, SetC E5 and Get E2 (+E4 when
  * 9F lists it) back to back; records stream out day by day so output is chronological. Recent
  * detail (EC/ED, EE/EF/D0) is history-recent.ts. Session handling is the poll's (join or reuse

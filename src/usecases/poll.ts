@@ -1,6 +1,6 @@
 /**
  * `bmeter poll`: one reading and exit (cron), or readings on a fixed schedule until SIGINT /
- * SIGTERM (`--interval`) or `--count` readings. One Get frame per reading (PROTOCOL.md §9);
+ * SIGTERM (`--interval`) or `--count` readings. One Get frame per reading (docs/protocol.md §9);
  * the meter's own notifications become records too. The session (join, reuse, recovery) is
  * session.ts, its port session-port.ts; this file is the outer loop: schedule, output, shutdown.
  *

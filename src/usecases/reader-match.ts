@@ -1,5 +1,5 @@
 /**
- * Sorting what the stick receives while a poll session runs (PROTOCOL.md §7, §11 quirk 17):
+ * Sorting what the stick receives while a poll session runs (docs/protocol.md §7, §11 quirk 17):
  * the answer to our pending Get, the meter's own notifications (INF / INFC of EA/EB), or
  * something to ignore (PANA on UDP 716 = 0x02CC, the node-profile INF D5 multicast, other TIDs,
  * frames that are not ECHONET Lite at all). Pure: the caller owns the pending request.

@@ -1,5 +1,5 @@
 /**
- * The meter's own notifications (PROTOCOL.md §7, §11 quirk 17): the half-hourly INF of EA/EB
+ * The meter's own notifications (docs/protocol.md §7, §11 quirk 17): the half-hourly INF of EA/EB
  * becomes a record with source "notification"; an INFC (0x74) is answered with INFC_Res (0x7A,
  * the same EPCs with PDC 0). A notification that comes before the meter first answered D3/D7/E1
  * waits for that answer, so its kWh values are right; a meter that never gives E1 gets null kWh

@@ -1,6 +1,6 @@
 /**
- * One ECHONET Lite Get to the meter and its answer (PROTOCOL.md §3.10, §7): a new TID per try,
- * the waiter registered before SKSENDTO is written (the waitress pattern, DESIGN.md §3), EVENT 21
+ * One ECHONET Lite Get to the meter and its answer (docs/protocol.md §3.10, §7): a new TID per try,
+ * the waiter registered before SKSENDTO is written (the waitress pattern, docs/design.md §3), EVENT 21
  * handled as §3.10 says: 00 sent → wait for the answer; 01 failed → try again; 02 = the stick did
  * neighbour solicitation instead of sending → wait for EVENT 02 (or a moment) and resend without
  * counting a try. FAIL ER10 means the stick has no PANA session: reported, not retried.

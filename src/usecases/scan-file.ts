@@ -1,6 +1,6 @@
 /**
  * The scan file: what `bmeter scan` found, so `bmeter poll` can join without scanning again
- * (PROTOCOL.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0644.
+ * (docs/protocol.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0644.
  */
 import { mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';

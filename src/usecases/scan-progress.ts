@@ -1,5 +1,5 @@
 /**
- * Scan progress on stderr (stdout carries data only, DESIGN.md §4). On a terminal: one line,
+ * Scan progress on stderr (stdout carries data only, docs/design.md §4). On a terminal: one line,
  * redrawn in place, with the duration and elapsed/expected seconds. Otherwise (cron, pipes, tests):
  * one plain line per attempt, so the log shows which durations were tried.
  */

@@ -1,5 +1,5 @@
 /**
- * `bmeter scan`: find the meter by active scan and describe it (PROTOCOL.md §3.5–§3.7, §6 steps 5–7).
+ * `bmeter scan`: find the meter by active scan and describe it (docs/protocol.md §3.5–§3.7, §6 steps 5–7).
  *
  * SKSETPWD + SKSETRBID, then `SKSCAN 2 FFFFFFFF <d>` for d = min…max until an EPANDESC arrives,
  * each attempt waited for as long as the scan takes plus a margin. The meter is chosen by PairID
@@ -100,7 +100,7 @@ export function channelToHex(channel: number): string {
   return channel.toString(16).toUpperCase().padStart(2, '0');
 }
 
-/** RSSI (dBm) = 0.275 × LQI − 104.27 (§3.6, BP35A1 ref §4.6), rounded to 0.01. */
+/** RSSI (dBm) = 0.275 × LQI − 104.27 (§3.6; section 4.6 of the BP35A1 command reference), rounded to 0.01. */
 export function rssiFromLqi(lqi: number): number {
   return Math.round((0.275 * lqi - 104.27) * 100) / 100;
 }
@@ -194,7 +194,7 @@ export function noMeterError(maxDuration: number, interrupted = false): BmeterEr
   );
 }
 
-/** Runs the scan on an opened client (PROTOCOL.md §6 steps 5–6). */
+/** Runs the scan on an opened client (docs/protocol.md §6 steps 5–6). */
 export async function runScan(
   client: ScanClient,
   creds: { id: string; password: string },

@@ -1,5 +1,5 @@
 /**
- * Getting a PANA session with the meter (PROTOCOL.md §3.4, §3.5, §3.8): credentials, channel and
+ * Getting a PANA session with the meter (docs/protocol.md §3.4, §3.5, §3.8): credentials, channel and
  * PAN registers, SKJOIN with retries; and deciding whether the session the stick kept from an
  * earlier run can be reused instead (the S2/S3 registers still name the scan file's PAN).
  */

@@ -1,9 +1,9 @@
 /**
- * The poll session's link-health state machine (DESIGN.md §3, zwave-js style): a pure
+ * The poll session's link-health state machine (docs/design.md §3, zwave-js style): a pure
  * (state, input) → (state, actions) function. Timers and I/O live in session.ts; this file only
  * decides what to do next, so every transition is unit-testable.
  *
- * Events handled (PROTOCOL.md §3.9, §11 quirks 11 and 12):
+ * Events handled (docs/protocol.md §3.9, §11 quirks 11 and 12):
  * - EVENT 29 (session lifetime expired) → no sends until EVENT 25 (auto re-authentication);
  *   if EVENT 25 does not come in time (reauth-timeout) or EVENT 24 comes instead → rejoin.
  * - EVENT 26 (meter ended the session), 27/28 (session terminated) → rejoin.

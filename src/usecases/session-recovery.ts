@@ -1,5 +1,5 @@
 /**
- * The recovery steps above a plain rejoin (PROTOCOL.md §6 step 7, §11 quirk 9): scan only the
+ * The recovery steps above a plain rejoin (docs/protocol.md §6 step 7, §11 quirk 9): scan only the
  * known channel (mask 1 << (ch − 33)), then all channels (and rewrite the scan file when the
  * meter moved), then reopen the port. Each returns the meter to join; the caller joins.
  */

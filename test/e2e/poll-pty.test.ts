@@ -4,7 +4,7 @@
  *
  * Expected values are worked out by hand in this file from the bytes the simulated meter sent
  * (the trace log shows every ECHONET answer as hex): E7 s32 W, E8 2 × s16 0.1 A, E0/E3 u32 ×
- * coefficient (D3) × unit (E1), EA/EB date-time + u32 (PROTOCOL.md §8) — never with our decoder.
+ * coefficient (D3) × unit (E1), EA/EB date-time + u32 (docs/protocol.md §8) — never with our decoder.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

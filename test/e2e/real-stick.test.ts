@@ -1,5 +1,5 @@
 /**
- * The contract suite against real hardware (DESIGN.md §3): the same user-level checks the
+ * The contract suite against real hardware (docs/design.md §3): the same user-level checks the
  * simulator suites make, run on a real stick and meter when BMETER_TEST_PORT names one (with
  * BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD set). CI has no hardware, so it is skipped there,
  * saying why.

@@ -1,12 +1,12 @@
 /**
  * The recovery ladder of `bmeter poll --interval` run end to end against the simulator
  * (src/sim), in-process: rejoin → scan of the known channel (SKSCAN mask 1 << (ch − 33)) → full
- * rescan (scan file updated when the meter moved) → reopen the port (PROTOCOL.md §3.6, §3.8–§3.11).
+ * rescan (scan file updated when the meter moved) → reopen the port (docs/protocol.md §3.6, §3.8–§3.11).
  * The meter goes silent with the sim's `drop@N-M` fault (N counts the ECHONET requests that reach
  * it), goes off the air (SimStick.setMeterOnAir) or moves (SimStick.moveMeter); the port wrapper
  * can hang or unplug the stick. One try per reading (retries.request 0) and 100 ms answer
  * waits keep the run short and the request count equal to the reading count. Expected commands,
- * masks and channels are written out by hand from PROTOCOL.md, not computed by bmeter.
+ * masks and channels are written out by hand from docs/protocol.md, not computed by bmeter.
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

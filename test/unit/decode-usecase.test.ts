@@ -56,7 +56,7 @@ describe('runDecode', () => {
   });
 
   it('decodes a dual-stack ERXUDP line with the RSSI token (layout C): LQI 0x50 is −82.27 dBm', async () => {
-    // written by hand from PROTOCOL §4.1 layout C, data = Get_Res E7 1192 W (18 bytes = 0012)
+    // written by hand from docs/protocol.md §4.1 layout C, data = Get_Res E7 1192 W (18 bytes = 0012)
     const line = 'ERXUDP FE80:0000:0000:0000:C2F9:4500:4058:B5FB FE80:0000:0000:0000:021D:1291:0004:E578 0E1A 0E1A C2F945004058B5FB 50 1 0 0012 1081000102880105FF017201E704000004A8';
     const { frames, error } = await decodeAll([line]);
     assert.equal(error, undefined);

@@ -22,7 +22,7 @@ function expectFrameError(bytes: Uint8Array, message: RegExp, offset: number): v
 }
 
 describe('ECHONET Lite constants', () => {
-  it('names every ESV of PROTOCOL §7 with its code', () => {
+  it('names every ESV of docs/protocol.md §7 with its code', () => {
     const table: [number, string][] = [
       [0x60, 'SetI'], [0x61, 'SetC'], [0x62, 'Get'], [0x63, 'INF_REQ'], [0x6e, 'SetGet'],
       [0x71, 'Set_Res'], [0x72, 'Get_Res'], [0x73, 'INF'], [0x74, 'INFC'], [0x7a, 'INFC_Res'],
@@ -158,7 +158,7 @@ describe('encodeFrame', () => {
     assert.deepEqual(getRequest(7, [0xd6], '0EF001'), hex('1081 0007 05FF01 0EF001 62 01 D600'));
   });
 
-  it('writes a SetC E5 with its one-byte EDT (PROTOCOL §7 example)', () => {
+  it('writes a SetC E5 with its one-byte EDT (docs/protocol.md §7 example)', () => {
     const frame: EchonetFrame = { tid: 1, seoj: '05ff01', deoj: '028801', esv: ESV.SetC, properties: [{ epc: 0xe5, edt: Buffer.from([0x01]) }] };
     assert.deepEqual(encodeFrame(frame), hex('1081 0001 05FF01 028801 61 01 E5 01 01'));
   });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BmeterError } from '../../src/errors.js';
 
-test('each error kind maps to the exit code DESIGN.md §4 gives it', () => {
+test('each error kind maps to the exit code docs/design.md §4 gives it', () => {
   assert.equal(new BmeterError('TIMEOUT', 'x').exitCode, 1);
   assert.equal(new BmeterError('CONFIG', 'x').exitCode, 2);
   assert.equal(new BmeterError('NO_SCAN_FILE', 'x').exitCode, 2);

@@ -1,6 +1,6 @@
 /**
  * The pure parts of `bmeter history`: which days, the midnight guard, slot records (wrap modulo
- * 10^D7, PROTOCOL.md §8.1), --since parsing and the last slot of an output file. Expected values
+ * 10^D7, docs/protocol.md §8.1), --since parsing and the last slot of an output file. Expected values
  * are written by hand.
  */
 import { test } from 'node:test';

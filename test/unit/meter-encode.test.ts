@@ -8,7 +8,7 @@ import { encodePropertyMap } from '../../src/meter/property-map.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
-/** EDTs written by hand from the PROTOCOL §7/§8 tables (or taken from the captures named). */
+/** EDTs written by hand from the docs/protocol.md §7/§8 tables (or taken from the captures named). */
 const METER_EDTS: Record<number, string> = {
   0x80: '30', // cracker-80
   0x81: '61', // cracker-81
@@ -84,7 +84,7 @@ describe('property encoders', () => {
 
   it('write a property map of 16 or more EPCs as a bitmap and fewer as a list', () => {
     const sixteen = [0x80, 0x81, 0x82, 0x88, 0x8a, 0x8d, 0x97, 0x98, 0x9d, 0x9e, 0x9f, 0xd3, 0xd7, 0xe0, 0xe1, 0xe7];
-    // By hand from PROTOCOL §7 (byte i, bit b ⇔ EPC 0x80 + 0x10·b + i): count 0x10, then
+    // By hand from docs/protocol.md §7 (byte i, bit b ⇔ EPC 0x80 + 0x10·b + i): count 0x10, then
     // byte 0 = 80 (b0) + E0 (b6) = 41, byte 1 = 81 + E1 = 41, byte 2 = 82 = 01, byte 3 = D3 (b5) = 20,
     // byte 7 = 97 (b1) + D7 (b5) + E7 (b6) = 62, byte 8 = 88 + 98 = 03, byte 10 = 8A = 01,
     // byte 13 = 8D + 9D = 03, byte 14 = 9E = 02, byte 15 = 9F = 02, the rest 00.

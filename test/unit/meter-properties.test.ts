@@ -227,7 +227,7 @@ describe('superclass properties', () => {
     assert.deepEqual(value(0x9e, captureEdt('cracker-9e').toString('hex')), { epcs: ['81', 'E5', 'ED'] });
   });
 
-  it('9F bitmap form for 25 EPCs (S15, PROTOCOL §7)', () => {
+  it('9F bitmap form for 25 EPCs (S15, docs/protocol.md §7)', () => {
     const epcs = decodePropertyMap(hex('19 41 41 41 60 40 40 00 62 43 00 41 40 40 43 02 02'));
     assert.deepEqual(
       epcs.map((e) => e.toString(16).toUpperCase()),

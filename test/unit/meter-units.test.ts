@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BmeterError } from '../../src/errors.js';
 import { energyKwh, formatKwh, scaleEnergy, unitMultiplier, wrapDelta } from '../../src/meter/units.js';
 
-describe('energyKwh: exact decimal kWh = raw × coefficient × unit (PROTOCOL §8.1)', () => {
+describe('energyKwh: exact decimal kWh = raw × coefficient × unit (docs/protocol.md §8.1)', () => {
   it('gives 1314 for 13140 × 0.1, with no float artefact', () => {
     const kwh = energyKwh(13140, 1, 0x01);
     assert.equal(kwh, 1314);
@@ -76,7 +76,7 @@ describe('scaleEnergy', () => {
   });
 });
 
-describe('wrapDelta: consumption modulo 10^D7 (PROTOCOL §8.1)', () => {
+describe('wrapDelta: consumption modulo 10^D7 (docs/protocol.md §8.1)', () => {
   it('is the plain difference when the counter did not wrap', () => {
     assert.equal(wrapDelta(1575631, 1574820, 7), 811);
   });

@@ -10,7 +10,7 @@ function dgram(hex: string, over: Partial<Datagram> = {}): Datagram {
   return { sender: METER, dest: OWN, rport: 0x0e1a, lport: 0x0e1a, data: Buffer.from(hex, 'hex'), ...over };
 }
 
-// Golden frames written from PROTOCOL.md §7 and real-captures.jsonl (not produced by our encoder).
+// Golden frames written from docs/protocol.md §7 and real-captures.jsonl (not produced by our encoder).
 const GET_RES_TID_0001 = '1081000102880105FF017201E704000004A8'; // ak1211-bp35a1-e7-1192w
 const GET_RES_TID_0002 = '1081000202880105FF017201E704000004A8';
 const GET_SNA_TID_0001 = '1081000102880105FF015201D300'; // ak1211-bp35a1-d3-get-sna

@@ -11,7 +11,7 @@ import {
 } from '../../src/usecases/scan.js';
 import { isBmeterError } from '../../src/errors.js';
 
-test('the link-local address flips bit 0x02 of the first MAC byte (PROTOCOL §3.7)', () => {
+test('the link-local address flips bit 0x02 of the first MAC byte (docs/protocol.md §3.7)', () => {
   assert.equal(macToLinkLocal('00FFEEDDCCBBAA99'), 'FE80:0000:0000:0000:02FF:EEDD:CCBB:AA99');
   // SKLL64 example of §3.7 (S1 test)
   assert.equal(macToLinkLocal('001D129012345678'), 'FE80:0000:0000:0000:021D:1290:1234:5678');

@@ -101,7 +101,7 @@ test('a scan restricted to another channel does not hear the meter', async () =>
 test('a scan lasts channels × 9.6 ms × (2^d + 1) scaled by timeScale', async () => {
   const h = new StickHarness({ timeScale: 0.05 });
   await h.exchange('SKSREG SFE 0\r\n');
-  // By hand from PROTOCOL §3.6: 28 channels × 9.6 ms × (2^d + 1) × 0.05 —
+  // By hand from docs/protocol.md §3.6: 28 channels × 9.6 ms × (2^d + 1) × 0.05 —
   // d = 4: 28 × 9.6 × 17 × 0.05 = 228.48 ms; d = 5: 28 × 9.6 × 33 × 0.05 = 443.52 ms.
   // Unscaled they would be 4569.6 ms and 8870.4 ms. Only the lower bound is tight: a loaded CI
   // machine can only make the scan later, so the upper bound just tells scaled from unscaled.

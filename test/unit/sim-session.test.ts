@@ -7,7 +7,7 @@ const OWN = 'FE80:0000:0000:0000:021D:1290:1234:5678';
 const OWN_DUAL = 'FE80:0000:0000:0000:021D:1291:0004:E578';
 const METER = 'FE80:0000:0000:0000:021C:6400:03DE:5A1B';
 const METER_MAC = '001C640003DE5A1B';
-/** Get D3, E1, D7 (TID 0001), written by hand from PROTOCOL.md §7. */
+/** Get D3, E1, D7 (TID 0001), written by hand from docs/protocol.md §7. */
 const GET_D3_E1_D7 = Buffer.from('1081000105FF0102880162 03 D300 E100 D700'.replace(/ /g, ''), 'hex');
 
 function sendto(data: Buffer, side = ''): Buffer {

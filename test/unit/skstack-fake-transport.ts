@@ -1,6 +1,6 @@
 /**
  * A scripted Transport for client tests: each step says which bytes the client must write next
- * and which chunks the "stick" answers with. Transcripts are written by hand from PROTOCOL.md or
+ * and which chunks the "stick" answers with. Transcripts are written by hand from docs/protocol.md or
  * taken from real-captures.jsonl; never produced by the simulator.
  */
 import assert from 'node:assert/strict';
