@@ -75,7 +75,7 @@ function machineLine(m: Machine | undefined, label: string): string {
 export function renderReport(before: BenchResults | undefined, after: BenchResults | undefined): string {
   const scale = after?.scan?.timeScale ?? before?.scan?.timeScale ?? 1;
   const lines = [
-    '# bmeter benchmarks (issue #6)',
+    '# bmeter benchmarks',
     '',
     'Written by `npm run bench` (bench/run.ts); the figures of each run are kept in bench/results/<label>.json.',
     '"before" is the first measurement, of the tree as it was when the work on speed began; "after" is the current tree.',
@@ -96,7 +96,7 @@ export function renderReport(before: BenchResults | undefined, after: BenchResul
     '- Peak RSS: `/usr/bin/time -f %M` around a cron `poll` on the kept session (3 runs).',
     '- Soak (bench/soak.ts, its own process with `--expose-gc`): 10,000 back-to-back readings (`runPoll`, `--interval 0 --count 10000` equivalent) against the in-process simulator (rttMs 1, timeScale 0.001), 5 % of request numbers faulted (drop, EVENT 29, Get_SNA of E8, garbage line; equal parts, seeded), response timeout 100 ms. Memory sampled after `gc()`.',
     '',
-    '## What changed (issue #6)',
+    '## What changed for a fast start',
     '',
     'The start-up ratios of the intermediate steps come from the start section alone (`BENCH_ONLY=start BENCH_LABEL=probe`, 3–7 rounds) taken during the work on a shared machine, sometimes loaded: they show the direction; the table below is the measurement.',
     '',

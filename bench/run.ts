@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (not part of `npm test`): measures bmeter against its speed goals (issue #6)
+ * `npm run bench` (not part of `npm test`): measures bmeter against its speed goals
  * and writes BENCHMARKS.md. Each run stores its figures in bench/results/<label>.json; the report
  * shows the "before" column (the first measurement, kept) beside the current one.
  *

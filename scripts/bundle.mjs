@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the compiled CLI (dist/cli/main.js, from tsc) into one CommonJS file, dist/bmeter.cjs,
-// that bin/bmeter.js requires (issue #6, fast start): one file read instead of resolving
+// that bin/bmeter.js requires (fast start): one file read instead of resolving
 // hundreds of modules, and no ES-module loader. Modules the CLI imports dynamically (each
 // command, the transports, the simulator) are only evaluated when imported. serialport (native
 // binding), pino and zod stay outside: they are required from node_modules when first needed.

@@ -1,6 +1,6 @@
 /**
  * Which command an argv runs, found without commander so that only that command's module need
- * be loaded (issue #6, fast start). Knows the program's global options (program.ts); anything
+ * be loaded (fast start). Knows the program's global options (program.ts); anything
  * it is not sure about — help, version, an unknown option, no command — gives undefined, and the
  * program then loads every command, exactly as before.
  */

@@ -2,7 +2,7 @@
  * The commander program (docs/design.md §3, program factory): global options, one file per command,
  * and the logger built from --log-level / -v / BMETER_LOG_LEVEL / the config file.
  *
- * Fast start (issue #6): given the argv, only the module of the command being run is loaded
+ * Fast start: given the argv, only the module of the command being run is loaded
  * (all of them for help, `help <cmd>` or anything unclear); zod only for a config file that is
  * not plainly valid (config/quick-parse.ts), pino only when something is logged (createLazyLogger).
  */

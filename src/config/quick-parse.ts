@@ -1,7 +1,7 @@
 /**
  * The configuration schema (schema-def.ts) checked by hand, for the common case of a plainly
  * valid configuration: same rules, same defaults, same result — without loading zod, which costs
- * ~70 ms of a cron poll's start (issue #6). Anything it does not accept (unknown key, wrong
+ * ~70 ms of a cron poll's start. Anything it does not accept (unknown key, wrong
  * type, out of range) returns undefined, and config.ts lets the zod schema judge and word the
  * error. test/unit/config-quick-parse.test.ts holds the two to the same results.
  */

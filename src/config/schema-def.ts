@@ -2,7 +2,7 @@
  * The settings bmeter reads, with their defaults and ranges (docs/design.md §4, §5: timeouts and retry
  * counts live here), as a function of the zod namespace: schema.ts builds it from `zod` for its
  * users, config.ts only when a configuration is not plainly valid (quick-parse.ts handles the
- * rest without loading zod, which costs ~70 ms of start-up — issue #6).
+ * rest without loading zod, which costs ~70 ms of start-up).
  */
 import type { z as Z } from 'zod';
 import { LOG_LEVELS } from '../log/levels.js';

@@ -1,6 +1,6 @@
 /**
  * Log level names and the -v mapping, without pino: the CLI needs them to define its options,
- * before (and often without) loading the logger (issue #6, fast start).
+ * before (and often without) loading the logger, so a quiet run starts fast.
  */
 export const LOG_LEVELS = ['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -2,7 +2,7 @@
  * pino to stderr only (stdout carries data). Every serialized line passes through the secret
  * redactor before it is written, so no level and no field can leak the Route-B credentials.
  *
- * Fast start (issue #6): pino (with thread-stream, worker_threads, assert …) is loaded only when
+ * Fast start: pino (with thread-stream, worker_threads, assert …) is loaded only when
  * a line is really logged. `createLazyLogger` answers disabled levels itself and builds the pino
  * logger, synchronously (pino's CommonJS build), on the first enabled call — so a cron poll at the
  * default level `warn` that has nothing to warn about never loads it, and the order of lines on

@@ -1,7 +1,7 @@
 /**
  * Shared helpers for the property decoders: a typed error for an EDT that does not fit its
  * property's layout, length checks, big-endian readers, and the ECHONET sentinel codes
- * (docs/protocol.md §8, the S4 code table).
+ * (docs/protocol.md §8, overflow/underflow table).
  */
 import { BmeterError } from '../errors.js';
 

@@ -2,7 +2,7 @@
  * Historical cumulative energy (docs/protocol.md §8, §11 quirk 16):
  * - E2 / E4 (history 1): day u16 + 48 × u32, OLDEST first: slot k is at 00:00 + 30 min × k.
  * - EC (history 2): YYYY(2) MM DD hh mm + n + n × (normal u32, reverse u32), NEWEST first:
- *   item i is at date-time − 30 min × i (S2 TryParseCumulativeElectricEnergyLog2).
+ *   item i is at date-time − 30 min × i (§8 EC, as smdn TryParseCumulativeElectricEnergyLog2).
  * - EE (history 3, Release R): like EC in 1-minute steps.
  */
 import { BmeterError } from '../errors.js';

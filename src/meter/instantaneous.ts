@@ -5,9 +5,9 @@
 import { BmeterError } from '../errors.js';
 import { expectLength, s16, s32, u16, u32 } from './edt.js';
 
-/** E7 int32 codes (the S4 code table, docs/protocol.md §8; MRA): no data, overflow, underflow. */
+/** E7 int32 codes (docs/protocol.md §8 overflow/underflow table; MRA): no data, overflow, underflow. */
 export const POWER_CODES = { noData: 0x7ffffffe, overflow: 0x7fffffff, underflow: 0x80000000 } as const;
-/** E8 int16 codes (S2 ElectricCurrentValue): 0x7FFE also = T phase of a single-phase 2-wire meter. */
+/** E8 int16 codes (§8 E8): 0x7FFE also = T phase of a single-phase 2-wire meter. */
 export const CURRENT_CODES = { noData: 0x7ffe, overflow: 0x7fff, underflow: 0x8000 } as const;
 
 export const REASON_NO_DATA = 'no data';

@@ -1,5 +1,5 @@
 /**
- * Node profile 0x0EF0 properties (docs/protocol.md §7, S3 nodeProfile/0x0EF0.json):
+ * Node profile 0x0EF0 properties (docs/protocol.md §7, the MRA's node profile):
  * D5 instance list notification / D6 self-node instance list S: count (1 byte) + EOJs (3 bytes each,
  * at most 84 listed); D3 number of instances (3 bytes); D7 class list S: count + class codes (2 bytes
  * each, at most 8 listed); 82 version: major, minor, format bitmap, 0x00; 83 identification: 0xFE +

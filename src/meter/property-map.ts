@@ -1,7 +1,7 @@
 /**
  * Property maps 9D (status change), 9E (Set), 9F (Get) — docs/protocol.md §7:
  * 1st byte = count; count < 16 → the EPCs follow as a list; otherwise 16 bytes of bitmap where
- * byte i (0–15), bit b (0–7) ⇒ EPC 0x80 + 0x10·b + i. (S15's decoder switches at > 10: wrong.)
+ * byte i (0–15), bit b (0–7) ⇒ EPC 0x80 + 0x10·b + i. (One published decoder switches at > 10: wrong, §7.)
  */
 import { BmeterError } from '../errors.js';
 import { expectLength, expectMinLength, u8 } from './edt.js';

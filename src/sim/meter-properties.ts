@@ -11,7 +11,7 @@ const MINUTE = 60_000;
 const SLOT = 30 * MINUTE;
 const DAY = 24 * 60 * MINUTE;
 
-/** Toshiba's maker code, as on the captured meters (S6, S15). */
+/** Toshiba's maker code, as on the captured meters (§8 8A). */
 export const MAKER_CODE = '000016' as const;
 
 /** Settable state of the meter (E5, ED, EF). */
@@ -174,7 +174,7 @@ export function meterProperties(values: MeterValues, cursor: HistoryCursor, cfg:
   return { get, set };
 }
 
-/** Node profile 0x0EF0 instance 01 (§7, S3 nodeProfile): enough for discovery. */
+/** Node profile 0x0EF0 instance 01 (§7, the MRA's node profile): enough for discovery. */
 export function nodeProfileProperties(): Map<number, Getter> {
   const get = new Map<number, Getter>();
   get.set(0x80, () => u8(0x30));

@@ -1,7 +1,7 @@
 /**
  * The simulated meter's physics: a smooth, deterministic household load (and optional PV),
  * the currents it implies, and cumulative counters integrated from it, so that E0, EA/EB,
- * E2/E4 and EC all agree at the same instant (docs/protocol.md §8; issue #5 builds history on it).
+ * E2/E4 and EC all agree at the same instant (docs/protocol.md §8; `bmeter history` relies on it).
  *
  * Units as the meter reports them: E1 = 0x01 (0.1 kWh), D3 coefficient (default 1), D7 = 6
  * effective digits, so raw = floor(Wh / (100 × coefficient)) mod 10^6.

@@ -118,7 +118,7 @@ export class SimMeter {
     });
   }
 
-  /** The half-hourly INF with EA and EB in one frame (OPC 2, as S14), arbitrary TID (§7). */
+  /** The half-hourly INF with EA and EB in one frame (OPC 2, as in the RS-WSUHA-P capture), arbitrary TID (§7). */
   fixedTimeInf(): Buffer {
     const now = this.now();
     this.infTid = (this.infTid + 1) & 0xffff;

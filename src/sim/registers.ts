@@ -11,7 +11,7 @@ export interface RegisterSpec {
   max?: number;
   /** Value is free text (the Pairing ID S0A), not a number. */
   text?: boolean;
-  /** Only on dual-stack firmware (S10). */
+  /** Only on dual-stack firmware (§3.4). */
   dualOnly?: boolean;
 }
 

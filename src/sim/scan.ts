@@ -18,7 +18,7 @@ export interface ScanRequest {
   side: number;
 }
 
-/** Simulated dwell per channel, ms: 9.6 × (2^d + 1) (S1 `ToSKSCANDuration`). */
+/** Simulated dwell per channel, ms: 9.6 × (2^d + 1) (§3.6). */
 export function dwellMs(duration: number): number {
   return 9.6 * (2 ** duration + 1);
 }
@@ -75,7 +75,7 @@ export function runScan(ctx: StickContext, req: ScanRequest): void {
   steps.push([0, () => {
     if (req.mode === SCAN_MODE.ed) {
       const pairs = channels.map((c) => `${hex(c, 2)} ${hex(meters.some((m) => m.pan.channel === c) ? 0xa0 : 0x12 + (c % 7), 2)}`);
-      // BP35A1 1.2.10 prints an extra CRLF after the EEDSCAN line (S1).
+      // BP35A1 1.2.10 prints an extra CRLF after the EEDSCAN line (§3.6).
       ctx.out.write(eventLine(format, 0x1f, ctx.ownLla) + 'EEDSCAN' + CRLF + pairs.join(' ') + CRLF + (format.dual ? '' : CRLF));
     } else {
       ctx.out.write(eventLine(format, 0x22, ctx.ownLla));

@@ -18,9 +18,9 @@ export type SessionState = 'none' | 'joining' | 'up' | 'reauth';
 
 const PORT_ECHONET = 0x0e1a;
 const PORT_PANA = 0x02cc;
-/** Simulated gaps between PANA messages: ≈ 3 s for a join, as S12's 3.3 s [capture]. */
+/** Simulated gaps between PANA messages: ≈ 3 s for a join, as the 3.3 s of the real BP35A1 log (§3.8). */
 const PANA_STEP_MS = 300;
-/** PANA retransmissions before giving up when nobody answers: 2+4+8+8+8+8 s ≈ 38 s (S5). */
+/** PANA retransmissions before giving up when nobody answers: 2+4+8+8+8+8 s ≈ 38 s (§3.8, after momonga). */
 const PANA_GIVE_UP_MS = 38_000;
 const EVENT = { na: 0x02, udpSent: 0x21, joinFailed: 0x24, joined: 0x25, peerEnded: 0x26, terminated: 0x27, terminateTimeout: 0x28, expired: 0x29, txLimit: 0x32, txLimitOff: 0x33 } as const;
 const SEND = { ok: 0x00, failed: 0x01, neighbourSolicitation: 0x02 } as const;
@@ -118,7 +118,7 @@ export class SimSession {
   }
 
   /**
-   * Session lifetime over: EVENT 29, then (S17 = 1) re-authentication and EVENT 25 — or EVENT 24
+   * Session lifetime over: EVENT 29, then (register S17 = 1) re-authentication and EVENT 25 — or EVENT 24
    * when the meter no longer answers (off the air, moved channel) (§3.9).
    */
   expire(): void {

@@ -58,7 +58,7 @@ export class Scheduler {
   }
 }
 
-/** Own MACs of the captured modules' families (S1 test for BP35A1; S14 for the BP35C2 family). */
+/** Own MACs of the captured modules' families (smdn's BP35A1 test; the RS-WSUHA-P capture for the BP35C2 family). */
 export function ownMacFor(dialect: 'single' | 'dual'): string {
   return dialect === 'dual' ? '001D12910004E578' : '001D129012345678';
 }

@@ -51,7 +51,7 @@ export class SimStick {
     this.out = new SimOutput(seededRandom(o.seed + 2), () => this.faults.fragment);
     this.meter = new SimMeter(o);
     this.registers = new RegisterFile(ownMacFor(o.dialect));
-    // BP35A1 factory default is binary (S16); the option picks the initial flash content.
+    // BP35A1 factory default is binary (§3.12); the option picks the initial flash content.
     this.flash = new OptionFlash(o.erxudp === 'hex' ? 0x01 : 0x00);
     this.ctx = new StickContext(o, this.out, this.registers, this.flash, new Scheduler(o.timeScale));
     this.session = new SimSession(this.ctx, this.meter, this.faults, random);
@@ -88,7 +88,7 @@ export class SimStick {
   /**
    * The meter starts using another channel (33–60), e.g. after the power company reconfigured it:
    * its beacon is heard there from now on (§3.6), and a stick still tuned to the old channel
-   * (S2) gets no answer to its sends and no PANA answer to SKJOIN until it scans and joins again.
+   * (register S02) gets no answer to its sends and no PANA answer to SKJOIN until it scans and joins again.
    */
   moveMeter(channel: number): void {
     if (!Number.isInteger(channel) || channel < 33 || channel > 60) throw new RangeError(`channel must be 33–60, got ${channel}`);
@@ -117,7 +117,7 @@ export class SimStick {
   private handle(input: StickInput): void {
     const echo = this.registers.flag('SFE');
     if (input.kind === 'sendto') {
-      // The echo is the header only, ending with CRLF; the data is not echoed (§3.10, S14).
+      // The echo is the header only, ending with CRLF; the data is not echoed (§3.10, as in the RS-WSUHA-P capture).
       if (echo) this.out.write(input.header + CRLF);
       const failure = this.faults.commandFailure('SKSENDTO');
       if (failure !== null) return this.fail(failure);
@@ -182,7 +182,7 @@ export class SimStick {
         const id = a[0] ?? '';
         if (id.length !== 32) return this.fail('ER06');
         this.ctx.routeBId = id;
-        this.registers.force('S0A', id.slice(-8)); // Pairing ID = last 8 chars (S9)
+        this.registers.force('S0A', id.slice(-8)); // Pairing ID = last 8 chars (§3.4 S0A)
         ok();
       },
       SKSCAN: (a) => {

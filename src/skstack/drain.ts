@@ -1,7 +1,7 @@
 /**
  * The drain after the CRLF that opens a session with the stick (docs/protocol.md §6 step 1): input is
  * discarded until the line has been quiet for `quietMs`, `maxMs` at most. A stick with nothing
- * left to say costs `quietMs`, not the whole `maxMs` (issue #6: no wait the protocol does not force).
+ * left to say costs `quietMs`, not the whole `maxMs` (no wait the protocol does not force).
  */
 
 /**

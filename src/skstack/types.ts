@@ -1,5 +1,5 @@
 /**
- * Public types of the SKSTACK client (CONTRACTS [B]).
+ * Public types of the SKSTACK client: what the layers above see of it.
  */
 import type { Logger } from '../log/logger.js';
 import type { Dialect, DialectSource } from './dialect.js';
@@ -22,7 +22,7 @@ export interface SkTimeouts {
   /** Longest wait after the initial CRLF, discarding what the stick still had to say. */
   drainMs: number;
   /**
-   * The drain ends earlier, once the line has been quiet this long (issue #6: no fixed wait the
+   * The drain ends earlier, once the line has been quiet this long (no fixed wait the
    * protocol does not force). Above a USB-serial adapter's latency timer (FTDI: 16 ms).
    */
   drainQuietMs: number;

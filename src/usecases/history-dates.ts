@@ -2,7 +2,7 @@
  * Calendar arithmetic for `bmeter history` in Japan time (no DST, fixed +09:00; docs/protocol.md §8):
  * which days to fetch, the E5 offset of each day from the meter's today (§8.1 "date = meter's
  * current date − day"), slot times, and the guard that keeps a SetC E5 / Get E2 pair from being
- * split by the meter's midnight (§8.1, S5 README note).
+ * split by the meter's midnight (§8.1, after momonga's README).
  */
 import { BmeterError } from '../errors.js';
 

@@ -89,7 +89,7 @@ export interface ContextUpdate {
   missing: number[];
 }
 
-/** Takes D3/D7/E1 from an answer; D3 not available → coefficient 1 (§8 D3, capture S12). */
+/** Takes D3/D7/E1 from an answer; D3 not available → coefficient 1 (§8 D3, capture ak1211-bp35a1-d3-get-sna). */
 export function updateContext(previous: EnergyContext | undefined, frame: EchonetFrame): ContextUpdate {
   const asked = frame.properties.filter((p) => CONTEXT_EPCS.includes(p.epc));
   if (asked.length === 0) return { ctx: previous ?? {}, answered: false, missing: [] };

@@ -1,6 +1,6 @@
 /**
  * The scan file schema (scan-file-schema.ts) checked by hand for a plainly valid file: same
- * rules, same result (unknown keys dropped, the documented key order), no zod (issue #6: fast
+ * rules, same result (unknown keys dropped, the documented key order), no zod (fast
  * start). Anything it does not accept returns undefined and zod judges it and words the error.
  * test/unit/scan-file-check.test.ts holds the two to the same results.
  */

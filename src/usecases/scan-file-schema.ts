@@ -1,7 +1,7 @@
 /**
  * The scan file's zod schema (version 1). scan-file.ts checks a plainly valid file without it
  * (scan-file-check.ts) and loads this module only to judge and word what is wrong — zod costs
- * ~70 ms of a cron poll's start (issue #6).
+ * ~70 ms of a cron poll's start.
  */
 import { z } from 'zod';
 import { SCAN_FILE_VERSION } from './scan-file-check.js';

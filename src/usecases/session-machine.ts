@@ -121,7 +121,7 @@ function onEvent(state: SessionState, num: number): Transition {
       return { state: { ...state, phase: 'up', failures: 0, degraded: state.degraded && !wasReauth }, actions };
     }
     case 0x29: {
-      // Session lifetime expired: the stick re-authenticates by itself (S17); do not send until 25.
+      // Session lifetime expired: the stick re-authenticates by itself (register S17 = 1, §3.9); do not send until 25.
       if (state.phase !== 'up') return { state, actions: [] };
       return {
         state: { ...state, phase: 'reauthenticating' },

@@ -50,7 +50,7 @@ function failedNotThrown<T extends { ok: true }>(attempt: Attempt<T>): Attempt<T
 /** A Get on a kept session is given this long before bmeter joins instead. */
 export const KEPT_SESSION_PROBE_MS = 4000;
 
-/** Members used by subclasses are protected (history-session.ts, issue #5). */
+/** Members used by subclasses are protected (history-session.ts builds the history session on them). */
 export class MeterSession {
   protected state: SessionState = initialSessionState('up');
   protected client: SessionClient;

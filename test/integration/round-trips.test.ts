@@ -1,5 +1,5 @@
 /**
- * Guards the radio cost of a reading (issue #6): with the default properties every reading is
+ * Guards the radio cost of a reading: with the default properties every reading is
  * exactly one ECHONET Lite request — one SKSENDTO — including the first of a process, whose one
  * Get frame also carries D3/D7/E1 (src/usecases/reader-record.ts); a cron run on the session the
  * stick kept is one SKSENDTO in all. Counts, not timings: the sim's clock is scaled down.

@@ -15,12 +15,12 @@ const METER_EDTS: Record<number, string> = {
   0x82: '00004600', // cracker-82
   0x88: '42', // cracker-88
   0x8a: '000016', // futomi-8a-toshiba
-  0x8d: '463234473336363530350000', // S15 "F24G366505\0\0"
+  0x8d: '463234473336363530350000', // captured "F24G366505\0\0"
   0x97: '0E1A', // cracker-97
-  0x98: '07EA0514', // S15 2026-05-20
+  0x98: '07EA0514', // captured 2026-05-20
   0x9d: '03808188', // cracker-9d
   0x9e: '0381E5ED', // cracker-9e
-  0x9f: '1941414160404000624300414040430202', // S15 bitmap of 25 EPCs
+  0x9f: '1941414160404000624300414040430202', // captured bitmap of 25 EPCs
   0xc0: '00000016000102030405060708090A0B',
   0xd0: '07EA05140E1E000001AB25FFFFFFFE',
   0xd3: '00000001', // cracker-d3

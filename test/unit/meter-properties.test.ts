@@ -208,7 +208,7 @@ describe('superclass properties', () => {
     assert.deepEqual(value(0x8a, captureEdt('futomi-8a-toshiba').toString('hex')), { maker_code: '000016' });
   });
 
-  it('8D: ASCII production number with the NUL padding trimmed (S15 F24G366505\\0\\0)', () => {
+  it('8D: ASCII production number with the NUL padding trimmed (captured F24G366505\\0\\0)', () => {
     assert.deepEqual(value(0x8d, '463234473336363530350000'), { production_number: 'F24G366505' });
   });
 
@@ -217,7 +217,7 @@ describe('superclass properties', () => {
     throwsPropertyError(() => decodeMeterTime(hex('1800')), /invalid time/);
   });
 
-  it('98: 07EA 05 14 is 2026-05-20 (S15)', () => {
+  it('98: 07EA 05 14 is 2026-05-20 (captured)', () => {
     assert.equal(decodeMeterDate(hex('07EA0514')), '2026-05-20');
     throwsPropertyError(() => decodeMeterDate(hex('07EA0014')), /invalid date/);
   });
@@ -227,7 +227,7 @@ describe('superclass properties', () => {
     assert.deepEqual(value(0x9e, captureEdt('cracker-9e').toString('hex')), { epcs: ['81', 'E5', 'ED'] });
   });
 
-  it('9F bitmap form for 25 EPCs (S15, docs/protocol.md §7)', () => {
+  it('9F bitmap form for 25 EPCs (captured, docs/protocol.md §7)', () => {
     const epcs = decodePropertyMap(hex('19 41 41 41 60 40 40 00 62 43 00 41 40 40 43 02 02'));
     assert.deepEqual(
       epcs.map((e) => e.toString(16).toUpperCase()),
@@ -235,7 +235,7 @@ describe('superclass properties', () => {
     );
   });
 
-  it('uses the list form up to 15 EPCs: a count of 11 is still a list (S15 switched at > 10, wrongly)', () => {
+  it('uses the list form up to 15 EPCs: a count of 11 is still a list (one published decoder switched at > 10, wrongly)', () => {
     const list = '0B 80 81 82 88 8A 8D 97 98 9D 9E 9F';
     assert.equal(decodePropertyMap(hex(list)).length, 11);
   });

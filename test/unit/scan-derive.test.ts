@@ -13,9 +13,9 @@ import { isBmeterError } from '../../src/errors.js';
 
 test('the link-local address flips bit 0x02 of the first MAC byte (docs/protocol.md §3.7)', () => {
   assert.equal(macToLinkLocal('00FFEEDDCCBBAA99'), 'FE80:0000:0000:0000:02FF:EEDD:CCBB:AA99');
-  // SKLL64 example of §3.7 (S1 test)
+  // SKLL64 example of §3.7 (smdn's test)
   assert.equal(macToLinkLocal('001D129012345678'), 'FE80:0000:0000:0000:021D:1290:1234:5678');
-  // real EPANDESC Addr of S18 (§3.6)
+  // real EPANDESC Addr of the RL7023 capture (§3.6)
   assert.equal(macToLinkLocal('001C640003DD6393'), 'FE80:0000:0000:0000:021C:6400:03DD:6393');
   // a MAC whose U/L bit is already set loses it
   assert.equal(macToLinkLocal('02aabbccddeeff11'), 'FE80:0000:0000:0000:00AA:BBCC:DDEE:FF11');

@@ -34,7 +34,7 @@ test('Get of D3, E1 and D7 answers coefficient 1, unit 0.1 kWh and 6 digits', ()
 
 test('the Get property map 9F lists the same 25 EPCs as the captured Release F meter, as a bitmap', () => {
   const { meter } = meterAt('2026-05-20T14:40:00+09:00');
-  // S15's captured 9F as quoted in docs/protocol.md §7 (real-captures.jsonl has no 9F entry):
+  // The cracker script's captured 9F as quoted in docs/protocol.md §7 (real-captures.jsonl has no 9F entry):
   // 19 41 41 41 60 40 40 00 62 43 00 41 40 40 43 02 02
   assert.equal(edt(meter.handle(get(0x9f)), 0x9f).toString('hex').toUpperCase(), '1941414160404000624300414040430202');
 });
