@@ -50,7 +50,7 @@ function citations(text: string): { doc: Doc; section: string; line: number }[] 
 }
 
 test('the citation reader tells design citations from protocol ones, also along a chain', () => {
-  const text = ['see docs/design.md §4, §5 and §3.10', '(§7, §11.8)'].join('\n');
+  const text = ['see docs/design.md §4 and §5; then §3.10', '(§7, §11.8)'].join('\n');
   assert.deepEqual(citations(text), [
     { doc: 'design', section: '4', line: 1 },
     { doc: 'design', section: '5', line: 1 },
