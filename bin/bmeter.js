@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher (CommonJS, see bin/package.json): `npm run build` (run by `prepare` on install)
 // compiles the CLI to dist/ and bundles it into dist/bmeter.cjs (scripts/bundle.mjs). A lone
-// `--version` is answered without loading the program (issue #6, fast start).
+// `--version` is answered without loading the program (fast start).
 'use strict';
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {

@@ -29,7 +29,9 @@ function walk(dir, keep) {
 }
 
 const targets = only.length > 0 ? only.map((d) => join(root, d)) : [join(root, 'test')];
-const tests = targets.flatMap((t) => (statSync(t, { throwIfNoEntry: false })?.isFile() ? [t] : walk(t, (n) => n.endsWith('.test.ts'))));
+const tests = targets.flatMap((t) =>
+  statSync(t, { throwIfNoEntry: false })?.isFile() ? [t] : walk(t, (n) => n.endsWith('.test.ts')),
+);
 if (tests.length === 0 || !tests.every((t) => t.endsWith('.test.ts'))) {
   console.error(`no test files (*.test.ts) found under ${targets.map((t) => relative(root, t)).join(', ')}`);
   process.exit(1);

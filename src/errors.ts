@@ -39,6 +39,10 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * The one error type bmeter throws on purpose: `code` names the kind (mapped to exit codes 1–5 by
+ * ERROR_CODES) and the message says what happened and what to do.
+ */
 export class BmeterError extends Error {
   readonly code: ErrorCode;
   override readonly name = 'BmeterError';
@@ -53,6 +57,7 @@ export class BmeterError extends Error {
   }
 }
 
+/** True when `err` is a BmeterError, and of kind `code` when one is given. */
 export function isBmeterError(err: unknown, code?: ErrorCode): err is BmeterError {
   return err instanceof BmeterError && (code === undefined || err.code === code);
 }

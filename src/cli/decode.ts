@@ -33,6 +33,10 @@ export function parseCoefficient(value: string): number {
   return n;
 }
 
+/**
+ * Adds `bmeter decode [frames...]` to `program`: ERXUDP lines or hex ECHONET Lite frames (arguments or stdin)
+ * become JSON lines on stdout; --unit and --coefficient stand in for the E1/D3 a frame lacks.
+ */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('decode')

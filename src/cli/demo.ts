@@ -9,6 +9,10 @@ import { columnsFor, READING_UNITS } from '../usecases/reader-record.js';
 import type { CliContext } from './context.js';
 import { summary } from './scan.js';
 
+/**
+ * Adds `bmeter demo` to `program`: a scan and three readings against the built-in simulator, printed for
+ * people, so bmeter can be tried without a stick.
+ */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('demo')

@@ -26,6 +26,10 @@ function integer(what: string, min: number, max: number) {
   };
 }
 
+/**
+ * Adds `bmeter history` to `program`: the meter's half-hour record (E2/E4 by day, or EC with --recent) or its
+ * one-minute values (EE/D0), written as CSV or JSON lines.
+ */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('history')

@@ -7,6 +7,11 @@ import { BmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
 import { createProgram } from './program.js';
 
+/**
+ * The process entry point (bin/bmeter.js calls it with process.argv): wires stdin/stdout/stderr,
+ * SIGINT/SIGTERM and the environment into the program, runs it and sets process.exitCode from the error's
+ * code (1–5, docs/design.md §4).
+ */
 export async function main(argv: string[]): Promise<void> {
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();

@@ -37,6 +37,10 @@ function propertyList(value: string): string {
   return value;
 }
 
+/**
+ * Adds `bmeter poll` to `program`: one reading, or one every --interval seconds until a signal or --count, in
+ * the chosen --format on stdout or --output.
+ */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('poll')

@@ -25,6 +25,10 @@ export interface ProgramDeps {
   argv?: readonly string[];
 }
 
+/**
+ * Builds the commander program with its global options and the command modules the argv needs, over the
+ * injected io, signal and clock (tests run it in-process). Does not parse the argv itself.
+ */
 export async function createProgram(deps: ProgramDeps): Promise<Command> {
   let logger: Logger | undefined;
   let level: LogLevel = 'warn';

@@ -20,6 +20,10 @@ function parseDuration(value: string): number {
   return n;
 }
 
+/**
+ * Adds `bmeter scan` to `program`: active scan with growing SKSCAN durations, the meter chosen by PairID then
+ * LQI, and the scan file written (never over a user's other file).
+ */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('scan')

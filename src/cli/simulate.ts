@@ -32,6 +32,10 @@ function faultSpec(value: string): string {
   return value;
 }
 
+/**
+ * Adds `bmeter simulate` to `program`: the built-in stick and meter served on a TCP port (--listen) or a
+ * socat pty (--pty), with the options of src/sim/options.ts.
+ */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('simulate')
@@ -53,6 +57,10 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
+/**
+ * The simulator options given by `simulate`'s flags, merged over the query of --sim (flags win). Throws
+ * BmeterError('USAGE') for a value the simulator does not accept.
+ */
 export function simOptionsFromFlags(flags: Record<string, unknown>): Partial<SimOptions> {
   const str = (k: string): string | undefined => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
   const params = new URLSearchParams(str('sim') ?? '');

@@ -33,6 +33,10 @@ function loadPino(): Pino {
   return (pinoFn ??= (createRequire(import.meta.url)('pino') as { pino: Pino }).pino);
 }
 
+/**
+ * A pino logger writing JSON lines to `destination` (stderr by default) at `level`; every line passes through
+ * the secret redactor first, so Route-B ID, password and PairID never reach the log.
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const pino = loadPino();
   const redactor = options.redactor ?? secretRedactor;

@@ -4,6 +4,10 @@
  */
 export const REDACTED = '[REDACTED]';
 
+/**
+ * Masks registered secrets (the Route-B ID, its last 8 characters = the PairID, the password) in any text as
+ * [REDACTED].
+ */
 export class SecretRedactor {
   private secrets: string[] = [];
 

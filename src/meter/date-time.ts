@@ -33,6 +33,10 @@ export function readDateTime(epc: number, edt: Uint8Array, at: number, withSecon
   return dt;
 }
 
+/**
+ * Writes a date-time into `out` at byte `at`: YYYY (u16 big-endian), MM, DD, hh, mm and, with `withSeconds`,
+ * ss (6 or 7 bytes, the layout of EA/EB, EC, D0, EE; docs/protocol.md §8).
+ */
 export function writeDateTime(out: Buffer, at: number, dt: MeterDateTime, withSeconds: boolean): void {
   out.writeUInt16BE(dt.year, at);
   out[at + 2] = dt.month;
@@ -72,6 +76,10 @@ export function addMinutes(dt: MeterDateTime, minutes: number): MeterDateTime {
   };
 }
 
+/**
+ * What is wrong with a decoded date-time ('month out of range', …), or undefined when it is a real calendar
+ * date and time of day.
+ */
 export function dateTimeFault(dt: MeterDateTime): string | undefined {
   if (dt.month < 1 || dt.month > 12) return 'month out of range';
   if (dt.day < 1 || dt.day > daysInMonth(dt.year, dt.month)) return 'day out of range';
@@ -81,6 +89,7 @@ export function dateTimeFault(dt: MeterDateTime): string | undefined {
   return undefined;
 }
 
+/** Days in `month` (1–12) of `year` in the proleptic Gregorian calendar, e.g. 29 for February 2024. */
 export function daysInMonth(year: number, month: number): number {
   return new Date(utcMillis({ year, month: month + 1, day: 0, hour: 0, minute: 0, second: 0 })).getUTCDate();
 }
@@ -97,6 +106,7 @@ function describe(dt: MeterDateTime): string {
   return `${dt.year}-${pad(dt.month)}-${pad(dt.day)} ${pad(dt.hour)}:${pad(dt.minute)}:${pad(dt.second)}`;
 }
 
+/** `n` in decimal, left-padded with zeros to `width` digits: pad(7) → '07'. */
 export function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }

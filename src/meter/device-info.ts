@@ -12,6 +12,7 @@ export function decodeOperationStatus(edt: Uint8Array): boolean {
   return oneOf(0x80, u8(edt, 0), { 0x30: true, 0x31: false });
 }
 
+/** 80 operation status EDT: 0x30 when `on`, 0x31 otherwise (1 byte, §8). */
 export function encodeOperationStatus(on: boolean): Buffer {
   return Buffer.from([on ? 0x30 : 0x31]);
 }
@@ -45,6 +46,10 @@ export function decodeInstallationLocation(edt: Uint8Array): InstallationLocatio
   return { location: LOCATION_CODES[code] ?? 'unknown', code, number: b & 0x07, raw };
 }
 
+/**
+ * 81 installation location EDT from its `raw` hex (1 byte, or 17 bytes of position information). Throws
+ * BmeterError('DECODE') for any other length.
+ */
 export function encodeInstallationLocation(value: InstallationLocation): Buffer {
   const bytes = Buffer.from(value.raw, 'hex');
   if (bytes.length !== 1 && bytes.length !== 17) {
@@ -63,6 +68,10 @@ export function decodeStandardVersion(edt: Uint8Array): string {
   return String.fromCharCode(c);
 }
 
+/**
+ * 82 standard version EDT: 00 00 <release letter> 00 (4 bytes, §8). Throws BmeterError('DECODE') unless
+ * `release` is one letter A–Z.
+ */
 export function encodeStandardVersion(release: string): Buffer {
   if (!/^[A-Z]$/.test(release)) {
     throw new BmeterError('DECODE', `cannot encode 82: release "${release}" is not one letter A–Z`);
@@ -76,6 +85,7 @@ export function decodeFaultStatus(edt: Uint8Array): boolean {
   return oneOf(0x88, u8(edt, 0), { 0x41: true, 0x42: false });
 }
 
+/** 88 fault status EDT: 0x41 when `fault`, 0x42 otherwise (1 byte, §8). */
 export function encodeFaultStatus(fault: boolean): Buffer {
   return Buffer.from([fault ? 0x41 : 0x42]);
 }
@@ -86,6 +96,7 @@ export function decodeMakerCode(edt: Uint8Array): string {
   return toHex(edt);
 }
 
+/** 8A maker code EDT from 6 hex digits, e.g. '000016' (3 bytes). Throws BmeterError('DECODE') on other input. */
 export function encodeMakerCode(code: string): Buffer {
   return hexBytes(0x8a, code, 3);
 }
@@ -96,6 +107,10 @@ export function decodeProductionNumber(edt: Uint8Array): string {
   return Buffer.from(edt).toString('latin1').replace(/\0+$/, '');
 }
 
+/**
+ * 8D production number EDT: up to 12 printable ASCII characters, NUL-padded to 12 bytes. Throws
+ * BmeterError('DECODE') on longer or non-printable text.
+ */
 export function encodeProductionNumber(text: string): Buffer {
   if (!/^[\x20-\x7e]{0,12}$/.test(text)) {
     throw new BmeterError('DECODE', `cannot encode 8D: "${text}" is not up to 12 printable ASCII characters`);
@@ -114,6 +129,7 @@ export function decodeMeterTime(edt: Uint8Array): string {
   return `${pad(hour)}:${pad(minute)}`;
 }
 
+/** 97 current time EDT from 'HH:MM' (2 bytes: hour, minute). Throws BmeterError('DECODE') on anything else. */
 export function encodeMeterTime(hhmm: string): Buffer {
   const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
   const hour = Number(m?.[1]);
@@ -133,6 +149,10 @@ export function decodeMeterDate(edt: Uint8Array): string {
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
+/**
+ * 98 current date EDT from 'YYYY-MM-DD' (4 bytes: year u16, month, day). Throws BmeterError('DECODE') on
+ * anything else.
+ */
 export function encodeMeterDate(date: string): Buffer {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new BmeterError('DECODE', `cannot encode 98: "${date}" is not YYYY-MM-DD`);
@@ -155,6 +175,10 @@ export function decodeRouteBId(edt: Uint8Array): RouteBId {
   return { maker_code: toHex(edt.subarray(1, 4)), id: toHex(edt) };
 }
 
+/**
+ * C0 Route B identification number EDT from its 32 hex digits (16 bytes: 0x00, maker code, free). Throws
+ * BmeterError('DECODE') on other input.
+ */
 export function encodeRouteBId(value: RouteBId): Buffer {
   return hexBytes(0xc0, value.id, 16);
 }
@@ -165,6 +189,7 @@ export function decodeCoefficient(edt: Uint8Array): number {
   return u32(edt, 0);
 }
 
+/** D3 coefficient EDT (u32 big-endian, 0–999,999; §8). Throws BmeterError('DECODE') outside that range. */
 export function encodeCoefficient(n: number): Buffer {
   if (!Number.isInteger(n) || n < 0 || n > 999_999) {
     throw new BmeterError('DECODE', `cannot encode D3 coefficient ${n}: must be an integer 0–999999`);
@@ -182,6 +207,7 @@ export function decodeDigits(edt: Uint8Array): number {
   return d;
 }
 
+/** D7 effective digits EDT (1 byte, 1–8; §8.1). Throws BmeterError('DECODE') outside that range. */
 export function encodeDigits(d: number): Buffer {
   if (!Number.isInteger(d) || d < 1 || d > 8) throw new BmeterError('DECODE', `cannot encode D7 digits ${d}: must be 1–8`);
   return Buffer.from([d]);
@@ -193,6 +219,10 @@ export function decodeUnitCode(edt: Uint8Array): number {
   return u8(edt, 0);
 }
 
+/**
+ * E1 unit code EDT (1 byte, any code 0x00–0xFF; units.ts gives the meaning). Throws BmeterError('DECODE')
+ * outside a byte.
+ */
 export function encodeUnitCode(code: number): Buffer {
   if (!Number.isInteger(code) || code < 0 || code > 0xff) throw new BmeterError('DECODE', `cannot encode E1 code ${code}`);
   return Buffer.from([code]);

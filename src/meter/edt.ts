@@ -15,35 +15,48 @@ export class PropertyError extends BmeterError {
   }
 }
 
+/**
+ * Throws PropertyError for EPC `epc` unless the EDT is exactly `length` bytes; `layout` names the expected
+ * layout in the message.
+ */
 export function expectLength(epc: number, edt: Uint8Array, length: number, layout: string): void {
   if (edt.length !== length) {
     throw new PropertyError(epc, `expected ${length} bytes (${layout}) but got ${edt.length}`);
   }
 }
 
+/**
+ * Throws PropertyError for EPC `epc` when the EDT is shorter than `length` bytes; `layout` names the expected
+ * layout.
+ */
 export function expectMinLength(epc: number, edt: Uint8Array, length: number, layout: string): void {
   if (edt.length < length) {
     throw new PropertyError(epc, `expected at least ${length} bytes (${layout}) but got ${edt.length}`);
   }
 }
 
+/** Unsigned byte at `at` (0 past the end: callers check the length first). */
 export function u8(edt: Uint8Array, at: number): number {
   return edt[at] ?? 0;
 }
 
+/** Unsigned big-endian 16-bit value at `at`. */
 export function u16(edt: Uint8Array, at: number): number {
   return ((edt[at] ?? 0) << 8) | (edt[at + 1] ?? 0);
 }
 
+/** Unsigned big-endian 32-bit value at `at` (0 … 0xFFFFFFFF, never negative). */
 export function u32(edt: Uint8Array, at: number): number {
   return (((edt[at] ?? 0) << 24) >>> 0) + (((edt[at + 1] ?? 0) << 16) | ((edt[at + 2] ?? 0) << 8) | (edt[at + 3] ?? 0));
 }
 
+/** Signed (two's complement) big-endian 16-bit value at `at`, as E8 uses (§8). */
 export function s16(edt: Uint8Array, at: number): number {
   const v = u16(edt, at);
   return v >= 0x8000 ? v - 0x10000 : v;
 }
 
+/** Signed (two's complement) big-endian 32-bit value at `at`, as E7 uses (§8). */
 export function s32(edt: Uint8Array, at: number): number {
   return u32(edt, at) | 0;
 }
@@ -77,10 +90,12 @@ export function writeEnergy(out: Buffer, at: number, raw: number | null, reason?
   out.writeUInt32BE(raw, at);
 }
 
+/** The low byte of `n` as two upper-case hex digits: hex2(0xe7) → 'E7'. */
 export function hex2(n: number): string {
   return (n & 0xff).toString(16).toUpperCase().padStart(2, '0');
 }
 
+/** An EDT as upper-case hex text without separators: [0x04, 0xa8] → '04A8'. */
 export function toHex(edt: Uint8Array): string {
   return Buffer.from(edt).toString('hex').toUpperCase();
 }

@@ -16,6 +16,10 @@ export interface EnergyValue {
   reason?: string;
 }
 
+/**
+ * A raw energy counter with its kWh: raw × D3 × E1 from `ctx` (§8.1), or kWh null with the reason (no data,
+ * no unit known yet …).
+ */
 export function energyValue(e: RawEnergy, ctx: EnergyContext | undefined): EnergyValue {
   if (e.raw === null) return { raw: null, kwh: null, unit: 'kWh', reason: e.reason ?? 'no data' };
   const s = scaleEnergy(e.raw, ctx);

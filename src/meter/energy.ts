@@ -19,6 +19,7 @@ export function decodeEnergy(edt: Uint8Array, epc = 0xe0): RawEnergy {
   return energyAt(edt, 0);
 }
 
+/** E0/E3 EDT: the u32 counter, or its no-data sentinel 0xFFFFFFFE when `raw` is null (4 bytes, §8). */
 export function encodeEnergy(value: RawEnergy): Buffer {
   const out = Buffer.alloc(4);
   writeEnergy(out, 0, value.raw, value.reason);
@@ -40,6 +41,10 @@ export function decodeFixedTimeEnergy(edt: Uint8Array, epc = 0xea): FixedTimeEne
   return e.reason === undefined ? { at, raw: e.raw } : { at, raw: e.raw, reason: e.reason };
 }
 
+/**
+ * EA/EB EDT: date-time with seconds (7 bytes, from the ISO `at` in +09:00) then the u32 counter (11 bytes,
+ * §8). Throws BmeterError('DECODE') on a bad date.
+ */
 export function encodeFixedTimeEnergy(value: FixedTimeEnergy): Buffer {
   const out = Buffer.alloc(11);
   writeDateTime(out, 0, dateTimeFromIso(value.at), true);
@@ -63,6 +68,10 @@ export function decodeOneMinuteEnergy(edt: Uint8Array): OneMinuteEnergy {
   };
 }
 
+/**
+ * D0 EDT: date-time with seconds, then the normal and reverse u32 counters (15 bytes, Release R, §8). Throws
+ * BmeterError('DECODE') on a bad date.
+ */
 export function encodeOneMinuteEnergy(value: OneMinuteEnergy): Buffer {
   const out = Buffer.alloc(15);
   writeDateTime(out, 0, dateTimeFromIso(value.at), true);
@@ -74,11 +83,16 @@ export function encodeOneMinuteEnergy(value: OneMinuteEnergy): Buffer {
 /** E5 day for historical data 1: 0 = today, 1–99 = days ago, 0xFF = default. */
 export const HISTORY_DAY_DEFAULT = 0xff;
 
+/**
+ * E5 day for historical data 1: 0 = today, 1–99 = days ago, 0xFF = default (1 byte, §8). Throws PropertyError
+ * on another length.
+ */
 export function decodeHistoryDay(edt: Uint8Array): number {
   expectLength(0xe5, edt, 1, 'day 0–99');
   return u8(edt, 0);
 }
 
+/** E5 EDT for SetC (1 byte). Throws BmeterError('DECODE') unless `day` is 0–99 or 255. */
 export function encodeHistoryDay(day: number): Buffer {
   if (!Number.isInteger(day) || ((day < 0 || day > 99) && day !== HISTORY_DAY_DEFAULT)) {
     throw new BmeterError('DECODE', `cannot encode E5 day ${day}: must be 0–99 (days ago) or 255 (default)`);
@@ -98,6 +112,10 @@ export function decodeHistorySetting(edt: Uint8Array, epc = 0xed): HistorySettin
   return { at: isoJst(readDateTime(epc, edt, 0, false)), count: u8(edt, 6) };
 }
 
+/**
+ * ED (default) or EF EDT: the newest slot's date-time (YYYY MM DD hh mm) and the count n, 1–12 for ED (minute
+ * 00 or 30), 1–10 for EF (§8). Throws PropertyError otherwise.
+ */
 export function encodeHistorySetting(value: HistorySetting, epc = 0xed): Buffer {
   const max = epc === 0xef ? 10 : 12;
   if (!Number.isInteger(value.count) || value.count < 1 || value.count > max) {
@@ -113,6 +131,10 @@ export function encodeHistorySetting(value: HistorySetting, epc = 0xed): Buffer 
   return out;
 }
 
+/**
+ * The meter date-time of an ISO 8601 text in Japan time ('2022-08-01T20:30:00+09:00'). Throws
+ * BmeterError('DECODE') on any other form.
+ */
 export function dateTimeFromIso(iso: string): MeterDateTime {
   const dt = parseIsoJst(iso);
   if (!dt) {

@@ -20,6 +20,10 @@ export interface History1 {
   raw: (number | null)[];
 }
 
+/**
+ * E2/E4 (historical cumulative energy 1): the day (u16) and 48 raw half-hour counters, 00:00 first, null
+ * where the meter has no data (194 bytes, §8). Throws PropertyError on another length.
+ */
 export function decodeHistory1(edt: Uint8Array, epc = 0xe2): History1 {
   return { day: u16(edt, 0), raw: history1Slots(edt, epc).map((s) => s.raw) };
 }
@@ -36,6 +40,10 @@ export function history1SlotTime(k: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
+/**
+ * E2/E4 EDT from a day and exactly 48 raw counters (null → 0xFFFFFFFE), 194 bytes. Throws
+ * BmeterError('DECODE') on another count or day.
+ */
 export function encodeHistory1(value: History1): Buffer {
   if (value.raw.length !== HISTORY1_SLOTS) {
     throw new BmeterError('DECODE', `cannot encode E2/E4: ${value.raw.length} slots given, 48 needed`);
@@ -73,10 +81,18 @@ export function decodeHistory3(edt: Uint8Array): History2 {
   return decodeStepped(edt, 0xee, 1);
 }
 
+/**
+ * EC EDT (historical cumulative energy 2): newest half hour first, at most 12 pairs of normal/reverse
+ * counters (§8). Throws BmeterError('DECODE') on bad input.
+ */
 export function encodeHistory2(value: History2): Buffer {
   return encodeStepped(value, 0xec, 12);
 }
 
+/**
+ * EE EDT (historical cumulative energy 3, one-minute steps, Release R): newest first, at most 10 pairs (§8).
+ * Throws BmeterError('DECODE') on bad input.
+ */
 export function encodeHistory3(value: History2): Buffer {
   return encodeStepped(value, 0xee, 10);
 }

@@ -20,6 +20,10 @@ export interface Power {
   reason?: string;
 }
 
+/**
+ * E7 instantaneous power: signed W (negative = export), or null with the reason for the no-data, overflow and
+ * underflow codes (4 bytes, §8). Throws PropertyError on another length.
+ */
 export function decodePower(edt: Uint8Array): Power {
   expectLength(0xe7, edt, 4, 'signed 32-bit W');
   const code = u32(edt, 0);
@@ -29,6 +33,10 @@ export function decodePower(edt: Uint8Array): Power {
   return { watts: s32(edt, 0) };
 }
 
+/**
+ * E7 EDT from W (−2147483647 … 2147483645), or the code of `reason` when `watts` is null. Throws
+ * BmeterError('DECODE') outside the range.
+ */
 export function encodePower(value: Power): Buffer {
   const out = Buffer.alloc(4);
   if (value.watts === null) {
@@ -52,6 +60,10 @@ export interface Currents {
   tReason?: string;
 }
 
+/**
+ * E8 instantaneous currents: R and T phase in A (signed 0.1 A units), null with the reason for sentinel
+ * codes; 0x7FFE on T is a single-phase 2-wire meter (4 bytes, §8). Throws PropertyError on another length.
+ */
 export function decodeCurrents(edt: Uint8Array): Currents {
   expectLength(0xe8, edt, 4, 'two signed 16-bit values in 0.1 A, R then T');
   const r = phase(edt, 0);
@@ -62,6 +74,10 @@ export function decodeCurrents(edt: Uint8Array): Currents {
   return out;
 }
 
+/**
+ * E8 EDT from R and T in A (multiples of 0.1 A), or the sentinel of each null phase's reason (4 bytes).
+ * Throws BmeterError('DECODE') off the 0.1 A grid or outside −3276.7 … 3276.5 A.
+ */
 export function encodeCurrents(value: Currents): Buffer {
   const out = Buffer.alloc(4);
   out.writeUInt16BE(encodePhase(value.r, value.rReason), 0);

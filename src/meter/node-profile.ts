@@ -16,6 +16,10 @@ export function decodeInstanceList(edt: Uint8Array, epc = 0xd5): string[] {
   return decodeCodeList(edt, epc, 3, MAX_LISTED_INSTANCES, 'EOJ');
 }
 
+/**
+ * D5/D6 instance list EDT: count then 3-byte EOJs given as 6 hex digits, at most 84 (§7). Throws
+ * BmeterError('DECODE') on bad input.
+ */
 export function encodeInstanceList(eojs: readonly string[]): Buffer {
   return encodeCodeList(eojs, 3, MAX_LISTED_INSTANCES, 'EOJ');
 }
@@ -25,6 +29,10 @@ export function decodeClassList(edt: Uint8Array): string[] {
   return decodeCodeList(edt, 0xd7, 2, MAX_LISTED_CLASSES, 'class code');
 }
 
+/**
+ * D7 class list EDT: count then 2-byte class codes given as 4 hex digits (§7). Throws BmeterError('DECODE')
+ * on bad input.
+ */
 export function encodeClassList(classes: readonly string[]): Buffer {
   return encodeCodeList(classes, 2, MAX_LISTED_CLASSES, 'class code');
 }
@@ -35,6 +43,10 @@ export function decodeInstanceCount(edt: Uint8Array): number {
   return ((edt[0] ?? 0) << 16) | ((edt[1] ?? 0) << 8) | (edt[2] ?? 0);
 }
 
+/**
+ * Node profile D3 EDT: number of instances as 3 bytes big-endian. Throws BmeterError('DECODE') outside 0 …
+ * 0xFFFFFF.
+ */
 export function encodeInstanceCount(n: number): Buffer {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffff) throw new BmeterError('DECODE', `cannot encode D3 count ${n}`);
   return Buffer.from([(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
@@ -46,6 +58,10 @@ export function decodeNodeVersion(edt: Uint8Array): string {
   return `${u8(edt, 0)}.${u8(edt, 1)}`;
 }
 
+/**
+ * Node profile 82 EDT from 'major.minor': major, minor, 0x01 (format 1 supported), 0x00 (4 bytes, §7). Throws
+ * BmeterError('DECODE') on another form.
+ */
 export function encodeNodeVersion(version: string): Buffer {
   const m = /^(\d{1,3})\.(\d{1,3})$/.exec(version);
   if (!m || Number(m[1]) > 255 || Number(m[2]) > 255) {
@@ -66,6 +82,10 @@ export function decodeIdentification(edt: Uint8Array): Identification {
   return { maker_code: toHex(edt.subarray(1, 4)), id: toHex(edt) };
 }
 
+/**
+ * Node profile 83 identification EDT: 'FE' + maker code + unique id as hex (17 or 9 bytes, §7). Throws
+ * BmeterError('DECODE') on another form.
+ */
 export function encodeIdentification(value: Identification): Buffer {
   if (!/^FE(?:[0-9A-F]{16}|[0-9A-F]{32})$/i.test(value.id)) {
     throw new BmeterError('DECODE', `cannot encode 83: id "${value.id}" must be FE + 32 (or 16) hex digits`);

@@ -27,6 +27,10 @@ export function decodePropertyMap(edt: Uint8Array, epc = 0x9f): number[] {
   return epcs;
 }
 
+/**
+ * 9D/9E/9F property map EDT: count then the EPC list below 16 properties, else count + 16-byte bitmap (§7).
+ * Throws BmeterError('DECODE') for an EPC outside 0x80–0xFF.
+ */
 export function encodePropertyMap(epcs: readonly number[]): Buffer {
   const unique = [...new Set(epcs)].sort((a, b) => a - b);
   for (const e of unique) {

@@ -19,6 +19,7 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One CSV record (RFC 4180 quoting where a field needs it) ending in LF. */
 export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\n`;
 }

@@ -25,6 +25,11 @@ export interface SinkOptions {
   units?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The sink records are written to: stdout, or the --output file (appended to; a CSV header only when it is
+ * empty). Throws BmeterError('USAGE') when the file cannot be opened; a closed stdout sets `closed` instead
+ * of throwing.
+ */
 export async function createSink(options: SinkOptions): Promise<Sink> {
   const target = options.outputPath === undefined ? streamTarget(options.stdout) : await fileTarget(options.outputPath);
   let headerPending = options.format === 'csv' && target.isEmpty;

@@ -16,6 +16,7 @@ export function linkLocalFromMac(mac: string): string {
   return groups.join(':');
 }
 
+/** True for 16 hex digits, the form of an EUI-64 MAC (docs/protocol.md §3.7). */
 export function isMac(text: string): boolean {
   return /^[0-9A-Fa-f]{16}$/.test(text);
 }

@@ -16,6 +16,10 @@ const CR = 0x0d;
 const LF = 0x0a;
 const SPACE = 0x20;
 
+/**
+ * Splits what the client writes into commands: CRLF- or CR-terminated lines, and for SKSENDTO the header plus
+ * exactly DATALEN raw data bytes (docs/protocol.md §3.10, §11.6).
+ */
 export class CommandReader {
   private line: number[] = [];
   private afterCr = false;

@@ -51,6 +51,10 @@ export interface RequestFaults {
 const EVERY: Occurrence = { from: 1, to: Infinity };
 const REQUEST_KINDS: readonly RequestFaultKind[] = ['drop', 'garbage', 'event29', 'event26', 'event32'];
 
+/**
+ * The fault plan of a --faults spec, e.g. 'drop@2,event29@4,sna:EB@8' (kinds and `@N`/`@N-M` occurrences as
+ * described in sim/options.ts). Throws BmeterError('USAGE') naming the bad item.
+ */
 export function parseFaults(spec: string): FaultPlan {
   const plan: FaultPlan = { request: [], sna: [], fail: [], fragment: null };
   for (const raw of spec.split(',').map((s) => s.trim()).filter((s) => s !== '')) {

@@ -16,6 +16,7 @@ export interface LineFormat {
 /** Side token: 0 = B-route (§3.6, §3.10). The simulator only speaks B-route. */
 const SIDE_B = '0';
 
+/** `n` as upper-case hex, left-padded with zeros to `digits`. */
 export function hex(n: number, digits: number): string {
   return n.toString(16).toUpperCase().padStart(digits, '0');
 }

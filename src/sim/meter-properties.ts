@@ -34,10 +34,12 @@ export interface MeterConfig {
 export type Getter = (now: number) => Buffer;
 export type Setter = (edt: Buffer) => boolean;
 
+/** One-byte EDT of `n` (low 8 bits). */
 export function u8(n: number): Buffer {
   return Buffer.from([n & 0xff]);
 }
 
+/** Four-byte big-endian EDT of `n` (as unsigned 32 bits). */
 export function u32(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n >>> 0);

@@ -36,6 +36,7 @@ export interface JstParts {
   second: number;
 }
 
+/** Calendar fields of epoch ms `ms` in Japan time (UTC+9, no DST). */
 export function jstParts(ms: number): JstParts {
   const d = new Date(ms + JST_OFFSET);
   return {
@@ -58,6 +59,10 @@ export function jstDayStart(ms: number): number {
   return Math.floor((ms + JST_OFFSET) / DAY) * DAY - JST_OFFSET;
 }
 
+/**
+ * The simulated meter's energy: one deterministic load curve from which E7/E8, E0/E3, EA/EB and the E2/E4,
+ * EC, D0 and EE histories are all derived, so they agree at every instant (docs/protocol.md §8).
+ */
 export class MeterValues {
   /** First instant with data: HISTORY_DAYS before the sim started, at a JST midnight. */
   readonly epoch: number;

@@ -28,6 +28,11 @@ function addressedTo(deoj: string, eoj: string): boolean {
   return deoj === eoj || deoj === `${eoj.slice(0, 4)}00`;
 }
 
+/**
+ * The simulated low-voltage smart meter 0x028801 and its node profile: answers Get/SetC frames (Get_SNA for
+ * what it lacks), keeps the history cursors (E5, ED, EF) and makes the half-hourly EA/EB INF
+ * (docs/protocol.md §7, §8).
+ */
 export class SimMeter {
   readonly values: MeterValues;
   readonly cursor: HistoryCursor = { day: 0, ec: null, ee: null };

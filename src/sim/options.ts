@@ -64,6 +64,10 @@ export interface SimOptions {
   reverse: boolean;
 }
 
+/**
+ * The simulator's defaults: a single-stack BP35A1 with hex ERXUDP, meter found at scan duration 4, time 100×
+ * faster than real.
+ */
 export function defaultSimOptions(): SimOptions {
   return {
     dialect: 'single',
@@ -119,6 +123,10 @@ export function parseSimUrl(url: string): Partial<SimOptions> {
   return simOptionsFromQuery(new URLSearchParams(q < 0 ? '' : url.slice(q + 1)));
 }
 
+/**
+ * Simulator options from URL query parameters (`sim://?dialect=dual&faults=…`). Throws BmeterError('USAGE')
+ * naming an unknown key or bad value.
+ */
 export function simOptionsFromQuery(params: URLSearchParams): Partial<SimOptions> {
   const out: Partial<SimOptions> = {};
   for (const [key, value] of params) {

@@ -7,6 +7,10 @@ import { type Random, randomInt } from './random.js';
 
 export type Sink = (chunk: Buffer) => void;
 
+/**
+ * The stick's output side: lines are queued and handed to the attached sink asynchronously, optionally cut
+ * into random fragments as a USB-serial link delivers them.
+ */
 export class SimOutput {
   private sink: Sink | null = null;
   private queue: Buffer[] = [];

@@ -35,6 +35,10 @@ function bytes(random: Random, n: number): Buffer {
   return Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
 }
 
+/**
+ * PANA payloads for the simulated join (ERXUDP on port 716, docs/protocol.md §3.8): plausible sizes and
+ * sequence numbers, random bytes inside; nothing in them is a real secret.
+ */
 export class PanaScript {
   private readonly sessionId: number;
   private seq: number;

@@ -4,6 +4,10 @@
  */
 export type Random = () => number;
 
+/**
+ * A deterministic pseudo-random generator (mulberry32) returning numbers in [0, 1), so simulator runs repeat
+ * for a seed.
+ */
 export function seededRandom(seed: number): Random {
   let a = seed >>> 0;
   return () => {

@@ -50,6 +50,10 @@ export function normaliseRegister(name: string, dual: boolean): RegisterName | n
 
 export type SetResult = 'ok' | 'ER06';
 
+/**
+ * The stick's SKSREG registers (docs/protocol.md §3.4): names in short and two-digit form, per-register width
+ * and range (ER06 when outside), defaults restored by SKRESET.
+ */
 export class RegisterFile {
   private values = new Map<RegisterName, string>();
 

@@ -31,6 +31,11 @@ interface Peer {
   lqi: number;
 }
 
+/**
+ * The PANA session between the simulated stick and meter: join (EVENT 21/02/25, or 24 for wrong credentials),
+ * lifetime expiry and re-authentication (29 → 25), ARIB limit (32/33) and termination (27/28)
+ * (docs/protocol.md §3.8, §3.9).
+ */
 export class SimSession {
   state: SessionState = 'none';
   txLimited = false;

@@ -13,6 +13,10 @@ const KEEP_ALIVE_MAX_MS = 10_000;
 
 export type TimerGroup = 'scan' | 'join' | 'send' | 'session' | 'arib' | 'term';
 
+/**
+ * Timers of the simulator in simulated milliseconds (scaled by timeScale), grouped so that SKRESET or a new
+ * scan can cancel one group.
+ */
 export class Scheduler {
   private readonly groups = new Map<TimerGroup, Set<NodeJS.Timeout>>();
 
@@ -63,6 +67,10 @@ export function ownMacFor(dialect: 'single' | 'dual'): string {
   return dialect === 'dual' ? '001D12910004E578' : '001D129012345678';
 }
 
+/**
+ * State the stick's command handlers share: own and meter addresses, the credentials set by
+ * SKSETPWD/SKSETRBID, the scheduler and the output.
+ */
 export class StickContext {
   readonly ownMac: string;
   readonly ownLla: string;

@@ -29,6 +29,11 @@ const CLOCK_POLL_MS = 1000;
 
 type Handler = (args: string[], text: string) => void;
 
+/**
+ * The simulated Wi-SUN stick speaking SKSTACK IP (docs/protocol.md §3): write() takes what the client sends,
+ * attach() receives what the stick prints; single- or dual-stack, hex or binary ERXUDP, with the fault plan
+ * applied.
+ */
 export class SimStick {
   readonly options: SimOptions;
   readonly meter: SimMeter;

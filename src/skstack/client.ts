@@ -7,7 +7,7 @@ import { BmeterError, isBmeterError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Transport } from '../transport/transport.js';
 import { checkRegister } from './address.js';
-import { ECHONET_PORT, EVENT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
+import { ECHONET_PORT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
 import { describeLine } from './describe.js';
 import { drainUntilQuiet } from './drain.js';
 import { detectDialect, J11Detector, J11_MESSAGE, type Dialect, type DialectSource } from './dialect.js';

@@ -16,6 +16,11 @@ interface SimModule {
   openSimTransport(url: string): Promise<Transport>;
 }
 
+/**
+ * Opens the transport a --port names: `tcp://host:port`, `sim://[?options]` (the built-in simulator) or a
+ * serial device path. Throws BmeterError('USAGE') for an empty port or unknown scheme, and the PORT_* errors
+ * of the transport.
+ */
 export async function openTransport(port: string, options: OpenTransportOptions = {}): Promise<Transport> {
   if (port.startsWith('tcp://')) {
     const { openTcp } = await import('./tcp.js');

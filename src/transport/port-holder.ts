@@ -9,6 +9,10 @@ export interface PortHolder {
   command: string;
 }
 
+/**
+ * The processes that hold `device` open (pid and command line), from /proc/<pid>/fd links; empty when that
+ * cannot be known.
+ */
 export async function findPortHolders(device: string, procRoot = '/proc'): Promise<PortHolder[]> {
   let target: string;
   try {
@@ -66,6 +70,7 @@ async function commandLine(procDir: string): Promise<string> {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text || '?';
 }
 
+/** `pid 123 (command)` for each holder, comma-separated, for the PORT_BUSY message. */
 export function describeHolders(holders: readonly PortHolder[]): string {
   return holders.map((h) => `pid ${h.pid} (${h.command})`).join(', ');
 }

@@ -18,6 +18,11 @@ export interface SerialOptions {
   logger?: Logger;
 }
 
+/**
+ * Opens a serial device at 115200 8N1 (docs/protocol.md §1), retrying a missing or busy port for
+ * `waitPortMs`. Throws BmeterError PORT_MISSING, PORT_DENIED, PORT_BUSY (naming the holder) or PORT, each
+ * with what to do.
+ */
 export async function openSerial(path: string, options: SerialOptions = {}): Promise<Transport> {
   const logger = options.logger ?? silentLogger();
   const deadline = Date.now() + (options.waitPortMs ?? 0);

@@ -17,6 +17,10 @@ export interface SimTransportOptions {
   stick?: SimStick;
 }
 
+/**
+ * A transport to the built-in simulated stick configured by the `sim://?…` URL's query, or to the shared
+ * `stick` given. Throws BmeterError('USAGE') for a bad option.
+ */
 export async function openSimTransport(url: string, options: SimTransportOptions = {}): Promise<Transport> {
   const stick = options.stick ?? new SimStick(parseSimUrl(url));
   const owned = options.stick === undefined;

@@ -7,6 +7,7 @@ import type { Transport } from './transport.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/** Host and port of `tcp://host:port` (IPv6 hosts in brackets). Throws BmeterError('USAGE') for anything else. */
 export function parseTcpUrl(url: string): { host: string; port: number } {
   const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})\/?$/.exec(url);
   const port = Number(m?.[2]);
@@ -16,6 +17,11 @@ export function parseTcpUrl(url: string): { host: string; port: number } {
   return { host: m[1].replace(/^\[|\]$/g, ''), port };
 }
 
+/**
+ * A transport over a TCP connection to `tcp://host:port` (ser2net, socat or `bmeter simulate`). Rejects with
+ * BmeterError('PORT') when the connection is refused, the host unknown or nothing answers within
+ * connectTimeoutMs (5 s).
+ */
 export function openTcp(url: string, options: { connectTimeoutMs?: number } = {}): Promise<Transport> {
   const { host, port } = parseTcpUrl(url);
   return new Promise((resolve, reject) => {

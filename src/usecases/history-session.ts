@@ -37,7 +37,10 @@ export class HistorySession extends MeterSession {
   }
 }
 
-/** An exchange gone wrong as a request result: a failed recovery is no session, a hold that outlasted its deadline an interruption. */
+/**
+ * An exchange gone wrong as a request result: a failed recovery is no session, a hold that outlasted
+ * its deadline an interruption.
+ */
 function asRequestResult(outcome: Answered | SessionFailure): RequestResult {
   if (outcome.ok) return outcome;
   if (outcome.reason === 'recovery') return { ...outcome, reason: 'no-session' };

@@ -15,7 +15,10 @@ import type { SessionClient } from './session-link.js';
 
 export type RequestResult =
   | { ok: true; frame: EchonetFrame; tries: number }
-  /** interrupted: sending became impossible (EVENT 26/29/32 …) and did not come back in time, or `signal` was aborted. */
+  /**
+   * interrupted: sending became impossible (EVENT 26/29/32 …) and did not come back in time, or `signal`
+   * was aborted.
+   */
   | { ok: false; reason: 'no-answer' | 'no-session' | 'interrupted'; detail: string };
 
 export interface RequestOptions {

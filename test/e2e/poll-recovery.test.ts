@@ -41,7 +41,8 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
 
 test('an interval run survives EVENT 29, EVENT 26, a dropped reply and a Get_SNA without losing a reading', { timeout: 90_000 }, async (t) => {
   const dir = tempDirFor(t);
-  // ECHONET request n (one per reading unless retried): 2 dropped, 4 → EVENT 29, 6 → EVENT 26, 8 → Get_SNA with EB missing
+  // ECHONET request n (one per reading unless retried): 2 dropped, 4 → EVENT 29, 6 → EVENT 26,
+  // 8 → Get_SNA with EB missing
   const { common } = await scanned(t, dir, ['--faults', 'drop@2,event29@4,event26@6,sna:EB@8']);
   const run = await runBmeter(['poll', ...common, '--interval', '0.5', '--count', '6', '--format', 'json', '-v'], {
     env: CREDENTIALS,

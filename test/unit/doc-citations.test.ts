@@ -72,7 +72,8 @@ test('every § citation in src/ and test/ names a heading of docs/protocol.md or
     if (file.endsWith('doc-citations.test.ts')) continue; // its own examples above
     for (const c of citations(readFileSync(file, 'utf8'))) {
       checked += 1;
-      if (!known[c.doc].has(c.section)) broken.push(`${relative(REPO_ROOT, file)}:${c.line}: §${c.section} (docs/${c.doc}.md)`);
+      if (!known[c.doc].has(c.section))
+        broken.push(`${relative(REPO_ROOT, file)}:${c.line}: §${c.section} (docs/${c.doc}.md)`);
     }
   }
   assert.ok(checked > 100, `only ${checked} citations found: is the scan looking in the right place?`);

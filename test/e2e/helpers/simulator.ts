@@ -1,7 +1,7 @@
 /**
  * Starts `bmeter simulate --pty <path> …` (the built-in simulator behind a socat pty) and waits
- * until the pty link exists and the simulator says it listens there, so a test can then run bmeter against `--port <path>` over the real
- * serialport stack.
+ * until the pty link exists and the simulator says it listens there, so a test can then run bmeter
+ * against `--port <path>` over the real serialport stack.
  */
 import { lstatSync } from 'node:fs';
 import { spawnBmeter, type BmeterProcess, type RunOptions } from './run-bmeter.js';
