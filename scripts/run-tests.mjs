@@ -57,7 +57,10 @@ for (const file of walk(join(root, 'test'), (n) => !isTs(n))) {
 const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, '.js'));
 // The tests wait on ptys, child processes and the simulator's timers more than on the CPU: run a few
 // more files than cores at once (BMETER_TEST_CONCURRENCY overrides, e.g. 1 to debug).
-const concurrency = Number(process.env.BMETER_TEST_CONCURRENCY) || availableParallelism() + 2;
+// A real stick (BMETER_TEST_PORT, the e2e contract suite) has one port: one test file at a time.
+const concurrency = process.env.BMETER_TEST_PORT
+  ? 1
+  : Number(process.env.BMETER_TEST_CONCURRENCY) || availableParallelism() + 2;
 const result = spawnSync(
   process.execPath,
   ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...compiled],

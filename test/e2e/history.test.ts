@@ -2,6 +2,7 @@
  * `bmeter history` end to end: the built CLI against `bmeter simulate --pty` with the sim clock
  * frozen (`clock=`), so every slot is checked against the simulator's own model (MeterValues
  * built with the same options and start instant; E1 0.1 kWh, D3 1, D7 6 digits), by hand.
+ * Both need the simulator (its frozen clock, its Release F meter); on a real stick they are skipped.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { MeterValues } from '../../src/sim/meter-values.js';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
-import { startPtySimulator } from './helpers/simulator.js';
+import { TARGET } from './helpers/target.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
@@ -23,9 +24,9 @@ function jst(ms: number): string {
   return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}T${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:00+09:00`;
 }
 
-test('history: a 3-day CSV backfill matches the simulated meter slot by slot, and --since auto run again appends nothing', { timeout: 90_000 }, async (t) => {
+test('history: a 3-day CSV backfill matches the simulated meter slot by slot, and --since auto run again appends nothing', { skip: TARGET.needsSimulator, timeout: 90_000 }, async (t) => {
   const dir = tempDirFor(t);
-  const sim = await startPtySimulator(dir.file('tty'), ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}&pv=1`]);
+  const sim = await TARGET.port(dir, ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}&pv=1`]);
   t.after(() => sim.stop());
   const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
   const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: 60_000 };
@@ -66,9 +67,9 @@ test('history: a 3-day CSV backfill matches the simulated meter slot by slot, an
   }
 });
 
-test('history --resolution 1m on a Release F meter exits 1 naming the missing EPCs', { timeout: 60_000 }, async (t) => {
+test('history --resolution 1m on a Release F meter exits 1 naming the missing EPCs', { skip: TARGET.needsSimulator, timeout: 60_000 }, async (t) => {
   const dir = tempDirFor(t);
-  const sim = await startPtySimulator(dir.file('tty'), ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}`]);
+  const sim = await TARGET.port(dir, ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}`]);
   t.after(() => sim.stop());
   const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
   const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: 60_000 };

@@ -1,16 +1,19 @@
 /**
- * `bmeter scan` end to end: the built CLI against `bmeter simulate --pty` over a real pty (socat)
- * and the serialport stack, as a user would run it.
+ * `bmeter scan` end to end, as a user runs it: the built CLI over the real serialport stack,
+ * against the suite's target (helpers/target.ts): `bmeter simulate --pty` by default, a real stick
+ * when BMETER_TEST_PORT is set. Checks that depend on the simulated meter's own values, firmware or
+ * find-at duration need the simulator.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
-import { startPtySimulator } from './helpers/simulator.js';
+import { TARGET } from './helpers/target.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
-const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
+const CREDENTIALS = TARGET.credentials;
+const SECRETS = [CREDENTIALS.BMETER_ROUTEB_ID, CREDENTIALS.BMETER_ROUTEB_PASSWORD];
 
 /** The simulated meter (src/sim/options.ts defaults), written out by hand. */
 const METER = {
@@ -24,10 +27,40 @@ const METER = {
 
 const FIRMWARE = { single: '1.2.10', dual: '1.5.2' } as const;
 
+test('scan writes a scan file naming the meter paired with the Route-B ID, and prints no secret', { timeout: TARGET.ms(60_000) }, async (t) => {
+  const dir = tempDirFor(t);
+  const port = await TARGET.port(dir);
+  t.after(() => port.stop());
+  const scanFile = dir.file('scan.json');
+
+  const run = await runBmeter(['scan', ...TARGET.scanArgs, '--port', port.path, '--scan-file', scanFile], {
+    env: CREDENTIALS,
+    cwd: dir.path,
+    timeoutMs: TARGET.ms(30_000),
+  });
+
+  assert.equal(run.code, 0, describeRun(run));
+  const file = JSON.parse(readFileSync(scanFile, 'utf8')) as Record<string, unknown>;
+  assert.equal(file['version'], 1);
+  assert.match(String(file['macAddress']), /^[0-9A-F]{16}$/);
+  assert.match(String(file['ipv6']), /^FE80(:[0-9A-F]{4}){7}$/);
+  // The link-local address is the MAC with bit 0x02 of its first byte flipped (§3.7), written out here.
+  const mac = String(file['macAddress']);
+  const first = (parseInt(mac.slice(0, 2), 16) ^ 0x02).toString(16).toUpperCase().padStart(2, '0');
+  const groups = (first + mac.slice(2)).match(/.{4}/g) ?? [];
+  assert.equal(file['ipv6'], `FE80:0000:0000:0000:${groups.join(':')}`);
+  assert.equal(file['pairId'], CREDENTIALS.BMETER_ROUTEB_ID.slice(-8), 'the meter found is the one paired with this ID');
+  assert.ok(Number(file['channel']) >= 33 && Number(file['channel']) <= 60, 'a channel of 33–60');
+  assert.ok(run.stdout.includes(scanFile), 'the summary says where the file was written');
+  for (const secret of SECRETS) {
+    assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), 'no credential in the output');
+  }
+});
+
 for (const dialect of ['single', 'dual'] as const) {
-  test(`scan finds a ${dialect}-stack meter that answers only at duration 5 and writes the scan file`, { timeout: 60_000 }, async (t) => {
+  test(`scan finds a ${dialect}-stack meter that answers only at duration 5 and writes the scan file`, { skip: TARGET.needsSimulator, timeout: 60_000 }, async (t) => {
     const dir = tempDirFor(t);
-    const sim = await startPtySimulator(dir.file('tty'), ['--find-at', '5', '--dialect', dialect]);
+    const sim = await TARGET.port(dir, ['--find-at', '5', '--dialect', dialect]);
     t.after(() => sim.stop());
     const scanFile = dir.file('scan.json');
 
@@ -68,9 +101,9 @@ for (const dialect of ['single', 'dual'] as const) {
     }
   });
 
-  test(`scan exits 3 with what to check when no ${dialect}-stack meter ever answers`, { timeout: 60_000 }, async (t) => {
+  test(`scan exits 3 with what to check when no ${dialect}-stack meter ever answers`, { skip: TARGET.needsSimulator, timeout: 60_000 }, async (t) => {
     const dir = tempDirFor(t);
-    const sim = await startPtySimulator(dir.file('tty'), ['--find-at', '9', '--dialect', dialect]);
+    const sim = await TARGET.port(dir, ['--find-at', '9', '--dialect', dialect]);
     t.after(() => sim.stop());
     const scanFile = dir.file('scan.json');
 
@@ -87,13 +120,17 @@ for (const dialect of ['single', 'dual'] as const) {
   });
 }
 
-test('scan --json prints exactly the scan file content', { timeout: 60_000 }, async (t) => {
+test('scan --json prints exactly the scan file content', { timeout: TARGET.ms(60_000) }, async (t) => {
   const dir = tempDirFor(t);
-  const sim = await startPtySimulator(dir.file('tty'), ['--find-at', '4']);
-  t.after(() => sim.stop());
+  const port = await TARGET.port(dir, ['--find-at', '4']);
+  t.after(() => port.stop());
   const scanFile = dir.file('scan.json');
 
-  const run = await runBmeter(['scan', '--json', '--port', sim.path, '--scan-file', scanFile], { env: CREDENTIALS, cwd: dir.path });
+  const run = await runBmeter(['scan', '--json', ...TARGET.scanArgs, '--port', port.path, '--scan-file', scanFile], {
+    env: CREDENTIALS,
+    cwd: dir.path,
+    timeoutMs: TARGET.ms(30_000),
+  });
 
   assert.equal(run.code, 0, describeRun(run));
   assert.deepEqual(JSON.parse(run.stdout), JSON.parse(readFileSync(scanFile, 'utf8')));

@@ -1,6 +1,7 @@
 /**
- * `bmeter poll` end to end: the built CLI against `bmeter simulate --pty` (socat pty, real
- * serialport stack), single-stack with hex ERXUDP and dual-stack with binary ERXUDP.
+ * `bmeter poll` end to end: the built CLI over the real serialport stack against the suite's target
+ * (helpers/target.ts). On the simulator it runs twice, single-stack with hex ERXUDP and dual-stack
+ * with binary ERXUDP; on a real stick once, as the stick is.
  *
  * Expected values are worked out by hand in this file from the bytes the simulated meter sent
  * (the trace log shows every ECHONET answer as hex): E7 s32 W, E8 2 × s16 0.1 A, E0/E3 u32 ×
@@ -9,12 +10,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
-import { startPtySimulator } from './helpers/simulator.js';
+import { TARGET } from './helpers/target.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
-const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
+const CREDENTIALS = TARGET.credentials;
+const SECRETS = [CREDENTIALS.BMETER_ROUTEB_ID, CREDENTIALS.BMETER_ROUTEB_PASSWORD];
 const FIELDS = [
   'timestamp', 'power_w', 'current_r_a', 'current_t_a', 'energy_normal_kwh', 'energy_reverse_kwh',
   'fixed_normal_at', 'fixed_normal_kwh', 'fixed_reverse_at', 'fixed_reverse_kwh',
@@ -51,9 +52,15 @@ function expectedFrom(props: Map<number, Buffer>): Record<string, unknown> {
     assert.ok(b !== undefined && b.length > 0, `the meter gave EPC ${epc.toString(16)}`);
     return b;
   };
-  assert.equal(edt(0xe1)[0], 0x01, 'the simulated meter counts in 0.1 kWh (E1 = 0x01)');
-  assert.equal(edt(0xd3).readUInt32BE(0), 1, 'coefficient 1 (D3)');
-  const tenths = (raw: number): number => raw / 10;
+  // kWh = raw × D3 × E1 (§8.1). E1 0x00–0x04 is 10^-code kWh, 0x0A–0x0D is 10^(code − 9) kWh; a meter
+  // without D3 answers it with PDC 0 (Get_SNA) and its coefficient is 1. The simulated meter counts
+  // in 0.1 kWh with coefficient 1.
+  const unit = edt(0xe1)[0] ?? 0;
+  const d3 = props.get(0xd3);
+  const coefficient = d3 !== undefined && d3.length === 4 ? d3.readUInt32BE(0) : 1;
+  if (TARGET.kind === 'simulator') assert.deepEqual([unit, coefficient], [0x01, 1], 'E1 0.1 kWh, D3 1');
+  const kwh = (raw: number): number =>
+    unit <= 0x04 ? (raw * coefficient) / 10 ** unit : raw * coefficient * 10 ** (unit - 0x09);
   const p2 = (n: number): string => String(n).padStart(2, '0');
   const at = (b: Buffer): string =>
     `${b.readUInt16BE(0)}-${p2(b[2] ?? 0)}-${p2(b[3] ?? 0)}T${p2(b[4] ?? 0)}:${p2(b[5] ?? 0)}:${p2(b[6] ?? 0)}+09:00`;
@@ -61,12 +68,12 @@ function expectedFrom(props: Map<number, Buffer>): Record<string, unknown> {
     power_w: edt(0xe7).readInt32BE(0),
     current_r_a: edt(0xe8).readInt16BE(0) / 10,
     current_t_a: edt(0xe8).readInt16BE(2) / 10,
-    energy_normal_kwh: tenths(edt(0xe0).readUInt32BE(0)),
-    energy_reverse_kwh: tenths(edt(0xe3).readUInt32BE(0)),
+    energy_normal_kwh: kwh(edt(0xe0).readUInt32BE(0)),
+    energy_reverse_kwh: kwh(edt(0xe3).readUInt32BE(0)),
     fixed_normal_at: at(edt(0xea)),
-    fixed_normal_kwh: tenths(edt(0xea).readUInt32BE(7)),
+    fixed_normal_kwh: kwh(edt(0xea).readUInt32BE(7)),
     fixed_reverse_at: at(edt(0xeb)),
-    fixed_reverse_kwh: tenths(edt(0xeb).readUInt32BE(7)),
+    fixed_reverse_kwh: kwh(edt(0xeb).readUInt32BE(7)),
   };
 }
 
@@ -75,20 +82,23 @@ function hexOf(text: string): string[] {
   return [hex.toUpperCase(), hex.toLowerCase()];
 }
 
-const VARIANTS = [
-  { dialect: 'single', erxudp: 'hex' },
-  { dialect: 'dual', erxudp: 'binary' },
-] as const;
+const VARIANTS =
+  TARGET.kind === 'simulator'
+    ? [
+        { name: 'a single-stack stick with hex ERXUDP', simArgs: ['--dialect', 'single', '--erxudp', 'hex'] },
+        { name: 'a dual-stack stick with binary ERXUDP', simArgs: ['--dialect', 'dual', '--erxudp', 'binary'] },
+      ]
+    : [{ name: 'the stick', simArgs: [] }];
 
-for (const { dialect, erxudp } of VARIANTS) {
-  test(`poll on a ${dialect}-stack stick with ${erxudp} ERXUDP: JSON and CSV values match the meter, the next poll reuses the session, no secret in any output`, { timeout: 90_000 }, async (t) => {
+for (const { name, simArgs } of VARIANTS) {
+  test(`poll on ${name}: JSON and CSV values match the meter, the next poll reuses the session, no secret in any output`, { timeout: TARGET.ms(90_000) }, async (t) => {
     const dir = tempDirFor(t);
-    const sim = await startPtySimulator(dir.file('tty'), ['--dialect', dialect, '--erxudp', erxudp]);
-    t.after(() => sim.stop());
-    const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
-    const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: 60_000 };
+    const port = await TARGET.port(dir, simArgs);
+    t.after(() => port.stop());
+    const common = ['--port', port.path, '--scan-file', dir.file('scan.json')];
+    const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: TARGET.ms(60_000) };
 
-    const scan = await runBmeter(['scan', ...common], opts);
+    const scan = await runBmeter(['scan', ...TARGET.scanArgs, ...common], opts);
     assert.equal(scan.code, 0, describeRun(scan));
 
     // 1) JSON, at trace level: joins (SKSETPWD, SKSETRBID, SKJOIN on the wire) and leaks nothing
@@ -100,9 +110,10 @@ for (const { dialect, erxudp } of VARIANTS) {
     assert.deepEqual(Object.keys(record), [...FIELDS, 'source'], 'the record fields in order, then source');
     assert.equal(record['source'], 'poll');
     for (const [key, value] of Object.entries(expectedFrom(meterAnswer(json.stderr)))) assert.equal(record[key], value, key);
-    assert.match(json.stderr, /"tx":"SKJOIN/, 'the first poll joined');
+    // A fresh stick has no session to keep; a real one may still hold the session of an earlier test.
+    if (TARGET.freshStickPerTest) assert.match(json.stderr, /"tx":"SKJOIN/, 'the first poll joined');
     const everything = json.stdout + json.stderr + scan.stdout + scan.stderr;
-    for (const secret of [SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD]) {
+    for (const secret of SECRETS) {
       for (const form of [secret, ...hexOf(secret)]) {
         assert.ok(!everything.includes(form), `a credential (${form === secret ? 'plain' : 'hex'}) reached the output`);
       }

@@ -1,6 +1,7 @@
 /**
  * `bmeter demo` end to end: the README's first command, with a clean environment (no BMETER_*
- * variables, no config file) in an empty directory.
+ * variables, no config file) in an empty directory. It never opens a port, so it runs the same
+ * whatever the suite's target (helpers/target.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
