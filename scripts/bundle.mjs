@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Bundles the compiled CLI (dist/cli/main.js, from tsc) into one CommonJS file, dist/bmeter.cjs,
+// Bundles the compiled CLI (dist/cli/main.js, from transpile.mjs) into one CommonJS file, dist/bmeter.cjs,
 // that bin/bmeter.js requires (fast start): one file read instead of resolving
 // hundreds of modules, and no ES-module loader. Modules the CLI imports dynamically (each
 // command, the transports, the simulator) are only evaluated when imported. serialport (native
 // binding), pino and zod stay outside: they are required from node_modules when first needed.
-// Run by `npm run build`, after tsc.
+// Run by `npm run build`, after transpile.mjs.
 import { build } from 'esbuild';
 import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

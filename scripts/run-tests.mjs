@@ -5,28 +5,17 @@
 // as much CPU as the tests themselves. Type errors are `npm run typecheck`'s job, not this script's.
 //
 // `npm test -- test/unit` runs one sub-folder; finding no test file is a failure, never a silent pass.
-import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
-import { build } from 'esbuild';
+import { isTs, transpile, walk } from './lib/transpile.mjs';
 
 // fileURLToPath, not .pathname: a checkout under "My Projects" or a Japanese folder name would be percent-encoded.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, '.test-build');
 const only = process.argv.slice(2); // optional sub-folders or files, e.g. `npm test -- test/unit`
-
-/** Every file under `dir` (recursively, sorted) whose name passes `keep`. */
-function walk(dir, keep) {
-  const found = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) found.push(...walk(path, keep));
-    else if (keep(name)) found.push(path);
-  }
-  return found;
-}
 
 const targets = only.length > 0 ? only.map((d) => join(root, d)) : [join(root, 'test')];
 const tests = targets.flatMap((t) =>
@@ -37,18 +26,8 @@ if (tests.length === 0 || !tests.every((t) => t.endsWith('.test.ts'))) {
   process.exit(1);
 }
 
-const isTs = (n) => n.endsWith('.ts') && !n.endsWith('.d.ts');
 rmSync(out, { recursive: true, force: true });
-await build({
-  entryPoints: [...walk(join(root, 'src'), isTs), ...walk(join(root, 'test'), isTs)],
-  outdir: out,
-  outbase: root,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'inline',
-  logLevel: 'warning',
-});
+await transpile({ dirs: [join(root, 'src'), join(root, 'test')], outdir: out, outbase: root, sourcemap: 'inline' });
 // Data files the tests read beside their modules (the captures, …).
 for (const file of walk(join(root, 'test'), (n) => !isTs(n))) {
   cpSync(file, join(out, relative(root, file)));

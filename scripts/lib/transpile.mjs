@@ -1,0 +1,37 @@
+// TypeScript → JavaScript with esbuild, file by file (no bundling), keeping the folder layout:
+// `src/cli/main.ts` under `root` becomes `<outdir>/<prefix>cli/main.js`. Types are not checked here;
+// that is `npm run typecheck`'s job (tsc --noEmit).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+/** Every file under `dir` (recursively, sorted) whose name passes `keep`. */
+export function walk(dir, keep) {
+  const found = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...walk(path, keep));
+    else if (keep(name)) found.push(path);
+  }
+  return found;
+}
+
+/** True for a TypeScript source file (not a declaration file). */
+export const isTs = (name) => name.endsWith('.ts') && !name.endsWith('.d.ts');
+
+/**
+ * Transpiles every .ts file under the `dirs` to ES modules in `outdir`, paths relative to `outbase`.
+ * @param {{ dirs: string[], outdir: string, outbase: string, sourcemap?: boolean | 'inline' }} options
+ */
+export async function transpile({ dirs, outdir, outbase, sourcemap = false }) {
+  await build({
+    entryPoints: dirs.flatMap((d) => walk(d, isTs)),
+    outdir,
+    outbase,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap,
+    logLevel: 'warning',
+  });
+}
