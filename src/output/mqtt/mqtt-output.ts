@@ -77,7 +77,7 @@ export async function createMqttOutput(o: MqttOutputOptions): Promise<MqttOutput
   let wasConnected = false;
   let timer: TimerHandle | undefined;
 
-  const client = connect(o.broker.url, {
+  const clientOptions: IClientOptions = {
     clientId: `bmeter_${o.meter}_${Math.random().toString(16).slice(2, 8)}`,
     ...(o.broker.username !== undefined && { username: o.broker.username }),
     ...(o.broker.password !== undefined && { password: o.broker.password }),
@@ -86,7 +86,7 @@ export async function createMqttOutput(o: MqttOutputOptions): Promise<MqttOutput
     reconnectPeriod: 0,
     connectTimeout: o.connectTimeoutMs ?? 10_000,
     will: { topic: topics.availability, payload: Buffer.from('offline'), qos, retain: true },
-  });
+  };
 
   const send = (topic: string, payload: string, onSent?: () => void): void => {
     client.publish(topic, payload, { qos, retain: true }, (err) => {
@@ -121,38 +121,49 @@ export async function createMqttOutput(o: MqttOutputOptions): Promise<MqttOutput
     o.logger.debug({ broker: o.broker.display, delayMs: delay }, 'MQTT reconnect scheduled');
     timer = o.clock.setTimeout(() => {
       timer = undefined;
-      if (!closing) client.reconnect();
+      if (!closing) client = open();
     }, delay);
   };
 
-  client.on('connect', () => {
-    if (attempt > 0) o.logger.warn({ broker: o.broker.display }, 'MQTT broker connected again');
-    attempt = 0;
-    wasConnected = true;
-    client.subscribe(topics.haStatus, { qos }, (err) => {
-      if (err) o.logger.warn({ err: err.message }, `cannot subscribe to ${topics.haStatus}`);
+  /**
+   * One MQTT.js client per connection: a dropped one is ended and a fresh one made after the
+   * backoff (MQTT.js's reconnect() would keep callbacks of publishes lost with the old socket,
+   * and a clean end() would then wait for them forever).
+   */
+  const open = (): MqttClient => {
+    const c = connect(o.broker.url, clientOptions);
+    c.on('connect', () => {
+      if (attempt > 0) o.logger.warn({ broker: o.broker.display }, 'MQTT broker connected again');
+      attempt = 0;
+      wasConnected = true;
+      c.subscribe(topics.haStatus, { qos }, (err) => {
+        if (err) o.logger.warn({ err: err.message }, `cannot subscribe to ${topics.haStatus}`);
+      });
+      send(topics.availability, 'online');
+      sendDiscovery();
+      sendState();
     });
-    send(topics.availability, 'online');
-    sendDiscovery();
-    sendState();
-  });
-  client.on('message', (topic, payload) => {
-    if (topic !== topics.haStatus || payload.toString() !== 'online') return;
-    o.logger.info('Home Assistant is online: discovery and state published again');
-    sendDiscovery();
-    sendState();
-  });
-  client.on('close', () => {
-    if (closing) return;
-    if (wasConnected) o.logger.warn({ broker: o.broker.display }, 'MQTT broker connection lost; readings go on, reconnecting');
-    wasConnected = false;
-    scheduleReconnect();
-  });
-  client.on('error', (err: Error & { code?: unknown }) => {
-    const refused = typeof err.code === 'number' && AUTH_REFUSED.has(err.code);
-    if (refused && wasConnected === false && attempt > 0) o.logger.warn({ broker: o.broker.display, err: err.message }, 'MQTT broker refused the credentials');
-    else o.logger.debug({ broker: o.broker.display, err: err.message }, 'MQTT error');
-  });
+    c.on('message', (topic, payload) => {
+      if (topic !== topics.haStatus || payload.toString() !== 'online') return;
+      o.logger.info('Home Assistant is online: discovery and state published again');
+      sendDiscovery();
+      sendState();
+    });
+    c.on('close', () => {
+      if (closing || c !== client) return;
+      if (wasConnected) o.logger.warn({ broker: o.broker.display }, 'MQTT broker connection lost; readings go on, reconnecting');
+      wasConnected = false;
+      c.end(true);
+      scheduleReconnect();
+    });
+    c.on('error', (err: Error & { code?: unknown }) => {
+      const refused = typeof err.code === 'number' && AUTH_REFUSED.has(err.code);
+      if (refused && attempt > 0) o.logger.warn({ broker: o.broker.display, err: err.message }, 'MQTT broker refused the credentials');
+      else o.logger.debug({ broker: o.broker.display, err: err.message }, 'MQTT error');
+    });
+    return c;
+  };
+  let client = open();
 
   await firstConnection(client, o, () => {
     closing = true;

@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { userInfo } from 'node:os';
 import type { TempDir } from './temp-dir.js';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -54,7 +55,9 @@ export async function startBroker(
   users?: Record<string, string>,
 ): Promise<Broker> {
   const port = await freePort();
-  const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr', 'log_type all'];
+  // `user`: run as root (CI), mosquitto would drop to the `mosquitto` user, which cannot read the
+  // test's private temp dir; as anyone else the option is ignored.
+  const lines = [`listener ${port} 127.0.0.1`, `user ${userInfo().username}`, 'persistence false', 'log_dest stderr', 'log_type all'];
   if (users === undefined) lines.push('allow_anonymous true');
   else {
     const file = dir.file('mosquitto.passwd');
