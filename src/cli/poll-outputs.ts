@@ -37,8 +37,11 @@ export async function openPollExtras(
   if (metricsPath === undefined && mqttUrl === undefined) return extras;
 
   const closers: ((offline: boolean) => Promise<void>)[] = [];
+  const warn = (what: string) => (err: unknown) => logger.warn({ err: (err as Error).message }, what);
   extras.close = async ({ offline }) => {
-    for (const close of closers) await close(offline).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'closing an output failed'));
+    for (const close of closers) {
+      await close(offline).catch(warn('closing an output failed'));
+    }
   };
   let broker: import('../output/mqtt/broker-url.js').BrokerAddress | undefined;
   if (mqttUrl !== undefined) {
@@ -57,7 +60,7 @@ export async function openPollExtras(
     const { createMetricsFileSink } = await import('../output/metrics/metrics-file.js');
     const metrics = new MeterMetrics({ meter, clock: systemClock, version: VERSION });
     const file = createMetricsFileSink(metricsPath, metrics, () => systemClock.now());
-    const flush = (): void => void file.flush().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'cannot write the metrics file'));
+    const flush = (): void => void file.flush().catch(warn('cannot write the metrics file'));
     extras.outputs.push({ name: `metrics file ${metricsPath}`, write: (record) => file.write(record) });
     extras.onFailure = () => {
       metrics.countFailure();

@@ -47,7 +47,10 @@ function all<T extends Obj>(o: T): Maybe<{ [K in keyof T]: Exclude<T[K], typeof 
   return Object.values(o).includes(NO) ? NO : (o as { [K in keyof T]: Exclude<T[K], typeof NO> });
 }
 
-const TOP = ['port', 'routeB', 'scanFile', 'dialect', 'setHexOutput', 'waitPortSeconds', 'logLevel', 'scan', 'timeouts', 'retries', 'poll', 'mqtt'];
+const TOP = [
+  'port', 'routeB', 'scanFile', 'dialect', 'setHexOutput', 'waitPortSeconds', 'logLevel', 'scan', 'timeouts', 'retries', 'poll',
+  'mqtt',
+];
 
 /** The Config the zod schema would give for `input`, or undefined when zod must judge it. */
 export function quickParseConfig(input: unknown): Config | undefined {

@@ -13,7 +13,8 @@ export const DEFAULT_PROPERTIES = ['E7', 'E8', 'E0', 'E3', 'EA', 'EB'];
 
 /** An MQTT topic prefix: levels of letters, digits, `_` and `-`, no wildcards, no leading or trailing `/`. */
 export const MQTT_PREFIX = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
-const MQTT_PREFIX_MESSAGE = 'a topic prefix is letters, digits, _ and - in levels split by /, e.g. bmeter or home/bmeter';
+const MQTT_PREFIX_MESSAGE =
+  'a topic prefix is letters, digits, _ and - in levels split by /, e.g. bmeter or home/bmeter';
 
 export function defineConfigSchema(z: Zod) {
   return z.strictObject({

@@ -21,7 +21,11 @@ export interface TeeSink {
 }
 
 /** Writes each record to `main`, then to each extra output (in order, failures logged). */
-export function teeSink(main: { write(record: OutputRecord): Promise<void>; readonly closed: boolean }, extras: readonly ExtraOutput[], logger: Logger): TeeSink {
+export function teeSink(
+  main: { write(record: OutputRecord): Promise<void>; readonly closed: boolean },
+  extras: readonly ExtraOutput[],
+  logger: Logger,
+): TeeSink {
   return {
     get closed() {
       return main.closed;

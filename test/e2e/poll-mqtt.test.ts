@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
 import { expectedFrom, meterAnswer } from './helpers/meter-answer.js';
@@ -234,4 +234,28 @@ test('a bad broker URL exits 2 before the meter is touched; refused credentials 
   assert.equal(refused.stdout, '', 'no reading was taken');
   assert.ok(!(refused.stdout + refused.stderr).includes('wrong-Pass-2'), 'the password from the URL is not shown');
   assert.match(refused.stderr, new RegExp(`"broker":"mqtt://127\\.0\\.0\\.1:${broker.port}"`), 'the URL is logged without its userinfo');
+});
+
+test('--metrics-file counts a failed reading and a recovery by its step', { timeout: 60_000 }, async (t) => {
+  const dir = tempDirFor(t);
+  const config = dir.file('bmeter.config.json');
+  writeFileSync(config, JSON.stringify({ timeouts: { responseMs: 1000, joinMs: 5000 }, retries: { join: 1, request: 2 } }));
+  // ECHONET request 3 → EVENT 26 (the session ends: one rejoin, the reading is sent again);
+  // requests 5, 6, 7 dropped: one reading fails after its 3 tries.
+  const common = await scanned(dir, `sim://?meterMac=${MAC}&faults=event26@3,drop@5,drop@6,drop@7`);
+  const prom = dir.file('bmeter.prom');
+  const run = await runBmeter(
+    ['poll', ...common, '--config', config, '--interval', '0.3', '--count', '5', '--format', 'json', '--metrics-file', prom],
+    { env: CREDENTIALS, cwd: dir.path },
+  );
+  assert.equal(run.code, 0, describeRun(run));
+  assert.equal(records(run.stdout).length, 4);
+  const f = parseExposition(readFileSync(prom, 'utf8'));
+  const m = { meter: METER };
+  assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), 4);
+  assert.equal(valueOf(f, 'bmeter_reading_failures_total', m), 1);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'rejoin' }), 1);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'scan-channel' }), 0);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'full-scan' }), 0);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'reopen' }), 0);
 });

@@ -76,13 +76,21 @@ export class MeterMetrics {
     const r = this.latest;
     const one = (value: number | null | undefined, labels: Record<string, string> = {}): Sample[] =>
       value === null || value === undefined ? [] : [{ labels: { meter, ...labels }, value }];
-    const joules = (kwh: number | null | undefined): number | null => (kwh == null ? null : Math.round(kwh * J_PER_KWH));
+    const joules = (kwh: number | null | undefined): number | null =>
+      kwh === null || kwh === undefined ? null : Math.round(kwh * J_PER_KWH);
+    const lastS = this.lastReadingMs === undefined ? null : this.lastReadingMs / 1000;
+    const ageS = this.lastReadingMs === undefined ? null : Math.max(0, nowMs - this.lastReadingMs) / 1000;
     const fixedAt = (iso: string | null | undefined): number | null => {
       const ms = iso == null ? NaN : Date.parse(iso);
       return Number.isFinite(ms) ? ms / 1000 : null;
     };
     return [
-      { name: 'bmeter_power_watts', type: 'gauge', help: 'Instantaneous power from the grid (E7), W; negative while exporting.', samples: one(r?.power_w) },
+      {
+        name: 'bmeter_power_watts',
+        type: 'gauge',
+        help: 'Instantaneous power from the grid (E7), W; negative while exporting.',
+        samples: one(r?.power_w),
+      },
       {
         name: 'bmeter_current_amperes',
         type: 'gauge',
@@ -116,20 +124,33 @@ export class MeterMetrics {
           ...one(fixedAt(r?.fixed_reverse_at), { direction: 'sold' }),
         ],
       },
-      { name: 'bmeter_last_reading_timestamp_seconds', type: 'gauge', help: 'Host time of the last record, Unix seconds.', samples: one(this.lastReadingMs === undefined ? null : this.lastReadingMs / 1000) },
+      {
+        name: 'bmeter_last_reading_timestamp_seconds',
+        type: 'gauge',
+        help: 'Host time of the last record, Unix seconds.',
+        samples: one(lastS),
+      },
       {
         name: 'bmeter_last_reading_age_seconds',
         type: 'gauge',
         help: 'Seconds since the last record, when the metrics were rendered.',
-        samples: one(this.lastReadingMs === undefined ? null : Math.max(0, nowMs - this.lastReadingMs) / 1000),
+        samples: one(ageS),
       },
       {
         name: 'bmeter_readings_total',
         type: 'counter',
         help: 'Records taken, by source (poll: a scheduled reading; notification: the meter\'s own INF).',
-        samples: [...one(this.readings.poll, { source: 'poll' }), ...one(this.readings.notification, { source: 'notification' })],
+        samples: [
+          ...one(this.readings.poll, { source: 'poll' }),
+          ...one(this.readings.notification, { source: 'notification' }),
+        ],
       },
-      { name: 'bmeter_reading_failures_total', type: 'counter', help: 'Scheduled readings that got no answer from the meter.', samples: one(this.failures) },
+      {
+        name: 'bmeter_reading_failures_total',
+        type: 'counter',
+        help: 'Scheduled readings that got no answer from the meter.',
+        samples: one(this.failures),
+      },
       {
         name: 'bmeter_session_recoveries_total',
         type: 'counter',
@@ -140,7 +161,10 @@ export class MeterMetrics {
         name: 'bmeter_session_state',
         type: 'gauge',
         help: 'The session state: 1 for the current one (up, joining, recovering, stopped), 0 for the others.',
-        samples: this.sessionState === undefined ? [] : SESSION_STATES.flatMap((state) => one(state === this.sessionState ? 1 : 0, { state })),
+        samples:
+          this.sessionState === undefined
+            ? []
+            : SESSION_STATES.flatMap((state) => one(state === this.sessionState ? 1 : 0, { state })),
       },
       {
         name: 'bmeter_build_info',

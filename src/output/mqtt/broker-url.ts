@@ -27,7 +27,11 @@ export function parseBrokerUrl(text: string, fallback: { username?: string; pass
   try {
     url = new URL(text);
   } catch {
-    throw new BmeterError('USAGE', `the MQTT broker URL ${withoutUserinfo(text)} is not a URL — expected mqtt://host[:port] or mqtts://host[:port]`);
+    throw new BmeterError(
+      'USAGE',
+      `the MQTT broker URL ${withoutUserinfo(text)} is not a URL — expected mqtt://host[:port] or ` +
+        'mqtts://host[:port]',
+    );
   }
   const shown = withoutUserinfo(text);
   if (!(SCHEMES as readonly string[]).includes(url.protocol)) {
@@ -35,7 +39,8 @@ export function parseBrokerUrl(text: string, fallback: { username?: string; pass
   }
   if (url.hostname === '') throw new BmeterError('USAGE', `the MQTT broker URL ${shown} names no host`);
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') {
-    throw new BmeterError('USAGE', `the MQTT broker URL ${shown} must be only scheme, host and port (no path or query)`);
+    const message = `the MQTT broker URL ${shown} must be only scheme, host and port (no path or query)`;
+    throw new BmeterError('USAGE', message);
   }
   const port = url.port !== '' ? url.port : url.protocol === 'mqtts:' ? '8883' : '1883';
   const clean = `${url.protocol}//${url.hostname}:${port}`;

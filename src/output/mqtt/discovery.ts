@@ -73,7 +73,12 @@ export function discoveryPayload(o: DiscoveryOptions): Record<string, unknown> {
   const current = { device_class: 'current', unit_of_measurement: 'A', state_class: 'measurement', ...live };
   const diagnostic = { entity_category: 'diagnostic' };
   const components: [string, Component][] = [
-    sensor('power', 'Power', 'power_w', { device_class: 'power', unit_of_measurement: 'W', state_class: 'measurement', ...live }),
+    sensor('power', 'Power', 'power_w', {
+      device_class: 'power',
+      unit_of_measurement: 'W',
+      state_class: 'measurement',
+      ...live,
+    }),
     sensor('current_r', 'Current R', 'current_r_a', current),
     ...(o.wiring === '1p3w' ? [sensor('current_t', 'Current T', 'current_t_a', current)] : []),
     sensor('energy_bought', 'Energy bought', 'energy_normal_kwh', energy),

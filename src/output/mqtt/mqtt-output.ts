@@ -151,14 +151,17 @@ export async function createMqttOutput(o: MqttOutputOptions): Promise<MqttOutput
     });
     c.on('close', () => {
       if (closing || c !== client) return;
-      if (wasConnected) o.logger.warn({ broker: o.broker.display }, 'MQTT broker connection lost; readings go on, reconnecting');
+      if (wasConnected) {
+        o.logger.warn({ broker: o.broker.display }, 'MQTT broker connection lost; readings go on, reconnecting');
+      }
       wasConnected = false;
       c.end(true);
       scheduleReconnect();
     });
     c.on('error', (err: Error & { code?: unknown }) => {
       const refused = typeof err.code === 'number' && AUTH_REFUSED.has(err.code);
-      if (refused && attempt > 0) o.logger.warn({ broker: o.broker.display, err: err.message }, 'MQTT broker refused the credentials');
+      const fields = { broker: o.broker.display, err: err.message };
+      if (refused && attempt > 0) o.logger.warn(fields, 'MQTT broker refused the credentials');
       else o.logger.debug({ broker: o.broker.display, err: err.message }, 'MQTT error');
     });
     return c;
@@ -188,7 +191,8 @@ export async function createMqttOutput(o: MqttOutputOptions): Promise<MqttOutput
       timer = undefined;
       if (client.connected && options.offline === true) send(topics.availability, 'offline');
       if (!latestSent && !client.connected) {
-        o.logger.warn({ broker: o.broker.display }, 'the last reading was not published: the MQTT broker was not reachable');
+        const message = 'the last reading was not published: the MQTT broker was not reachable';
+        o.logger.warn({ broker: o.broker.display }, message);
       }
       await endClient(client, o.clock);
     },
@@ -235,7 +239,8 @@ function firstConnection(client: MqttClient, o: MqttOutputOptions, giveUp: () =>
     };
     const unreachable = (why: string): void => {
       done();
-      o.logger.warn({ broker: o.broker.display, why }, 'MQTT broker not reachable; readings go on, retrying in the background');
+      const message = 'MQTT broker not reachable; readings go on, retrying in the background';
+      o.logger.warn({ broker: o.broker.display, why }, message);
       resolve();
     };
     const onClose = (): void => unreachable('connection closed');
