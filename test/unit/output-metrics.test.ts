@@ -148,3 +148,21 @@ test('the textfile is replaced whole by rename, and a new reading shows in it', 
   assert.deepEqual(readdirSync(dir.path), ['bmeter.prom'], 'no temporary file left behind');
   await assert.rejects(writeAtomically(dir.file('missing/x.prom'), 'x\n'), /cannot write the metrics file/);
 });
+
+test('the Grafana dashboard queries only metrics bmeter exports, with their label names', () => {
+  const dashboard = JSON.parse(readFileSync(new URL('../../contrib/grafana-dashboard.json', import.meta.url), 'utf8')) as {
+    panels: { targets: { expr: string }[] }[];
+  };
+  const metrics = new MeterMetrics({ meter: METER, version: '0.1.0' });
+  metrics.observe(READING);
+  metrics.setSessionState('up');
+  const exported = parseExposition(metrics.render(READ_AT_MS));
+  const exprs = dashboard.panels.flatMap((p) => p.targets.map((target) => target.expr));
+  assert.ok(exprs.length >= 8);
+  for (const expr of exprs) {
+    for (const [name] of expr.matchAll(/bmeter_[a-z_]+/g)) assert.ok(exported.has(name), `${name} in "${expr}" is not exported`);
+    for (const [, label] of expr.matchAll(/[{,]\s*([a-z_]+)\s*=~?"/g)) {
+      assert.ok(['meter', 'direction', 'phase', 'source', 'step', 'state'].includes(label ?? ''), `label ${label} in "${expr}"`);
+    }
+  }
+});

@@ -17,6 +17,10 @@ export interface MetricsFileSink {
   flush(): Promise<void>;
 }
 
+/**
+ * A sink that feeds each record to `metrics` and rewrites `path` (writes are queued, one at a time).
+ * `now` gives the render time (epoch ms). A failed write rejects with USAGE naming the file.
+ */
 export function createMetricsFileSink(path: string, metrics: MeterMetrics, now: () => number): MetricsFileSink {
   let chain: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {

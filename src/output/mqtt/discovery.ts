@@ -37,6 +37,7 @@ export interface MeterDeviceInfo {
 /** Single-phase 3-wire (currents R and T) or 2-wire (R only). */
 export type Wiring = '1p3w' | '1p2w';
 
+/** What the discovery payload is made from. */
 export interface DiscoveryOptions {
   meter: string;
   topics: MeterTopics;
