@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
 import { expectedFrom, meterAnswer } from './helpers/meter-answer.js';
-import { startBroker } from './helpers/mosquitto.js';
+import { freePort, startBroker } from './helpers/mosquitto.js';
 import { watch } from './helpers/mqtt-watcher.js';
 import { describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
 import { tempDirFor, type TempDir } from './helpers/temp-dir.js';
@@ -38,15 +38,23 @@ async function until(cond: () => boolean, ms: number, what: string): Promise<voi
   }
 }
 
+type Row = Record<string, unknown>;
+const T60 = { timeout: 60_000 };
+const T90 = { timeout: 90_000 };
+
 const records = (text: string): Record<string, unknown>[] =>
   text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
-test('a one-shot poll publishes discovery, the state the meter gave and online, with credentials from the environment', { timeout: 90_000 }, async (t) => {
+const ONE_SHOT =
+  'a one-shot poll publishes discovery, the state the meter gave and online, with credentials from the environment';
+test(ONE_SHOT, T90, async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir, { bmeter: 'mqtt-Secret-9' });
-  const watcher = await watch(t, broker.url, ['bmeter/#', 'homeassistant/#'], { username: 'bmeter', password: 'mqtt-Secret-9' });
+  const auth = { username: 'bmeter', password: 'mqtt-Secret-9' };
+  const watcher = await watch(t, broker.url, ['bmeter/#', 'homeassistant/#'], auth);
   const common = await scanned(dir, `sim://?meterMac=${MAC}`);
-  const env = { ...CREDENTIALS, BMETER_MQTT_URL: broker.url, BMETER_MQTT_USERNAME: 'bmeter', BMETER_MQTT_PASSWORD: 'mqtt-Secret-9' };
+  const mqttEnv = { BMETER_MQTT_URL: broker.url, BMETER_MQTT_USERNAME: 'bmeter', BMETER_MQTT_PASSWORD: auth.password };
+  const env = { ...CREDENTIALS, ...mqttEnv };
   const state = watcher.next(STATE);
   const run = await runBmeter(['poll', ...common, '--format', 'json', '--log-level', 'trace'], { env, cwd: dir.path });
   assert.equal(run.code, 0, describeRun(run));
@@ -72,7 +80,8 @@ test('a one-shot poll publishes discovery, the state the meter gave and online, 
   assert.equal(d['availability_topic'], AVAILABILITY);
   assert.equal(d['state_topic'], STATE);
   const c = d['components'] as Record<string, Record<string, unknown>>;
-  const expectSensor = (key: string, field: string, deviceClass: string | undefined, unit: string | undefined, stateClass: string | undefined) => {
+  type Maybe = string | undefined;
+  const expectSensor = (key: string, field: string, deviceClass: Maybe, unit: Maybe, stateClass: Maybe): void => {
     const s = c[key];
     assert.ok(s !== undefined, `sensor ${key}`);
     assert.equal(s['platform'], 'sensor');
@@ -97,37 +106,44 @@ test('a one-shot poll publishes discovery, the state the meter gave and online, 
   assert.equal(c['last_reading']?.['entity_category'], 'diagnostic');
 
   const order = watcher.messages().map((m) => `${m.topic} ${m.topic === AVAILABILITY ? m.payload : ''}`.trim());
-  assert.deepEqual(order, [`${AVAILABILITY} online`, DISCOVERY, STATE], 'online, then discovery, then the state; a one-shot run stays online');
+  // online, then discovery, then the state; a one-shot run stays online
+  assert.deepEqual(order, [`${AVAILABILITY} online`, DISCOVERY, STATE]);
   const everything = run.stdout + run.stderr;
-  for (const secret of ['mqtt-Secret-9', SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD]) assert.ok(!everything.includes(secret), `${secret} reached the output`);
+  for (const secret of [auth.password, SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD]) {
+    assert.ok(!everything.includes(secret), `${secret} reached the output`);
+  }
 });
 
-test('a single-phase 2-wire meter (E8 T = 0x7FFE) gets no current T sensor and no current_t_a in its state', { timeout: 60_000 }, async (t) => {
+test('a single-phase 2-wire meter (E8 T = 0x7FFE) gets no current T sensor and no current_t_a', T60, async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
   const watcher = await watch(t, broker.url, [STATE, DISCOVERY]);
   const common = await scanned(dir, `sim://?meterMac=${MAC}&wiring=1p2w`);
   const state = watcher.next(STATE);
-  const run = await runBmeter(['poll', ...common, '--mqtt', broker.url, '--log-level', 'trace'], { env: CREDENTIALS, cwd: dir.path });
+  const args = ['poll', ...common, '--mqtt', broker.url, '--log-level', 'trace'];
+  const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
   assert.equal(run.code, 0, describeRun(run));
   const e8 = meterAnswer(run.stderr).get(0xe8);
   assert.equal(e8?.readUInt16BE(2), 0x7ffe, 'the meter sent T as 0x7FFE (no data)');
   const published = JSON.parse((await state).payload) as Record<string, unknown>;
   assert.equal(published['current_r_a'], (e8?.readInt16BE(0) ?? NaN) / 10);
   assert.equal('current_t_a' in published, false);
-  const components = Object.keys((JSON.parse(watcher.messages(DISCOVERY)[0]?.payload ?? '{}') as { components: object }).components);
+  const discovery = JSON.parse(watcher.messages(DISCOVERY)[0]?.payload ?? '{}') as { components: object };
+  const components = Object.keys(discovery.components);
   assert.ok(components.includes('current_r') && !components.includes('current_t'), components.join(','));
 });
 
-test('an interval run: HA birth message brings discovery again, SIGKILL leaves the retained offline will', { timeout: 90_000 }, async (t) => {
+test('interval run: HA birth brings discovery again, SIGKILL leaves the retained offline will', T90, async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
   const watcher = await watch(t, broker.url, ['bmeter/#', 'homeassistant/#']);
   const common = await scanned(dir, `sim://?meterMac=${MAC}`);
-  const proc = spawnBmeter(['poll', ...common, '--interval', '0.5', '--format', 'json', '--mqtt', broker.url], { env: CREDENTIALS, cwd: dir.path });
+  const args = ['poll', ...common, '--interval', '0.5', '--format', 'json', '--mqtt', broker.url];
+  const proc = spawnBmeter(args, { env: CREDENTIALS, cwd: dir.path });
   t.after(() => proc.stop(500));
   await watcher.next(STATE, () => true, 30_000);
-  const first = JSON.parse(watcher.messages(DISCOVERY)[0]?.payload ?? '{}') as { components: Record<string, Record<string, unknown>> };
+  type Discovery = { components: Record<string, Record<string, unknown>> };
+  const first = JSON.parse(watcher.messages(DISCOVERY)[0]?.payload ?? '{}') as Discovery;
   assert.equal(first.components['power']?.['expire_after'], 60, 'three intervals, at least a minute');
   const again = watcher.next(DISCOVERY);
   await watcher.publish('homeassistant/status', 'online');
@@ -139,10 +155,13 @@ test('an interval run: HA birth message brings discovery again, SIGKILL leaves t
   assert.equal(result.signal, 'SIGKILL');
   assert.equal((await offline).payload, 'offline');
   const late = await watch(t, broker.url, [AVAILABILITY]);
-  assert.deepEqual(await late.next(AVAILABILITY), { topic: AVAILABILITY, payload: 'offline', retain: true }, 'the will is retained');
+  const will = await late.next(AVAILABILITY);
+  assert.deepEqual(will, { topic: AVAILABILITY, payload: 'offline', retain: true }, 'the will is retained');
 });
 
-test('the broker stopped and started mid-run: no reading lost from the JSON output or the textfile, MQTT catches up', { timeout: 120_000 }, async (t) => {
+const RESTART =
+  'the broker stopped and started mid-run: no reading lost from the JSON output or the textfile, MQTT catches up';
+test(RESTART, { timeout: 120_000 }, async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
   const common = await scanned(dir, `sim://?meterMac=${MAC}`);
@@ -150,7 +169,8 @@ test('the broker stopped and started mid-run: no reading lost from the JSON outp
   const prom = dir.file('bmeter.prom');
   const count = 16;
   const proc = spawnBmeter(
-    ['poll', ...common, '--interval', '0.4', '--count', String(count), '--format', 'json', '--output', out, '--mqtt', broker.url, '--metrics-file', prom, '-v'],
+    ['poll', ...common, '--interval', '0.4', '--count', String(count), '--format', 'json', '--output', out, '-v',
+      '--mqtt', broker.url, '--metrics-file', prom],
     { env: CREDENTIALS, cwd: dir.path, timeoutMs: 90_000 },
   );
   t.after(() => proc.stop(500));
@@ -177,7 +197,8 @@ test('the broker stopped and started mid-run: no reading lost from the JSON outp
   const last = all.at(-1) ?? {};
   const states = watcher.messages(STATE);
   assert.ok(states.length >= 1, 'states arrive after the broker came back');
-  assert.deepEqual(JSON.parse(states.at(-1)?.payload ?? '{}'), { ...last, lqi: 178, rssi_dbm: -55.32 }, 'the last state is the last reading');
+  const lastState = JSON.parse(states.at(-1)?.payload ?? '{}') as unknown;
+  assert.deepEqual(lastState, { ...last, lqi: 178, rssi_dbm: -55.32 }, 'the last state is the last reading');
   assert.equal(watcher.messages(AVAILABILITY).at(-1)?.payload, 'offline', 'an interval run that ends goes offline');
 
   const f = parseExposition(readFileSync(prom, 'utf8'));
@@ -186,7 +207,8 @@ test('the broker stopped and started mid-run: no reading lost from the JSON outp
   assert.equal(valueOf(f, 'bmeter_reading_failures_total', m), 0);
   assert.equal(valueOf(f, 'bmeter_power_watts', m), last['power_w']);
   assert.equal(valueOf(f, 'bmeter_current_amperes', { ...m, phase: 'r' }), last['current_r_a']);
-  assert.equal(valueOf(f, 'bmeter_energy_joules_total', { ...m, direction: 'bought' }), Math.round((last['energy_normal_kwh'] as number) * 3_600_000));
+  const joules = Math.round((last['energy_normal_kwh'] as number) * 3_600_000);
+  assert.equal(valueOf(f, 'bmeter_energy_joules_total', { ...m, direction: 'bought' }), joules);
   assert.equal(valueOf(f, 'bmeter_last_reading_timestamp_seconds', m), Date.parse(String(last['timestamp'])) / 1000);
 });
 
@@ -197,29 +219,36 @@ test('two meters on one broker keep apart: own topics, own device, own values', 
   const macs = ['001C640003DD6393', '001C6400041A2B3C'];
   const runs = await Promise.all(
     macs.map(async (mac, i) => {
-      const common = await scanned(dir, `sim://?meterMac=${mac}&initialKwh=${i === 0 ? 1000 : 5000}&seed=${i + 7}`, `scan-${i}.json`);
-      return runBmeter(['poll', ...common, '--interval', '0.3', '--count', '3', '--format', 'json', '--mqtt', broker.url], { env: CREDENTIALS, cwd: dir.path });
+      const sim = `sim://?meterMac=${mac}&initialKwh=${i === 0 ? 1000 : 5000}&seed=${i + 7}`;
+      const common = await scanned(dir, sim, `scan-${i}.json`);
+      const args = ['poll', ...common, '--interval', '0.3', '--count', '3', '--format', 'json', '--mqtt', broker.url];
+      return runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
     }),
   );
   for (const [i, run] of runs.entries()) {
     assert.equal(run.code, 0, describeRun(run));
     const meter = (macs[i] ?? '').toLowerCase();
     const mine = records(run.stdout);
-    const states = watcher.messages(`bmeter/${meter}/state`).map((m) => JSON.parse(m.payload) as Record<string, unknown>);
-    assert.deepEqual(states.map((s) => s['timestamp']), mine.map((r) => r['timestamp']), `meter ${meter}: exactly its own readings`);
+    const states = watcher.messages(`bmeter/${meter}/state`).map((m) => JSON.parse(m.payload) as Row);
+    const times = mine.map((r) => r['timestamp']);
+    assert.deepEqual(states.map((s) => s['timestamp']), times, `meter ${meter}: exactly its own readings`);
     assert.deepEqual(states.map((s) => s['energy_normal_kwh']), mine.map((r) => r['energy_normal_kwh']));
-    const d = JSON.parse(watcher.messages(`homeassistant/device/bmeter_${meter}/config`)[0]?.payload ?? '{}') as Record<string, any>;
+    const config = watcher.messages(`homeassistant/device/bmeter_${meter}/config`)[0]?.payload ?? '{}';
+    const d = JSON.parse(config) as Record<string, any>;
     assert.deepEqual(d['device']['identifiers'], [`bmeter_${meter}`]);
     assert.equal(d['state_topic'], `bmeter/${meter}/state`);
     assert.equal(d['components']['power']['unique_id'], `bmeter_${meter}_power`);
   }
-  assert.ok(Math.abs(Number(records(runs[0]?.stdout ?? '')[0]?.['energy_normal_kwh']) - 1000) < 1, 'meter 1 counts from 1000 kWh');
-  assert.ok(Math.abs(Number(records(runs[1]?.stdout ?? '')[0]?.['energy_normal_kwh']) - 5000) < 1, 'meter 2 counts from 5000 kWh');
+  const firstKwh = (i: number): number => Number(records(runs[i]?.stdout ?? '')[0]?.['energy_normal_kwh']);
+  assert.ok(Math.abs(firstKwh(0) - 1000) < 1, 'meter 1 counts from 1000 kWh');
+  assert.ok(Math.abs(firstKwh(1) - 5000) < 1, 'meter 2 counts from 5000 kWh');
 });
 
-test('a bad broker URL exits 2 before the meter is touched; refused credentials exit 1 naming what to check', { timeout: 60_000 }, async (t) => {
+test('bad broker URL exits 2 before the meter is touched; refused credentials exit 1 with advice', T60, async (t) => {
   const dir = tempDirFor(t);
-  const bad = await runBmeter(['poll', '--port', 'sim://', '--scan-file', dir.file('none.json'), '--mqtt', 'http://me:Pw-123456@broker.lan'], { env: CREDENTIALS, cwd: dir.path });
+  const badUrl = 'http://me:Pw-123456@broker.lan';
+  const badArgs = ['poll', '--port', 'sim://', '--scan-file', dir.file('none.json'), '--mqtt', badUrl];
+  const bad = await runBmeter(badArgs, { env: CREDENTIALS, cwd: dir.path });
   assert.equal(bad.code, 2, describeRun(bad));
   assert.match(bad.stderr, /the MQTT broker URL http:\/\/broker\.lan must start with mqtt:\/\/ or mqtts:\/\//);
   assert.ok(!bad.stderr.includes('Pw-123456'));
@@ -233,19 +262,22 @@ test('a bad broker URL exits 2 before the meter is touched; refused credentials 
   assert.match(refused.stderr, /check BMETER_MQTT_USERNAME and BMETER_MQTT_PASSWORD/);
   assert.equal(refused.stdout, '', 'no reading was taken');
   assert.ok(!(refused.stdout + refused.stderr).includes('wrong-Pass-2'), 'the password from the URL is not shown');
-  assert.match(refused.stderr, new RegExp(`"broker":"mqtt://127\\.0\\.0\\.1:${broker.port}"`), 'the URL is logged without its userinfo');
+  const logged = new RegExp(`"broker":"mqtt://127\\.0\\.0\\.1:${broker.port}"`);
+  assert.match(refused.stderr, logged, 'the URL is logged without its userinfo');
 });
 
 test('--metrics-file counts a failed reading and a recovery by its step', { timeout: 60_000 }, async (t) => {
   const dir = tempDirFor(t);
   const config = dir.file('bmeter.config.json');
-  writeFileSync(config, JSON.stringify({ timeouts: { responseMs: 1000, joinMs: 5000 }, retries: { join: 1, request: 2 } }));
+  const fast = { timeouts: { responseMs: 1000, joinMs: 5000 }, retries: { join: 1, request: 2 } };
+  writeFileSync(config, JSON.stringify(fast));
   // ECHONET request 3 → EVENT 26 (the session ends: one rejoin, the reading is sent again);
   // requests 5, 6, 7 dropped: one reading fails after its 3 tries.
   const common = await scanned(dir, `sim://?meterMac=${MAC}&faults=event26@3,drop@5,drop@6,drop@7`);
   const prom = dir.file('bmeter.prom');
   const run = await runBmeter(
-    ['poll', ...common, '--config', config, '--interval', '0.3', '--count', '5', '--format', 'json', '--metrics-file', prom],
+    ['poll', ...common, '--config', config, '--interval', '0.3', '--count', '5', '--format', 'json',
+      '--metrics-file', prom],
     { env: CREDENTIALS, cwd: dir.path },
   );
   assert.equal(run.code, 0, describeRun(run));
@@ -258,4 +290,16 @@ test('--metrics-file counts a failed reading and a recovery by its step', { time
   assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'scan-channel' }), 0);
   assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'full-scan' }), 0);
   assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'reopen' }), 0);
+});
+
+test('no broker listening: a one-shot poll still writes its reading, warns it was not published', T60, async (t) => {
+  const dir = tempDirFor(t);
+  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  const port = await freePort();
+  const args = ['poll', ...common, '--format', 'json', '--mqtt', `mqtt://127.0.0.1:${port}`];
+  const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
+  assert.equal(run.code, 0, describeRun(run));
+  assert.equal(records(run.stdout).length, 1);
+  assert.match(run.stderr, /MQTT broker not reachable; readings go on, retrying in the background/);
+  assert.match(run.stderr, /the last reading was not published: the MQTT broker was not reachable/);
 });

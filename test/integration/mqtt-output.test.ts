@@ -39,7 +39,9 @@ function logSink(): { text: () => string; write: (s: string) => void } {
   return { text: () => text, write: (s: string) => void (text += s) };
 }
 
-function options(url: string, log: { write: (s: string) => void }, extra: Partial<MqttOutputOptions> = {}): MqttOutputOptions {
+type Log = { write: (s: string) => void };
+
+function options(url: string, log: Log, extra: Partial<MqttOutputOptions> = {}): MqttOutputOptions {
   return {
     broker: parseBrokerUrl(url),
     meter: METER,
@@ -54,7 +56,7 @@ function options(url: string, log: { write: (s: string) => void }, extra: Partia
   };
 }
 
-test('online first, discovery only once the first reading shows the wiring, then the state; all retained', async (t) => {
+test('online first, discovery once the first reading shows the wiring, then the state; all retained', async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
   const watcher = await watch(t, broker.url, [`bmeter/${METER}/#`, DISCOVERY]);
@@ -78,7 +80,8 @@ test('online first, discovery only once the first reading shows the wiring, then
     fixed_normal_kwh: 9876.4,
     source: 'poll',
   });
-  assert.deepEqual(watcher.messages().map((m) => m.topic), [AVAILABILITY, DISCOVERY, STATE], 'discovery before the state');
+  const order = watcher.messages().map((m) => m.topic);
+  assert.deepEqual(order, [AVAILABILITY, DISCOVERY, STATE], 'discovery before the state');
 
   // A late subscriber gets all three as retained messages.
   const late = await watch(t, broker.url, [AVAILABILITY, DISCOVERY, STATE]);
@@ -88,7 +91,7 @@ test('online first, discovery only once the first reading shows the wiring, then
   assert.deepEqual(late.messages().map((m) => m.topic).sort(), [AVAILABILITY, DISCOVERY, STATE].sort());
 });
 
-test("Home Assistant's birth message (homeassistant/status online) brings discovery and the latest state again", async (t) => {
+test("Home Assistant's birth message (homeassistant/status online) brings discovery and state again", async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
   const watcher = await watch(t, broker.url, [DISCOVERY, STATE, 'homeassistant/status']);
@@ -106,7 +109,7 @@ test("Home Assistant's birth message (homeassistant/status online) brings discov
   assert.equal(watcher.messages(DISCOVERY).length, 2, "HA's offline does not trigger a discovery");
 });
 
-test('the broker stopped and started: publish never waits, the output reconnects and sends the latest state', async (t) => {
+test('the broker stopped and started: publish never waits, it reconnects and sends the latest state', async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
   const log = logSink();
@@ -131,7 +134,8 @@ test('the broker stopped and started: publish never waits, the output reconnects
   assert.match(log.text(), /MQTT broker connected again/);
   const closing = Date.now();
   await out.close();
-  assert.ok(Date.now() - closing < 2000, 'a clean close after a reconnect does not hang on publishes lost with the old socket');
+  // a clean close after a reconnect does not hang on publishes lost with the old socket
+  assert.ok(Date.now() - closing < 2000);
 });
 
 test('close({ offline: true }) leaves a retained offline; a plain close leaves online', async (t) => {
@@ -165,7 +169,8 @@ test('refused credentials reject with an exit-1 error naming what to check, with
       },
     );
   }
-  const ok = await createMqttOutput(options(broker.url, log, { broker: { ...parseBrokerUrl(broker.url), username: 'meter', password: 'right-pass' } }));
+  const right = { ...parseBrokerUrl(broker.url), username: 'meter', password: 'right-pass' };
+  const ok = await createMqttOutput(options(broker.url, log, { broker: right }));
   assert.equal(ok.connected, true);
   await ok.close();
   assert.ok(!log.text().includes('right-pass') && !log.text().includes('wrong-pass'), 'no password in the log');

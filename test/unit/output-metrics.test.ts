@@ -87,27 +87,42 @@ test('failures, notifications, recoveries by step and the session state are coun
 
 test('a value the meter did not give is left out, never exported as 0', () => {
   const metrics = new MeterMetrics({ meter: METER });
-  metrics.observe({ ...READING, current_t_a: null, energy_reverse_kwh: null, fixed_reverse_at: null, fixed_reverse_kwh: null });
+  metrics.observe({
+    ...READING,
+    current_t_a: null,
+    energy_reverse_kwh: null,
+    fixed_reverse_at: null,
+    fixed_reverse_kwh: null,
+  });
   const f = parseExposition(metrics.render(READ_AT_MS));
   assert.deepEqual(f.get('bmeter_current_amperes')?.samples.map((s) => s.labels['phase']), ['r']);
   assert.deepEqual(f.get('bmeter_energy_joules_total')?.samples.map((s) => s.labels['direction']), ['bought']);
-  assert.deepEqual(f.get('bmeter_fixed_energy_timestamp_seconds')?.samples.map((s) => s.labels['direction']), ['bought']);
+  const fixedAt = f.get('bmeter_fixed_energy_timestamp_seconds');
+  assert.deepEqual(fixedAt?.samples.map((s) => s.labels['direction']), ['bought']);
 });
 
 test('before any reading only the counters are exported', () => {
   const f = parseExposition(new MeterMetrics({ meter: METER }).render(READ_AT_MS));
-  assert.deepEqual([...f.keys()], ['bmeter_readings_total', 'bmeter_reading_failures_total', 'bmeter_session_recoveries_total']);
+  const counters = ['bmeter_readings_total', 'bmeter_reading_failures_total', 'bmeter_session_recoveries_total'];
+  assert.deepEqual([...f.keys()], counters);
 });
 
 test('label values and HELP text are escaped as the format requires, special floats spelled its way', () => {
   const text = renderExposition([
-    { name: 'x_total', type: 'counter', help: 'back\\slash\nnewline', samples: [{ labels: { l: 'a"b\\c\nd' }, value: 1 }] },
+    {
+      name: 'x_total',
+      type: 'counter',
+      help: 'back\\slash\nnewline',
+      samples: [{ labels: { l: 'a"b\\c\nd' }, value: 1 }],
+    },
   ]);
   assert.equal(text, '# HELP x_total back\\\\slash\\nnewline\n# TYPE x_total counter\nx_total{l="a\\"b\\\\c\\nd"} 1\n');
   assert.equal(parseExposition(text).get('x_total')?.samples[0]?.labels['l'], 'a"b\\c\nd');
   assert.equal(escapeLabelValue('plain'), 'plain');
-  assert.deepEqual([formatValue(Infinity), formatValue(-Infinity), formatValue(NaN), formatValue(1e21), formatValue(-0.25)], ['+Inf', '-Inf', 'NaN', '1e+21', '-0.25']);
-  assert.throws(() => renderExposition([{ name: 'requests', type: 'counter', help: '', samples: [{ value: 1 }] }]), /_total/);
+  const values = [Infinity, -Infinity, NaN, 1e21, -0.25].map(formatValue);
+  assert.deepEqual(values, ['+Inf', '-Inf', 'NaN', '1e+21', '-0.25']);
+  const badCounter = { name: 'requests', type: 'counter', help: '', samples: [{ value: 1 }] } as const;
+  assert.throws(() => renderExposition([badCounter]), /_total/);
 });
 
 test('GET /metrics on a real listener answers 200 with the exposition content type', async (t) => {
@@ -150,7 +165,8 @@ test('the textfile is replaced whole by rename, and a new reading shows in it', 
 });
 
 test('the Grafana dashboard queries only metrics bmeter exports, with their label names', () => {
-  const dashboard = JSON.parse(readFileSync(new URL('../../contrib/grafana-dashboard.json', import.meta.url), 'utf8')) as {
+  const file = new URL('../../contrib/grafana-dashboard.json', import.meta.url);
+  const dashboard = JSON.parse(readFileSync(file, 'utf8')) as {
     panels: { targets: { expr: string }[] }[];
   };
   const metrics = new MeterMetrics({ meter: METER, version: '0.1.0' });
@@ -160,9 +176,12 @@ test('the Grafana dashboard queries only metrics bmeter exports, with their labe
   const exprs = dashboard.panels.flatMap((p) => p.targets.map((target) => target.expr));
   assert.ok(exprs.length >= 8);
   for (const expr of exprs) {
-    for (const [name] of expr.matchAll(/bmeter_[a-z_]+/g)) assert.ok(exported.has(name), `${name} in "${expr}" is not exported`);
+    for (const [name] of expr.matchAll(/bmeter_[a-z_]+/g)) {
+      assert.ok(exported.has(name), `${name} in "${expr}" is not exported`);
+    }
     for (const [, label] of expr.matchAll(/[{,]\s*([a-z_]+)\s*=~?"/g)) {
-      assert.ok(['meter', 'direction', 'phase', 'source', 'step', 'state'].includes(label ?? ''), `label ${label} in "${expr}"`);
+      const known = ['meter', 'direction', 'phase', 'source', 'step', 'state'];
+      assert.ok(known.includes(label ?? ''), `label ${label} in "${expr}"`);
     }
   }
 });

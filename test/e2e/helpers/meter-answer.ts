@@ -13,7 +13,8 @@ export function meterAnswers(stderr: string): Map<number, Buffer>[] {
     const rx = String((JSON.parse(line) as { rx: string }).rx);
     const data = Buffer.from(rx.split(' ').at(-1) ?? '', 'hex');
     // EHD 1081, SEOJ 028801 at 4..6, ESV at 10: 0x72 Get_Res or 0x52 Get_SNA
-    if (data.length < 12 || data.readUInt16BE(0) !== 0x1081 || data.subarray(4, 7).toString('hex') !== '028801') continue;
+    if (data.length < 12 || data.readUInt16BE(0) !== 0x1081) continue;
+    if (data.subarray(4, 7).toString('hex') !== '028801') continue;
     if (data[10] !== 0x72 && data[10] !== 0x52) continue;
     const props = new Map<number, Buffer>();
     let at = 12;

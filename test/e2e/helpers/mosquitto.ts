@@ -57,7 +57,13 @@ export async function startBroker(
   const port = await freePort();
   // `user`: run as root (CI), mosquitto would drop to the `mosquitto` user, which cannot read the
   // test's private temp dir; as anyone else the option is ignored.
-  const lines = [`listener ${port} 127.0.0.1`, `user ${userInfo().username}`, 'persistence false', 'log_dest stderr', 'log_type all'];
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    `user ${userInfo().username}`,
+    'persistence false',
+    'log_dest stderr',
+    'log_type all',
+  ];
   if (users === undefined) lines.push('allow_anonymous true');
   else {
     const file = dir.file('mosquitto.passwd');
