@@ -9,7 +9,7 @@ import { teeSink } from '../output/tee.js';
 import { runPoll } from '../usecases/poll.js';
 import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader-record.js';
 import type { CliContext } from './context.js';
-import { openPollExtras } from './poll-outputs.js';
+import { openMeterOutputs } from './meter-outputs.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 
 /** The longest timer Node keeps (2^31 − 1 ms); a longer one fires at once, so the polls would run back to back. */
@@ -67,7 +67,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   const properties = parsePropertyList(config.poll.properties);
   const { format, output } = outputFlags(flags, ctx);
   const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : undefined;
-  const extras = await openPollExtras(flags, config, ctx, logger, intervalSeconds);
+  const extras = await openMeterOutputs(flags, config, ctx, logger, { ...(intervalSeconds !== undefined && { intervalSeconds }) });
   try {
     const sink = await createSink({
       format,

@@ -1,12 +1,14 @@
 /**
- * The outputs `poll` adds to its reading stream besides stdout / --output: MQTT with Home
- * Assistant discovery (`--mqtt URL`, or `mqtt.url` / BMETER_MQTT_URL) and the node_exporter
- * textfile (`--metrics-file FILE`). Both are loaded only when asked for. The broker is reached
- * before the port is opened, so a bad URL (exit 2) or refused credentials (exit 1) cost no join.
+ * The outputs a meter command adds to its reading stream besides stdout / --output: MQTT with Home
+ * Assistant discovery (`--mqtt URL`, or `mqtt.url` / BMETER_MQTT_URL), the node_exporter textfile
+ * (`--metrics-file FILE`), and a MeterMetrics the caller keeps (serve's `/metrics`). Each is loaded
+ * only when asked for. Call this before the port is opened: a bad broker URL (exit 2) or refused
+ * credentials (exit 1) then cost no join.
  */
 import { resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
+import type { MeterMetrics } from '../output/metrics/meter-metrics.js';
 import { secretRedactor } from '../log/redact.js';
 import type { ExtraOutput } from '../output/tee.js';
 import { systemClock } from '../time/clock.js';
@@ -15,7 +17,8 @@ import type { RecoveryStep } from '../usecases/session-machine.js';
 import type { CliContext } from './context.js';
 import { VERSION } from './version.js';
 
-export interface PollExtras {
+/** What the caller (poll, serve) gets: outputs to tee the records into, session hooks, close. */
+export interface MeterOutputs {
   outputs: ExtraOutput[];
   onFailure?: (detail: string) => void;
   onRecovery?: (step: RecoveryStep) => void;
@@ -23,18 +26,26 @@ export interface PollExtras {
   close(options: { offline: boolean }): Promise<void>;
 }
 
-/** Opens the extra outputs the flags and settings ask for (none: an empty set). */
-export async function openPollExtras(
+export interface MeterOutputsOptions {
+  /** Seconds between readings (HA `expire_after` = 3 intervals); undefined for a one-shot run. */
+  intervalSeconds?: number;
+  /** Metrics the caller keeps (serve's /metrics): fed every record, failure and recovery. */
+  metrics?: MeterMetrics;
+}
+
+/** Opens the outputs the flags, settings and options ask for (none: an empty set). */
+export async function openMeterOutputs(
   flags: Record<string, unknown>,
   config: Config,
   ctx: CliContext,
   logger: Logger,
-  intervalSeconds: number | undefined,
-): Promise<PollExtras> {
+  options: MeterOutputsOptions = {},
+): Promise<MeterOutputs> {
+  const { intervalSeconds } = options;
   const metricsPath = typeof flags['metricsFile'] === 'string' ? resolve(ctx.io.cwd, flags['metricsFile']) : undefined;
   const mqttUrl = config.mqtt.url;
-  const extras: PollExtras = { outputs: [], close: async () => undefined };
-  if (metricsPath === undefined && mqttUrl === undefined) return extras;
+  const extras: MeterOutputs = { outputs: [], close: async () => undefined };
+  if (metricsPath === undefined && mqttUrl === undefined && options.metrics === undefined) return extras;
 
   const closers: ((offline: boolean) => Promise<void>)[] = [];
   const warn = (what: string) => (err: unknown) => logger.warn({ err: (err as Error).message }, what);
@@ -55,22 +66,31 @@ export async function openPollExtras(
   const scan = await readScanFile(config.scanFile);
   const meter = scan.macAddress.toLowerCase();
 
-  if (metricsPath !== undefined) {
+  let metrics = options.metrics;
+  if (metrics === undefined && metricsPath !== undefined) {
     const { MeterMetrics } = await import('../output/metrics/meter-metrics.js');
-    const { createMetricsFileSink } = await import('../output/metrics/metrics-file.js');
-    const metrics = new MeterMetrics({ meter, clock: systemClock, version: VERSION });
-    const file = createMetricsFileSink(metricsPath, metrics, () => systemClock.now());
-    const flush = (): void => void file.flush().catch(warn('cannot write the metrics file'));
-    extras.outputs.push({ name: `metrics file ${metricsPath}`, write: (record) => file.write(record) });
+    metrics = new MeterMetrics({ meter, clock: systemClock, version: VERSION });
+  }
+  if (metrics !== undefined) {
+    const kept = metrics;
+    let flush = (): void => undefined;
+    if (metricsPath !== undefined) {
+      const { createMetricsFileSink } = await import('../output/metrics/metrics-file.js');
+      const file = createMetricsFileSink(metricsPath, kept, () => systemClock.now());
+      flush = () => void file.flush().catch(warn('cannot write the metrics file'));
+      extras.outputs.push({ name: `metrics file ${metricsPath}`, write: (record) => file.write(record) });
+      closers.push(async () => file.flush());
+    } else {
+      extras.outputs.push({ name: 'metrics', write: async (record) => kept.observe(record) });
+    }
     extras.onFailure = () => {
-      metrics.countFailure();
+      kept.countFailure();
       flush();
     };
     extras.onRecovery = (step) => {
-      metrics.countRecovery(step);
+      kept.countRecovery(step);
       flush();
     };
-    closers.push(async () => file.flush());
   }
 
   if (broker !== undefined) {
