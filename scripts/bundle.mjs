@@ -3,8 +3,8 @@
 // that bin/bmeter.js requires (fast start): one file read instead of resolving
 // hundreds of modules, and no ES-module loader. Modules the CLI imports dynamically (each
 // command, the transports, the simulator) are only evaluated when imported. serialport (native
-// binding), pino and zod stay outside: they are required from node_modules when first needed.
-// Run by `npm run build`, after transpile.mjs.
+// binding), pino, zod and mqtt (only for --mqtt) stay outside: they are required from node_modules
+// when first needed. Run by `npm run build`, after transpile.mjs.
 import { build } from 'esbuild';
 import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['serialport', '@serialport/*', 'pino', 'zod'],
+  external: ['serialport', '@serialport/*', 'pino', 'zod', 'mqtt'],
   // import.meta.url (createRequire in config.ts and logger.ts) becomes the bundle's own URL.
   define: { 'import.meta.url': '__bmeterImportMetaUrl' },
   banner: { js: "const __bmeterImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

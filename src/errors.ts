@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   NOT_SKSTACK: 'runtime',
   CLOSED: 'runtime',
   DECODE: 'runtime',
+  BROKER: 'runtime', // MQTT broker refused the credentials
   // usage
   USAGE: 'usage',
   CONFIG: 'usage',

@@ -5,9 +5,11 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
+import { teeSink } from '../output/tee.js';
 import { runPoll } from '../usecases/poll.js';
 import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader-record.js';
 import type { CliContext } from './context.js';
+import { openMeterOutputs } from './meter-outputs.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 
 /** The longest timer Node keeps (2^31 − 1 ms); a longer one fires at once, so the polls would run back to back. */
@@ -50,6 +52,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
     .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)', propertyList)
+    .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
+    .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)')
     .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
     .addHelpText(
       'after',
@@ -66,27 +70,36 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   const { logger, config, creds, openPort } = stickSettings(flags, ctx);
   const properties = parsePropertyList(config.poll.properties);
   const { format, output } = outputFlags(flags, ctx);
-  const sink = await createSink({
-    format,
-    columns: columnsFor(format),
-    stdout: ctx.io.stdout,
-    units: READING_UNITS,
-    ...(output !== undefined && { outputPath: output }),
-  });
+  const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : undefined;
+  const extras = await openMeterOutputs(flags, config, ctx, logger, { ...(intervalSeconds !== undefined && { intervalSeconds }) });
   try {
-    await runPoll({
-      config,
-      creds,
-      properties,
-      ...(typeof flags['interval'] === 'number' && { intervalSeconds: flags['interval'] }),
-      ...(typeof flags['count'] === 'number' && { count: flags['count'] }),
-      sink,
-      logger,
-      signal: ctx.signal,
-      now: ctx.now,
-      openPort,
+    const sink = await createSink({
+      format,
+      columns: columnsFor(format),
+      stdout: ctx.io.stdout,
+      units: READING_UNITS,
+      ...(output !== undefined && { outputPath: output }),
     });
+    try {
+      await runPoll({
+        config,
+        creds,
+        properties,
+        ...(intervalSeconds !== undefined && { intervalSeconds }),
+        ...(typeof flags['count'] === 'number' && { count: flags['count'] }),
+        sink: teeSink(sink, extras.outputs, logger),
+        ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
+        ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
+        logger,
+        signal: ctx.signal,
+        now: ctx.now,
+        openPort,
+      });
+    } finally {
+      await sink.close();
+    }
   } finally {
-    await sink.close();
+    // An interval run that stops takes its meter offline in HA; a one-shot (cron) run leaves it online.
+    await extras.close({ offline: intervalSeconds !== undefined });
   }
 }

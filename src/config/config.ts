@@ -33,6 +33,7 @@ export function loadConfig(input: LoadConfigInput): Config {
   const config = quickParseConfig(merged) ?? parseWithZod(merged);
   secretRedactor.add(config.routeB.id);
   secretRedactor.add(config.routeB.password);
+  secretRedactor.add(config.mqtt.password);
   config.scanFile = isAbsolute(config.scanFile) ? config.scanFile : resolve(cwd, config.scanFile);
   return config;
 }
@@ -104,7 +105,9 @@ function readConfigFile(
   }
   const object = withoutComments(parsed as Record<string, unknown>);
   const routeB = object['routeB'] as Record<string, unknown> | undefined;
-  if (routeB?.['password'] !== undefined && warn !== undefined) warnIfReadableByOthers(path, warn);
+  const mqtt = object['mqtt'] as Record<string, unknown> | undefined;
+  const holdsSecret = routeB?.['password'] !== undefined || mqtt?.['password'] !== undefined;
+  if (holdsSecret && warn !== undefined) warnIfReadableByOthers(path, warn);
   return object;
 }
 
@@ -137,7 +140,7 @@ function withoutComments(object: Record<string, unknown>): Record<string, unknow
 function warnIfReadableByOthers(path: string, warn: (message: string) => void): void {
   const mode = statSync(path).mode;
   if ((mode & 0o044) !== 0) {
-    warn(`config file ${path} holds the Route-B password but is readable by group or others — run: chmod 600 ${path}`);
+    warn(`config file ${path} holds a password but is readable by group or others — run: chmod 600 ${path}`);
   }
 }
 
@@ -151,6 +154,11 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (id !== undefined || password !== undefined) {
     layer['routeB'] = { ...(id !== undefined && { id }), ...(password !== undefined && { password }) };
   }
+  const mqtt: Record<string, unknown> = {};
+  setIfDefined(mqtt, 'url', nonEmpty(env['BMETER_MQTT_URL']));
+  setIfDefined(mqtt, 'username', nonEmpty(env['BMETER_MQTT_USERNAME']));
+  setIfDefined(mqtt, 'password', nonEmpty(env['BMETER_MQTT_PASSWORD']));
+  if (Object.keys(mqtt).length > 0) layer['mqtt'] = mqtt;
   return layer;
 }
 
@@ -167,6 +175,8 @@ function fromFlags(flags: Record<string, unknown>): Record<string, unknown> {
   setIfDefined(scan, 'minDuration', numberOf(flags['minDuration']));
   setIfDefined(scan, 'maxDuration', numberOf(flags['maxDuration']));
   if (Object.keys(scan).length > 0) layer['scan'] = scan;
+  const mqttUrl = stringOf(flags['mqtt']);
+  if (mqttUrl !== undefined) layer['mqtt'] = { url: mqttUrl };
   const properties = stringOf(flags['properties']);
   if (properties !== undefined) {
     layer['poll'] = { properties: properties.split(',').map((p) => p.trim().toUpperCase().replace(/^0X/, '')).filter(Boolean) };

@@ -7,7 +7,7 @@
  */
 import { LOG_LEVELS } from '../log/levels.js';
 import type { Config } from './schema.js';
-import { DEFAULT_PROPERTIES } from './schema-def.js';
+import { DEFAULT_PROPERTIES, MQTT_PREFIX } from './schema-def.js';
 
 type Obj = Record<string, unknown>;
 const NO = Symbol('invalid');
@@ -47,7 +47,10 @@ function all<T extends Obj>(o: T): Maybe<{ [K in keyof T]: Exclude<T[K], typeof 
   return Object.values(o).includes(NO) ? NO : (o as { [K in keyof T]: Exclude<T[K], typeof NO> });
 }
 
-const TOP = ['port', 'routeB', 'scanFile', 'dialect', 'setHexOutput', 'waitPortSeconds', 'logLevel', 'scan', 'timeouts', 'retries', 'poll'];
+const TOP = [
+  'port', 'routeB', 'scanFile', 'dialect', 'setHexOutput', 'waitPortSeconds', 'logLevel', 'scan', 'timeouts', 'retries', 'poll',
+  'mqtt',
+];
 
 /** The Config the zod schema would give for `input`, or undefined when zod must judge it. */
 export function quickParseConfig(input: unknown): Config | undefined {
@@ -81,6 +84,23 @@ export function quickParseConfig(input: unknown): Config | undefined {
     const ok = Array.isArray(p) && p.length >= 1 && p.every((e) => typeof e === 'string' && /^[0-9A-Fa-f]{2}$/.test(e));
     return ok ? { properties: [...(p as string[])] } : NO;
   });
+  const mqtt = section(input['mqtt'], ['url', 'username', 'password', 'topicPrefix', 'discoveryPrefix'], (o) => {
+    const url = str(o['url'], undefined, 1);
+    const username = str(o['username'], undefined, 1);
+    const password = str(o['password'], undefined, 1);
+    const prefix = (v: unknown, def: string): Maybe<string> =>
+      v === undefined ? def : typeof v === 'string' && MQTT_PREFIX.test(v) ? v : NO;
+    const topicPrefix = prefix(o['topicPrefix'], 'bmeter');
+    const discoveryPrefix = prefix(o['discoveryPrefix'], 'homeassistant');
+    if (url === NO || username === NO || password === NO || topicPrefix === NO || discoveryPrefix === NO) return NO;
+    return {
+      ...(url !== undefined && { url }),
+      ...(username !== undefined && { username }),
+      ...(password !== undefined && { password }),
+      topicPrefix,
+      discoveryPrefix,
+    };
+  });
   const setHexOutput = input['setHexOutput'] === undefined ? false : typeof input['setHexOutput'] === 'boolean' ? input['setHexOutput'] : NO;
   const dialect = oneOf(input['dialect'], ['single', 'dual'] as const, undefined);
   const result = all({
@@ -95,6 +115,7 @@ export function quickParseConfig(input: unknown): Config | undefined {
     timeouts,
     retries,
     poll,
+    mqtt,
   });
   if (result === NO) return undefined;
   const { dialect: d, ...rest } = result;

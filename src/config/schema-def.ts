@@ -11,6 +11,11 @@ type Zod = typeof Z;
 
 export const DEFAULT_PROPERTIES = ['E7', 'E8', 'E0', 'E3', 'EA', 'EB'];
 
+/** An MQTT topic prefix: levels of letters, digits, `_` and `-`, no wildcards, no leading or trailing `/`. */
+export const MQTT_PREFIX = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
+const MQTT_PREFIX_MESSAGE =
+  'a topic prefix is letters, digits, _ and - in levels split by /, e.g. bmeter or home/bmeter';
+
 export function defineConfigSchema(z: Zod) {
   return z.strictObject({
     /** Device path, `tcp://host:port` (ser2net/socat) or `sim://` (built-in simulator). */
@@ -64,5 +69,18 @@ export function defineConfigSchema(z: Zod) {
           .default(DEFAULT_PROPERTIES),
       })
       .default({ properties: DEFAULT_PROPERTIES }),
+    /** MQTT output (`--mqtt`); the URL may carry user:password, but better the fields or the environment. */
+    mqtt: z
+      .strictObject({
+        /** mqtt://host[:port] or mqtts://host[:port]. */
+        url: z.string().min(1).optional(),
+        username: z.string().min(1).optional(),
+        password: z.string().min(1).optional(),
+        /** State and availability go to `<topicPrefix>/<meter>/…`. */
+        topicPrefix: z.string().regex(MQTT_PREFIX, MQTT_PREFIX_MESSAGE).default('bmeter'),
+        /** Home Assistant's discovery prefix (its MQTT integration setting). */
+        discoveryPrefix: z.string().regex(MQTT_PREFIX, MQTT_PREFIX_MESSAGE).default('homeassistant'),
+      })
+      .default({ topicPrefix: 'bmeter', discoveryPrefix: 'homeassistant' }),
   });
 }

@@ -14,6 +14,7 @@ import type { Reading } from '../meter/reading.js';
 import { sleep } from './pause.js';
 import { nextSlot, delayUntil } from './reader-schedule.js';
 import { MeterSession, type ReadingOutcome } from './session.js';
+import type { RecoveryStep } from './session-machine.js';
 import { openPortSession, type PortSessionOptions } from './session-port.js';
 
 /** Where records go (src/output/sink.ts `Sink`). */
@@ -38,6 +39,10 @@ export interface PollOptions extends MeterRunOptions {
   intervalSeconds?: number;
   /** Stop after this many readings (polls, failed ones included). */
   count?: number;
+  /** Told about each scheduled reading that got no answer (metrics). */
+  onFailure?: (detail: string) => void;
+  /** Told before each session recovery step (metrics). */
+  onRecovery?: (step: RecoveryStep) => void;
 }
 
 export interface PollSummary {
@@ -67,6 +72,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       summary.notifications += 1;
       void emit(reading).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'cannot write a notification record'));
     },
+    ...(o.onRecovery !== undefined && { onRecovery: o.onRecovery }),
   });
 
   let terminate = false;
@@ -123,6 +129,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     } else {
       summary.failed += 1;
       o.logger.debug({ index, detail: outcome.detail }, 'reading failed');
+      o.onFailure?.(outcome.detail);
     }
   }
 }

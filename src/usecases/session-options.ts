@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../log/logger.js';
 import type { Reading } from '../meter/reading.js';
+import type { RecoveryStep } from './session-machine.js';
 import type { RecoveryContext } from './session-recovery.js';
 import type { MeterAddress, SessionClient } from './session-link.js';
 
@@ -37,6 +38,8 @@ export interface MeterSessionOptions {
   reopen?: () => Promise<SessionClient>;
   /** Records from the meter's own INF/INFC notifications. */
   onNotification?: (reading: Reading) => void;
+  /** Told before each recovery step is carried out (metrics count them). */
+  onRecovery?: (step: RecoveryStep) => void;
   now?: () => Date;
   /** First join backoff after EVENT 24 (doubles per retry). */
   joinBackoffMs?: number;

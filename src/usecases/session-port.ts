@@ -65,7 +65,7 @@ export async function closeLink(link: Link, logger: Logger): Promise<void> {
 export async function openPortSession<S extends MeterSession>(
   o: PortSessionOptions,
   make: (options: MeterSessionOptions) => S,
-  extra: Pick<MeterSessionOptions, 'onNotification'> = {},
+  extra: Pick<MeterSessionOptions, 'onNotification' | 'onRecovery'> = {},
 ): Promise<PortSession<S>> {
   const file = await readScanFile(o.config.scanFile);
   let link = await openLink(o);

@@ -139,6 +139,7 @@ export class MeterSession {
       if (decision.type === 'recover') {
         if (recovered) return { ok: false, reason: 'recovery', detail: 'recovery did not bring the session back' };
         recovered = true;
+        this.o.onRecovery?.(decision.step);
         try {
           await this.recover(decision.step);
           this.feed({ type: 'recovery-ok', step: decision.step });

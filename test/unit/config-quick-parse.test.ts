@@ -23,6 +23,9 @@ const VALID: unknown[] = [
   { poll: {} },
   { routeB: {}, scan: {}, timeouts: {}, retries: {} },
   { waitPortSeconds: 3600, logLevel: 'silent', dialect: 'single' },
+  { mqtt: { url: 'mqtt://broker.lan', username: 'ha', password: 'secret' } },
+  { mqtt: { topicPrefix: 'home/bmeter', discoveryPrefix: 'ha-test_1' } },
+  { mqtt: {} },
 ];
 
 const INVALID: unknown[] = [
@@ -53,6 +56,12 @@ const INVALID: unknown[] = [
   { poll: { properties: 'E7' } },
   { poll: { properties: ['E7', 7] } },
   { dialect: undefined },
+  { mqtt: { url: '' } },
+  { mqtt: { topicPrefix: 'bmeter/' } },
+  { mqtt: { topicPrefix: 'bmeter/#' } },
+  { mqtt: { discoveryPrefix: '' } },
+  { mqtt: { host: 'broker.lan' } },
+  { mqtt: 'mqtt://broker.lan' },
   [],
   null,
 ];

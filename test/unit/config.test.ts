@@ -129,3 +129,18 @@ test('a config file that is not JSON is reported by line, without quoting the te
   writeFileSync(join(cwd, 'bmeter.config.json'), '{\n  "port": "/dev/ttyUSB0"\n  "routeB": {}\n}\n');
   assert.throws(() => loadConfig({ flags: {}, env: {}, cwd }), /is not valid JSON \(expected ',' or '}' after property value at line 3\)/);
 });
+
+test('MQTT settings: --mqtt beats BMETER_MQTT_URL beats the file; user and password from the environment', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ mqtt: { url: 'mqtt://file', username: 'fileuser', topicPrefix: 'home/meter' } }));
+  const env = { BMETER_MQTT_URL: 'mqtt://env', BMETER_MQTT_USERNAME: 'envuser', BMETER_MQTT_PASSWORD: 'envpass' };
+  assert.deepEqual(loadConfig({ flags: {}, env, cwd }).mqtt, {
+    url: 'mqtt://env',
+    username: 'envuser',
+    password: 'envpass',
+    topicPrefix: 'home/meter',
+    discoveryPrefix: 'homeassistant',
+  });
+  assert.equal(loadConfig({ flags: { mqtt: 'mqtt://flag' }, env, cwd }).mqtt.url, 'mqtt://flag');
+  assert.deepEqual(loadConfig({ flags: {}, env: {}, cwd: tempDir() }).mqtt, { topicPrefix: 'bmeter', discoveryPrefix: 'homeassistant' });
+});

@@ -1,0 +1,50 @@
+/**
+ * `poll --metrics-file FILE`: the metrics in the node_exporter textfile collector's format (the
+ * text exposition without timestamps; the collector reads `*.prom` files in its directory),
+ * rewritten after every record and every failed reading. Each write goes to a temporary file in
+ * the same directory and is renamed over FILE, so the collector never reads half a file.
+ */
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { BmeterError } from '../../errors.js';
+import type { Reading } from '../../meter/reading.js';
+import type { MeterMetrics } from './meter-metrics.js';
+
+/** A reading-stream sink that keeps FILE up to date with `metrics`. */
+export interface MetricsFileSink {
+  write(record: Reading): Promise<void>;
+  readonly closed: boolean;
+  /** Rewrites the file now (after a failure or a recovery step). */
+  flush(): Promise<void>;
+}
+
+/**
+ * A sink that feeds each record to `metrics` and rewrites `path` (writes are queued, one at a time).
+ * `now` gives the render time (epoch ms). A failed write rejects with USAGE naming the file.
+ */
+export function createMetricsFileSink(path: string, metrics: MeterMetrics, now: () => number): MetricsFileSink {
+  let chain: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    chain = chain.then(() => writeAtomically(path, metrics.render(now())));
+    return chain;
+  };
+  return {
+    closed: false,
+    async write(record) {
+      metrics.observe(record);
+      await flush();
+    },
+    flush,
+  };
+}
+
+/** Writes `text` to `<path>.<pid>.tmp`, then renames it over `path`. */
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, text, { mode: 0o644 });
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw new BmeterError('USAGE', `cannot write the metrics file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * A test's own MQTT client (MQTT.js, the same library bmeter uses, as any other subscriber
+ * would): subscribes to topics and keeps every message, retained ones flagged, in arrival order.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+
+export interface Message {
+  topic: string;
+  payload: string;
+  retain: boolean;
+}
+
+export interface Watcher {
+  readonly client: MqttClient;
+  messages(topic?: string): Message[];
+  /** Resolves with the first message on `topic` matching `match`. */
+  next(topic: string, match?: (m: Message) => boolean, timeoutMs?: number): Promise<Message>;
+  publish(topic: string, payload: string, retain?: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function watch(
+  t: { after(fn: () => unknown): void },
+  url: string,
+  topics: string[],
+  auth: { username?: string; password?: string } = {},
+): Promise<Watcher> {
+  const client = await mqtt.connectAsync(url, { ...auth, reconnectPeriod: 200, clean: true });
+  const seen: Message[] = [];
+  const waiters: { topic: string; match: (m: Message) => boolean; resolve: (m: Message) => void }[] = [];
+  client.on('message', (topic, payload, packet) => {
+    const m = { topic, payload: payload.toString(), retain: packet.retain };
+    seen.push(m);
+    for (const w of [...waiters]) {
+      if (w.topic === topic && w.match(m)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(m);
+      }
+    }
+  });
+  await client.subscribeAsync(topics, { qos: 1 });
+  const watcher: Watcher = {
+    client,
+    messages: (topic) => (topic === undefined ? [...seen] : seen.filter((m) => m.topic === topic)),
+    next(topic, match = () => true, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no message on ${topic} in ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({
+          topic,
+          match,
+          resolve: (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        });
+      });
+    },
+    async publish(topic, payload, retain = false) {
+      await client.publishAsync(topic, payload, { qos: 1, retain });
+    },
+    close: () => client.endAsync(true),
+  };
+  t.after(() => watcher.close());
+  return watcher;
+}

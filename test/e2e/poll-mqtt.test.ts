@@ -1,0 +1,305 @@
+/**
+ * `bmeter poll --mqtt` and `--metrics-file` end to end: the built CLI against the built-in
+ * simulator (sim://) and a real mosquitto started by the test, read back by an independent
+ * MQTT.js subscriber. Expected values come from the bytes the simulated meter sent (trace log,
+ * helpers/meter-answer.ts) or are written here by hand.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
+import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
+import { expectedFrom, meterAnswer } from './helpers/meter-answer.js';
+import { freePort, startBroker } from './helpers/mosquitto.js';
+import { watch } from './helpers/mqtt-watcher.js';
+import { describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
+import { tempDirFor, type TempDir } from './helpers/temp-dir.js';
+
+const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
+const MAC = '001C640003DD6393';
+const METER = '001c640003dd6393';
+const STATE = `bmeter/${METER}/state`;
+const AVAILABILITY = `bmeter/${METER}/availability`;
+const DISCOVERY = `homeassistant/device/bmeter_${METER}/config`;
+
+/** Scans `sim://?…` into a scan file; returns the arguments every later command needs. */
+async function scanned(dir: TempDir, sim: string, name = 'scan.json'): Promise<string[]> {
+  const common = ['--port', sim, '--scan-file', dir.file(name)];
+  const scan = await runBmeter(['scan', ...common], { env: CREDENTIALS, cwd: dir.path });
+  assert.equal(scan.code, 0, describeRun(scan));
+  return common;
+}
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`${what}: not in ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+type Row = Record<string, unknown>;
+const T60 = { timeout: 60_000 };
+const T90 = { timeout: 90_000 };
+
+const records = (text: string): Record<string, unknown>[] =>
+  text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+const ONE_SHOT =
+  'a one-shot poll publishes discovery, the state the meter gave and online, with credentials from the environment';
+test(ONE_SHOT, T90, async (t) => {
+  const dir = tempDirFor(t);
+  const broker = await startBroker(t, dir, { bmeter: 'mqtt-Secret-9' });
+  const auth = { username: 'bmeter', password: 'mqtt-Secret-9' };
+  const watcher = await watch(t, broker.url, ['bmeter/#', 'homeassistant/#'], auth);
+  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  const mqttEnv = { BMETER_MQTT_URL: broker.url, BMETER_MQTT_USERNAME: 'bmeter', BMETER_MQTT_PASSWORD: auth.password };
+  const env = { ...CREDENTIALS, ...mqttEnv };
+  const state = watcher.next(STATE);
+  const run = await runBmeter(['poll', ...common, '--format', 'json', '--log-level', 'trace'], { env, cwd: dir.path });
+  assert.equal(run.code, 0, describeRun(run));
+
+  const expected = expectedFrom(meterAnswer(run.stderr));
+  const [record] = records(run.stdout);
+  const published = JSON.parse((await state).payload) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(expected)) {
+    assert.equal(record?.[key], value, `stdout ${key}`);
+    assert.equal(published[key], value, `MQTT state ${key}`);
+  }
+  assert.equal(published['timestamp'], record?.['timestamp']);
+  assert.equal(published['source'], 'poll');
+  assert.equal(published['lqi'], 178, 'the scan file LQI (0xB2)');
+  assert.equal(published['rssi_dbm'], -55.32, '0.275 × 178 − 104.27');
+
+  const discovery = watcher.messages(DISCOVERY);
+  assert.equal(discovery.length, 1);
+  assert.equal(discovery[0]?.retain, false, 'a live subscriber sees it as a fresh publish');
+  const d = JSON.parse(discovery[0]?.payload ?? '{}') as Record<string, any>;
+  assert.deepEqual(d['device']['identifiers'], ['bmeter_001c640003dd6393']);
+  assert.equal(d['origin']['name'], 'bmeter');
+  assert.equal(d['availability_topic'], AVAILABILITY);
+  assert.equal(d['state_topic'], STATE);
+  const c = d['components'] as Record<string, Record<string, unknown>>;
+  type Maybe = string | undefined;
+  const expectSensor = (key: string, field: string, deviceClass: Maybe, unit: Maybe, stateClass: Maybe): void => {
+    const s = c[key];
+    assert.ok(s !== undefined, `sensor ${key}`);
+    assert.equal(s['platform'], 'sensor');
+    assert.equal(s['unique_id'], `bmeter_001c640003dd6393_${key}`);
+    assert.equal(s['default_entity_id'], `sensor.bmeter_001c640003dd6393_${key}`);
+    assert.equal(s['value_template'], `{{ value_json.${field} | is_defined }}`);
+    assert.equal(s['device_class'], deviceClass, `${key} device_class`);
+    assert.equal(s['unit_of_measurement'], unit, `${key} unit`);
+    assert.equal(s['state_class'], stateClass, `${key} state_class`);
+    assert.equal('expire_after' in s, false, 'a one-shot run sets no expire_after');
+  };
+  expectSensor('power', 'power_w', 'power', 'W', 'measurement');
+  expectSensor('current_r', 'current_r_a', 'current', 'A', 'measurement');
+  expectSensor('current_t', 'current_t_a', 'current', 'A', 'measurement');
+  expectSensor('energy_bought', 'energy_normal_kwh', 'energy', 'kWh', 'total_increasing');
+  expectSensor('energy_sold', 'energy_reverse_kwh', 'energy', 'kWh', 'total_increasing');
+  expectSensor('energy_bought_fixed', 'fixed_normal_kwh', 'energy', 'kWh', 'total_increasing');
+  expectSensor('energy_sold_fixed', 'fixed_reverse_kwh', 'energy', 'kWh', 'total_increasing');
+  expectSensor('last_reading', 'timestamp', 'timestamp', undefined, undefined);
+  expectSensor('lqi', 'lqi', undefined, undefined, 'measurement');
+  expectSensor('rssi', 'rssi_dbm', 'signal_strength', 'dBm', 'measurement');
+  assert.equal(c['last_reading']?.['entity_category'], 'diagnostic');
+
+  const order = watcher.messages().map((m) => `${m.topic} ${m.topic === AVAILABILITY ? m.payload : ''}`.trim());
+  // online, then discovery, then the state; a one-shot run stays online
+  assert.deepEqual(order, [`${AVAILABILITY} online`, DISCOVERY, STATE]);
+  const everything = run.stdout + run.stderr;
+  for (const secret of [auth.password, SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD]) {
+    assert.ok(!everything.includes(secret), `${secret} reached the output`);
+  }
+});
+
+test('a single-phase 2-wire meter (E8 T = 0x7FFE) gets no current T sensor and no current_t_a', T60, async (t) => {
+  const dir = tempDirFor(t);
+  const broker = await startBroker(t, dir);
+  const watcher = await watch(t, broker.url, [STATE, DISCOVERY]);
+  const common = await scanned(dir, `sim://?meterMac=${MAC}&wiring=1p2w`);
+  const state = watcher.next(STATE);
+  const args = ['poll', ...common, '--mqtt', broker.url, '--log-level', 'trace'];
+  const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
+  assert.equal(run.code, 0, describeRun(run));
+  const e8 = meterAnswer(run.stderr).get(0xe8);
+  assert.equal(e8?.readUInt16BE(2), 0x7ffe, 'the meter sent T as 0x7FFE (no data)');
+  const published = JSON.parse((await state).payload) as Record<string, unknown>;
+  assert.equal(published['current_r_a'], (e8?.readInt16BE(0) ?? NaN) / 10);
+  assert.equal('current_t_a' in published, false);
+  const discovery = JSON.parse(watcher.messages(DISCOVERY)[0]?.payload ?? '{}') as { components: object };
+  const components = Object.keys(discovery.components);
+  assert.ok(components.includes('current_r') && !components.includes('current_t'), components.join(','));
+});
+
+test('interval run: HA birth brings discovery again, SIGKILL leaves the retained offline will', T90, async (t) => {
+  const dir = tempDirFor(t);
+  const broker = await startBroker(t, dir);
+  const watcher = await watch(t, broker.url, ['bmeter/#', 'homeassistant/#']);
+  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  const args = ['poll', ...common, '--interval', '0.5', '--format', 'json', '--mqtt', broker.url];
+  const proc = spawnBmeter(args, { env: CREDENTIALS, cwd: dir.path });
+  t.after(() => proc.stop(500));
+  await watcher.next(STATE, () => true, 30_000);
+  type Discovery = { components: Record<string, Record<string, unknown>> };
+  const first = JSON.parse(watcher.messages(DISCOVERY)[0]?.payload ?? '{}') as Discovery;
+  assert.equal(first.components['power']?.['expire_after'], 60, 'three intervals, at least a minute');
+  const again = watcher.next(DISCOVERY);
+  await watcher.publish('homeassistant/status', 'online');
+  assert.equal((await again).payload, watcher.messages(DISCOVERY)[0]?.payload, 'the same discovery, published again');
+
+  const offline = watcher.next(AVAILABILITY, (m) => m.payload === 'offline', 15_000);
+  process.kill(-proc.pid, 'SIGKILL');
+  const result = await proc.exited;
+  assert.equal(result.signal, 'SIGKILL');
+  assert.equal((await offline).payload, 'offline');
+  const late = await watch(t, broker.url, [AVAILABILITY]);
+  const will = await late.next(AVAILABILITY);
+  assert.deepEqual(will, { topic: AVAILABILITY, payload: 'offline', retain: true }, 'the will is retained');
+});
+
+const RESTART =
+  'the broker stopped and started mid-run: no reading lost from the JSON output or the textfile, MQTT catches up';
+test(RESTART, { timeout: 120_000 }, async (t) => {
+  const dir = tempDirFor(t);
+  const broker = await startBroker(t, dir);
+  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  const out = dir.file('readings.jsonl');
+  const prom = dir.file('bmeter.prom');
+  const count = 16;
+  const proc = spawnBmeter(
+    ['poll', ...common, '--interval', '0.4', '--count', String(count), '--format', 'json', '--output', out, '-v',
+      '--mqtt', broker.url, '--metrics-file', prom],
+    { env: CREDENTIALS, cwd: dir.path, timeoutMs: 90_000 },
+  );
+  t.after(() => proc.stop(500));
+  const lines = (): number => {
+    try {
+      return records(readFileSync(out, 'utf8')).length;
+    } catch {
+      return 0;
+    }
+  };
+  await until(() => lines() >= 3, 30_000, 'three readings');
+  await broker.stop();
+  const stoppedAt = lines();
+  await until(() => lines() >= stoppedAt + 3, 30_000, 'readings while the broker is down');
+  await broker.start();
+  const watcher = await watch(t, broker.url, [STATE, AVAILABILITY]);
+  const result = await proc.exited;
+  assert.equal(result.code, 0, describeRun(result));
+  const all = records(readFileSync(out, 'utf8'));
+  assert.equal(all.length, count, 'every reading reached the JSON output');
+  for (const r of all) assert.equal(typeof r['power_w'], 'number');
+  assert.match(result.stderr, /MQTT broker connection lost; readings go on, reconnecting/);
+  assert.match(result.stderr, /MQTT broker connected again/);
+  const last = all.at(-1) ?? {};
+  const states = watcher.messages(STATE);
+  assert.ok(states.length >= 1, 'states arrive after the broker came back');
+  const lastState = JSON.parse(states.at(-1)?.payload ?? '{}') as unknown;
+  assert.deepEqual(lastState, { ...last, lqi: 178, rssi_dbm: -55.32 }, 'the last state is the last reading');
+  assert.equal(watcher.messages(AVAILABILITY).at(-1)?.payload, 'offline', 'an interval run that ends goes offline');
+
+  const f = parseExposition(readFileSync(prom, 'utf8'));
+  const m = { meter: METER };
+  assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), count);
+  assert.equal(valueOf(f, 'bmeter_reading_failures_total', m), 0);
+  assert.equal(valueOf(f, 'bmeter_power_watts', m), last['power_w']);
+  assert.equal(valueOf(f, 'bmeter_current_amperes', { ...m, phase: 'r' }), last['current_r_a']);
+  const joules = Math.round((last['energy_normal_kwh'] as number) * 3_600_000);
+  assert.equal(valueOf(f, 'bmeter_energy_joules_total', { ...m, direction: 'bought' }), joules);
+  assert.equal(valueOf(f, 'bmeter_last_reading_timestamp_seconds', m), Date.parse(String(last['timestamp'])) / 1000);
+});
+
+test('two meters on one broker keep apart: own topics, own device, own values', { timeout: 90_000 }, async (t) => {
+  const dir = tempDirFor(t);
+  const broker = await startBroker(t, dir);
+  const watcher = await watch(t, broker.url, ['bmeter/#', 'homeassistant/#']);
+  const macs = ['001C640003DD6393', '001C6400041A2B3C'];
+  const runs = await Promise.all(
+    macs.map(async (mac, i) => {
+      const sim = `sim://?meterMac=${mac}&initialKwh=${i === 0 ? 1000 : 5000}&seed=${i + 7}`;
+      const common = await scanned(dir, sim, `scan-${i}.json`);
+      const args = ['poll', ...common, '--interval', '0.3', '--count', '3', '--format', 'json', '--mqtt', broker.url];
+      return runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
+    }),
+  );
+  for (const [i, run] of runs.entries()) {
+    assert.equal(run.code, 0, describeRun(run));
+    const meter = (macs[i] ?? '').toLowerCase();
+    const mine = records(run.stdout);
+    const states = watcher.messages(`bmeter/${meter}/state`).map((m) => JSON.parse(m.payload) as Row);
+    const times = mine.map((r) => r['timestamp']);
+    assert.deepEqual(states.map((s) => s['timestamp']), times, `meter ${meter}: exactly its own readings`);
+    assert.deepEqual(states.map((s) => s['energy_normal_kwh']), mine.map((r) => r['energy_normal_kwh']));
+    const config = watcher.messages(`homeassistant/device/bmeter_${meter}/config`)[0]?.payload ?? '{}';
+    const d = JSON.parse(config) as Record<string, any>;
+    assert.deepEqual(d['device']['identifiers'], [`bmeter_${meter}`]);
+    assert.equal(d['state_topic'], `bmeter/${meter}/state`);
+    assert.equal(d['components']['power']['unique_id'], `bmeter_${meter}_power`);
+  }
+  const firstKwh = (i: number): number => Number(records(runs[i]?.stdout ?? '')[0]?.['energy_normal_kwh']);
+  assert.ok(Math.abs(firstKwh(0) - 1000) < 1, 'meter 1 counts from 1000 kWh');
+  assert.ok(Math.abs(firstKwh(1) - 5000) < 1, 'meter 2 counts from 5000 kWh');
+});
+
+test('bad broker URL exits 2 before the meter is touched; refused credentials exit 1 with advice', T60, async (t) => {
+  const dir = tempDirFor(t);
+  const badUrl = 'http://me:Pw-123456@broker.lan';
+  const badArgs = ['poll', '--port', 'sim://', '--scan-file', dir.file('none.json'), '--mqtt', badUrl];
+  const bad = await runBmeter(badArgs, { env: CREDENTIALS, cwd: dir.path });
+  assert.equal(bad.code, 2, describeRun(bad));
+  assert.match(bad.stderr, /the MQTT broker URL http:\/\/broker\.lan must start with mqtt:\/\/ or mqtts:\/\//);
+  assert.ok(!bad.stderr.includes('Pw-123456'));
+
+  const broker = await startBroker(t, dir, { bmeter: 'right-Pass-1' });
+  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  const url = broker.url.replace('mqtt://', 'mqtt://bmeter:wrong-Pass-2@');
+  const refused = await runBmeter(['poll', ...common, '--mqtt', url, '-v'], { env: CREDENTIALS, cwd: dir.path });
+  assert.equal(refused.code, 1, describeRun(refused));
+  assert.match(refused.stderr, new RegExp(`MQTT broker mqtt://127\\.0\\.0\\.1:${broker.port} refused the connection`));
+  assert.match(refused.stderr, /check BMETER_MQTT_USERNAME and BMETER_MQTT_PASSWORD/);
+  assert.equal(refused.stdout, '', 'no reading was taken');
+  assert.ok(!(refused.stdout + refused.stderr).includes('wrong-Pass-2'), 'the password from the URL is not shown');
+  const logged = new RegExp(`"broker":"mqtt://127\\.0\\.0\\.1:${broker.port}"`);
+  assert.match(refused.stderr, logged, 'the URL is logged without its userinfo');
+});
+
+test('--metrics-file counts a failed reading and a recovery by its step', { timeout: 60_000 }, async (t) => {
+  const dir = tempDirFor(t);
+  const config = dir.file('bmeter.config.json');
+  const fast = { timeouts: { responseMs: 1000, joinMs: 5000 }, retries: { join: 1, request: 2 } };
+  writeFileSync(config, JSON.stringify(fast));
+  // ECHONET request 3 → EVENT 26 (the session ends: one rejoin, the reading is sent again);
+  // requests 5, 6, 7 dropped: one reading fails after its 3 tries.
+  const common = await scanned(dir, `sim://?meterMac=${MAC}&faults=event26@3,drop@5,drop@6,drop@7`);
+  const prom = dir.file('bmeter.prom');
+  const run = await runBmeter(
+    ['poll', ...common, '--config', config, '--interval', '0.3', '--count', '5', '--format', 'json',
+      '--metrics-file', prom],
+    { env: CREDENTIALS, cwd: dir.path },
+  );
+  assert.equal(run.code, 0, describeRun(run));
+  assert.equal(records(run.stdout).length, 4);
+  const f = parseExposition(readFileSync(prom, 'utf8'));
+  const m = { meter: METER };
+  assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), 4);
+  assert.equal(valueOf(f, 'bmeter_reading_failures_total', m), 1);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'rejoin' }), 1);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'scan-channel' }), 0);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'full-scan' }), 0);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'reopen' }), 0);
+});
+
+test('no broker listening: a one-shot poll still writes its reading, warns it was not published', T60, async (t) => {
+  const dir = tempDirFor(t);
+  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  const port = await freePort();
+  const args = ['poll', ...common, '--format', 'json', '--mqtt', `mqtt://127.0.0.1:${port}`];
+  const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
+  assert.equal(run.code, 0, describeRun(run));
+  assert.equal(records(run.stdout).length, 1);
+  assert.match(run.stderr, /MQTT broker not reachable; readings go on, retrying in the background/);
+  assert.match(run.stderr, /the last reading was not published: the MQTT broker was not reachable/);
+});

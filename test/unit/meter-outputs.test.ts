@@ -1,0 +1,88 @@
+/**
+ * openMeterOutputs (src/cli/meter-outputs.ts), the outputs poll and serve tee their records into:
+ * nothing without a broker, a metrics file or caller metrics; with caller metrics (serve's
+ * /metrics) every record, failure and recovery reaches them.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import type { CliContext } from '../../src/cli/context.js';
+import { openMeterOutputs } from '../../src/cli/meter-outputs.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/log/logger.js';
+import type { Reading } from '../../src/meter/reading.js';
+import { MeterMetrics } from '../../src/output/metrics/meter-metrics.js';
+import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
+import { tempDirFor } from '../e2e/helpers/temp-dir.js';
+
+const SCAN_FILE = {
+  version: 1,
+  scannedAt: '2026-11-30T20:09:04.861+00:00',
+  dialect: 'single',
+  firmware: '1.2.10',
+  channel: 59,
+  channelHex: '3B',
+  channelPage: 9,
+  panId: '5A1B',
+  macAddress: '001C640003DE5A1B',
+  ipv6: 'FE80:0000:0000:0000:021C:6400:03DE:5A1B',
+  lqi: 178,
+  rssiDbm: -55.32,
+  pairId: 'B0000001',
+};
+
+const READING: Reading = {
+  timestamp: '2026-12-01T05:04:05.601+09:00',
+  power_w: 236,
+  current_r_a: 1.3,
+  current_t_a: 1.1,
+  energy_normal_kwh: 12345.6,
+  energy_reverse_kwh: 0,
+  fixed_normal_at: null,
+  fixed_normal_kwh: null,
+  fixed_reverse_at: null,
+  fixed_reverse_kwh: null,
+  source: 'poll',
+};
+
+function setUp(t: { after(fn: () => unknown): void }): { ctx: CliContext; config: ReturnType<typeof loadConfig> } {
+  const dir = tempDirFor(t, 'bmeter-outputs-');
+  writeFileSync(dir.file('bmeter.scan.json'), JSON.stringify(SCAN_FILE));
+  const io = {
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    stdin: new PassThrough(),
+    env: {},
+    cwd: dir.path,
+    stderrIsTTY: false,
+  };
+  const logger = createLogger({ level: 'silent' });
+  const ctx: CliContext = { io, signal: new AbortController().signal, now: () => new Date(), logger: () => logger };
+  return { ctx, config: loadConfig({ flags: {}, env: {}, cwd: dir.path }) };
+}
+
+test('no broker, no metrics file, no caller metrics: no extra output and no hooks', async (t) => {
+  const { ctx, config } = setUp(t);
+  const outputs = await openMeterOutputs({}, config, ctx, ctx.logger());
+  assert.equal(outputs.outputs.length, 0);
+  assert.equal(outputs.onFailure, undefined);
+  assert.equal(outputs.onRecovery, undefined);
+});
+
+test("serve's metrics get every record, failure and recovery step", async (t) => {
+  const { ctx, config } = setUp(t);
+  const metrics = new MeterMetrics({ meter: '001c640003de5a1b' });
+  const outputs = await openMeterOutputs({}, config, ctx, ctx.logger(), { metrics });
+  for (const output of outputs.outputs) await output.write(READING);
+  outputs.onFailure?.('no answer');
+  outputs.onRecovery?.('scan-channel');
+  await outputs.close({ offline: true });
+  const f = parseExposition(metrics.render(Date.parse('2026-11-30T20:04:15.601Z')));
+  const m = { meter: '001c640003de5a1b' };
+  assert.equal(valueOf(f, 'bmeter_power_watts', m), 236);
+  assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), 1);
+  assert.equal(valueOf(f, 'bmeter_reading_failures_total', m), 1);
+  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'scan-channel' }), 1);
+  assert.equal(valueOf(f, 'bmeter_last_reading_age_seconds', m), 10);
+});
