@@ -9,6 +9,8 @@ import { runPoll } from '../usecases/poll.js';
 import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader-record.js';
 import type { CliContext } from './context.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
+import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
+import { createStoreSink, readingWriter } from '../serve/store-sink.js';
 
 /** The longest timer Node keeps (2^31 − 1 ms); a longer one fires at once, so the polls would run back to back. */
 const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
@@ -45,6 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--count <n>', 'stop after n readings', numberOption('--count', 'count'))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
+    .option('--db <file>', 'commit each reading to this SQLite store (Node ≥ 22.13); prints only with --format/--output')
     .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)', propertyList)
     .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
     .addHelpText(
@@ -54,21 +57,41 @@ export function register(program: Command, ctx: CliContext): void {
         'Needs BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD (or routeB in the config file) and the scan file.',
     )
     .action(async (_opts: Record<string, unknown>, command: Command) => {
-      await pollAction(command.optsWithGlobals(), ctx);
+      await pollAction(command.optsWithGlobals(), ctx, printsBesideStore(command));
     });
 }
 
-async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
+async function pollAction(flags: Record<string, unknown>, ctx: CliContext, printBesideStore: boolean): Promise<void> {
+  const withDb = flags['db'] !== undefined;
+  if (withDb) await requireSqlite('bmeter poll --db'); // exit 2 on Node < 22.13, before anything else
   const { logger, config, creds, openPort } = stickSettings(flags, ctx);
   const properties = parsePropertyList(config.poll.properties);
   const { format, output } = outputFlags(flags, ctx);
-  const sink = await createSink({
-    format,
-    columns: columnsFor(format),
-    stdout: ctx.io.stdout,
-    units: READING_UNITS,
-    ...(output !== undefined && { outputPath: output }),
-  });
+  const printed = !withDb || printBesideStore;
+  const out = printed
+    ? await createSink({
+        format,
+        columns: columnsFor(format),
+        stdout: ctx.io.stdout,
+        units: READING_UNITS,
+        ...(output !== undefined && { outputPath: output }),
+      })
+    : undefined;
+  const meter = withDb ? await storeMeter(config.scanFile) : '';
+  const store = withDb ? await openCliStore('bmeter poll --db', flags['db'], ctx) : undefined;
+  // The store first: a record is printed once it is committed.
+  const stored =
+    store === undefined
+      ? undefined
+      : createStoreSink({
+          write: readingWriter(store, meter),
+          path: store.path,
+          logger,
+          what: 'reading',
+          ...(out !== undefined && { onCommitted: (record: Record<string, unknown>) => out.write(record) }),
+        });
+  const sink = stored ?? out;
+  if (sink === undefined) throw new Error('poll: no sink');
   try {
     await runPoll({
       config,
@@ -82,7 +105,9 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       now: ctx.now,
       openPort,
     });
+    if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'reading', store.path);
   } finally {
-    await sink.close();
+    await out?.close();
+    store?.close();
   }
 }

@@ -4,6 +4,7 @@
  * the file's lock with this process's PID and names the file in every error.
  */
 import { resolve } from 'node:path';
+import type { Command } from 'commander';
 import { BmeterError, isBmeterError } from '../errors.js';
 import type { SqliteStore } from '../output/store/store.js';
 import { loadSqlite } from '../output/store/sqlite.js';
@@ -52,4 +53,20 @@ function quietSqliteWarning(): void {
     if (/SQLite/i.test(text) && (type === 'ExperimentalWarning' || (warning as Error).name === 'ExperimentalWarning')) return;
     emit(warning, ...rest);
   }) as typeof process.emitWarning;
+}
+
+/** Whether records also go to stdout / --output next to --db: only when --format or --output is given. */
+export function printsBesideStore(command: Command): boolean {
+  return command.getOptionValueSource('format') === 'cli' || command.getOptionValue('output') !== undefined;
+}
+
+/** The meter's identity in the store: the scan file's MAC, lower case. */
+export async function storeMeter(scanFile: string): Promise<string> {
+  const { readScanFile } = await import('../usecases/scan-file.js');
+  return (await readScanFile(scanFile)).macAddress.toLowerCase();
+}
+
+/** A run that ends with records it could not write to the store fails (exit 1), naming the file. */
+export function requireStored(pending: number, what: string, path: string): void {
+  if (pending > 0) throw new BmeterError('PROTOCOL', `${pending} ${what}(s) could not be written to the store ${path} (see the error above)`);
 }
