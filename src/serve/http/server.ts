@@ -23,7 +23,7 @@ export function parseListen(value: string): ListenAddress {
   if (m === null || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new BmeterError('USAGE', `--listen "${value}" is not host:port, e.g. 127.0.0.1:8080 or [::1]:8080`);
   }
-  const host = m[1] ?? (m[2] === '' || m[2] === undefined ? '127.0.0.1' : m[2]);
+  const host = [m[1], m[2]].find((h) => h !== undefined && h !== '') ?? '127.0.0.1';
   return { host, port };
 }
 
