@@ -1,0 +1,56 @@
+/**
+ * `bmeter serve` itself, as a user runs it (the bundle on a Node with node:sqlite), against the
+ * in-process simulator (`sim://`, timeScale 0.001, 1 ms round trip) at a 20 ms interval for
+ * `seconds`: readings taken (serve's own count, logged at exit) against rows committed, and the
+ * process's RSS from /proc every 5 s. Prints JSON. `node bench/serve-run.ts <node> <root> <dir> [seconds]`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ServeRunResult {
+  seconds: number;
+  taken: number;
+  printed: number;
+  committed: number;
+  rssMiB: number[];
+}
+
+const [node = process.execPath, root = '.', dir = '.', secondsArg = '60'] = process.argv.slice(2);
+const seconds = Number(secondsArg);
+const bin = join(root, 'bin', 'bmeter.js');
+const port = 'sim://?timeScale=0.001&rttMs=1';
+const env = {
+  PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+  HOME: dir,
+  BMETER_ROUTEB_ID: '00000000000000000000DEM0B0000001',
+  BMETER_ROUTEB_PASSWORD: 'DEM0PASSW0RD',
+  BMETER_SCAN_FILE: join(dir, 'serve-run.scan.json'),
+};
+const scan = spawnSync(node, [bin, 'scan', '--port', port], { env, cwd: dir, encoding: 'utf8' });
+if (scan.status !== 0) throw new Error(`scan failed: ${scan.stderr}`);
+const db = join(dir, 'serve-run.db');
+const child = spawn(node, [bin, 'serve', '--port', port, '--db', db, '--interval', '0.02', '--history-days', '1', '--listen', '127.0.0.1:0', '-v'], {
+  env,
+  cwd: dir,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let printed = 0;
+let stderr = '';
+child.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk.split('\n').length - 1));
+child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+const rssMiB: number[] = [];
+const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+for (let s = 5; s <= seconds; s += 5) {
+  await new Promise((r) => setTimeout(r, 5000));
+  rssMiB.push(rss());
+}
+const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+child.kill('SIGTERM');
+const code = await exit;
+if (code !== 0) throw new Error(`serve exited ${code}:\n${stderr.slice(-2000)}`);
+const stopped = stderr.split('\n').find((l) => l.includes('serve stopped'));
+const taken = Number((JSON.parse(stopped ?? '{}') as { readings?: number }).readings ?? NaN);
+const count = spawnSync(node, ['-e', `const {DatabaseSync}=require('node:sqlite');const d=new DatabaseSync(${JSON.stringify(db)});process.stdout.write(String(d.prepare("SELECT COUNT(*) n FROM readings WHERE source='poll'").get().n))`], { encoding: 'utf8' });
+const result: ServeRunResult = { seconds, taken, printed, committed: Number(count.stdout), rssMiB };
+process.stdout.write(`${JSON.stringify(result)}\n`);
