@@ -6,10 +6,10 @@
 import type { Reading } from '../meter/reading.js';
 import type { HistoryRecord } from '../usecases/history-slots.js';
 
-/** A stored reading: the record plus the meter; `ts_ms` only in range results (paging). */
-export type StoredReading = Omit<Reading, never> & { meter: string; ts_ms?: number };
+/** A stored reading: the record plus the meter. */
+export type StoredReading = Reading & { meter: string };
 
-/** A stored half-hour row (HISTORY_COLUMNS plus the meter; `slot_ms` for paging). */
+/** A stored half-hour row (HISTORY_COLUMNS plus the meter). */
 export interface HalfHourRow {
   meter: string;
   slot_start: string;
@@ -17,7 +17,6 @@ export interface HalfHourRow {
   energy_reverse_kwh: number | null;
   consumed_kwh: number | null;
   exported_kwh: number | null;
-  slot_ms?: number;
 }
 
 /** One Japan-time day summed from half_hours. */

@@ -120,14 +120,14 @@ export class SqliteStore implements ServeStore {
   /** Readings with `timestamp` in [fromMs, toMs), oldest first, at most `limit`. */
   readings(meter: string, fromMs: number, toMs: number, limit: number): StoredReading[] {
     return this.sql(
-      `SELECT meter, ${READING_COLUMNS.join(', ')}, ts_ms FROM readings WHERE meter = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, rowid LIMIT ?`,
+      `SELECT meter, ${READING_COLUMNS.join(', ')} FROM readings WHERE meter = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, rowid LIMIT ?`,
     ).all(meter, fromMs, toMs, limit) as unknown as StoredReading[];
   }
 
   /** Half-hour rows with `slot_start` in [fromMs, toMs), oldest first, at most `limit`. */
   halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[] {
     return this.sql(
-      `SELECT meter, ${HALF_HOUR_COLUMNS.join(', ')}, slot_ms FROM half_hours WHERE meter = ? AND slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms LIMIT ?`,
+      `SELECT meter, ${HALF_HOUR_COLUMNS.join(', ')} FROM half_hours WHERE meter = ? AND slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms LIMIT ?`,
     ).all(meter, fromMs, toMs, limit) as unknown as HalfHourRow[];
   }
 

@@ -46,10 +46,9 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       handle: (_req, res, url) => {
         const { from, to } = rangeParams(url, deps.clock.now(), DAY);
         const limit = limitParam(url);
-        const rows = deps.store.readings(deps.meter, from, to, limit);
-        const last = rows.at(-1)?.ts_ms;
-        const items = rows.map(({ ts_ms: _, ...item }) => item);
-        sendJson(res, 200, { items, next: rows.length === limit && last !== undefined ? nextPage(url, last + 1, to, limit) : null });
+        const items = deps.store.readings(deps.meter, from, to, limit);
+        const last = items.at(-1);
+        sendJson(res, 200, { items, next: items.length === limit && last !== undefined ? nextPage(url, Date.parse(last.timestamp) + 1, to, limit) : null });
       },
     },
     {
@@ -58,10 +57,9 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       handle: (_req, res, url) => {
         const { from, to } = rangeParams(url, deps.clock.now(), DAY);
         const limit = limitParam(url);
-        const rows = deps.store.halfHours(deps.meter, from, to, limit);
-        const last = rows.at(-1)?.slot_ms;
-        const items = rows.map(({ slot_ms: _, ...item }) => item);
-        sendJson(res, 200, { items, next: rows.length === limit && last !== undefined ? nextPage(url, last + 1, to, limit) : null });
+        const items = deps.store.halfHours(deps.meter, from, to, limit);
+        const last = items.at(-1);
+        sendJson(res, 200, { items, next: items.length === limit && last !== undefined ? nextPage(url, Date.parse(last.slot_start) + 1, to, limit) : null });
       },
     },
     {
