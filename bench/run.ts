@@ -80,7 +80,8 @@ try {
 } finally {
   rmSync(ctx.tmp, { recursive: true, force: true });
 }
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+// A serve-only run keeps its figures in serve.json alone: the other sections' results stay as measured.
+if ([...only].some((name) => name !== 'serve')) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 
 writeReport();
 ctx.log(`wrote ${file} and BENCHMARKS.md`);

@@ -5,15 +5,19 @@
  * process's RSS from /proc every 5 s. Prints JSON. `node bench/serve-run.ts <node> <root> <dir> [seconds]`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface ServeRunResult {
   seconds: number;
   taken: number;
   printed: number;
   committed: number;
+  /** VmRSS every 5 s, as the OS sees the process. */
   rssMiB: number[];
+  /** heapUsed and RSS after a full gc every 5 s (bench/lib/memory-probe.mjs preloaded). */
+  afterGc: { heapUsedMiB: number; rssMiB: number }[];
 }
 
 const [node = process.execPath, root = '.', dir = '.', secondsArg = '60'] = process.argv.slice(2);
@@ -30,8 +34,12 @@ const env = {
 const scan = spawnSync(node, [bin, 'scan', '--port', port], { env, cwd: dir, encoding: 'utf8' });
 if (scan.status !== 0) throw new Error(`scan failed: ${scan.stderr}`);
 const db = join(dir, 'serve-run.db');
-const child = spawn(node, [bin, 'serve', '--port', port, '--db', db, '--interval', '0.02', '--history-days', '1', '--listen', '127.0.0.1:0', '-v'], {
-  env,
+for (const file of [db, `${db}-wal`, `${db}-shm`, `${db}.lock`]) rmSync(file, { force: true });
+const memoryFile = join(dir, 'serve-run.memory.jsonl');
+rmSync(memoryFile, { force: true });
+const probe = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'lib', 'memory-probe.mjs')).href;
+const child = spawn(node, ['--expose-gc', '--import', probe, bin, 'serve', '--port', port, '--db', db, '--interval', '0.02', '--history-days', '1', '--listen', '127.0.0.1:0', '-v'], {
+  env: { ...env, BENCH_MEMORY_FILE: memoryFile },
   cwd: dir,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -52,5 +60,8 @@ if (code !== 0) throw new Error(`serve exited ${code}:\n${stderr.slice(-2000)}`)
 const stopped = stderr.split('\n').find((l) => l.includes('serve stopped'));
 const taken = Number((JSON.parse(stopped ?? '{}') as { readings?: number }).readings ?? NaN);
 const count = spawnSync(node, ['-e', `const {DatabaseSync}=require('node:sqlite');const d=new DatabaseSync(${JSON.stringify(db)});process.stdout.write(String(d.prepare("SELECT COUNT(*) n FROM readings WHERE source='poll'").get().n))`], { encoding: 'utf8' });
-const result: ServeRunResult = { seconds, taken, printed, committed: Number(count.stdout), rssMiB };
+const afterGc = existsSync(memoryFile)
+  ? readFileSync(memoryFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { heapUsedMiB: number; rssMiB: number })
+  : [];
+const result: ServeRunResult = { seconds, taken, printed, committed: Number(count.stdout), rssMiB, afterGc };
 process.stdout.write(`${JSON.stringify(result)}\n`);
