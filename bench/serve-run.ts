@@ -1,12 +1,14 @@
 /**
- * `bmeter serve` itself, as a user runs it (the bundle on a Node with node:sqlite), against the
- * in-process simulator (`sim://`, timeScale 0.001, 1 ms round trip) at a 20 ms interval for
- * `seconds`: readings taken (serve's own count, logged at exit) against rows committed, and the
- * process's RSS from /proc every 5 s. Prints JSON. `node bench/serve-run.ts <node> <root> <dir> [seconds]`.
+ * `bmeter serve` itself, as a user runs it (the bundle on a Node with node:sqlite), against
+ * `bmeter simulate --listen` in its own process (timeScale 0.001, 1 ms round trip) at a 20 ms
+ * interval for `seconds`: readings taken (serve's own count, logged at exit) against rows
+ * committed, and the serve process's RSS from /proc every 5 s plus heap and RSS after a full gc
+ * (bench/lib/memory-probe.mjs). Prints JSON. `node bench/serve-run.ts <node> <root> <dir> [seconds]`.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface ServeRunResult {
@@ -23,7 +25,22 @@ export interface ServeRunResult {
 const [node = process.execPath, root = '.', dir = '.', secondsArg = '60'] = process.argv.slice(2);
 const seconds = Number(secondsArg);
 const bin = join(root, 'bin', 'bmeter.js');
-const port = 'sim://?timeScale=0.001&rttMs=1';
+const free = await new Promise<number>((resolve) => {
+  const probe = createServer().listen(0, '127.0.0.1', () => {
+    const address = probe.address();
+    probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+  });
+});
+const port = `tcp://127.0.0.1:${free}`;
+const sim = spawn(node, [bin, 'simulate', '--listen', port, '--time-scale', '0.001', '--rtt-ms', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+await new Promise<void>((resolve, reject) => {
+  let text = '';
+  sim.stderr.setEncoding('utf8').on('data', (c: string) => {
+    text += c;
+    if (text.includes(String(free))) resolve();
+  });
+  sim.on('close', () => reject(new Error(`simulate exited: ${text}`)));
+});
 const env = {
   PATH: process.env['PATH'] ?? '/usr/bin:/bin',
   HOME: dir,
@@ -56,6 +73,7 @@ for (let s = 5; s <= seconds; s += 5) {
 const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
 child.kill('SIGTERM');
 const code = await exit;
+sim.kill('SIGTERM');
 if (code !== 0) throw new Error(`serve exited ${code}:\n${stderr.slice(-2000)}`);
 const stopped = stderr.split('\n').find((l) => l.includes('serve stopped'));
 const taken = Number((JSON.parse(stopped ?? '{}') as { readings?: number }).readings ?? NaN);
