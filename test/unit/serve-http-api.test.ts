@@ -96,6 +96,8 @@ test('/api/readings defaults to the last 24 hours and pages with next until null
   const page1 = await get(server, '/api/readings?from=2024-05-01T00:00:00%2B09:00&limit=2');
   assert.deepEqual(page1.body.items.map((r: Reading) => r.power_w), [2, 3]);
   assert.equal(page1.body.next, '/api/readings?from=2024-05-01T03%3A00%3A30.001Z&to=2024-05-01T03%3A10%3A00.000Z&limit=2');
+  const unencoded = await get(server, '/api/readings?from=2024-05-01T12:00:30+09:00&limit=2');
+  assert.deepEqual(unencoded.body.items.map((r: Reading) => r.power_w), [3, 4], 'an unencoded + in the offset is taken as meant');
   const page2 = await get(server, page1.body.next);
   assert.deepEqual(page2.body.items.map((r: Reading) => r.power_w), [4]);
   assert.equal(page2.body.next, null);

@@ -13,7 +13,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function timeParam(url: URL, name: string, fallback: number): number {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
-  const text = DATE.test(raw) ? `${raw}T00:00:00+09:00` : raw;
+  // An unencoded "+09:00" in a query string arrives as " 09:00" (form decoding): take it as meant.
+  const fixed = raw.replace(/ (\d{2}:\d{2})$/, '+$1');
+  const text = DATE.test(fixed) ? `${fixed}T00:00:00+09:00` : fixed;
   const ms = ISO.test(text) ? Date.parse(text) : NaN;
   if (!Number.isFinite(ms)) {
     throw new BadRequest(`${name}=${JSON.stringify(raw)} is not an ISO 8601 time with an offset, e.g. 2024-05-01T12:00:00+09:00`);
