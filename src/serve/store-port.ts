@@ -27,6 +27,18 @@ export interface DailyRow {
   slots: number;
 }
 
+/**
+ * A page of rows as JSON text, built by the database: the API sends it as is (a 100-day page of
+ * half-hours is 4,800 rows; no object per row on the way).
+ */
+export interface JsonPage {
+  /** A JSON array of row objects (the same keys as StoredReading / HalfHourRow). */
+  items: string;
+  count: number;
+  /** The last row's ts_ms / slot_ms, null for an empty page. */
+  lastMs: number | null;
+}
+
 export interface ServeStore {
   /** The file, for messages. */
   readonly path: string;
@@ -36,6 +48,8 @@ export interface ServeStore {
   latestReading(meter: string): StoredReading | undefined;
   readings(meter: string, fromMs: number, toMs: number, limit: number): StoredReading[];
   halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[];
+  readingsJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage;
+  halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage;
   daily(meter: string, fromMs: number, toMs: number): DailyRow[];
   close(): void;
 }

@@ -39,6 +39,8 @@ function memoryStore(failures: number) {
     latestReading: () => undefined,
     readings: () => [],
     halfHours: () => [] as HalfHourRow[],
+    readingsJson: () => ({ items: '[]', count: 0, lastMs: null }),
+    halfHoursJson: () => ({ items: '[]', count: 0, lastMs: null }),
     daily: () => [],
     close: () => undefined,
   };

@@ -9,7 +9,7 @@
  * records' own ISO text. Ranges are half-open [from, to), oldest first.
  */
 import type { Reading } from '../../meter/reading.js';
-import type { DailyRow, HalfHourRow, ServeStore, StoredReading } from '../../serve/store-port.js';
+import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
 import type { HistoryRecord } from '../../usecases/history-slots.js';
 import { lockStore, type LockOwner } from './lock.js';
 import { migrate } from './schema.js';
@@ -131,6 +131,16 @@ export class SqliteStore implements ServeStore {
     ).all(meter, fromMs, toMs, limit) as unknown as HalfHourRow[];
   }
 
+  /** As `readings`, but the page built as JSON text by SQLite (the API's path: no object per row). */
+  readingsJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage {
+    return this.jsonPage('readings', 'ts_ms', ['meter', ...READING_COLUMNS], meter, fromMs, toMs, limit);
+  }
+
+  /** As `halfHours`, as JSON text. */
+  halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage {
+    return this.jsonPage('half_hours', 'slot_ms', ['meter', ...HALF_HOUR_COLUMNS], meter, fromMs, toMs, limit);
+  }
+
   /**
    * Energy per Japan-time day, summed from half_hours. A slot's consumed_kwh is the energy of the
    * half hour ending at slot_start, so it counts for the day that half hour began in (00:30 …
@@ -154,6 +164,16 @@ export class SqliteStore implements ServeStore {
     } finally {
       this.release();
     }
+  }
+
+  private jsonPage(table: string, time: string, columns: readonly string[], meter: string, fromMs: number, toMs: number, limit: number): JsonPage {
+    const object = `json_object(${columns.map((c) => `'${c}', ${c}`).join(', ')})`;
+    const row = this.sql(
+      `SELECT json_group_array(${object}) AS items, COUNT(*) AS count, MAX(${time}) AS last FROM
+         (SELECT * FROM ${table} WHERE meter = ? AND ${time} >= ? AND ${time} < ? ORDER BY ${time}, rowid LIMIT ?)`,
+    ).get(meter, fromMs, toMs, limit);
+    const last = row?.['last'];
+    return { items: String(row?.['items'] ?? '[]'), count: Number(row?.['count'] ?? 0), lastMs: last === null || last === undefined ? null : Number(last) };
   }
 
   private sql(text: string): Statement {

@@ -11,16 +11,17 @@
  */
 import type { Clock } from '../../time/clock.js';
 import type { ServeEvents } from '../events.js';
-import type { ServeStore } from '../store-port.js';
+import type { ServerResponse } from 'node:http';
+import type { JsonPage, ServeStore } from '../store-port.js';
 import { eventsRoute } from './events-route.js';
 import { limitParam, rangeParams } from './params.js';
-import { BadRequest, sendJson, type Route } from './route.js';
+import { BadRequest, sendJson, sendJsonText, type Route } from './route.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export interface ApiDeps {
-  store: Pick<ServeStore, 'latestReading' | 'readings' | 'halfHours' | 'daily'>;
+  store: Pick<ServeStore, 'latestReading' | 'readingsJson' | 'halfHoursJson' | 'daily'>;
   /** The meter's MAC, lower case. */
   meter: string;
   clock: Clock;
@@ -46,9 +47,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       handle: (_req, res, url) => {
         const { from, to } = rangeParams(url, deps.clock.now(), DAY);
         const limit = limitParam(url);
-        const items = deps.store.readings(deps.meter, from, to, limit);
-        const last = items.at(-1);
-        sendJson(res, 200, { items, next: items.length === limit && last !== undefined ? nextPage(url, Date.parse(last.timestamp) + 1, to, limit) : null });
+        sendPage(res, url, deps.store.readingsJson(deps.meter, from, to, limit), to, limit);
       },
     },
     {
@@ -57,9 +56,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       handle: (_req, res, url) => {
         const { from, to } = rangeParams(url, deps.clock.now(), DAY);
         const limit = limitParam(url);
-        const items = deps.store.halfHours(deps.meter, from, to, limit);
-        const last = items.at(-1);
-        sendJson(res, 200, { items, next: items.length === limit && last !== undefined ? nextPage(url, Date.parse(last.slot_start) + 1, to, limit) : null });
+        sendPage(res, url, deps.store.halfHoursJson(deps.meter, from, to, limit), to, limit);
       },
     },
     {
@@ -73,6 +70,12 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     },
     eventsRoute(deps),
   ];
+}
+
+/** `{ items, next }` around the page's JSON text; `next` when the page is full. */
+function sendPage(res: ServerResponse, url: URL, page: JsonPage, toMs: number, limit: number): void {
+  const next = page.count === limit && page.lastMs !== null ? nextPage(url, page.lastMs + 1, toMs, limit) : null;
+  sendJsonText(res, 200, `{"items":${page.items},"next":${JSON.stringify(next)}}`);
 }
 
 /** The path of the page after the one ending at `fromMs` − 1. */
