@@ -44,8 +44,21 @@ export async function serveCases(node: string, root: string, runSeconds: number)
   const dir = mkdtempSync(join(tmpdir(), 'bmeter-bench-serve-'));
   try {
     const version = await runJson<string>(node, ['-p', 'JSON.stringify(process.version)']);
-    const day = await runJson<ServeDayResult>(node, ['--expose-gc', '--no-warnings', join(here, 'serve-day.ts'), root, dir]);
-    const run = await runJson<ServeRunResult>(node, ['--no-warnings', join(here, 'serve-run.ts'), node, root, dir, String(runSeconds)]);
+    const day = await runJson<ServeDayResult>(node, [
+      '--expose-gc',
+      '--no-warnings',
+      join(here, 'serve-day.ts'),
+      root,
+      dir,
+    ]);
+    const run = await runJson<ServeRunResult>(node, [
+      '--no-warnings',
+      join(here, 'serve-run.ts'),
+      node,
+      root,
+      dir,
+      String(runSeconds),
+    ]);
     return { node: version, day, run };
   } finally {
     rmSync(dir, { recursive: true, force: true });

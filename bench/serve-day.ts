@@ -65,10 +65,17 @@ for (let i = 0; i < READINGS; i++) {
   const power = 300 + Math.round(200 * Math.sin(i / 600));
   const mark = ms - (ms % 1_800_000);
   const record = {
-    timestamp: iso(ms), power_w: power, current_r_a: Math.round(power * 0.055) / 10, current_t_a: Math.round(power * 0.045) / 10,
-    energy_normal_kwh: 12345.6 + Math.floor(i / 36) / 10, energy_reverse_kwh: 0,
-    fixed_normal_at: `${iso(mark).slice(0, 19)}+09:00`, fixed_normal_kwh: 12345.5, fixed_reverse_at: `${iso(mark).slice(0, 19)}+09:00`,
-    fixed_reverse_kwh: 0, source: 'poll' as const,
+    timestamp: iso(ms),
+    power_w: power,
+    current_r_a: Math.round(power * 0.055) / 10,
+    current_t_a: Math.round(power * 0.045) / 10,
+    energy_normal_kwh: 12345.6 + Math.floor(i / 36) / 10,
+    energy_reverse_kwh: 0,
+    fixed_normal_at: `${iso(mark).slice(0, 19)}+09:00`,
+    fixed_normal_kwh: 12345.5,
+    fixed_reverse_at: `${iso(mark).slice(0, 19)}+09:00`,
+    fixed_reverse_kwh: 0,
+    source: 'poll' as const,
   };
   const t0 = performance.now();
   store.insertReading(METER, record);
@@ -80,12 +87,22 @@ for (let i = 0; i < READINGS; i++) {
 const slots = [];
 for (let k = 0; k < 100 * 48; k++) {
   const ms = DAY_START - 99 * 86_400_000 + k * 1_800_000;
-  slots.push({ slot_start: `${iso(ms).slice(0, 19)}+09:00`, energy_normal_kwh: 10000 + k * 0.2, energy_reverse_kwh: 0, consumed_kwh: 0.2, exported_kwh: 0 });
+  slots.push({
+    slot_start: `${iso(ms).slice(0, 19)}+09:00`,
+    energy_normal_kwh: 10000 + k * 0.2,
+    energy_reverse_kwh: 0,
+    consumed_kwh: 0.2,
+    exported_kwh: 0,
+  });
 }
 store.upsertHalfHours(METER, slots);
 
 const clock = { now: () => DAY_START + 86_400_000, setTimeout: () => 0, clearTimeout: () => undefined };
-const server = await startHttpServer({ host: '127.0.0.1', port: 0 }, apiRoutes({ store, meter: METER, clock, events: new ServeEvents(), status: () => ({}) }), silentLogger());
+const server = await startHttpServer(
+  { host: '127.0.0.1', port: 0 },
+  apiRoutes({ store, meter: METER, clock, events: new ServeEvents(), status: () => ({}) }),
+  silentLogger(),
+);
 const base = `http://127.0.0.1:${server.address.port}`;
 const timeGet = async (url: string, expect: number): Promise<number> => {
   const t0 = performance.now();
@@ -105,8 +122,13 @@ const stored = Number(store.readings(METER, DAY_START, DAY_START + 86_400_000, 1
 store.close();
 
 const sorted = [...times].sort((a, b) => a - b);
-const pct = (arr: readonly number[], p: number): number => arr[Math.min(arr.length - 1, Math.floor(p * arr.length))] ?? NaN;
-const med = (arr: number[]): number => pct([...arr].sort((a, b) => a - b), 0.5);
+const pct = (arr: readonly number[], p: number): number =>
+  arr[Math.min(arr.length - 1, Math.floor(p * arr.length))] ?? NaN;
+const med = (arr: number[]): number =>
+  pct(
+    [...arr].sort((a, b) => a - b),
+    0.5,
+  );
 const result: ServeDayResult = {
   readings: READINGS,
   stored,

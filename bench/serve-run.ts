@@ -32,7 +32,9 @@ const free = await new Promise<number>((resolve) => {
   });
 });
 const port = `tcp://127.0.0.1:${free}`;
-const sim = spawn(node, [bin, 'simulate', '--listen', port, '--time-scale', '0.001', '--rtt-ms', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const sim = spawn(node, [bin, 'simulate', '--listen', port, '--time-scale', '0.001', '--rtt-ms', '1'], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 await new Promise<void>((resolve, reject) => {
   let text = '';
   sim.stderr.setEncoding('utf8').on('data', (c: string) => {
@@ -55,17 +57,39 @@ for (const file of [db, `${db}-wal`, `${db}-shm`, `${db}.lock`]) rmSync(file, { 
 const memoryFile = join(dir, 'serve-run.memory.jsonl');
 rmSync(memoryFile, { force: true });
 const probe = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'lib', 'memory-probe.mjs')).href;
-const child = spawn(node, ['--expose-gc', '--import', probe, bin, 'serve', '--port', port, '--db', db, '--interval', '0.02', '--history-days', '1', '--listen', '127.0.0.1:0', '-v'], {
-  env: { ...env, BENCH_MEMORY_FILE: memoryFile },
-  cwd: dir,
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const child = spawn(
+  node,
+  [
+    '--expose-gc',
+    '--import',
+    probe,
+    bin,
+    'serve',
+    '--port',
+    port,
+    '--db',
+    db,
+    '--interval',
+    '0.02',
+    '--history-days',
+    '1',
+    '--listen',
+    '127.0.0.1:0',
+    '-v',
+  ],
+  {
+    env: { ...env, BENCH_MEMORY_FILE: memoryFile },
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 let printed = 0;
 let stderr = '';
 child.stdout.setEncoding('utf8').on('data', (chunk: string) => (printed += chunk.split('\n').length - 1));
 child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 const rssMiB: number[] = [];
-const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const rss = (): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 for (let s = 5; s <= seconds; s += 5) {
   await new Promise((r) => setTimeout(r, 5000));
   rssMiB.push(rss());
@@ -77,9 +101,19 @@ sim.kill('SIGTERM');
 if (code !== 0) throw new Error(`serve exited ${code}:\n${stderr.slice(-2000)}`);
 const stopped = stderr.split('\n').find((l) => l.includes('serve stopped'));
 const taken = Number((JSON.parse(stopped ?? '{}') as { readings?: number }).readings ?? NaN);
-const count = spawnSync(node, ['-e', `const {DatabaseSync}=require('node:sqlite');const d=new DatabaseSync(${JSON.stringify(db)});process.stdout.write(String(d.prepare("SELECT COUNT(*) n FROM readings WHERE source='poll'").get().n))`], { encoding: 'utf8' });
+const count = spawnSync(
+  node,
+  [
+    '-e',
+    `const {DatabaseSync}=require('node:sqlite');const d=new DatabaseSync(${JSON.stringify(db)});process.stdout.write(String(d.prepare("SELECT COUNT(*) n FROM readings WHERE source='poll'").get().n))`,
+  ],
+  { encoding: 'utf8' },
+);
 const afterGc = existsSync(memoryFile)
-  ? readFileSync(memoryFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { heapUsedMiB: number; rssMiB: number })
+  ? readFileSync(memoryFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { heapUsedMiB: number; rssMiB: number })
   : [];
 const result: ServeRunResult = { seconds, taken, printed, committed: Number(count.stdout), rssMiB, afterGc };
 process.stdout.write(`${JSON.stringify(result)}\n`);

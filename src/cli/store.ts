@@ -28,7 +28,11 @@ export async function openCliStore(command: string, db: unknown, ctx: CliContext
     return openStore(path, { DatabaseSync, lock: { pid: process.pid, isAlive } });
   } catch (err) {
     if (isBmeterError(err)) throw err;
-    throw new BmeterError('USAGE', `cannot open the store ${path}: ${(err as Error).message} — is it a bmeter SQLite file, and writable?`, { cause: err });
+    throw new BmeterError(
+      'USAGE',
+      `cannot open the store ${path}: ${(err as Error).message} — is it a bmeter SQLite file, and writable?`,
+      { cause: err },
+    );
   }
 }
 
@@ -50,7 +54,8 @@ function quietSqliteWarning(): void {
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     const text = typeof warning === 'string' ? warning : warning.message;
     const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-    if (/SQLite/i.test(text) && (type === 'ExperimentalWarning' || (warning as Error).name === 'ExperimentalWarning')) return;
+    if (/SQLite/i.test(text) && (type === 'ExperimentalWarning' || (warning as Error).name === 'ExperimentalWarning'))
+      return;
     emit(warning, ...rest);
   }) as typeof process.emitWarning;
 }
@@ -68,5 +73,9 @@ export async function storeMeter(scanFile: string): Promise<string> {
 
 /** A run that ends with records it could not write to the store fails (exit 1), naming the file. */
 export function requireStored(pending: number, what: string, path: string): void {
-  if (pending > 0) throw new BmeterError('PROTOCOL', `${pending} ${what}(s) could not be written to the store ${path} (see the error above)`);
+  if (pending > 0)
+    throw new BmeterError(
+      'PROTOCOL',
+      `${pending} ${what}(s) could not be written to the store ${path} (see the error above)`,
+    );
 }

@@ -29,7 +29,11 @@ export interface BackfillState {
 }
 
 /** Why a backfill is due now, or undefined when none is. */
-export function backfillDue(state: BackfillState, nowMs: number, retryMs = BACKFILL_RETRY_MS): BackfillReason | undefined {
+export function backfillDue(
+  state: BackfillState,
+  nowMs: number,
+  retryMs = BACKFILL_RETRY_MS,
+): BackfillReason | undefined {
   if (state.failedAt !== undefined) return nowMs - state.failedAt >= retryMs ? 'retry' : undefined;
   if (state.doneAt === undefined) return 'start';
   if (state.gap === true) return 'gap';
@@ -40,7 +44,10 @@ export function backfillDue(state: BackfillState, nowMs: number, retryMs = BACKF
 }
 
 /** What to ask the meter for: the slots after the newest stored one, else `historyDays` days. */
-export function backfillRequest(lastSlotMs: number | undefined, historyDays: number): { days: number } | { sinceMs: number } {
+export function backfillRequest(
+  lastSlotMs: number | undefined,
+  historyDays: number,
+): { days: number } | { sinceMs: number } {
   return lastSlotMs === undefined ? { days: historyDays } : { sinceMs: lastSlotMs };
 }
 

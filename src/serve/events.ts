@@ -4,12 +4,11 @@
  */
 import type { HealthStatus } from './health.js';
 
-export type ServeEvent =
-  | { type: 'reading'; data: Record<string, unknown> }
-  | { type: 'status'; data: HealthStatus };
+export type ServeEvent = { type: 'reading'; data: Record<string, unknown> } | { type: 'status'; data: HealthStatus };
 
 export type ServeListener = (event: ServeEvent) => void;
 
+/** A synchronous publish/subscribe hub for ServeEvent. */
 export class ServeEvents {
   private readonly listeners = new Set<ServeListener>();
 

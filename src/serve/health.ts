@@ -18,6 +18,7 @@ export interface HealthStatus {
 /** Unhealthy after this many intervals without a reading. */
 export const UNHEALTHY_INTERVALS = 3;
 
+/** Tracks the session and the last reading for /healthz and the status event (times from the clock). */
 export class Health {
   private lastReadingMs: number | undefined;
   private session: { readonly sessionState: SessionState } | undefined;
@@ -61,7 +62,10 @@ export class Health {
   }
 
   status(): HealthStatus {
-    const age = this.lastReadingMs === undefined ? null : Math.max(0, Math.round((this.clock.now() - this.lastReadingMs) / 100) / 10);
+    const age =
+      this.lastReadingMs === undefined
+        ? null
+        : Math.max(0, Math.round((this.clock.now() - this.lastReadingMs) / 100) / 10);
     return { state: this.state(), last_reading_age_s: age };
   }
 

@@ -24,7 +24,10 @@ export const RESTART_BACKOFF_MS = [5_000, 30_000, 120_000, 300_000] as const;
 export const STATUS_CHECK_MS = 1_000;
 export const STATUS_EVERY_MS = 10_000;
 
-export interface ServeOptions extends Omit<PollOptions, 'sink' | 'intervalSeconds' | 'count' | 'between' | 'onSession'> {
+export interface ServeOptions extends Omit<
+  PollOptions,
+  'sink' | 'intervalSeconds' | 'count' | 'between' | 'onSession'
+> {
   store: ServeStore;
   /** The meter's MAC, lower case (the store's `meter`). */
   meter: string;
@@ -46,6 +49,10 @@ export interface ServeSummary {
   sessions: number;
 }
 
+/**
+ * Runs serve until `o.signal` aborts (resolves with the counts) or a configuration fault (AUTH,
+ * USAGE: rejects with that BmeterError). Store faults never end it (store-sink.ts).
+ */
 export async function runServe(o: ServeOptions): Promise<ServeSummary> {
   const intervalMs = o.intervalSeconds * 1000;
   const summary: ServeSummary = { readings: 0, notifications: 0, halfHours: 0, sessions: 0 };
@@ -64,7 +71,10 @@ export async function runServe(o: ServeOptions): Promise<ServeSummary> {
       if (record['source'] === 'poll') {
         summary.readings += 1;
         if (isReadingGap(lastPollMs, now, intervalMs)) {
-          o.logger.info(`no reading for ${Math.round((now - (lastPollMs ?? now)) / 1000)} s: the half-hours of the gap will be fetched`);
+          o.logger.info(
+            `no reading for ${Math.round((now - (lastPollMs ?? now)) / 1000)} s: ` +
+              'the half-hours of the gap will be fetched',
+          );
           plan.gap = true;
         }
         lastPollMs = now;

@@ -34,6 +34,7 @@ export interface StoreSink extends RecordSink {
   flush(): Promise<boolean>;
 }
 
+/** The sink described above: never throws for a store fault; `pending` says how many records wait. */
 export function createStoreSink(o: StoreSinkOptions): StoreSink {
   const max = o.maxPending ?? DEFAULT_MAX_PENDING;
   const what = o.what ?? 'record';
@@ -60,7 +61,9 @@ export function createStoreSink(o: StoreSinkOptions): StoreSink {
       await o.onCommitted?.(record);
     }
     if (failing) {
-      o.logger.warn(`the store ${o.path} takes writes again${dropped > 0 ? `; ${dropped} ${what}s were dropped meanwhile` : ''}`);
+      o.logger.warn(
+        `the store ${o.path} takes writes again${dropped > 0 ? `; ${dropped} ${what}s were dropped meanwhile` : ''}`,
+      );
       failing = false;
       dropped = 0;
     }
@@ -78,7 +81,8 @@ export function createStoreSink(o: StoreSinkOptions): StoreSink {
       if (waiting.length > max) {
         waiting.shift();
         dropped += 1;
-        if (dropped === 1) o.logger.warn(`the store ${o.path} has been failing for ${max} ${what}s: dropping the oldest kept in memory`);
+        if (dropped === 1)
+          o.logger.warn(`the store ${o.path} has been failing for ${max} ${what}s: dropping the oldest kept in memory`);
       }
       await flush();
     },
@@ -91,6 +95,9 @@ export function readingWriter(store: { insertReading(meter: string, r: Reading):
 }
 
 /** The store's half-hour writer for one meter (one row per record). */
-export function halfHourWriter(store: { upsertHalfHours(meter: string, rows: readonly HistoryRecord[]): void }, meter: string) {
+export function halfHourWriter(
+  store: { upsertHalfHours(meter: string, rows: readonly HistoryRecord[]): void },
+  meter: string,
+) {
   return (record: Record<string, unknown>): void => store.upsertHalfHours(meter, [record as HistoryRecord]);
 }

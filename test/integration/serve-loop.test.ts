@@ -47,45 +47,57 @@ function memoryStore(failures: number) {
   return { store, readings, slots };
 }
 
-test('a store that refuses writes for a while loses no reading and keeps the session; the backfill runs between readings', { timeout: 30_000 }, async () => {
-  const rig = await simMeterRig({}, { startMs: START, rttMs: 2, dirPrefix: 'bmeter-serve-loop-' });
-  const { store, readings, slots } = memoryStore(3);
-  const lines: string[] = [];
-  const logger = createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } });
-  const abort = new AbortController();
-  const events = new ServeEvents();
-  const seen: ServeEvent[] = [];
-  events.subscribe((e) => seen.push(e));
-  const printed: Record<string, unknown>[] = [];
-  const summary = await runServe({
-    ...rig.common(),
-    logger,
-    signal: abort.signal,
-    properties: [0xe7, 0xe8, 0xe0, 0xe3, 0xea, 0xeb],
-    store,
-    meter: '001c640003dd6393',
-    intervalSeconds: 0.05,
-    historyDays: 1,
-    clock: systemClock,
-    events,
-    health: new Health(systemClock, 50),
-    onRecord: (record) => {
-      printed.push(record);
-      if (printed.filter((r) => r['source'] === 'poll').length >= 6) abort.abort();
-    },
-  });
+test(
+  'a store that refuses writes for a while loses no reading and keeps the session; the backfill runs between readings',
+  { timeout: 30_000 },
+  async () => {
+    const rig = await simMeterRig({}, { startMs: START, rttMs: 2, dirPrefix: 'bmeter-serve-loop-' });
+    const { store, readings, slots } = memoryStore(3);
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } });
+    const abort = new AbortController();
+    const events = new ServeEvents();
+    const seen: ServeEvent[] = [];
+    events.subscribe((e) => seen.push(e));
+    const printed: Record<string, unknown>[] = [];
+    const summary = await runServe({
+      ...rig.common(),
+      logger,
+      signal: abort.signal,
+      properties: [0xe7, 0xe8, 0xe0, 0xe3, 0xea, 0xeb],
+      store,
+      meter: '001c640003dd6393',
+      intervalSeconds: 0.05,
+      historyDays: 1,
+      clock: systemClock,
+      events,
+      health: new Health(systemClock, 50),
+      onRecord: (record) => {
+        printed.push(record);
+        if (printed.filter((r) => r['source'] === 'poll').length >= 6) abort.abort();
+      },
+    });
 
-  assert.equal(rig.commands.filter((c) => c === 'SKJOIN').length, 1, 'one join: a store fault never touches the session');
-  assert.equal(rig.commands.at(-1), 'SKTERM', 'the abort ends the PANA session');
-  assert.ok(summary.readings >= 6);
-  assert.deepEqual(readings.map((r) => r.timestamp), printed.map((r) => r['timestamp']), 'every record stored, in order, and printed once stored');
-  const errors = lines.filter((l) => l.includes('"level":"error"'));
-  assert.equal(errors.length, 1);
-  assert.match(errors[0] ?? '', /cannot write to the store \/srv\/bmeter\/bmeter\.db: database or disk is full/);
-  assert.equal(slots.size, 25, "today's half-hours 00:00 … 12:00 (the meter's clock reads 12:10)");
-  assert.equal(summary.halfHours, 25);
-  const readingEvents = seen.filter((e) => e.type === 'reading');
-  assert.equal(readingEvents.length, printed.length, 'one event per stored record');
-  assert.equal(readingEvents[0]?.data['meter'], '001c640003dd6393');
-  assert.deepEqual(seen.filter((e) => e.type === 'status').at(-1)?.data.state, 'stopped');
-});
+    assert.equal(
+      rig.commands.filter((c) => c === 'SKJOIN').length,
+      1,
+      'one join: a store fault never touches the session',
+    );
+    assert.equal(rig.commands.at(-1), 'SKTERM', 'the abort ends the PANA session');
+    assert.ok(summary.readings >= 6);
+    assert.deepEqual(
+      readings.map((r) => r.timestamp),
+      printed.map((r) => r['timestamp']),
+      'every record stored, in order, and printed once stored',
+    );
+    const errors = lines.filter((l) => l.includes('"level":"error"'));
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /cannot write to the store \/srv\/bmeter\/bmeter\.db: database or disk is full/);
+    assert.equal(slots.size, 25, "today's half-hours 00:00 … 12:00 (the meter's clock reads 12:10)");
+    assert.equal(summary.halfHours, 25);
+    const readingEvents = seen.filter((e) => e.type === 'reading');
+    assert.equal(readingEvents.length, printed.length, 'one event per stored record');
+    assert.equal(readingEvents[0]?.data['meter'], '001c640003dd6393');
+    assert.deepEqual(seen.filter((e) => e.type === 'status').at(-1)?.data.state, 'stopped');
+  },
+);

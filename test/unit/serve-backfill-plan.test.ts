@@ -14,7 +14,11 @@ test('the first backfill is due at start, and a failed one only after the retry 
 
 test('a backfill is due a settle minute after each half-hour mark, and the mark at midnight is a day change', () => {
   const doneAt = at('2024-05-01T12:05:00+09:00');
-  assert.equal(backfillDue({ doneAt }, at('2024-05-01T12:30:59+09:00')), undefined, 'the 12:30 slot may not be written yet');
+  assert.equal(
+    backfillDue({ doneAt }, at('2024-05-01T12:30:59+09:00')),
+    undefined,
+    'the 12:30 slot may not be written yet',
+  );
   assert.equal(backfillDue({ doneAt }, at('2024-05-01T12:31:00+09:00')), 'new-slot');
   const lateAt = at('2024-05-01T23:45:00+09:00');
   assert.equal(backfillDue({ doneAt: lateAt }, at('2024-05-02T00:01:00+09:00')), 'day-change');

@@ -25,7 +25,11 @@ export function lockStore(path: string, owner: LockOwner): () => void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
-        throw new BmeterError('USAGE', `cannot create the lock file ${lockPath}: ${(err as Error).message} — is the directory writable?`, { cause: err });
+        throw new BmeterError(
+          'USAGE',
+          `cannot create the lock file ${lockPath}: ${(err as Error).message} — is the directory writable?`,
+          { cause: err },
+        );
       }
       const holder = readHolder(lockPath);
       if (holder !== undefined && holder !== owner.pid && owner.isAlive(holder)) {

@@ -42,7 +42,10 @@ export function schemaVersion(db: Database): number {
 export function migrate(db: Database, path: string, target = SCHEMA_VERSION): void {
   const from = schemaVersion(db);
   if (from > SCHEMA_VERSION) {
-    throw new BmeterError('USAGE', `${path} has store schema version ${from}, newer than this bmeter knows (${SCHEMA_VERSION}): update bmeter`);
+    throw new BmeterError(
+      'USAGE',
+      `${path} has store schema version ${from}, newer than this bmeter knows (${SCHEMA_VERSION}): update bmeter`,
+    );
   }
   for (let v = from; v < target; v++) {
     db.exec('BEGIN IMMEDIATE');

@@ -41,7 +41,8 @@ export async function loadSqlite(command: string, nodeVersion: string): Promise<
   if (!nodeHasSqlite(nodeVersion)) {
     throw new BmeterError(
       'USAGE',
-      `${command} needs Node ${SQLITE_MIN_NODE} or newer (its SQLite store is node:sqlite); this is Node ${nodeVersion} — ` +
+      `${command} needs Node ${SQLITE_MIN_NODE} or newer (its SQLite store is node:sqlite); ` +
+        `this is Node ${nodeVersion} — ` +
         'install Node 22 or 24 LTS, or use poll/history with --output FILE instead',
     );
   }

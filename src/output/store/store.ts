@@ -16,10 +16,25 @@ import { migrate } from './schema.js';
 import type { Database, SqlValue, Statement } from './sqlite.js';
 
 const READING_COLUMNS = [
-  'timestamp', 'source', 'power_w', 'current_r_a', 'current_t_a', 'energy_normal_kwh', 'energy_reverse_kwh',
-  'fixed_normal_at', 'fixed_normal_kwh', 'fixed_reverse_at', 'fixed_reverse_kwh',
+  'timestamp',
+  'source',
+  'power_w',
+  'current_r_a',
+  'current_t_a',
+  'energy_normal_kwh',
+  'energy_reverse_kwh',
+  'fixed_normal_at',
+  'fixed_normal_kwh',
+  'fixed_reverse_at',
+  'fixed_reverse_kwh',
 ] as const;
-const HALF_HOUR_COLUMNS = ['slot_start', 'energy_normal_kwh', 'energy_reverse_kwh', 'consumed_kwh', 'exported_kwh'] as const;
+const HALF_HOUR_COLUMNS = [
+  'slot_start',
+  'energy_normal_kwh',
+  'energy_reverse_kwh',
+  'consumed_kwh',
+  'exported_kwh',
+] as const;
 const HALF_HOUR_MS = 30 * 60_000;
 const JST_MS = 9 * 3_600_000;
 
@@ -68,10 +83,12 @@ export class SqliteStore implements ServeStore {
     private readonly release: () => void,
   ) {
     this.insertReadingSql = db.prepare(
-      `INSERT INTO readings (meter, ts_ms, ${READING_COLUMNS.join(', ')}) VALUES (?, ?${', ?'.repeat(READING_COLUMNS.length)})`,
+      `INSERT INTO readings (meter, ts_ms, ${READING_COLUMNS.join(', ')})
+       VALUES (?, ?${', ?'.repeat(READING_COLUMNS.length)})`,
     );
     this.upsertSlotSql = db.prepare(
-      `INSERT INTO half_hours (meter, slot_ms, ${HALF_HOUR_COLUMNS.join(', ')}) VALUES (?, ?${', ?'.repeat(HALF_HOUR_COLUMNS.length)})
+      `INSERT INTO half_hours (meter, slot_ms, ${HALF_HOUR_COLUMNS.join(', ')})
+       VALUES (?, ?${', ?'.repeat(HALF_HOUR_COLUMNS.length)})
        ON CONFLICT (meter, slot_ms) DO UPDATE SET slot_start = excluded.slot_start,
          energy_normal_kwh = excluded.energy_normal_kwh, energy_reverse_kwh = excluded.energy_reverse_kwh,
          consumed_kwh = COALESCE(excluded.consumed_kwh, half_hours.consumed_kwh),
@@ -113,21 +130,26 @@ export class SqliteStore implements ServeStore {
 
   /** The newest reading of the meter (poll or notification), or undefined. */
   latestReading(meter: string): StoredReading | undefined {
-    const row = this.sql(`SELECT meter, ${READING_COLUMNS.join(', ')} FROM readings WHERE meter = ? ORDER BY ts_ms DESC, rowid DESC LIMIT 1`).get(meter);
+    const row = this.sql(
+      `SELECT meter, ${READING_COLUMNS.join(', ')} FROM readings
+       WHERE meter = ? ORDER BY ts_ms DESC, rowid DESC LIMIT 1`,
+    ).get(meter);
     return row === undefined ? undefined : (row as unknown as StoredReading);
   }
 
   /** Readings with `timestamp` in [fromMs, toMs), oldest first, at most `limit`. */
   readings(meter: string, fromMs: number, toMs: number, limit: number): StoredReading[] {
     return this.sql(
-      `SELECT meter, ${READING_COLUMNS.join(', ')} FROM readings WHERE meter = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, rowid LIMIT ?`,
+      `SELECT meter, ${READING_COLUMNS.join(', ')} FROM readings
+       WHERE meter = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, rowid LIMIT ?`,
     ).all(meter, fromMs, toMs, limit) as unknown as StoredReading[];
   }
 
   /** Half-hour rows with `slot_start` in [fromMs, toMs), oldest first, at most `limit`. */
   halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[] {
     return this.sql(
-      `SELECT meter, ${HALF_HOUR_COLUMNS.join(', ')} FROM half_hours WHERE meter = ? AND slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms LIMIT ?`,
+      `SELECT meter, ${HALF_HOUR_COLUMNS.join(', ')} FROM half_hours
+       WHERE meter = ? AND slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms LIMIT ?`,
     ).all(meter, fromMs, toMs, limit) as unknown as HalfHourRow[];
   }
 
@@ -166,14 +188,26 @@ export class SqliteStore implements ServeStore {
     }
   }
 
-  private jsonPage(table: string, time: string, columns: readonly string[], meter: string, fromMs: number, toMs: number, limit: number): JsonPage {
+  private jsonPage(
+    table: string,
+    time: string,
+    columns: readonly string[],
+    meter: string,
+    fromMs: number,
+    toMs: number,
+    limit: number,
+  ): JsonPage {
     const object = `json_object(${columns.map((c) => `'${c}', ${c}`).join(', ')})`;
     const row = this.sql(
       `SELECT json_group_array(${object}) AS items, COUNT(*) AS count, MAX(${time}) AS last FROM
          (SELECT * FROM ${table} WHERE meter = ? AND ${time} >= ? AND ${time} < ? ORDER BY ${time}, rowid LIMIT ?)`,
     ).get(meter, fromMs, toMs, limit);
     const last = row?.['last'];
-    return { items: String(row?.['items'] ?? '[]'), count: Number(row?.['count'] ?? 0), lastMs: last === null || last === undefined ? null : Number(last) };
+    return {
+      items: String(row?.['items'] ?? '[]'),
+      count: Number(row?.['count'] ?? 0),
+      lastMs: last === null || last === undefined ? null : Number(last),
+    };
   }
 
   private sql(text: string): Statement {

@@ -80,6 +80,10 @@ function sendPage(res: ServerResponse, url: URL, page: JsonPage, toMs: number, l
 
 /** The path of the page after the one ending at `fromMs` − 1. */
 function nextPage(url: URL, fromMs: number, toMs: number, limit: number): string {
-  const query = new URLSearchParams({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), limit: String(limit) });
+  const query = new URLSearchParams({
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    limit: String(limit),
+  });
   return `${url.pathname}?${query.toString()}`;
 }

@@ -10,6 +10,7 @@ import type { Route } from './route.js';
 
 export const KEEP_ALIVE_MS = 15_000;
 
+/** The /api/events route on `deps.events`; its keep-alive timers run on `deps.clock`. */
 export function eventsRoute(deps: { events: ServeEvents; clock: Clock; status: () => unknown }): Route {
   return {
     method: 'GET',

@@ -6,6 +6,7 @@
 import type { Health } from '../health.js';
 import { sendJson, type Route } from './route.js';
 
+/** The /healthz route; `startedMs` counts as the last reading until the first one comes. */
 export function healthzRoute(deps: { health: Health; startedMs: number }): Route {
   return {
     method: 'GET',
@@ -13,7 +14,11 @@ export function healthzRoute(deps: { health: Health; startedMs: number }): Route
     handle: (_req, res) => {
       const status = deps.health.status();
       const ok = deps.health.healthy(deps.startedMs);
-      sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unhealthy', last_reading_age_s: status.last_reading_age_s, session: status.state });
+      sendJson(res, ok ? 200 : 503, {
+        status: ok ? 'ok' : 'unhealthy',
+        last_reading_age_s: status.last_reading_age_s,
+        session: status.state,
+      });
     },
   };
 }

@@ -18,7 +18,9 @@ export function timeParam(url: URL, name: string, fallback: number): number {
   const text = DATE.test(fixed) ? `${fixed}T00:00:00+09:00` : fixed;
   const ms = ISO.test(text) ? Date.parse(text) : NaN;
   if (!Number.isFinite(ms)) {
-    throw new BadRequest(`${name}=${JSON.stringify(raw)} is not an ISO 8601 time with an offset, e.g. 2024-05-01T12:00:00+09:00`);
+    throw new BadRequest(
+      `${name}=${JSON.stringify(raw)} is not an ISO 8601 time with an offset, e.g. 2024-05-01T12:00:00+09:00`,
+    );
   }
   return ms;
 }
@@ -43,7 +45,8 @@ export function rangeParams(url: URL, nowMs: number, spanMs: number, maxSpanMs?:
     throw new BadRequest(`from … to spans more than ${Math.round(maxSpanMs / 86_400_000)} days`);
   }
   for (const key of url.searchParams.keys()) {
-    if (!['from', 'to', 'limit'].includes(key)) throw new BadRequest(`unknown parameter ${JSON.stringify(key)} (from, to, limit)`);
+    if (!['from', 'to', 'limit'].includes(key))
+      throw new BadRequest(`unknown parameter ${JSON.stringify(key)} (from, to, limit)`);
   }
   return { from, to };
 }

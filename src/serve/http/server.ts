@@ -18,7 +18,8 @@ export interface ListenAddress {
  * anything else, naming the flag.
  */
 export function parseListen(value: string): ListenAddress {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim()) ?? /^()()(\d{1,5})$/.exec(value.trim());
+  const m =
+    /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim()) ?? /^()()(\d{1,5})$/.exec(value.trim());
   const port = m === null ? NaN : Number(m[3]);
   if (m === null || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new BmeterError('USAGE', `--listen "${value}" is not host:port, e.g. 127.0.0.1:8080 or [::1]:8080`);
@@ -40,7 +41,11 @@ export interface HttpServer {
 }
 
 /** Listens on `address` with `routes`. Throws USAGE when the address is taken or not ours. */
-export async function startHttpServer(address: ListenAddress, routes: readonly Route[], logger: Logger): Promise<HttpServer> {
+export async function startHttpServer(
+  address: ListenAddress,
+  routes: readonly Route[],
+  logger: Logger,
+): Promise<HttpServer> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://bmeter.invalid');
     const matching = routes.filter((r) => routeMatches(r, url.pathname));
@@ -64,7 +69,11 @@ export async function startHttpServer(address: ListenAddress, routes: readonly R
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const why = err.code === 'EADDRINUSE' ? 'the address is in use (another bmeter serve?)' : err.message;
-      reject(new BmeterError('USAGE', `cannot listen on ${address.host}:${address.port}: ${why} — choose another --listen`, { cause: err }));
+      reject(
+        new BmeterError('USAGE', `cannot listen on ${address.host}:${address.port}: ${why}; choose another --listen`, {
+          cause: err,
+        }),
+      );
     });
     server.listen(address.port, address.host, () => resolve());
   });
