@@ -3,6 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderReport, type BenchResults } from './report.js';
+import type { ServeFigures } from './cases-serve.js';
+import { renderServeSection } from './report-serve.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -11,7 +13,9 @@ export function writeReport(): void {
     const path = join(here, 'results', `${name}.json`);
     return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResults) : undefined;
   };
-  writeFileSync(join(resolve(here, '..'), 'BENCHMARKS.md'), renderReport(load('before'), load('after')));
+  const servePath = join(here, 'results', 'serve.json');
+  const serve = existsSync(servePath) ? (JSON.parse(readFileSync(servePath, 'utf8')) as ServeFigures) : undefined;
+  writeFileSync(join(resolve(here, '..'), 'BENCHMARKS.md'), renderReport(load('before'), load('after')) + renderServeSection(serve));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) writeReport();

@@ -5,7 +5,9 @@
  *
  * Environment: BENCH_LABEL (default "after"), BENCH_ROOT (tree with bin/ and dist/ to measure,
  * default this checkout), BENCH_ONLY (comma list of start,poll,scan,soak), BENCH_RUNS (5),
- * BENCH_SCAN_RUNS (3), BENCH_SCAN_SCALE (1 = real scan timing), BENCH_SOAK_READINGS (10000).
+ * BENCH_SCAN_RUNS (3), BENCH_SCAN_SCALE (1 = real scan timing), BENCH_SOAK_READINGS (10000),
+ * BENCH_SQLITE_NODE (a Node ≥ 22.13 for the serve section, default this Node if it has node:sqlite),
+ * BENCH_SERVE_SECONDS (60). The serve figures are kept in bench/results/serve.json.
  * `node --import tsx bench/render.ts` rewrites BENCHMARKS.md from the stored results only.
  */
 import { spawn } from 'node:child_process';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { makeScanFile, pollCases } from './cases-poll.js';
 import { scanCases } from './cases-scan.js';
 import { startCases } from './cases-start.js';
+import { serveCases, sqliteNode } from './cases-serve.js';
 import { createContext } from './lib/context.js';
 import { describeMachine } from './lib/machine.js';
 import type { BenchResults } from './report.js';
@@ -26,7 +29,7 @@ const repo = resolve(here, '..');
 const env = process.env;
 const label = env['BENCH_LABEL'] ?? 'after';
 const root = resolve(env['BENCH_ROOT'] ?? repo);
-const only = new Set((env['BENCH_ONLY'] ?? 'start,poll,scan,soak').split(',').map((s) => s.trim()));
+const only = new Set((env['BENCH_ONLY'] ?? 'start,poll,scan,soak,serve').split(',').map((s) => s.trim()));
 const runs = Number(env['BENCH_RUNS'] ?? 5);
 const scanRuns = Number(env['BENCH_SCAN_RUNS'] ?? 3);
 const scanScale = Number(env['BENCH_SCAN_SCALE'] ?? 1);
@@ -61,6 +64,15 @@ try {
   if (only.has('start')) results.start = await startCases(ctx);
   if (only.has('poll')) results.poll = await pollCases(ctx);
   if (only.has('scan')) results.scan = await scanCases(ctx, scanRuns, scanScale);
+  if (only.has('serve')) {
+    const sqlite = sqliteNode(env);
+    if (sqlite === undefined) ctx.log('serve: skipped — this Node has no node:sqlite; set BENCH_SQLITE_NODE to a Node ≥ 22.13');
+    else {
+      ctx.log(`serve: a day of readings into the store, then bmeter serve against sim:// (${sqlite})`);
+      const serve = await serveCases(sqlite, root, Number(env['BENCH_SERVE_SECONDS'] ?? 60));
+      writeFileSync(join(resultsDir, 'serve.json'), `${JSON.stringify(serve, null, 2)}\n`);
+    }
+  }
   if (only.has('soak')) {
     ctx.log(`soak: ${soakReadings} readings`);
     results.soak = await runSoak(ctx.scanFile);
@@ -68,7 +80,8 @@ try {
 } finally {
   rmSync(ctx.tmp, { recursive: true, force: true });
 }
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+// A serve-only run keeps its figures in serve.json alone: the other sections' results stay as measured.
+if ([...only].some((name) => name !== 'serve')) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 
 writeReport();
 ctx.log(`wrote ${file} and BENCHMARKS.md`);

@@ -15,6 +15,8 @@ import { lastSlotStart, parseSince } from '../usecases/history-since.js';
 import { HISTORY_COLUMNS, HISTORY_UNITS } from '../usecases/history-slots.js';
 import type { CliContext } from './context.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
+import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
+import { createStoreSink, halfHourWriter } from '../serve/store-sink.js';
 
 function integer(what: string, min: number, max: number) {
   return (value: string): number => {
@@ -36,11 +38,12 @@ export function register(program: Command, ctx: CliContext): void {
     .description("backfill the meter's half-hour record (up to 100 days) or its recent one-minute values")
     .option('--days <n>', `today and the n−1 days before it (default 1; at most ${MAX_HISTORY_DAYS})`, integer('--days', 1, MAX_HISTORY_DAYS))
     .option('--day <d>', 'one day: 0 = today, 1 = yesterday … 99', integer('--day', 0, 99))
-    .option('--since <time>', 'only slots after this ISO 8601 time, or "auto": after the last slot_start in --output')
+    .option('--since <time>', 'only slots after this ISO 8601 time, or "auto": after the last slot in --db, else in --output')
     .addOption(new Option('--resolution <step>', '30m: half-hour history (E2/E4, or EC with --recent); 1m: one-minute history (EE/D0, Release R meters)').choices(['30m', '1m']).default('30m'))
     .option('--recent <n>', `the n most recent slots from EC/ED (30m, ≤ ${MAX_RECENT['30m']}) or EE/EF (1m, ≤ ${MAX_RECENT['1m']})`, integer('--recent', 1, MAX_RECENT['1m']))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
+    .option('--db <file>', 'upsert the half-hours into this SQLite store (Node ≥ 22.13); prints only with --format/--output')
     .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
     .addHelpText(
       'after',
@@ -50,11 +53,13 @@ export function register(program: Command, ctx: CliContext): void {
         'Nightly cron: bmeter history --since auto --format csv --output ~/meter/halfhours.csv',
     )
     .action(async (_opts: Record<string, unknown>, command: Command) => {
-      await historyAction(command.optsWithGlobals(), ctx);
+      await historyAction(command.optsWithGlobals(), ctx, printsBesideStore(command));
     });
 }
 
-async function historyAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
+async function historyAction(flags: Record<string, unknown>, ctx: CliContext, printBesideStore: boolean): Promise<void> {
+  const withDb = flags['db'] !== undefined;
+  if (withDb) await requireSqlite('bmeter history --db'); // exit 2 on Node < 22.13, before anything else
   const logger = ctx.logger();
   const num = (k: string): number | undefined => (typeof flags[k] === 'number' ? (flags[k] as number) : undefined);
   const days = num('days');
@@ -70,13 +75,23 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
   if (recent !== undefined && (days !== undefined || day !== undefined)) {
     throw new BmeterError('USAGE', '--days/--day select E2 days; --recent and --resolution 1m read the recent history instead');
   }
+  if (recent !== undefined && withDb) {
+    throw new BmeterError('USAGE', '--db stores the half-hour record (E2/E4); --recent and --resolution 1m are not stored');
+  }
   const { format, output } = outputFlags(flags, ctx);
 
   let sinceMs: number | undefined;
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
-  if (since === 'auto') {
+  const early = withDb ? stickSettings(flags, ctx) : undefined;
+  const meter = early !== undefined ? await storeMeter(early.config.scanFile) : '';
+  const store = withDb ? await openCliStore('bmeter history --db', flags['db'], ctx) : undefined;
+  if (since === 'auto' && store !== undefined) {
+    sinceMs = store.lastSlotMs(meter);
+    if (sinceMs === undefined) logger.info(`--since auto: ${store.path} has no half-hours yet; fetching ${days ?? 1} day(s)`);
+    else logger.info({ since: new Date(sinceMs).toISOString() }, '--since auto: continuing after the last slot in the store');
+  } else if (since === 'auto') {
     if (output === undefined || format === 'text') {
-      throw new BmeterError('USAGE', '--since auto needs --output FILE with --format csv or json (it reads the last slot_start there)');
+      throw new BmeterError('USAGE', '--since auto needs --db FILE, or --output FILE with --format csv or json (it reads the last slot_start there)');
     }
     sinceMs = await lastSlotStart(output, format);
     if (sinceMs === undefined) logger.info(`--since auto: ${output} has no records yet; fetching ${days ?? 1} day(s)`);
@@ -85,14 +100,30 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
     sinceMs = parseSince(since);
   }
 
-  const { config, creds, openPort } = stickSettings(flags, ctx);
-  const sink = await createSink({
-    format,
-    columns: HISTORY_COLUMNS,
-    stdout: ctx.io.stdout,
-    units: HISTORY_UNITS,
-    ...(output !== undefined && { outputPath: output }),
-  });
+  const { config, creds, openPort } = early ?? stickSettings(flags, ctx);
+  const out =
+    !withDb || printBesideStore
+      ? await createSink({
+          format,
+          columns: HISTORY_COLUMNS,
+          stdout: ctx.io.stdout,
+          units: HISTORY_UNITS,
+          ...(output !== undefined && { outputPath: output }),
+        })
+      : undefined;
+  // The store first: a slot is printed once it is committed.
+  const stored =
+    store === undefined
+      ? undefined
+      : createStoreSink({
+          write: halfHourWriter(store, meter),
+          path: store.path,
+          logger,
+          what: 'half-hour',
+          ...(out !== undefined && { onCommitted: (record: Record<string, unknown>) => out.write(record) }),
+        });
+  const sink = stored ?? out;
+  if (sink === undefined) throw new Error('history: no sink');
   try {
     const summary = await runHistory({
       config,
@@ -109,7 +140,9 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
       openPort,
     });
     logger.info({ days: summary.days, records: summary.records, joined: summary.joined }, 'history done');
+    if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'half-hour', store.path);
   } finally {
-    await sink.close();
+    await out?.close();
+    store?.close();
   }
 }

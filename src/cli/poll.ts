@@ -11,6 +11,8 @@ import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader
 import type { CliContext } from './context.js';
 import { openMeterOutputs } from './meter-outputs.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
+import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
+import { createStoreSink, readingWriter } from '../serve/store-sink.js';
 
 /** The longest timer Node keeps (2^31 − 1 ms); a longer one fires at once, so the polls would run back to back. */
 const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
@@ -51,6 +53,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--count <n>', 'stop after n readings', numberOption('--count', 'count'))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
+    .option('--db <file>', 'commit each reading to this SQLite store (Node ≥ 22.13); prints only with --format/--output')
     .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)', propertyList)
     .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
     .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)')
@@ -62,44 +65,66 @@ export function register(program: Command, ctx: CliContext): void {
         'Needs BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD (or routeB in the config file) and the scan file.',
     )
     .action(async (_opts: Record<string, unknown>, command: Command) => {
-      await pollAction(command.optsWithGlobals(), ctx);
+      await pollAction(command.optsWithGlobals(), ctx, printsBesideStore(command));
     });
 }
 
-async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
+async function pollAction(flags: Record<string, unknown>, ctx: CliContext, printBesideStore: boolean): Promise<void> {
+  const withDb = flags['db'] !== undefined;
+  if (withDb) await requireSqlite('bmeter poll --db'); // exit 2 on Node < 22.13, before anything else
   const { logger, config, creds, openPort } = stickSettings(flags, ctx);
   const properties = parsePropertyList(config.poll.properties);
   const { format, output } = outputFlags(flags, ctx);
   const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : undefined;
-  const extras = await openMeterOutputs(flags, config, ctx, logger, { ...(intervalSeconds !== undefined && { intervalSeconds }) });
+  const printed = !withDb || printBesideStore;
+  const out = printed
+    ? await createSink({
+        format,
+        columns: columnsFor(format),
+        stdout: ctx.io.stdout,
+        units: READING_UNITS,
+        ...(output !== undefined && { outputPath: output }),
+      })
+    : undefined;
+  const meter = withDb ? await storeMeter(config.scanFile) : '';
+  const store = withDb ? await openCliStore('bmeter poll --db', flags['db'], ctx) : undefined;
+  // The store first: a record is printed once it is committed.
+  const stored =
+    store === undefined
+      ? undefined
+      : createStoreSink({
+          write: readingWriter(store, meter),
+          path: store.path,
+          logger,
+          what: 'reading',
+          ...(out !== undefined && { onCommitted: (record: Record<string, unknown>) => out.write(record) }),
+        });
+  const sink = stored ?? out;
+  if (sink === undefined) throw new Error('poll: no sink');
+  let extras: Awaited<ReturnType<typeof openMeterOutputs>> | undefined;
   try {
-    const sink = await createSink({
-      format,
-      columns: columnsFor(format),
-      stdout: ctx.io.stdout,
-      units: READING_UNITS,
-      ...(output !== undefined && { outputPath: output }),
+    extras = await openMeterOutputs(flags, config, ctx, logger, {
+      ...(intervalSeconds !== undefined && { intervalSeconds }),
     });
-    try {
-      await runPoll({
-        config,
-        creds,
-        properties,
-        ...(intervalSeconds !== undefined && { intervalSeconds }),
-        ...(typeof flags['count'] === 'number' && { count: flags['count'] }),
-        sink: teeSink(sink, extras.outputs, logger),
-        ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
-        ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
-        logger,
-        signal: ctx.signal,
-        now: ctx.now,
-        openPort,
-      });
-    } finally {
-      await sink.close();
-    }
+    await runPoll({
+      config,
+      creds,
+      properties,
+      ...(intervalSeconds !== undefined && { intervalSeconds }),
+      ...(typeof flags['count'] === 'number' && { count: flags['count'] }),
+      sink: teeSink(sink, extras.outputs, logger),
+      ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
+      ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
+      logger,
+      signal: ctx.signal,
+      now: ctx.now,
+      openPort,
+    });
+    if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'reading', store.path);
   } finally {
+    await out?.close();
+    store?.close();
     // An interval run that stops takes its meter offline in HA; a one-shot (cron) run leaves it online.
-    await extras.close({ offline: intervalSeconds !== undefined });
+    await extras?.close({ offline: intervalSeconds !== undefined });
   }
 }

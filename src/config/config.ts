@@ -121,7 +121,8 @@ function jsonFault(text: string, message: string): string {
   const position = /at position (\d+)/.exec(message)?.[1];
   const at = position !== undefined ? Number(position) : quoted ? text.indexOf(quoted) + Math.floor(quoted.length / 2) : -1;
   const reason = message
-    .replace(/(?:,\s*(?:\.\.\.)?"[\s\S]*| in JSON at position \d+| at position \d+)$/, '')
+    // Node 22+ (V8 12) adds "(line L column C)" after the position.
+    .replace(/(?:,\s*(?:\.\.\.)?"[\s\S]*| in JSON at position \d+| at position \d+)(?: \(line \d+ column \d+\))?$/, '')
     .replace(/ token [\s\S]*$/, ' token');
   const where = at >= 0 ? ` at line ${text.slice(0, at).split('\n').length}` : '';
   return `${reason.charAt(0).toLowerCase()}${reason.slice(1)}${where}`;

@@ -66,6 +66,17 @@ export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
   }
 }
 
+/**
+ * The E2/E4 backfill on a session that is already open (`bmeter serve` runs it between two
+ * readings on its joined session): the first Get of 9F/D3/D7/E1/98/97, then the days of
+ * `o.days` / `o.sinceMs` as runHistory does. Throws NO_RESPONSE / PROTOCOL like runHistory.
+ */
+export async function backfillOnSession(session: HistorySession, o: HistoryOptions): Promise<Omit<HistorySummary, 'joined'>> {
+  const ex: Exchange = (esv, properties) => exchange(session, o, esv, properties);
+  const info = meterInfo(await ex(ESV.Get, FIRST_GET_EPCS.map((epc) => ({ epc, edt: Buffer.alloc(0) }))), o.now(), o.logger);
+  return backfill(ex, info, o);
+}
+
 /** An exchange cut short by SIGINT/SIGTERM: the run ends with what it wrote, as it does between days. */
 function stoppedBySignal(err: unknown, signal: AbortSignal): boolean {
   return signal.aborted && isBmeterError(err, 'CLOSED');

@@ -13,7 +13,8 @@ import { BmeterError } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
 import { sleep } from './pause.js';
 import { nextSlot, delayUntil } from './reader-schedule.js';
-import { MeterSession, type ReadingOutcome } from './session.js';
+import { HistorySession } from './history-session.js';
+import type { MeterSession, ReadingOutcome } from './session.js';
 import type { RecoveryStep } from './session-machine.js';
 import { openPortSession, type PortSessionOptions } from './session-port.js';
 
@@ -43,6 +44,16 @@ export interface PollOptions extends MeterRunOptions {
   onFailure?: (detail: string) => void;
   /** Told before each session recovery step (metrics). */
   onRecovery?: (step: RecoveryStep) => void;
+  /**
+   * Serve hook: called once with the session as soon as it exists, so a caller can watch its
+   * state (`sessionState`) for health reports.
+   */
+  onSession?: (session: MeterSession) => void;
+  /**
+   * Serve hook: called after each reading (ok or not) and before waiting for the next slot, with
+   * the joined session, so other exchanges (the half-hour backfill) run on it between readings.
+   */
+  between?: (session: HistorySession) => Promise<void>;
 }
 
 export interface PollSummary {
@@ -67,7 +78,8 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     return writes;
   };
 
-  const { session, close } = await openPortSession(o, (options) => new MeterSession(options), {
+  // A HistorySession is a MeterSession that can also make raw exchanges (for `between`).
+  const { session, close } = await openPortSession(o, (options) => new HistorySession(options), {
     onNotification: (reading) => {
       summary.notifications += 1;
       void emit(reading).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'cannot write a notification record'));
@@ -75,6 +87,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     ...(o.onRecovery !== undefined && { onRecovery: o.onRecovery }),
   });
 
+  o.onSession?.(session);
   let terminate = false;
   try {
     const started = Date.now();
@@ -85,6 +98,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       if (!first.ok) throw new BmeterError('NO_RESPONSE', `no reading from the meter: ${first.detail}`);
       return summary;
     }
+    if (o.between !== undefined && !o.signal.aborted) await o.between(session);
     let index = 0;
     for (;;) {
       if (summary.readings + summary.failed >= count) {
@@ -110,6 +124,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       const holdUntil = slot.at + (intervalMs > 0 ? intervalMs : o.config.timeouts.joinMs);
       const outcome = await session.poll(o.properties, holdUntil, o.signal);
       await record(outcome, index);
+      if (o.between !== undefined && !o.signal.aborted) await o.between(session);
     }
     if (summary.stoppedBy === 'signal') terminate = true;
     if (summary.readings === 0 && summary.stoppedBy === 'count') {

@@ -7,7 +7,8 @@ const DUAL_LLA = 'FE80:0000:0000:0000:021D:1291:0004:E578';
 
 test('a single-stack stick answers SKVER with EVER 1.2.10 after echoing the command (echo on by default)', async () => {
   const h = new StickHarness();
-  assert.equal(await h.exchange('SKVER\r\n'), 'SKVER\r\nEVER 1.2.10\r\nOK\r\n');
+  h.send('SKVER\r\n');
+  assert.equal(await h.until('OK\r\n'), 'SKVER\r\nEVER 1.2.10\r\nOK\r\n');
   h.dispose();
 });
 

@@ -1,0 +1,137 @@
+/**
+ * `bmeter serve`: the long-running reader. Joins once, reads every --interval seconds into the
+ * SQLite store (--db), backfills the half-hour record, and answers the JSON API and /healthz on
+ * --listen. SIGTERM/SIGINT: the reading in flight finishes, SKTERM, the store closes, exit 0.
+ * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { systemClock } from '../time/clock.js';
+import type { CliContext } from './context.js';
+import { stickSettings, waitPortSeconds } from './settings.js';
+import { DEFAULT_DB, openCliStore, requireSqlite } from './store.js';
+
+const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_INTERVAL_SECONDS) {
+    throw new InvalidArgumentError(`--interval must be a number of seconds > 0 and at most ${MAX_INTERVAL_SECONDS}`);
+  }
+  return n;
+}
+
+function historyDays(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 99)
+    throw new InvalidArgumentError('--history-days must be a whole number from 1 to 99');
+  return n;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('read the meter for months: SQLite store, half-hour backfill, JSON API and /healthz')
+    .option('--db <file>', `the SQLite store (created if missing; default ./${DEFAULT_DB})`)
+    .option(
+      '--listen <host:port>',
+      'where the HTTP API listens (default 127.0.0.1:8080; loopback unless you name another address)',
+    )
+    .option('--interval <seconds>', 'seconds between readings (default 30)', seconds)
+    .option('--history-days <n>', 'days of half-hours to fetch into a new store (default 7, at most 99)', historyDays)
+    .option('--quiet', 'do not print the records on stdout (they still go to the store)')
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
+    .addHelpText(
+      'after',
+      '\nNeeds Node 22.13 or newer (node:sqlite). Each reading is committed to the store before the next one.\n' +
+        'API: /api/latest, /api/readings?from=&to=&limit=, /api/half-hours?from=&to=&limit=, /api/daily,\n' +
+        '/api/events, /healthz.\n' +
+        'Needs BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD (or routeB in the config file) and the scan file.',
+    )
+    .action(async (_opts: Record<string, unknown>, command: Command) => {
+      await serveAction(command.optsWithGlobals(), ctx);
+    });
+}
+
+async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
+  await requireSqlite('bmeter serve'); // exit 2 on Node < 22.13, before anything else
+  const { logger, config, creds, openPort } = stickSettings(flags, ctx);
+  const [
+    { readScanFile },
+    { parsePropertyList },
+    http,
+    { runServe },
+    { Health },
+    { ServeEvents },
+    { apiRoutes },
+    { healthzRoute },
+  ] = await Promise.all([
+    import('../usecases/scan-file.js'),
+    import('../usecases/reader-record.js'),
+    import('../serve/http/server.js'),
+    import('../serve/serve.js'),
+    import('../serve/health.js'),
+    import('../serve/events.js'),
+    import('../serve/http/api-routes.js'),
+    import('../serve/http/healthz-route.js'),
+  ]);
+  const listen = http.parseListen(typeof flags['listen'] === 'string' ? flags['listen'] : '127.0.0.1:8080');
+  if (!http.isLoopback(listen.host)) {
+    logger.warn(
+      `the API listens on ${listen.host}, reachable from other machines: it has no authentication ` +
+        '(use 127.0.0.1 unless you mean it)',
+    );
+  }
+  const meter = (await readScanFile(config.scanFile)).macAddress.toLowerCase();
+  const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : 30;
+  const store = await openCliStore('bmeter serve', flags['db'], ctx);
+  try {
+    const clock = systemClock;
+    const health = new Health(clock, intervalSeconds * 1000);
+    const events = new ServeEvents();
+    const startedMs = clock.now();
+    const routes = [
+      ...apiRoutes({ store, meter, clock, events, status: () => health.status() }),
+      healthzRoute({ health, startedMs }),
+    ];
+    const server = await http.startHttpServer(listen, routes, logger);
+    logger.info(
+      `listening on http://${hostText(listen.host)}:${server.address.port}; store ${store.path}`,
+    );
+    try {
+      const quiet = flags['quiet'] === true;
+      const summary = await runServe({
+        config,
+        creds,
+        logger,
+        openPort,
+        now: ctx.now,
+        signal: ctx.signal,
+        properties: parsePropertyList(config.poll.properties),
+        store,
+        meter,
+        intervalSeconds,
+        historyDays: typeof flags['historyDays'] === 'number' ? flags['historyDays'] : 7,
+        clock,
+        events,
+        health,
+        ...(!quiet && { onRecord: (record) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`) }),
+      });
+      logger.info(summary, 'serve stopped');
+    } finally {
+      await server.close();
+    }
+  } finally {
+    store.close();
+  }
+}
+
+function writeLine(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write(text, () => resolve()); // a closed stdout (EPIPE) only stops the printing
+  });
+}
+
+/** An IPv6 host in brackets, as in a URL. */
+function hostText(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

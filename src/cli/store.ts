@@ -1,0 +1,81 @@
+/**
+ * Opening the SQLite store for `serve`, `poll --db` and `history --db`: checks the Node version
+ * first (node:sqlite needs Node ≥ 22.13: exit 2 otherwise), loads node:sqlite only then, takes
+ * the file's lock with this process's PID and names the file in every error.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { BmeterError, isBmeterError } from '../errors.js';
+import type { SqliteStore } from '../output/store/store.js';
+import { loadSqlite } from '../output/store/sqlite.js';
+import type { CliContext } from './context.js';
+
+/** The default store file, in the working directory. */
+export const DEFAULT_DB = 'bmeter.db';
+
+/** Throws USAGE (exit 2) on a Node without node:sqlite, naming `command` and the version needed. */
+export async function requireSqlite(command: string): Promise<Awaited<ReturnType<typeof loadSqlite>>> {
+  quietSqliteWarning();
+  return loadSqlite(command, process.version);
+}
+
+/** Opens the store named by `--db` (default ./bmeter.db). */
+export async function openCliStore(command: string, db: unknown, ctx: CliContext): Promise<SqliteStore> {
+  const DatabaseSync = await requireSqlite(command);
+  const path = resolve(ctx.io.cwd, typeof db === 'string' ? db : DEFAULT_DB);
+  const { openStore } = await import('../output/store/store.js');
+  try {
+    return openStore(path, { DatabaseSync, lock: { pid: process.pid, isAlive } });
+  } catch (err) {
+    if (isBmeterError(err)) throw err;
+    throw new BmeterError(
+      'USAGE',
+      `cannot open the store ${path}: ${(err as Error).message} — is it a bmeter SQLite file, and writable?`,
+      { cause: err },
+    );
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+}
+
+let quieted = false;
+/** Node 22 prints "ExperimentalWarning: SQLite is an experimental feature" on stderr: not for bmeter's users. */
+function quietSqliteWarning(): void {
+  if (quieted) return;
+  quieted = true;
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (/SQLite/i.test(text) && (type === 'ExperimentalWarning' || (warning as Error).name === 'ExperimentalWarning'))
+      return;
+    emit(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
+/** Whether records also go to stdout / --output next to --db: only when --format or --output is given. */
+export function printsBesideStore(command: Command): boolean {
+  return command.getOptionValueSource('format') === 'cli' || command.getOptionValue('output') !== undefined;
+}
+
+/** The meter's identity in the store: the scan file's MAC, lower case. */
+export async function storeMeter(scanFile: string): Promise<string> {
+  const { readScanFile } = await import('../usecases/scan-file.js');
+  return (await readScanFile(scanFile)).macAddress.toLowerCase();
+}
+
+/** A run that ends with records it could not write to the store fails (exit 1), naming the file. */
+export function requireStored(pending: number, what: string, path: string): void {
+  if (pending > 0)
+    throw new BmeterError(
+      'PROTOCOL',
+      `${pending} ${what}(s) could not be written to the store ${path} (see the error above)`,
+    );
+}

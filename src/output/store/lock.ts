@@ -1,0 +1,61 @@
+/**
+ * One writer per store file: `<file>.lock` holds the writer's PID, created with O_EXCL so two
+ * processes cannot both take it. A second bmeter on the same file stops with "in use by PID …"
+ * instead of interleaving its writes; a lock left by a killed process (`kill -9`, power cut) is
+ * taken over once its PID is gone. SQLite itself (WAL, busy timeout) still keeps the file whole
+ * if a reader of another program opens it meanwhile.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { BmeterError } from '../../errors.js';
+
+export interface LockOwner {
+  /** This process's PID. */
+  pid: number;
+  /** Whether a process with this PID runs (cli/: `process.kill(pid, 0)`). */
+  isAlive(pid: number): boolean;
+}
+
+/** Takes the lock of store file `path`; returns its release. Throws USAGE naming the holder's PID. */
+export function lockStore(path: string, owner: LockOwner): () => void {
+  const lockPath = `${path}.lock`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lockPath, `${owner.pid}\n`, { flag: 'wx', mode: 0o644 });
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new BmeterError(
+          'USAGE',
+          `cannot create the lock file ${lockPath}: ${(err as Error).message} — is the directory writable?`,
+          { cause: err },
+        );
+      }
+      const holder = readHolder(lockPath);
+      if (holder !== undefined && holder !== owner.pid && owner.isAlive(holder)) {
+        throw new BmeterError(
+          'USAGE',
+          `the store ${path} is in use by PID ${holder} (another bmeter serve, poll --db or history --db); ` +
+            'stop it or give this one another --db file',
+        );
+      }
+      if (attempt > 0) throw new BmeterError('USAGE', `cannot take the lock file ${lockPath}: it keeps coming back`);
+      rmSync(lockPath, { force: true }); // left by a process that is gone
+    }
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (readHolder(lockPath) === owner.pid) rmSync(lockPath, { force: true });
+  };
+}
+
+function readHolder(lockPath: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lockPath, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * The SQLite store (node:sqlite `DatabaseSync`): one file, WAL journal, schema by migration
+ * (schema.ts), one writer at a time (lock.ts). Every insert is its own transaction, committed
+ * before it returns: a reading the caller has been told about survives `kill -9`. With WAL and
+ * `synchronous = NORMAL` a commit is safe against a crash of the process; a power cut may lose
+ * the last commits but never corrupts the file (SQLite's WAL guarantee).
+ *
+ * Times: `ts_ms` / `slot_ms` are epoch ms for range queries; `timestamp` / `slot_start` are the
+ * records' own ISO text. Ranges are half-open [from, to), oldest first.
+ */
+import type { Reading } from '../../meter/reading.js';
+import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
+import type { HistoryRecord } from '../../usecases/history-slots.js';
+import { lockStore, type LockOwner } from './lock.js';
+import { migrate } from './schema.js';
+import type { Database, SqlValue, Statement } from './sqlite.js';
+
+const READING_COLUMNS = [
+  'timestamp',
+  'source',
+  'power_w',
+  'current_r_a',
+  'current_t_a',
+  'energy_normal_kwh',
+  'energy_reverse_kwh',
+  'fixed_normal_at',
+  'fixed_normal_kwh',
+  'fixed_reverse_at',
+  'fixed_reverse_kwh',
+] as const;
+const HALF_HOUR_COLUMNS = [
+  'slot_start',
+  'energy_normal_kwh',
+  'energy_reverse_kwh',
+  'consumed_kwh',
+  'exported_kwh',
+] as const;
+const HALF_HOUR_MS = 30 * 60_000;
+const JST_MS = 9 * 3_600_000;
+
+export interface OpenStoreOptions {
+  /** node:sqlite's DatabaseSync (sqlite.ts `loadSqlite`). */
+  DatabaseSync: new (path: string, options?: { timeout?: number }) => Database;
+  lock: LockOwner;
+  /** Upgrade the file only to this schema version (tests make old files with it). */
+  schemaVersion?: number;
+}
+
+/**
+ * Opens (creating if needed) the store at `path`, takes its lock and migrates it. Throws USAGE
+ * for a file in use by another bmeter, BmeterError-free SQLite errors for a file that is not a
+ * database (the caller names the file).
+ */
+export function openStore(path: string, o: OpenStoreOptions): SqliteStore {
+  const release = lockStore(path, o.lock);
+  try {
+    const db = new o.DatabaseSync(path, { timeout: 5000 });
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
+      migrate(db, path, o.schemaVersion);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new SqliteStore(path, db, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+/** The store on one open file. */
+export class SqliteStore implements ServeStore {
+  private readonly insertReadingSql: Statement;
+  private readonly upsertSlotSql: Statement;
+  private readonly statements = new Map<string, Statement>();
+  private open = true;
+
+  constructor(
+    readonly path: string,
+    private readonly db: Database,
+    private readonly release: () => void,
+  ) {
+    this.insertReadingSql = db.prepare(
+      `INSERT INTO readings (meter, ts_ms, ${READING_COLUMNS.join(', ')})
+       VALUES (?, ?${', ?'.repeat(READING_COLUMNS.length)})`,
+    );
+    this.upsertSlotSql = db.prepare(
+      `INSERT INTO half_hours (meter, slot_ms, ${HALF_HOUR_COLUMNS.join(', ')})
+       VALUES (?, ?${', ?'.repeat(HALF_HOUR_COLUMNS.length)})
+       ON CONFLICT (meter, slot_ms) DO UPDATE SET slot_start = excluded.slot_start,
+         energy_normal_kwh = excluded.energy_normal_kwh, energy_reverse_kwh = excluded.energy_reverse_kwh,
+         consumed_kwh = COALESCE(excluded.consumed_kwh, half_hours.consumed_kwh),
+         exported_kwh = COALESCE(excluded.exported_kwh, half_hours.exported_kwh)`,
+    );
+  }
+
+  /** Inserts one reading (committed on return). `meter`: the lower-case MAC. */
+  insertReading(meter: string, record: Reading): void {
+    const ts = Date.parse(record.timestamp);
+    this.insertReadingSql.run(meter, Number.isFinite(ts) ? ts : 0, ...READING_COLUMNS.map((c) => value(record[c])));
+  }
+
+  /**
+   * Inserts or updates half-hour rows in one transaction: a slot fetched again replaces its
+   * counters, and a difference known before is kept when the new fetch has none (the first slot
+   * of a fetch has no previous slot to subtract).
+   */
+  upsertHalfHours(meter: string, rows: readonly HistoryRecord[]): void {
+    if (rows.length === 0) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const row of rows) {
+        this.upsertSlotSql.run(meter, Date.parse(row.slot_start), ...HALF_HOUR_COLUMNS.map((c) => value(row[c])));
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      this.db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  /** The newest stored slot's instant (epoch ms), or undefined when the meter has none. */
+  lastSlotMs(meter: string): number | undefined {
+    const row = this.sql('SELECT MAX(slot_ms) AS last FROM half_hours WHERE meter = ?').get(meter);
+    const last = row?.['last'];
+    return last === null || last === undefined ? undefined : Number(last);
+  }
+
+  /** The newest reading of the meter (poll or notification), or undefined. */
+  latestReading(meter: string): StoredReading | undefined {
+    const row = this.sql(
+      `SELECT meter, ${READING_COLUMNS.join(', ')} FROM readings
+       WHERE meter = ? ORDER BY ts_ms DESC, rowid DESC LIMIT 1`,
+    ).get(meter);
+    return row === undefined ? undefined : (row as unknown as StoredReading);
+  }
+
+  /** Readings with `timestamp` in [fromMs, toMs), oldest first, at most `limit`. */
+  readings(meter: string, fromMs: number, toMs: number, limit: number): StoredReading[] {
+    return this.sql(
+      `SELECT meter, ${READING_COLUMNS.join(', ')} FROM readings
+       WHERE meter = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms, rowid LIMIT ?`,
+    ).all(meter, fromMs, toMs, limit) as unknown as StoredReading[];
+  }
+
+  /** Half-hour rows with `slot_start` in [fromMs, toMs), oldest first, at most `limit`. */
+  halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[] {
+    return this.sql(
+      `SELECT meter, ${HALF_HOUR_COLUMNS.join(', ')} FROM half_hours
+       WHERE meter = ? AND slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms LIMIT ?`,
+    ).all(meter, fromMs, toMs, limit) as unknown as HalfHourRow[];
+  }
+
+  /** As `readings`, but the page built as JSON text by SQLite (the API's path: no object per row). */
+  readingsJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage {
+    return this.jsonPage('readings', 'ts_ms', ['meter', ...READING_COLUMNS], meter, fromMs, toMs, limit);
+  }
+
+  /** As `halfHours`, as JSON text. */
+  halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage {
+    return this.jsonPage('half_hours', 'slot_ms', ['meter', ...HALF_HOUR_COLUMNS], meter, fromMs, toMs, limit);
+  }
+
+  /**
+   * Energy per Japan-time day, summed from half_hours. A slot's consumed_kwh is the energy of the
+   * half hour ending at slot_start, so it counts for the day that half hour began in (00:30 …
+   * 24:00: 48 slots for a whole day). Days whose first half hour begins in [fromMs, toMs).
+   */
+  daily(meter: string, fromMs: number, toMs: number): DailyRow[] {
+    const begun = `(slot_ms - ${HALF_HOUR_MS})`;
+    return this.sql(
+      `SELECT strftime('%Y-%m-%d', (${begun} + ${JST_MS}) / 1000, 'unixepoch') AS date,
+         ROUND(SUM(consumed_kwh), 6) AS consumed_kwh, ROUND(SUM(exported_kwh), 6) AS exported_kwh, COUNT(*) AS slots
+       FROM half_hours WHERE meter = ? AND ${begun} >= ? AND ${begun} < ? GROUP BY date ORDER BY date`,
+    ).all(meter, fromMs, toMs) as unknown as DailyRow[];
+  }
+
+  /** Closes the file (checkpointing the WAL) and releases the lock; a second call does nothing. */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    try {
+      this.db.close();
+    } finally {
+      this.release();
+    }
+  }
+
+  private jsonPage(
+    table: string,
+    time: string,
+    columns: readonly string[],
+    meter: string,
+    fromMs: number,
+    toMs: number,
+    limit: number,
+  ): JsonPage {
+    const object = `json_object(${columns.map((c) => `'${c}', ${c}`).join(', ')})`;
+    const row = this.sql(
+      `SELECT json_group_array(${object}) AS items, COUNT(*) AS count, MAX(${time}) AS last FROM
+         (SELECT * FROM ${table} WHERE meter = ? AND ${time} >= ? AND ${time} < ? ORDER BY ${time}, rowid LIMIT ?)`,
+    ).get(meter, fromMs, toMs, limit);
+    const last = row?.['last'];
+    return {
+      items: String(row?.['items'] ?? '[]'),
+      count: Number(row?.['count'] ?? 0),
+      lastMs: last === null || last === undefined ? null : Number(last),
+    };
+  }
+
+  private sql(text: string): Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+}
+
+function value(v: unknown): SqlValue {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint') return v;
+  return String(v);
+}

@@ -1,0 +1,89 @@
+/**
+ * The JSON API of `bmeter serve` (all times ISO 8601; lists oldest first, capped and paged):
+ * - GET /api/latest → { meter, reading: <record + meter> | null }
+ * - GET /api/readings?from=&to=&limit= → { items, next } (from default to − 24 h, to default now)
+ * - GET /api/half-hours?from=&to=&limit= → { items, next } (same defaults)
+ * - GET /api/daily?from=&to= → { items: [{ date, consumed_kwh, exported_kwh, slots }] } (Japan-time
+ *   days, from default to − 31 days, at most 400 days)
+ * - GET /api/events → server-sent events (events-route.ts)
+ * `next` is the path of the next page (from = just after the last item) or null on the last page.
+ * Nothing here knows the Route-B ID or password: only the store's rows and the health status.
+ */
+import type { Clock } from '../../time/clock.js';
+import type { ServeEvents } from '../events.js';
+import type { ServerResponse } from 'node:http';
+import type { JsonPage, ServeStore } from '../store-port.js';
+import { eventsRoute } from './events-route.js';
+import { limitParam, rangeParams } from './params.js';
+import { BadRequest, sendJson, sendJsonText, type Route } from './route.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export interface ApiDeps {
+  store: Pick<ServeStore, 'latestReading' | 'readingsJson' | 'halfHoursJson' | 'daily'>;
+  /** The meter's MAC, lower case. */
+  meter: string;
+  clock: Clock;
+  events: ServeEvents;
+  /** The current status for a new event stream (Health.status). */
+  status: () => unknown;
+}
+
+/** The /api/* routes. */
+export function apiRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/latest',
+      handle: (_req, res) => {
+        const reading = deps.store.latestReading(deps.meter) ?? null;
+        sendJson(res, 200, { meter: deps.meter, reading });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/readings',
+      handle: (_req, res, url) => {
+        const { from, to } = rangeParams(url, deps.clock.now(), DAY);
+        const limit = limitParam(url);
+        sendPage(res, url, deps.store.readingsJson(deps.meter, from, to, limit), to, limit);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/half-hours',
+      handle: (_req, res, url) => {
+        const { from, to } = rangeParams(url, deps.clock.now(), DAY);
+        const limit = limitParam(url);
+        sendPage(res, url, deps.store.halfHoursJson(deps.meter, from, to, limit), to, limit);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/daily',
+      handle: (_req, res, url) => {
+        if (url.searchParams.has('limit')) throw new BadRequest('/api/daily has no limit: it returns at most 400 days');
+        const { from, to } = rangeParams(url, deps.clock.now(), 31 * DAY, 400 * DAY);
+        sendJson(res, 200, { items: deps.store.daily(deps.meter, from, to) });
+      },
+    },
+    eventsRoute(deps),
+  ];
+}
+
+/** `{ items, next }` around the page's JSON text; `next` when the page is full. */
+function sendPage(res: ServerResponse, url: URL, page: JsonPage, toMs: number, limit: number): void {
+  const next = page.count === limit && page.lastMs !== null ? nextPage(url, page.lastMs + 1, toMs, limit) : null;
+  sendJsonText(res, 200, `{"items":${page.items},"next":${JSON.stringify(next)}}`);
+}
+
+/** The path of the page after the one ending at `fromMs` − 1. */
+function nextPage(url: URL, fromMs: number, toMs: number, limit: number): string {
+  const query = new URLSearchParams({
+    from: new Date(fromMs).toISOString(),
+    to: new Date(toMs).toISOString(),
+    limit: String(limit),
+  });
+  return `${url.pathname}?${query.toString()}`;
+}

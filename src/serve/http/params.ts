@@ -1,0 +1,52 @@
+/**
+ * Query parameters of the JSON API: `from` / `to` (ISO 8601 date-times with an offset or Z, or a
+ * bare date meaning Japan-time midnight) and `limit`. Anything else is a BadRequest (400).
+ */
+import { BadRequest } from './route.js';
+
+export const DEFAULT_LIMIT = 1000;
+export const MAX_LIMIT = 10_000;
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** An ISO 8601 parameter as epoch ms; `fallback` when absent. */
+export function timeParam(url: URL, name: string, fallback: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  // An unencoded "+09:00" in a query string arrives as " 09:00" (form decoding): take it as meant.
+  const fixed = raw.replace(/ (\d{2}:\d{2})$/, '+$1');
+  const text = DATE.test(fixed) ? `${fixed}T00:00:00+09:00` : fixed;
+  const ms = ISO.test(text) ? Date.parse(text) : NaN;
+  if (!Number.isFinite(ms)) {
+    throw new BadRequest(
+      `${name}=${JSON.stringify(raw)} is not an ISO 8601 time with an offset, e.g. 2024-05-01T12:00:00+09:00`,
+    );
+  }
+  return ms;
+}
+
+/** `limit`: a whole number 1 … MAX_LIMIT (default DEFAULT_LIMIT). */
+export function limitParam(url: URL): number {
+  const raw = url.searchParams.get('limit');
+  if (raw === null || raw === '') return DEFAULT_LIMIT;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
+    throw new BadRequest(`limit=${JSON.stringify(raw)} must be a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  return n;
+}
+
+/** `from` and `to` with their defaults (to: now; from: to − `span`); from must lie before to. */
+export function rangeParams(url: URL, nowMs: number, spanMs: number, maxSpanMs?: number): { from: number; to: number } {
+  const to = timeParam(url, 'to', nowMs);
+  const from = timeParam(url, 'from', to - spanMs);
+  if (from >= to) throw new BadRequest('from must be earlier than to');
+  if (maxSpanMs !== undefined && to - from > maxSpanMs) {
+    throw new BadRequest(`from … to spans more than ${Math.round(maxSpanMs / 86_400_000)} days`);
+  }
+  for (const key of url.searchParams.keys()) {
+    if (!['from', 'to', 'limit'].includes(key))
+      throw new BadRequest(`unknown parameter ${JSON.stringify(key)} (from, to, limit)`);
+  }
+  return { from, to };
+}

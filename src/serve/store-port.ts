@@ -1,0 +1,55 @@
+/**
+ * What `bmeter serve` needs from its store (implemented by src/output/store/store.ts on SQLite).
+ * The use case depends on this shape only, so it runs on a fake in unit tests. Methods are
+ * synchronous (node:sqlite is) and throw on a failed write; `meter` is the meter's MAC in lower case.
+ */
+import type { Reading } from '../meter/reading.js';
+import type { HistoryRecord } from '../usecases/history-slots.js';
+
+/** A stored reading: the record plus the meter. */
+export type StoredReading = Reading & { meter: string };
+
+/** A stored half-hour row (HISTORY_COLUMNS plus the meter). */
+export interface HalfHourRow {
+  meter: string;
+  slot_start: string;
+  energy_normal_kwh: number | null;
+  energy_reverse_kwh: number | null;
+  consumed_kwh: number | null;
+  exported_kwh: number | null;
+}
+
+/** One Japan-time day summed from half_hours. */
+export interface DailyRow {
+  date: string;
+  consumed_kwh: number | null;
+  exported_kwh: number | null;
+  slots: number;
+}
+
+/**
+ * A page of rows as JSON text, built by the database: the API sends it as is (a 100-day page of
+ * half-hours is 4,800 rows; no object per row on the way).
+ */
+export interface JsonPage {
+  /** A JSON array of row objects (the same keys as StoredReading / HalfHourRow). */
+  items: string;
+  count: number;
+  /** The last row's ts_ms / slot_ms, null for an empty page. */
+  lastMs: number | null;
+}
+
+export interface ServeStore {
+  /** The file, for messages. */
+  readonly path: string;
+  insertReading(meter: string, record: Reading): void;
+  upsertHalfHours(meter: string, rows: readonly HistoryRecord[]): void;
+  lastSlotMs(meter: string): number | undefined;
+  latestReading(meter: string): StoredReading | undefined;
+  readings(meter: string, fromMs: number, toMs: number, limit: number): StoredReading[];
+  halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[];
+  readingsJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage;
+  halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage;
+  daily(meter: string, fromMs: number, toMs: number): DailyRow[];
+  close(): void;
+}

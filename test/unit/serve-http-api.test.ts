@@ -1,0 +1,289 @@
+/**
+ * The JSON API and /healthz on a real listener (loopback, port 0) over a real SQLite store, with
+ * a fixed clock: values, paging, defaults, 400s, and the server-sent events.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { silentLogger } from '../../src/log/logger.js';
+import type { Reading } from '../../src/meter/reading.js';
+import { ServeEvents } from '../../src/serve/events.js';
+import { Health } from '../../src/serve/health.js';
+import { apiRoutes } from '../../src/serve/http/api-routes.js';
+import { healthzRoute } from '../../src/serve/http/healthz-route.js';
+import { parseListen, startHttpServer, type HttpServer } from '../../src/serve/http/server.js';
+import type { Clock } from '../../src/time/clock.js';
+import { NEEDS_SQLITE, openTestStore } from '../fixtures/sqlite.js';
+import { tempDirFor } from '../e2e/helpers/temp-dir.js';
+
+const METER = '001c640003dd6393';
+const NOW = Date.parse('2024-05-01T12:10:00+09:00');
+
+/** A clock standing at `now` whose timers run only when `fire()` is called. */
+function fixedClock(start: number) {
+  let now = start;
+  const timers = new Map<number, () => void>();
+  let id = 0;
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (fn) => {
+      timers.set(++id, fn);
+      return id;
+    },
+    clearTimeout: (h) => void timers.delete(h as number),
+  };
+  return {
+    clock,
+    advance: (ms: number) => (now += ms),
+    fire: () => [...timers.entries()].forEach(([k, fn]) => (timers.delete(k), fn())),
+  };
+}
+
+function reading(timestamp: string, power: number): Reading {
+  return {
+    timestamp,
+    power_w: power,
+    current_r_a: 2.5,
+    current_t_a: 1,
+    energy_normal_kwh: 12345.6,
+    energy_reverse_kwh: 0.3,
+    fixed_normal_at: '2024-05-01T12:00:00+09:00',
+    fixed_normal_kwh: 12345.5,
+    fixed_reverse_at: '2024-05-01T12:00:00+09:00',
+    fixed_reverse_kwh: 0.3,
+    source: 'poll',
+  };
+}
+
+async function get(server: HttpServer, path: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`http://127.0.0.1:${server.address.port}${path}`);
+  return { status: res.status, body: await res.json() };
+}
+
+async function rig(t: { after(fn: () => unknown): void }) {
+  const dir = tempDirFor(t);
+  const store = await openTestStore(dir.file('api.db'));
+  const { clock, advance, fire } = fixedClock(NOW);
+  const health = new Health(clock, 30_000);
+  const events = new ServeEvents();
+  const routes = [
+    ...apiRoutes({ store, meter: METER, clock, events, status: () => health.status() }),
+    healthzRoute({ health, startedMs: NOW - 5_000 }),
+  ];
+  const server = await startHttpServer(parseListen('127.0.0.1:0'), routes, silentLogger());
+  t.after(async () => {
+    await server.close();
+    store.close();
+  });
+  return { store, server, health, events, advance, fire };
+}
+
+test(
+  '/api/latest is the newest reading with the meter, or null before the first',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const { store, server } = await rig(t);
+    assert.deepEqual(await get(server, '/api/latest'), { status: 200, body: { meter: METER, reading: null } });
+    store.insertReading(METER, reading('2024-05-01T12:09:00.000+09:00', 410));
+    store.insertReading(METER, reading('2024-05-01T12:09:30.000+09:00', 420));
+    assert.deepEqual(await get(server, '/api/latest'), {
+      status: 200,
+      body: {
+        meter: METER,
+        reading: {
+          meter: METER,
+          timestamp: '2024-05-01T12:09:30.000+09:00',
+          source: 'poll',
+          power_w: 420,
+          current_r_a: 2.5,
+          current_t_a: 1,
+          energy_normal_kwh: 12345.6,
+          energy_reverse_kwh: 0.3,
+          fixed_normal_at: '2024-05-01T12:00:00+09:00',
+          fixed_normal_kwh: 12345.5,
+          fixed_reverse_at: '2024-05-01T12:00:00+09:00',
+          fixed_reverse_kwh: 0.3,
+        },
+      },
+    });
+  },
+);
+
+test(
+  '/api/readings defaults to the last 24 hours and pages with next until null',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const { store, server } = await rig(t);
+    store.insertReading(METER, reading('2024-04-30T12:09:59.000+09:00', 1)); // 24 h + 1 s ago: outside the default range
+    store.insertReading(METER, reading('2024-05-01T12:00:00.000+09:00', 2));
+    store.insertReading(METER, reading('2024-05-01T12:00:30.000+09:00', 3));
+    store.insertReading(METER, reading('2024-05-01T12:01:00.000+09:00', 4));
+    const all = await get(server, '/api/readings');
+    assert.deepEqual(
+      all.body.items.map((r: Reading) => r.power_w),
+      [2, 3, 4],
+    );
+    assert.equal(all.body.next, null);
+    assert.equal(all.body.items[0].meter, METER);
+    assert.deepEqual(Object.keys(all.body.items[0]), [
+      'meter',
+      'timestamp',
+      'source',
+      'power_w',
+      'current_r_a',
+      'current_t_a',
+      'energy_normal_kwh',
+      'energy_reverse_kwh',
+      'fixed_normal_at',
+      'fixed_normal_kwh',
+      'fixed_reverse_at',
+      'fixed_reverse_kwh',
+    ]);
+
+    const page1 = await get(server, '/api/readings?from=2024-05-01T00:00:00%2B09:00&limit=2');
+    assert.deepEqual(
+      page1.body.items.map((r: Reading) => r.power_w),
+      [2, 3],
+    );
+    assert.equal(
+      page1.body.next,
+      '/api/readings?from=2024-05-01T03%3A00%3A30.001Z&to=2024-05-01T03%3A10%3A00.000Z&limit=2',
+    );
+    const unencoded = await get(server, '/api/readings?from=2024-05-01T12:00:30+09:00&limit=2');
+    assert.deepEqual(
+      unencoded.body.items.map((r: Reading) => r.power_w),
+      [3, 4],
+      'an unencoded + in the offset is taken as meant',
+    );
+    const page2 = await get(server, page1.body.next);
+    assert.deepEqual(
+      page2.body.items.map((r: Reading) => r.power_w),
+      [4],
+    );
+    assert.equal(page2.body.next, null);
+  },
+);
+
+test('/api/half-hours and /api/daily answer the stored slots value by value', { skip: NEEDS_SQLITE }, async (t) => {
+  const { store, server } = await rig(t);
+  const row = (slot_start: string, n: number, c: number) => ({
+    slot_start,
+    energy_normal_kwh: n,
+    energy_reverse_kwh: 0,
+    consumed_kwh: c,
+    exported_kwh: 0,
+  });
+  store.upsertHalfHours(METER, [
+    row('2024-05-01T11:00:00+09:00', 100, 0.4),
+    row('2024-05-01T11:30:00+09:00', 100.5, 0.5),
+    row('2024-05-01T12:00:00+09:00', 101.1, 0.6),
+  ]);
+  const halves = await get(server, '/api/half-hours?from=2024-05-01T11:30:00%2B09:00&to=2024-05-01T13:00:00%2B09:00');
+  assert.deepEqual(halves.body, {
+    items: [
+      {
+        meter: METER,
+        slot_start: '2024-05-01T11:30:00+09:00',
+        energy_normal_kwh: 100.5,
+        energy_reverse_kwh: 0,
+        consumed_kwh: 0.5,
+        exported_kwh: 0,
+      },
+      {
+        meter: METER,
+        slot_start: '2024-05-01T12:00:00+09:00',
+        energy_normal_kwh: 101.1,
+        energy_reverse_kwh: 0,
+        consumed_kwh: 0.6,
+        exported_kwh: 0,
+      },
+    ],
+    next: null,
+  });
+  const daily = await get(server, '/api/daily?from=2024-05-01&to=2024-05-02');
+  assert.deepEqual(daily.body, { items: [{ date: '2024-05-01', consumed_kwh: 1.5, exported_kwh: 0, slots: 3 }] });
+});
+
+test(
+  'bad parameters are 400 with a message; unknown paths 404; other methods 405',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const { server } = await rig(t);
+    const cases: [string, RegExp][] = [
+      ['/api/readings?from=yesterday', /from="yesterday" is not an ISO 8601 time/],
+      ['/api/readings?from=2024-05-01T12:00:00', /is not an ISO 8601 time with an offset/],
+      ['/api/readings?limit=0', /limit="0" must be a whole number from 1 to 10000/],
+      ['/api/half-hours?limit=10001', /limit="10001"/],
+      ['/api/half-hours?from=2024-05-02&to=2024-05-01', /from must be earlier than to/],
+      ['/api/readings?form=2024-05-01', /unknown parameter "form"/],
+      ['/api/daily?from=2023-01-01&to=2024-05-01', /spans more than 400 days/],
+    ];
+    for (const [path, message] of cases) {
+      const { status, body } = await get(server, path);
+      assert.equal(status, 400, path);
+      assert.match(body.error, message, path);
+    }
+    assert.equal((await get(server, '/api/nothing')).status, 404);
+    const post = await fetch(`http://127.0.0.1:${server.address.port}/api/latest`, { method: 'POST' });
+    assert.equal(post.status, 405);
+  },
+);
+
+test(
+  '/healthz is 200 with the age of the last reading and the session state, 503 after three intervals without one',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const { server, health, advance } = await rig(t);
+    health.watch({ sessionState: { phase: 'up', txLimited: false, failures: 0, rung: 0, climbs: 0, degraded: false } });
+    health.reading(NOW - 12_300);
+    assert.deepEqual(await get(server, '/healthz'), {
+      status: 200,
+      body: { status: 'ok', last_reading_age_s: 12.3, session: 'up' },
+    });
+    advance(90_000 - 12_300 + 1); // 90.001 s since the reading: three 30 s intervals
+    assert.deepEqual(await get(server, '/healthz'), {
+      status: 503,
+      body: { status: 'unhealthy', last_reading_age_s: 90, session: 'up' },
+    });
+  },
+);
+
+test(
+  '/api/events sends the status on connect, each reading, and keep-alive comments',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const { server, events, fire } = await rig(t);
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.address.port, path: '/api/events' }, (res) => {
+        assert.equal(res.headers['content-type'], 'text/event-stream; charset=utf-8');
+        let got = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          got += chunk;
+          if (got.includes('event: status') && !got.includes('event: reading')) {
+            events.publish({ type: 'reading', data: { meter: METER, power_w: 321 } });
+            fire();
+          }
+          if (got.includes(': keep-alive')) {
+            req.destroy();
+            resolve(got);
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(
+      text,
+      ': bmeter events\n\nevent: status\ndata: {"state":"joining","last_reading_age_s":null}\n\n' +
+        `event: reading\ndata: {"meter":"${METER}","power_w":321}\n\n: keep-alive\n\n`,
+    );
+  },
+);
+
+test('--listen accepts host:port, [v6]:port and a bare port, and refuses anything else', () => {
+  assert.deepEqual(parseListen('127.0.0.1:8080'), { host: '127.0.0.1', port: 8080 });
+  assert.deepEqual(parseListen('[::1]:9000'), { host: '::1', port: 9000 });
+  assert.deepEqual(parseListen('8081'), { host: '127.0.0.1', port: 8081 });
+  assert.throws(() => parseListen('localhost'), /--listen "localhost" is not host:port/);
+  assert.throws(() => parseListen('127.0.0.1:70000'), /not host:port/);
+});
