@@ -8,7 +8,10 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { systemClock } from '../time/clock.js';
 import type { CliContext } from './context.js';
 import { stickSettings, waitPortSeconds } from './settings.js';
+import { teeSink } from '../output/tee.js';
+import { openMeterOutputs } from './meter-outputs.js';
 import { DEFAULT_DB, openCliStore, requireSqlite } from './store.js';
+import { VERSION } from './version.js';
 
 const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
 
@@ -39,12 +42,14 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--interval <seconds>', 'seconds between readings (default 30)', seconds)
     .option('--history-days <n>', 'days of half-hours to fetch into a new store (default 7, at most 99)', historyDays)
     .option('--quiet', 'do not print the records on stdout (they still go to the store)')
+    .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
+    .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)')
     .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
     .addHelpText(
       'after',
       '\nNeeds Node 22.13 or newer (node:sqlite). Each reading is committed to the store before the next one.\n' +
         'API: /api/latest, /api/readings?from=&to=&limit=, /api/half-hours?from=&to=&limit=, /api/daily,\n' +
-        '/api/events, /healthz.\n' +
+        '/api/events, /healthz, /metrics (Prometheus).\n' +
         'Needs BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD (or routeB in the config file) and the scan file.',
     )
     .action(async (_opts: Record<string, unknown>, command: Command) => {
@@ -64,6 +69,8 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     { ServeEvents },
     { apiRoutes },
     { healthzRoute },
+    { MeterMetrics },
+    { metricsRoute },
   ] = await Promise.all([
     import('../usecases/scan-file.js'),
     import('../usecases/reader-record.js'),
@@ -73,6 +80,8 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     import('../serve/events.js'),
     import('../serve/http/api-routes.js'),
     import('../serve/http/healthz-route.js'),
+    import('../output/metrics/meter-metrics.js'),
+    import('../output/metrics/metrics-route.js'),
   ]);
   const listen = http.parseListen(typeof flags['listen'] === 'string' ? flags['listen'] : '127.0.0.1:8080');
   if (!http.isLoopback(listen.host)) {
@@ -83,22 +92,34 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
   }
   const meter = (await readScanFile(config.scanFile)).macAddress.toLowerCase();
   const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : 30;
-  const store = await openCliStore('bmeter serve', flags['db'], ctx);
+  const clock = systemClock;
+  const metrics = new MeterMetrics({ meter, clock, version: VERSION });
+  // Before the store and the port: a bad broker URL or refused credentials cost nothing.
+  const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });
+  const store = await openCliStore('bmeter serve', flags['db'], ctx).catch(async (err: unknown) => {
+    await extras.close({ offline: true });
+    throw err;
+  });
   try {
-    const clock = systemClock;
     const health = new Health(clock, intervalSeconds * 1000);
     const events = new ServeEvents();
     const startedMs = clock.now();
     const routes = [
       ...apiRoutes({ store, meter, clock, events, status: () => health.status() }),
       healthzRoute({ health, startedMs }),
+      metricsRoute(metrics),
     ];
+    events.subscribe((event) => {
+      if (event.type === 'status') metrics.setSessionState(event.data.state);
+    });
+    const quiet = flags['quiet'] === true;
+    const printed = quiet ? undefined : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
+    const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
     const server = await http.startHttpServer(listen, routes, logger);
     logger.info(
       `listening on http://${hostText(listen.host)}:${server.address.port}; store ${store.path}`,
     );
     try {
-      const quiet = flags['quiet'] === true;
       const summary = await runServe({
         config,
         creds,
@@ -114,7 +135,9 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
         clock,
         events,
         health,
-        ...(!quiet && { onRecord: (record) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`) }),
+        onRecord: (record) => outputs.write(record),
+        ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
+        ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
       });
       logger.info(summary, 'serve stopped');
     } finally {
@@ -122,6 +145,7 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     }
   } finally {
     store.close();
+    await extras.close({ offline: true });
   }
 }
 
