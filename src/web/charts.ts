@@ -1,0 +1,91 @@
+/**
+ * The three uPlot charts of the page: power over time (import above zero in blue, export below
+ * in green), half-hour bars (yesterday and today) and daily bars (100 days). Times are drawn in
+ * Japan time (uPlot.tzDate with 'Asia/Tokyo'), whatever the browser's zone. Each chart's holder
+ * carries data-points: how many values it draws (for tests and for screen readers' summaries).
+ */
+import uPlot from 'uplot';
+
+/** Colours shared with `bmeter plot`. */
+export const IMPORT = '#1971c2';
+export const EXPORT = '#2f9e44';
+
+/** One chart on the page. */
+export interface Chart {
+  /** New data: x in epoch seconds, then one array per series (null = no value). */
+  set(data: uPlot.AlignedData): void;
+}
+
+const tzDate = (ts: number): Date => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Tokyo');
+
+function countValues(data: uPlot.AlignedData): number {
+  let n = 0;
+  for (const series of data.slice(1)) for (const v of series) if (v !== null && v !== undefined) n++;
+  return n;
+}
+
+function mount(holder: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'>, height: number): Chart {
+  const size = () => ({ width: Math.max(240, holder.clientWidth), height });
+  let plot: uPlot | undefined;
+  const observer = new ResizeObserver(() => plot?.setSize(size()));
+  observer.observe(holder);
+  return {
+    set(data) {
+      holder.dataset['points'] = String(countValues(data));
+      if (plot === undefined) plot = new uPlot({ ...options, ...size() }, data, holder);
+      else plot.setData(data);
+    },
+  };
+}
+
+function fillOf(colour: string): string {
+  return `${colour}33`;
+}
+
+/** Power (W): the same readings split into import (≥ 0) and export (< 0) series, filled to zero. */
+export function powerChart(holder: HTMLElement, labels: { watts: string; bought: string; sold: string }): Chart {
+  return mount(
+    holder,
+    {
+      tzDate,
+      scales: { x: { time: true } },
+      axes: [{}, { label: labels.watts, size: 60 }],
+      series: [
+        {},
+        { label: labels.bought, stroke: IMPORT, fill: fillOf(IMPORT), width: 1.5, points: { show: false } },
+        { label: labels.sold, stroke: EXPORT, fill: fillOf(EXPORT), width: 1.5, points: { show: false } },
+      ],
+      cursor: { drag: { x: true, y: false } },
+    },
+    260,
+  );
+}
+
+/** Splits watts into the two series of {@link powerChart}. */
+export function splitPower(times: number[], watts: number[]): uPlot.AlignedData {
+  return [times, watts.map((w) => (w >= 0 ? w : 0)), watts.map((w) => (w < 0 ? w : 0))];
+}
+
+/** kWh bars: import up, export down; each bar starts at its x (the start of its period). */
+export function energyBars(holder: HTMLElement, labels: { kwh: string; bought: string; sold: string }, day: boolean): Chart {
+  const bars = uPlot.paths.bars?.({ size: [0.9, 60], align: 1 });
+  const series = (label: string, colour: string): uPlot.Series => ({
+    label,
+    stroke: colour,
+    fill: colour,
+    width: 0,
+    points: { show: false },
+    ...(bars !== undefined && { paths: bars }),
+  });
+  return mount(
+    holder,
+    {
+      tzDate,
+      scales: { x: { time: true, ...(day ? {} : {}) } },
+      axes: [{}, { label: labels.kwh, size: 60 }],
+      series: [{}, series(labels.bought, IMPORT), series(labels.sold, EXPORT)],
+      cursor: { drag: { x: false, y: false } },
+    },
+    day ? 220 : 200,
+  );
+}
