@@ -95,7 +95,7 @@ async function loadPower(): Promise<void> {
   }
   series = { times, watts };
   $('power-none').hidden = times.length > 0;
-  power.set(splitPower(times, watts));
+  power.set(splitPower(times, watts), [(now - (RANGES[range] ?? DAY_MS)) / 1000, now / 1000]);
 }
 
 function appendPower(r: ApiReading): void {
@@ -110,7 +110,7 @@ function appendPower(r: ApiReading): void {
     series.watts.shift();
   }
   $('power-none').hidden = true;
-  power.set(splitPower(series.times, series.watts));
+  power.set(splitPower(series.times, series.watts), [oldest, ms / 1000]);
 }
 
 async function loadHalfHours(): Promise<void> {
@@ -131,7 +131,7 @@ async function loadHalfHours(): Promise<void> {
     bought.push(row?.consumed_kwh ?? null);
     sold.push(row?.exported_kwh === null || row?.exported_kwh === undefined ? null : -row.exported_kwh);
   }
-  halfHours.set([xs, bought, sold]);
+  halfHours.set([xs, bought, sold], [yesterday / 1000, (yesterday + 2 * DAY_MS) / 1000]);
   fillHalfHourTable($('half-hour-table'), items, t);
 }
 
@@ -139,7 +139,10 @@ async function loadDaily(): Promise<void> {
   const today = japanMidnight(Date.now());
   const items: ApiDay[] = await daily(japanIso(today - 99 * DAY_MS), japanIso(today + DAY_MS));
   const xs = items.map((d) => Date.parse(`${d.date}T00:00:00+09:00`) / 1000);
-  days.set([xs, items.map((d) => d.consumed_kwh), items.map((d) => (d.exported_kwh === null ? null : -d.exported_kwh))]);
+  days.set(
+    [xs, items.map((d) => d.consumed_kwh), items.map((d) => (d.exported_kwh === null ? null : -d.exported_kwh))],
+    [(today - 99 * DAY_MS) / 1000, (today + DAY_MS) / 1000],
+  );
   const month = japanDate(Date.now()).slice(0, 7);
   const inMonth = items.filter((d) => d.date.startsWith(month));
   const sum = (pick: (d: ApiDay) => number | null): number => inMonth.reduce((a, d) => a + (pick(d) ?? 0), 0);

@@ -12,8 +12,8 @@ export const EXPORT = '#2f9e44';
 
 /** One chart on the page. */
 export interface Chart {
-  /** New data: x in epoch seconds, then one array per series (null = no value). */
-  set(data: uPlot.AlignedData): void;
+  /** New data: x in epoch seconds, then one array per series (null = no value); xRange fixes the x axis (s). */
+  set(data: uPlot.AlignedData, xRange?: [number, number]): void;
 }
 
 const tzDate = (ts: number): Date => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Tokyo');
@@ -27,12 +27,16 @@ function countValues(data: uPlot.AlignedData): number {
 function mount(holder: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'>, height: number): Chart {
   const size = () => ({ width: Math.max(240, holder.clientWidth), height });
   let plot: uPlot | undefined;
+  let range: [number, number] | undefined;
+  const xScale = { ...options.scales?.['x'], range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => range ?? [min, max] };
+  const withRange = { ...options, scales: { ...options.scales, x: xScale } };
   const observer = new ResizeObserver(() => plot?.setSize(size()));
   observer.observe(holder);
   return {
-    set(data) {
+    set(data, xRange) {
       holder.dataset['points'] = String(countValues(data));
-      if (plot === undefined) plot = new uPlot({ ...options, ...size() }, data, holder);
+      range = xRange;
+      if (plot === undefined) plot = new uPlot({ ...withRange, ...size() }, data, holder);
       else plot.setData(data);
     },
   };
