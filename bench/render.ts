@@ -1,4 +1,5 @@
 /** Rewrites BENCHMARKS.md from bench/results/{before,after}.json without measuring anything. */
+import { renderSee } from './cases-see.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +12,10 @@ export function writeReport(): void {
     const path = join(here, 'results', `${name}.json`);
     return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchResults) : undefined;
   };
-  writeFileSync(join(resolve(here, '..'), 'BENCHMARKS.md'), renderReport(load('before'), load('after')));
+  // The dashboard/plot figures: from their own run (BENCH_LABEL=see BENCH_ONLY=see) when there is one.
+  const seeRun = load('see')?.see !== undefined ? load('see') : load('after');
+  const see = renderSee(seeRun?.see, seeRun?.machine).join('\n');
+  writeFileSync(join(resolve(here, '..'), 'BENCHMARKS.md'), renderReport(load('before'), load('after')) + (see === '' ? '' : `${see}\n`));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) writeReport();

@@ -4,7 +4,7 @@
  * shows the "before" column (the first measurement, kept) beside the current one.
  *
  * Environment: BENCH_LABEL (default "after"), BENCH_ROOT (tree with bin/ and dist/ to measure,
- * default this checkout), BENCH_ONLY (comma list of start,poll,scan,soak), BENCH_RUNS (5),
+ * default this checkout), BENCH_ONLY (comma list of start,poll,scan,soak,see), BENCH_RUNS (5),
  * BENCH_SCAN_RUNS (3), BENCH_SCAN_SCALE (1 = real scan timing), BENCH_SOAK_READINGS (10000).
  * `node --import tsx bench/render.ts` rewrites BENCHMARKS.md from the stored results only.
  */
@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeScanFile, pollCases } from './cases-poll.js';
 import { scanCases } from './cases-scan.js';
+import { seeCases } from './cases-see.js';
 import { startCases } from './cases-start.js';
 import { createContext } from './lib/context.js';
 import { describeMachine } from './lib/machine.js';
@@ -26,7 +27,7 @@ const repo = resolve(here, '..');
 const env = process.env;
 const label = env['BENCH_LABEL'] ?? 'after';
 const root = resolve(env['BENCH_ROOT'] ?? repo);
-const only = new Set((env['BENCH_ONLY'] ?? 'start,poll,scan,soak').split(',').map((s) => s.trim()));
+const only = new Set((env['BENCH_ONLY'] ?? 'start,poll,scan,soak,see').split(',').map((s) => s.trim()));
 const runs = Number(env['BENCH_RUNS'] ?? 5);
 const scanRuns = Number(env['BENCH_SCAN_RUNS'] ?? 3);
 const scanScale = Number(env['BENCH_SCAN_SCALE'] ?? 1);
@@ -61,6 +62,7 @@ try {
   if (only.has('start')) results.start = await startCases(ctx);
   if (only.has('poll')) results.poll = await pollCases(ctx);
   if (only.has('scan')) results.scan = await scanCases(ctx, scanRuns, scanScale);
+  if (only.has('see')) results.see = await seeCases(ctx);
   if (only.has('soak')) {
     ctx.log(`soak: ${soakReadings} readings`);
     results.soak = await runSoak(ctx.scanFile);
