@@ -81,7 +81,8 @@ function barSpec(values: Bar[], size: ChartSize, title: string, subtitle: string
   return {
     ...frame(size, title, subtitle),
     data: { values },
-    mark: { type: 'bar' },
+    // A white edge keeps neighbouring bars apart when they are wide enough to show it.
+    mark: values.length <= 400 ? { type: 'bar', stroke: 'white', strokeWidth: 1 } : { type: 'bar' },
     encoding: {
       x: { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: { title: TIME_TITLE, format: xFormat, labelAngle: 0 } },
       x2: { field: 't2' },
