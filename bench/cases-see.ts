@@ -91,6 +91,7 @@ export async function seeCases(ctx: BenchContext): Promise<SeeFigures> {
           timeout: 30_000,
         });
         await session.page.evaluate('new Promise((r) => requestAnimationFrame(() => r(0)))');
+        if (i === ctx.runs) await session.screenshot('dashboard-bench-7d.png'); // test-artifacts/, to look at
         if (i > 0) {
           // the first load warms Chromium's caches and is not counted
           fcp.push(m.fcp);

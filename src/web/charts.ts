@@ -72,7 +72,7 @@ export function splitPower(times: number[], watts: number[]): uPlot.AlignedData 
 
 /** kWh bars: import up, export down; each bar starts at its x (the start of its period). */
 export function energyBars(holder: HTMLElement, labels: { kwh: string; bought: string; sold: string }, day: boolean): Chart {
-  const bars = uPlot.paths.bars?.({ size: [0.9, 60], align: 1 });
+  const bars = uPlot.paths.bars?.({ size: [0.75, 60], align: 1 });
   const series = (label: string, colour: string): uPlot.Series => ({
     label,
     stroke: colour,

@@ -90,6 +90,15 @@ describe('dashboard with readings in the store', () => {
     assert.deepEqual(session.errors, []);
   });
 
+  test('fits a phone screen: no sideways scrolling at 390 px', async () => {
+    await session.page.setViewportSize({ width: 390, height: 844 });
+    await session.page.waitForFunction('document.querySelector("#power-chart canvas")?.clientWidth <= 390');
+    const scrollWidth = await session.page.evaluate('document.documentElement.scrollWidth');
+    assert.ok(Number(scrollWidth) <= 390, `page is ${String(scrollWidth)} px wide`);
+    await session.screenshot('dashboard-phone.png');
+    await session.page.setViewportSize({ width: 1100, height: 900 });
+  });
+
   test('says it is reconnecting while the server is down and recovers when it is back', async () => {
     await api.stop();
     await waitForText(session.page, '#link-state', 'reconnecting…');
