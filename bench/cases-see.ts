@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeApi, type FakeApi } from '../test/fixtures/fake-api.js';
-import { openDashboard } from '../test/browser/helpers/dashboard-browser.js';
+import { entryTime, nextFrame, openDashboard, waitForNumber } from '../test/browser/helpers/dashboard-browser.js';
 import type { BenchContext } from './lib/context.js';
 import type { Machine } from './lib/machine.js';
 import { figure, show, type Figure } from './lib/stats.js';
@@ -78,19 +78,12 @@ export async function seeCases(ctx: BenchContext): Promise<SeeFigures> {
     for (let i = 0; i < ctx.runs + 1; i++) {
       const session = await openDashboard(api.baseUrl);
       try {
-        const marks = await session.page.evaluate(`(() => ({
-          fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-          ready: performance.getEntriesByName('bmeter-ready')[0]?.startTime ?? NaN,
-        }))()`);
-        const m = marks as { fcp: number; ready: number };
+        const m = { fcp: await entryTime(session.page, 'first-contentful-paint'), ready: await entryTime(session.page, 'bmeter-ready') };
         const t0 = Date.now();
         await session.page.click('button[data-range="7d"]');
         // every reading of the 7 days but the few that aged out since the data was made
-        const least = 2 * (api.readings.length - 100);
-        await session.page.waitForFunction(`Number(document.querySelector('#power-chart').dataset.points) >= ${least}`, undefined, {
-          timeout: 30_000,
-        });
-        await session.page.evaluate('new Promise((r) => requestAnimationFrame(() => r(0)))');
+        await waitForNumber(session.page, '#power-chart', 'data-points', 2 * (api.readings.length - 100), 30_000);
+        await nextFrame(session.page);
         if (i === ctx.runs) await session.screenshot('dashboard-bench-7d.png'); // test-artifacts/, to look at
         if (i > 0) {
           // the first load warms Chromium's caches and is not counted

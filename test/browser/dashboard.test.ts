@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startFakeApi, type FakeApi, type FakeHalfHour } from '../fixtures/fake-api.js';
-import { openDashboard, waitForText, type DashboardSession } from './helpers/dashboard-browser.js';
+import { openDashboard, scrollWidth, waitForText, waitForWidthAtMost, type DashboardSession } from './helpers/dashboard-browser.js';
 
 const HALF_HOUR_MS = 1_800_000;
 const JST_MS = 9 * 3_600_000;
@@ -92,9 +92,9 @@ describe('dashboard with readings in the store', () => {
 
   test('fits a phone screen: no sideways scrolling at 390 px', async () => {
     await session.page.setViewportSize({ width: 390, height: 844 });
-    await session.page.waitForFunction('document.querySelector("#power-chart canvas")?.clientWidth <= 390');
-    const scrollWidth = await session.page.evaluate('document.documentElement.scrollWidth');
-    assert.ok(Number(scrollWidth) <= 390, `page is ${String(scrollWidth)} px wide`);
+    await waitForWidthAtMost(session.page, '#power-chart canvas', 390);
+    const width = await scrollWidth(session.page);
+    assert.ok(width <= 390, `page is ${width} px wide`);
     await session.screenshot('dashboard-phone.png');
     await session.page.setViewportSize({ width: 1100, height: 900 });
   });

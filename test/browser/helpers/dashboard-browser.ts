@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The page's document as the functions run in the page see it (this code compiles without the DOM lib). */
-type PageGlobal = { document: { querySelector(s: string): { textContent: string | null } | null } };
+type PageElement = { textContent: string | null; clientWidth: number; getAttribute(name: string): string | null };
+type PageGlobal = { document: { querySelector(s: string): PageElement | null; documentElement: { scrollWidth: number } } };
 
 /** The Chromium the tests drive (the Debian package; .ci/run installs it). */
 export const CHROMIUM_PATH = process.env['BMETER_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -81,4 +82,40 @@ export async function waitForText(page: Page, selector: string, text: string): P
     [selector, text] as const,
     { timeout: 10_000 },
   );
+}
+
+/**
+ * Waits until a numeric attribute of the element is at least `least` (fails after `timeoutMs`).
+ * Functions, not strings, are run in the page: the page's CSP forbids eval.
+ */
+export async function waitForNumber(page: Page, selector: string, attribute: string, least: number, timeoutMs = 10_000): Promise<void> {
+  await page.waitForFunction(
+    ([s, a, n]) => Number((globalThis as unknown as PageGlobal).document.querySelector(s)?.getAttribute(a)) >= n,
+    [selector, attribute, least] as const,
+    { timeout: timeoutMs },
+  );
+}
+
+/** Waits until the element is at most `width` px wide (a chart after a resize). */
+export async function waitForWidthAtMost(page: Page, selector: string, width: number): Promise<void> {
+  await page.waitForFunction(
+    ([s, w]) => ((globalThis as unknown as PageGlobal).document.querySelector(s)?.clientWidth ?? Infinity) <= w,
+    [selector, width] as const,
+  );
+}
+
+/** The page's scroll width in px (wider than the viewport = sideways scrolling). */
+export function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobal).document.documentElement.scrollWidth);
+}
+
+/** When a performance mark or paint entry happened, ms from navigation start (NaN if never). */
+export function entryTime(page: Page, name: string): Promise<number> {
+  return page.evaluate((n) => performance.getEntriesByName(n)[0]?.startTime ?? Number.NaN, name);
+}
+
+/** Resolves after the page's next animation frame. */
+export function nextFrame(page: Page): Promise<unknown> {
+  type Frames = { requestAnimationFrame(fn: () => void): number };
+  return page.evaluate(() => new Promise((resolve) => (globalThis as unknown as Frames).requestAnimationFrame(() => resolve(0))));
 }
