@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startFakeApi, type FakeApi } from '../test/fixtures/fake-api.js';
 import { entryTime, nextFrame, openDashboard, waitForNumber } from '../test/browser/helpers/dashboard-browser.js';
@@ -25,6 +26,8 @@ export interface SeeFigures {
   plotHalfHoursMs: Figure;
   plotPngMs: Figure;
   plotTerminalMs: Figure;
+  /** 1-minute load average when the measurement ended (the machine is shared) */
+  loadAverage?: number;
 }
 
 const JST_MS = 9 * 3_600_000;
@@ -107,6 +110,7 @@ export async function seeCases(ctx: BenchContext): Promise<SeeFigures> {
       plotHalfHoursMs: figure(timePlot(ctx, ['--input', csv, '--chart', 'half-hours', '--out', 'hh.svg']), 'ms'),
       plotPngMs: figure(timePlot(ctx, ['--input', csv, '--chart', 'daily', '--out', 'daily.png']), 'ms'),
       plotTerminalMs: figure(timePlot(ctx, ['--input', csv, '--chart', 'daily', '--out', '-']), 'ms'),
+      loadAverage: Math.round(loadavg()[0] * 10) / 10,
     };
   } finally {
     await api.close();
@@ -118,7 +122,8 @@ const mark = (f: Figure, target: number): string => `${show(f)} ${f.median <= ta
 /** The BENCHMARKS.md section for these figures. */
 export function renderSee(see: SeeFigures | undefined, machine?: Machine): string[] {
   if (see === undefined) return [];
-  const where = machine === undefined ? '' : ` Measured on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}.`;
+  const load = see.loadAverage === undefined ? '' : ` (1-minute load average ${see.loadAverage} at the end: the machine was shared, so these are upper bounds)`;
+  const where = machine === undefined ? '' : ` Measured on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}${load}.`;
   return [
     '',
     '## See the power: dashboard and `bmeter plot`',
