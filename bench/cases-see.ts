@@ -110,7 +110,7 @@ export async function seeCases(ctx: BenchContext): Promise<SeeFigures> {
       plotHalfHoursMs: figure(timePlot(ctx, ['--input', csv, '--chart', 'half-hours', '--out', 'hh.svg']), 'ms'),
       plotPngMs: figure(timePlot(ctx, ['--input', csv, '--chart', 'daily', '--out', 'daily.png']), 'ms'),
       plotTerminalMs: figure(timePlot(ctx, ['--input', csv, '--chart', 'daily', '--out', '-']), 'ms'),
-      loadAverage: Math.round(loadavg()[0] * 10) / 10,
+      loadAverage: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     };
   } finally {
     await api.close();
