@@ -49,7 +49,11 @@ function fill(api: FakeApi, now: number): void {
   for (let i = 0; i < 4800; i++) {
     const slot = firstSlot + i * 1_800_000;
     const w = watts(slot - 900_000);
-    api.halfHours.push({ slot_start: iso(slot), consumed_kwh: w > 0 ? w / 2000 : 0, exported_kwh: w < 0 ? -w / 2000 : 0 });
+    api.halfHours.push({
+      slot_start: iso(slot),
+      consumed_kwh: w > 0 ? w / 2000 : 0,
+      exported_kwh: w < 0 ? -w / 2000 : 0,
+    });
   }
 }
 
@@ -62,7 +66,11 @@ function timePlot(ctx: BenchContext, args: string[]): number[] {
   const times: number[] = [];
   for (let i = 0; i < ctx.runs; i++) {
     const started = performance.now();
-    const run = spawnSync(process.execPath, [ctx.bin, 'plot', ...args, '--force'], { cwd: ctx.tmp, env: ctx.env, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [ctx.bin, 'plot', ...args, '--force'], {
+      cwd: ctx.tmp,
+      env: ctx.env,
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`bmeter plot ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
     times.push(performance.now() - started);
   }
@@ -81,7 +89,10 @@ export async function seeCases(ctx: BenchContext): Promise<SeeFigures> {
     for (let i = 0; i < ctx.runs + 1; i++) {
       const session = await openDashboard(api.baseUrl);
       try {
-        const m = { fcp: await entryTime(session.page, 'first-contentful-paint'), ready: await entryTime(session.page, 'bmeter-ready') };
+        const m = {
+          fcp: await entryTime(session.page, 'first-contentful-paint'),
+          ready: await entryTime(session.page, 'bmeter-ready'),
+        };
         const t0 = Date.now();
         await session.page.click('button[data-range="7d"]');
         // every reading of the 7 days but the few that aged out since the data was made
@@ -122,21 +133,38 @@ const mark = (f: Figure, target: number): string => `${show(f)} ${f.median <= ta
 /** The BENCHMARKS.md section for these figures. */
 export function renderSee(see: SeeFigures | undefined, machine?: Machine): string[] {
   if (see === undefined) return [];
-  const load = see.loadAverage === undefined ? '' : ` (1-minute load average ${see.loadAverage} at the end: the machine was shared, so these are upper bounds)`;
-  const where = machine === undefined ? '' : ` Measured on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}${load}.`;
+  const load =
+    see.loadAverage === undefined
+      ? ''
+      : ` (1-minute load average ${see.loadAverage} at the end: the machine was shared, so these are upper bounds)`;
+  const where =
+    machine === undefined
+      ? ''
+      : ` Measured on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${machine.date}${load}.`;
   return [
     '',
     '## See the power: dashboard and `bmeter plot`',
     '',
-    `Data: generated (a fixed daily curve with midday export), ${see.readings} readings 30 s apart over 7 days and ${see.halfHours} half hours (100 days), served by the API test double (test/fixtures/fake-api.ts) with the real dashboardRoutes(); the real \`serve\` store was not on this branch. Chromium: Debian's /usr/bin/chromium, headless, one warm-up page load not counted, a new page per run. Times of the page are the browser's own (performance marks from navigation start). \`bmeter plot\` runs are process start → exit, from a history CSV of the 100 days.${where} Reproduce: \`BENCH_LABEL=see BENCH_ONLY=see npm run bench\`.`,
+    [
+      `Data: generated (a fixed daily curve with midday export), ${see.readings} readings 30 s apart over 7 days`,
+      `and ${see.halfHours} half hours (100 days), served by the API test double (test/fixtures/fake-api.ts) with the`,
+      'real dashboardRoutes(); the real `serve` store was not on this branch. Chromium: Debian\'s /usr/bin/chromium,',
+      'headless, one warm-up page load not counted, a new page per run. Times of the page are the browser\'s own',
+      '(performance marks from navigation start). `bmeter plot` runs are process start → exit, from a history CSV',
+      `of the 100 days.${where} Reproduce: \`BENCH_LABEL=see BENCH_ONLY=see npm run bench\`.`,
+    ].join(' '),
     '',
     '| What | Target | Measured |',
     '|---|---|---|',
     `| dashboard first contentful paint | — | ${show(see.firstContentfulPaintMs)} |`,
-    `| dashboard first paint with data: live value, 24 h power chart, half-hour bars, 100-day bars drawn (\`bmeter-ready\` mark) | ≤ 1000 ms | ${mark(see.readyMs, 1000)} |`,
-    `| switch the power chart to 7 days (${see.readings} points, 3 pages of /api/readings) | — | ${show(see.sevenDaysMs)} |`,
-    `| \`bmeter plot --chart daily\` of 100 days of half hours → SVG | ≤ 2000 ms | ${mark(see.plotDailyMs, 2000)} |`,
-    `| \`bmeter plot --chart half-hours\` of 100 days (${see.halfHours * 2} bars) → SVG | ≤ 2000 ms | ${mark(see.plotHalfHoursMs, 2000)} |`,
+    '| dashboard first paint with data: live value, 24 h power chart, half-hour bars, 100-day bars drawn ' +
+      `(\`bmeter-ready\` mark) | ≤ 1000 ms | ${mark(see.readyMs, 1000)} |`,
+    `| switch the power chart to 7 days (${see.readings} points, 3 pages of /api/readings) | — | ` +
+      `${show(see.sevenDaysMs)} |`,
+    '| `bmeter plot --chart daily` of 100 days of half hours → SVG | ≤ 2000 ms | ' +
+      `${mark(see.plotDailyMs, 2000)} |`,
+    `| \`bmeter plot --chart half-hours\` of 100 days (${see.halfHours * 2} bars) → SVG | ≤ 2000 ms | ` +
+      `${mark(see.plotHalfHoursMs, 2000)} |`,
     `| \`bmeter plot --chart daily\` → PNG | — | ${show(see.plotPngMs)} |`,
     `| \`bmeter plot --chart daily --out -\` (terminal) | — | ${show(see.plotTerminalMs)} |`,
   ];

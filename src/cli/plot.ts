@@ -25,12 +25,24 @@ export function register(program: Command, ctx: CliContext): void {
     .description('draw a chart of power, half-hour or daily energy as SVG, PNG or in the terminal')
     .option('--db <file>', 'the SQLite store bmeter serve writes (needs Node ≥ 22.13)')
     .option('--input <file>', 'a CSV or JSON-lines file written by poll or history')
-    .addOption(new Option('--chart <chart>', 'power (readings), half-hours or daily (half-hour rows); default from the input').choices(['power', 'half-hours', 'daily']))
-    .option('--from <time>', 'from this time: 2026-11-29 (Japan date), 2026-11-29T12:00 (Japan time) or ISO 8601 with offset')
+    .addOption(
+      new Option(
+        '--chart <chart>',
+        'power (readings), half-hours or daily (half-hour rows); default from the input',
+      ).choices(['power', 'half-hours', 'daily']),
+    )
+    .option(
+      '--from <time>',
+      'from this time: 2026-11-29 (Japan date), 2026-11-29T12:00 (Japan time) or ISO 8601 with offset',
+    )
     .option('--to <time>', 'up to (not including) this time, same forms as --from')
     .requiredOption('--out <file>', 'FILE.svg, FILE.png, or - to draw in the terminal')
     .option('--force', 'replace --out when it exists (otherwise an existing file is never overwritten)')
-    .option('--width <columns>', 'terminal chart width (default: the terminal, 80 when not a terminal)', integer('--width', 30, 1000))
+    .option(
+      '--width <columns>',
+      'terminal chart width (default: the terminal, 80 when not a terminal)',
+      integer('--width', 30, 1000),
+    )
     .option('--height <rows>', 'terminal chart height (default 16)', integer('--height', 5, 200))
     .addHelpText(
       'after',
@@ -50,13 +62,15 @@ async function plotAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   const str = (k: string): string | undefined => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
   const db = str('db');
   const input = str('input');
-  if ((db === undefined) === (input === undefined)) throw new BmeterError('USAGE', 'give one of --db FILE or --input FILE');
+  if ((db === undefined) === (input === undefined))
+    throw new BmeterError('USAGE', 'give one of --db FILE or --input FILE');
   const { parseTimeArgument } = await import('../plot/japan-time.js');
   const from = str('from');
   const to = str('to');
   const fromMs = from === undefined ? undefined : parseTimeArgument('--from', from);
   const toMs = to === undefined ? undefined : parseTimeArgument('--to', to);
-  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) throw new BmeterError('USAGE', '--from must be before --to');
+  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs)
+    throw new BmeterError('USAGE', '--from must be before --to');
 
   const out = str('out') ?? '-';
   const stdout = ctx.io.stdout as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -64,12 +78,18 @@ async function plotAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   let target: import('../plot/plot.js').PlotTarget;
   if (out === '-') {
     const tty = stdout.isTTY === true;
-    const width = typeof flags['width'] === 'number' ? flags['width'] : tty && (stdout.columns ?? 0) >= 30 ? (stdout.columns ?? 80) : 80;
+    const width =
+      typeof flags['width'] === 'number'
+        ? flags['width']
+        : tty && (stdout.columns ?? 0) >= 30
+          ? (stdout.columns ?? 80)
+          : 80;
     const height = typeof flags['height'] === 'number' ? flags['height'] : 16;
     target = { kind: 'terminal', stream: stdout, width, height, colour: tty && ctx.io.env['NO_COLOR'] === undefined };
   } else {
     const ext = out.toLowerCase().split('.').pop();
-    if (ext !== 'svg' && ext !== 'png') throw new BmeterError('USAGE', `--out ${out}: give a name ending in .svg or .png, or - for the terminal`);
+    if (ext !== 'svg' && ext !== 'png')
+      throw new BmeterError('USAGE', `--out ${out}: give a name ending in .svg or .png, or - for the terminal`);
     target = { kind: ext, path: resolveOut(out), force: flags['force'] === true };
   }
 

@@ -40,7 +40,11 @@ export interface PlotSummary {
 
 const HOUR_MS = 3_600_000;
 /** How far back a store query reaches when --from is not given. */
-const DEFAULT_SPAN_MS: Record<ChartKind, number> = { power: 24 * HOUR_MS, 'half-hours': 48 * HOUR_MS, daily: 100 * 24 * HOUR_MS };
+const DEFAULT_SPAN_MS: Record<ChartKind, number> = {
+  power: 24 * HOUR_MS,
+  'half-hours': 48 * HOUR_MS,
+  daily: 100 * 24 * HOUR_MS,
+};
 
 /**
  * Loads, checks and draws.
@@ -50,13 +54,20 @@ export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
   const data = await load(options);
   const chart = options.chart ?? (data.kind === 'readings' ? 'power' : 'half-hours');
   if (chart === 'power' && data.kind !== 'readings') {
-    throw new BmeterError('USAGE', 'this input holds half-hour rows (history): use --chart half-hours or --chart daily');
+    throw new BmeterError(
+      'USAGE',
+      'this input holds half-hour rows (history): use --chart half-hours or --chart daily',
+    );
   }
   if (chart !== 'power' && data.kind !== 'half-hours') {
-    throw new BmeterError('USAGE', `this input holds power readings (poll): --chart ${chart} needs half-hour rows from history or the store`);
+    throw new BmeterError(
+      'USAGE',
+      `this input holds power readings (poll): --chart ${chart} needs half-hour rows from history or the store`,
+    );
   }
   const points = inRange<PowerPoint | HalfHourPoint>(data.points, options.fromMs, options.toMs);
-  if (points.length === 0) throw new BmeterError('USAGE', `nothing to plot: ${describe(options)} has no ${data.kind}${rangeText(options)}`);
+  if (points.length === 0)
+    throw new BmeterError('USAGE', `nothing to plot: ${describe(options)} has no ${data.kind}${rangeText(options)}`);
   const drawn = chart === 'daily' ? dailySums(points as HalfHourPoint[]) : points;
   const target = options.target;
   if (target.kind === 'terminal') {

@@ -21,7 +21,10 @@ export async function readPlotFile(path: string): Promise<PlotData> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new BmeterError('USAGE', `cannot read --input ${path} (${code}): give a CSV or JSON-lines file of poll or history`);
+    throw new BmeterError(
+      'USAGE',
+      `cannot read --input ${path} (${code}): give a CSV or JSON-lines file of poll or history`,
+    );
   }
   const trimmed = text.trimStart();
   if (trimmed === '') throw new BmeterError('USAGE', `--input ${path} is empty: nothing to plot`);
@@ -37,7 +40,10 @@ function parseJsonLines(path: string, text: string): Row[] {
     try {
       value = JSON.parse(line);
     } catch {
-      throw new BmeterError('USAGE', `--input ${path} line ${i + 1} is not JSON: give poll or history output (--format json)`);
+      throw new BmeterError(
+        'USAGE',
+        `--input ${path} line ${i + 1} is not JSON: give poll or history output (--format json)`,
+      );
     }
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) rows.push(value as Row);
   });
@@ -103,5 +109,8 @@ function toPlotData(path: string, rows: Row[]): PlotData {
     }
     return { kind: 'readings', points: points.sort((a, b) => a.ms - b.ms) };
   }
-  throw new BmeterError('USAGE', `--input ${path} holds neither poll records (timestamp) nor history rows (slot_start)`);
+  throw new BmeterError(
+    'USAGE',
+    `--input ${path} holds neither poll records (timestamp) nor history rows (slot_start)`,
+  );
 }

@@ -17,7 +17,10 @@ export interface StoreQuery {
 }
 
 interface SqliteModule {
-  DatabaseSync: new (path: string, options?: { readOnly?: boolean }) => {
+  DatabaseSync: new (
+    path: string,
+    options?: { readOnly?: boolean },
+  ) => {
     prepare(sql: string): { all(...params: unknown[]): Record<string, unknown>[] };
     close(): void;
   };
@@ -53,17 +56,26 @@ export async function readStore(query: StoreQuery): Promise<PlotData> {
   try {
     if (query.chart === 'power') {
       const rows = db
-        .prepare('SELECT ts_ms, power_w FROM readings WHERE ts_ms >= ? AND ts_ms < ? AND power_w IS NOT NULL ORDER BY ts_ms')
+        .prepare(
+          'SELECT ts_ms, power_w FROM readings WHERE ts_ms >= ? AND ts_ms < ? AND power_w IS NOT NULL ORDER BY ts_ms',
+        )
         .all(query.fromMs, query.toMs);
       return { kind: 'readings', points: rows.map((r) => ({ ms: Number(r['ts_ms']), watts: Number(r['power_w']) })) };
     }
     const rows = db
-      .prepare('SELECT slot_ms, consumed_kwh, exported_kwh FROM half_hours WHERE slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms')
+      .prepare(
+        'SELECT slot_ms, consumed_kwh, exported_kwh FROM half_hours ' +
+          'WHERE slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms',
+      )
       .all(query.fromMs, query.toMs);
     const kwh = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
     return {
       kind: 'half-hours',
-      points: rows.map((r) => ({ ms: Number(r['slot_ms']), consumedKwh: kwh(r['consumed_kwh']), exportedKwh: kwh(r['exported_kwh']) })),
+      points: rows.map((r) => ({
+        ms: Number(r['slot_ms']),
+        consumedKwh: kwh(r['consumed_kwh']),
+        exportedKwh: kwh(r['exported_kwh']),
+      })),
     };
   } catch (err) {
     if (err instanceof BmeterError) throw err;

@@ -59,7 +59,11 @@ export function dailySums(points: readonly HalfHourPoint[]): DailyPoint[] {
   const round = (kwh: number): number => Math.round(kwh * 1000) / 1000;
   return [...days.values()]
     .sort((a, b) => (a.date < b.date ? -1 : 1))
-    .map((d) => ({ ...d, consumedKwh: round(d.consumedKwh), exportedKwh: d.exportedKwh === null ? null : round(d.exportedKwh) }));
+    .map((d) => ({
+      ...d,
+      consumedKwh: round(d.consumedKwh),
+      exportedKwh: d.exportedKwh === null ? null : round(d.exportedKwh),
+    }));
 }
 
 /** Keeps the points with from ≤ ms < to (either bound may be absent). */

@@ -95,7 +95,10 @@ function bucketMeans(values: readonly BarValue[], cols: number): BarValue[] {
     const from = Math.floor((c * n) / Math.min(cols, n));
     const to = Math.floor(((c + 1) * n) / Math.min(cols, n));
     const mean = (pick: (v: BarValue) => number | null): number | null => {
-      const xs = values.slice(from, to).map(pick).filter((x): x is number => x !== null);
+      const xs = values
+        .slice(from, to)
+        .map(pick)
+        .filter((x): x is number => x !== null);
       return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
     };
     return { up: mean((v) => v.up), down: mean((v) => v.down) };
@@ -133,7 +136,12 @@ function barBody(values: readonly BarValue[], cols: number, rows: number, colour
 /** Half-hour kWh bars (import up, export down), one column per half hour or the mean of several. */
 export function terminalHalfHourChart(points: readonly HalfHourPoint[], options: TerminalOptions): string {
   const cols = bodyColumns(options);
-  const bars = barBody(points.map((p) => ({ up: p.consumedKwh, down: p.exportedKwh })), cols, bodyRows(options), options.colour);
+  const bars = barBody(
+    points.map((p) => ({ up: p.consumedKwh, down: p.exportedKwh })),
+    cols,
+    bodyRows(options),
+    options.colour,
+  );
   const first = (points[0]?.ms ?? 0) - 1_800_000;
   const last = points.at(-1)?.ms ?? first;
   const per = bars.perColumn > 1 ? ` (column = mean of ${bars.perColumn})` : '';
@@ -141,7 +149,11 @@ export function terminalHalfHourChart(points: readonly HalfHourPoint[], options:
     {
       title: `Energy per half hour (kWh)${per} · ▀ export · Japan time`,
       ...bars,
-      xLabels: [japanDateTime(first).slice(5), japanDateTime(first + (last - first) / 2).slice(5), japanDateTime(last).slice(5)],
+      xLabels: [
+        japanDateTime(first).slice(5),
+        japanDateTime(first + (last - first) / 2).slice(5),
+        japanDateTime(last).slice(5),
+      ],
     },
     options,
   ).join('\n');
@@ -150,12 +162,21 @@ export function terminalHalfHourChart(points: readonly HalfHourPoint[], options:
 /** Daily kWh bars (import up, export down), one column per Japan day or the mean of several. */
 export function terminalDailyChart(points: readonly DailyPoint[], options: TerminalOptions): string {
   const cols = bodyColumns(options);
-  const bars = barBody(points.map((d) => ({ up: d.consumedKwh, down: d.exportedKwh })), cols, bodyRows(options), options.colour);
+  const bars = barBody(
+    points.map((d) => ({ up: d.consumedKwh, down: d.exportedKwh })),
+    cols,
+    bodyRows(options),
+    options.colour,
+  );
   const first = points[0]?.date ?? japanDate(0);
   const middle = points[Math.floor(points.length / 2)]?.date ?? first;
   const per = bars.perColumn > 1 ? ` (column = mean of ${bars.perColumn} days)` : '';
   return frameChart(
-    { title: `Energy per day (kWh)${per} · ▀ export · Japan dates`, ...bars, xLabels: [first, middle, points.at(-1)?.date ?? first] },
+    {
+      title: `Energy per day (kWh)${per} · ▀ export · Japan dates`,
+      ...bars,
+      xLabels: [first, middle, points.at(-1)?.date ?? first],
+    },
     options,
   ).join('\n');
 }

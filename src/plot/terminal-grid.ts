@@ -10,10 +10,6 @@ export interface TerminalSize {
   height: number;
 }
 
-/** The smallest chart that still has room for labels and a body. */
-export const MIN_TERMINAL_WIDTH = 30;
-export const MIN_TERMINAL_HEIGHT = 5;
-
 /** Left gutter: a y label of up to 7 characters and the axis line. */
 const GUTTER = 9;
 
@@ -61,7 +57,11 @@ export function frameChart(frame: ChartFrame, size: TerminalSize): string[] {
   const lines = [fit(frame.title, size.width)];
   frame.body.forEach((line, row) => {
     const tick = label(row) === '' ? '│' : '┤';
-    lines.push(`${label(row).slice(0, GUTTER - 2).padStart(GUTTER - 2)} ${tick}${line}`);
+    lines.push(
+      `${label(row)
+        .slice(0, GUTTER - 2)
+        .padStart(GUTTER - 2)} ${tick}${line}`,
+    );
   });
   lines.push(`${' '.repeat(GUTTER - 1)}└${'─'.repeat(cols)}`);
   lines.push(fit(axisLabels(frame.xLabels, cols, GUTTER), size.width));

@@ -51,7 +51,12 @@ const kindColour = {
 /** Power in W over time: a line and one point per reading; points below zero (export) in green. */
 export function powerSpec(points: readonly PowerPoint[], size: ChartSize): VegaLiteSpec {
   const values = points.map((p) => ({ t: p.ms + JST_OFFSET_MS, w: p.watts }));
-  const x = { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: { title: TIME_TITLE, format: '%m-%d %H:%M', labelAngle: 0 } };
+  const x = {
+    field: 't',
+    type: 'temporal',
+    scale: { type: 'utc' },
+    axis: { title: TIME_TITLE, format: '%m-%d %H:%M', labelAngle: 0 },
+  };
   const y = { field: 'w', type: 'quantitative', axis: { title: 'Power (W)' } };
   return {
     ...frame(size, 'Power', span(points[0]?.ms ?? 0, points.at(-1)?.ms ?? 0)),
@@ -77,14 +82,26 @@ interface Bar {
   kind: string;
 }
 
-function barSpec(values: Bar[], size: ChartSize, title: string, subtitle: string, yTitle: string, xFormat: string): VegaLiteSpec {
+function barSpec(
+  values: Bar[],
+  size: ChartSize,
+  title: string,
+  subtitle: string,
+  yTitle: string,
+  xFormat: string,
+): VegaLiteSpec {
   return {
     ...frame(size, title, subtitle),
     data: { values },
     // A white edge keeps neighbouring bars apart when they are wide enough to show it.
     mark: values.length <= 400 ? { type: 'bar', stroke: 'white', strokeWidth: 1 } : { type: 'bar' },
     encoding: {
-      x: { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: { title: TIME_TITLE, format: xFormat, labelAngle: 0 } },
+      x: {
+        field: 't',
+        type: 'temporal',
+        scale: { type: 'utc' },
+        axis: { title: TIME_TITLE, format: xFormat, labelAngle: 0 },
+      },
       x2: { field: 't2' },
       y: { field: 'kwh', type: 'quantitative', stack: null, axis: { title: yTitle } },
       y2: { datum: 0 },

@@ -8,7 +8,12 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
 
 /** @throws BmeterError USAGE: the file exists (without force), or its folder is missing or not writable */
-export async function writeChartFile(path: string, data: string | Uint8Array, force: boolean, pid: number): Promise<void> {
+export async function writeChartFile(
+  path: string,
+  data: string | Uint8Array,
+  force: boolean,
+  pid: number,
+): Promise<void> {
   try {
     if (!force) {
       await writeFile(path, data, { flag: 'wx' });
@@ -24,7 +29,11 @@ export async function writeChartFile(path: string, data: string | Uint8Array, fo
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new BmeterError('USAGE', `--out ${path} already exists: give --force to replace it, or another name`);
-    throw new BmeterError('USAGE', `cannot write --out ${path} (${code ?? (err as Error).message}): check the folder exists and is writable`);
+    if (code === 'EEXIST')
+      throw new BmeterError('USAGE', `--out ${path} already exists: give --force to replace it, or another name`);
+    throw new BmeterError(
+      'USAGE',
+      `cannot write --out ${path} (${code ?? (err as Error).message}): check the folder exists and is writable`,
+    );
   }
 }

@@ -29,7 +29,10 @@ const $ = (id: string): HTMLElement => {
 const RANGES: Record<string, number> = { '1h': HOUR_MS, '6h': 6 * HOUR_MS, '24h': 24 * HOUR_MS, '7d': 7 * DAY_MS };
 const HALF_HOUR_MS = 1_800_000;
 const numberFormat = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US', { maximumFractionDigits: 1 });
-const kwhFormat = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const kwhFormat = new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
 
 const power = powerChart($('power-chart'), { watts: t.watts, bought: t.bought, sold: t.sold });
 const halfHours = energyBars($('half-hour-chart'), { kwh: t.kwhHalfHour, bought: t.bought, sold: t.sold }, false);
@@ -199,7 +202,8 @@ async function start(): Promise<void> {
     },
     status(s: ApiStatus) {
       linkState = s.state;
-      if (s.last_reading_age_s !== null && lastReadingMs === null) lastReadingMs = Date.now() - s.last_reading_age_s * 1000;
+      if (s.last_reading_age_s !== null && lastReadingMs === null)
+        lastReadingMs = Date.now() - s.last_reading_age_s * 1000;
       showLink();
     },
     connection(open) {

@@ -28,7 +28,10 @@ function mount(holder: HTMLElement, options: Omit<uPlot.Options, 'width' | 'heig
   const size = () => ({ width: Math.max(240, holder.clientWidth), height });
   let plot: uPlot | undefined;
   let range: [number, number] | undefined;
-  const xScale = { ...options.scales?.['x'], range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => range ?? [min, max] };
+  const xScale = {
+    ...options.scales?.['x'],
+    range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => range ?? [min, max],
+  };
   const withRange = { ...options, scales: { ...options.scales, x: xScale } };
   const observer = new ResizeObserver(() => plot?.setSize(size()));
   observer.observe(holder);
@@ -71,7 +74,11 @@ export function splitPower(times: number[], watts: number[]): uPlot.AlignedData 
 }
 
 /** kWh bars: import up, export down; each bar starts at its x (the start of its period). */
-export function energyBars(holder: HTMLElement, labels: { kwh: string; bought: string; sold: string }, day: boolean): Chart {
+export function energyBars(
+  holder: HTMLElement,
+  labels: { kwh: string; bought: string; sold: string },
+  day: boolean,
+): Chart {
   const bars = uPlot.paths.bars?.({ size: [0.75, 60], align: 1 });
   const series = (label: string, colour: string): uPlot.Series => ({
     label,

@@ -10,8 +10,15 @@ const en = {
   currentR: 'Current R',
   currentT: 'Current T',
   lastReading: 'Last reading',
-  ago: (s: number) => (s < 90 ? `${Math.round(s)} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`),
-  state: { up: 'link up', joining: 'joining', recovering: 'recovering', stopped: 'stopped', unknown: 'connecting' } as Record<string, string>,
+  ago: (s: number) =>
+    s < 90 ? `${Math.round(s)} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`,
+  state: {
+    up: 'link up',
+    joining: 'joining',
+    recovering: 'recovering',
+    stopped: 'stopped',
+    unknown: 'connecting',
+  } as Record<string, string>,
   reconnecting: 'reconnecting…',
   powerChart: 'Power',
   watts: 'Power (W)',
@@ -26,7 +33,8 @@ const en = {
   slot: 'Half hour ending',
   emptyTitle: 'No data yet',
   emptyText:
-    'bmeter serve is running but the store holds no reading yet. The first reading shows here as soon as the meter answers.',
+    'bmeter serve is running but the store holds no reading yet. ' +
+    'The first reading shows here as soon as the meter answers.',
   loadFailed: 'Could not load',
   range: { '1h': '1 h', '6h': '6 h', '24h': '24 h', '7d': '7 days' } as Record<string, string>,
   noPoints: 'No readings in this range',
@@ -40,7 +48,8 @@ const ja: typeof en = {
   currentR: '電流 R相',
   currentT: '電流 T相',
   lastReading: '最終計測',
-  ago: (s: number) => (s < 90 ? `${Math.round(s)} 秒前` : s < 5400 ? `${Math.round(s / 60)} 分前` : `${Math.round(s / 3600)} 時間前`),
+  ago: (s: number) =>
+    s < 90 ? `${Math.round(s)} 秒前` : s < 5400 ? `${Math.round(s / 60)} 分前` : `${Math.round(s / 3600)} 時間前`,
   state: { up: '接続中', joining: '接続処理中', recovering: '復旧中', stopped: '停止', unknown: '接続待ち' },
   reconnecting: '再接続中…',
   powerChart: '電力',
@@ -55,7 +64,9 @@ const ja: typeof en = {
   showTable: '表で見る',
   slot: '30分の終わり',
   emptyTitle: 'まだデータがありません',
-  emptyText: 'bmeter serve は動いていますが、まだ計測値がありません。スマートメーターが応答すると、ここに表示されます。',
+  emptyText:
+    'bmeter serve は動いていますが、まだ計測値がありません。' +
+    'スマートメーターが応答すると、ここに表示されます。',
   loadFailed: '読み込めませんでした',
   range: { '1h': '1時間', '6h': '6時間', '24h': '24時間', '7d': '7日' },
   noPoints: 'この期間の計測値はありません',

@@ -20,7 +20,12 @@ export function japanIso(ms: number): string {
   return `${new Date(ms + JST_MS).toISOString().slice(0, 19)}+09:00`;
 }
 
-const timeFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Tokyo',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
 
 /** 'HH:MM:SS' Japan time. */
 export function japanClock(ms: number): string {

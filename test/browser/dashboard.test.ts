@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startFakeApi, type FakeApi, type FakeHalfHour } from '../fixtures/fake-api.js';
-import { openDashboard, scrollWidth, waitForText, waitForWidthAtMost, type DashboardSession } from './helpers/dashboard-browser.js';
+import {
+  openDashboard,
+  scrollWidth,
+  waitForText,
+  waitForWidthAtMost,
+  type DashboardSession,
+} from './helpers/dashboard-browser.js';
 
 const HALF_HOUR_MS = 1_800_000;
 const JST_MS = 9 * 3_600_000;

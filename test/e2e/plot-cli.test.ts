@@ -40,7 +40,9 @@ test('an SVG of power holds one point per reading that has a power value', async
 
 test('the daily chart sums half hours into Japan days', async (t) => {
   const dir = tempDirFor(t);
-  const run = await runBmeter(['plot', '--input', HALF_HOURS, '--chart', 'daily', '--out', 'daily.svg'], { cwd: dir.path });
+  const run = await runBmeter(['plot', '--input', HALF_HOURS, '--chart', 'daily', '--out', 'daily.svg'], {
+    cwd: dir.path,
+  });
   assert.equal(run.code, 0, describeRun(run));
   const svg = readFileSync(dir.file('daily.svg'), 'utf8');
   // 11-28 (the 00:00 slot: 0.4 in, 0 out) and 11-29 (1.0 in, 1.1 out): 2 days × 2 bars
@@ -77,7 +79,10 @@ test('the terminal chart fits the width given, every line', async () => {
 test('the terminal chart is 80 columns wide when stdout is not a terminal', async () => {
   const run = await runBmeter(['plot', '--input', HALF_HOURS, '--out', '-']);
   assert.equal(run.code, 0, describeRun(run));
-  const widths = run.stdout.trimEnd().split('\n').map((l) => [...l].length);
+  const widths = run.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => [...l].length);
   assert.equal(Math.max(...widths), 80);
 });
 
@@ -90,7 +95,9 @@ test('an empty input is a clear error with exit status 2', async (t) => {
   const missing = await runBmeter(['plot', '--input', 'nope.csv', '--out', '-'], { cwd: dir.path });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read --input .*nope\.csv \(ENOENT\)/);
-  const outside = await runBmeter(['plot', '--input', HALF_HOURS, '--from', '2027-01-01', '--out', '-'], { cwd: dir.path });
+  const outside = await runBmeter(['plot', '--input', HALF_HOURS, '--from', '2027-01-01', '--out', '-'], {
+    cwd: dir.path,
+  });
   assert.equal(outside.code, 2);
   assert.match(outside.stderr, /nothing to plot/);
   assert.doesNotMatch(outside.stderr + run.stderr, /at .*\.js:\d+/, 'no stack trace');
@@ -114,27 +121,50 @@ test('an existing --out file is kept unless --force is given', async (t) => {
   assert.match(readFileSync(dir.file('mine.svg'), 'utf8'), /^<svg/);
 });
 
-test('--db needs node:sqlite: on older Node it exits 2 naming the Node needed', { skip: HAS_SQLITE ? 'this Node has node:sqlite' : false }, async () => {
-  const run = await runBmeter(['plot', '--db', 'bmeter.db', '--out', '-']);
-  assert.equal(run.code, 2);
-  assert.match(run.stderr, /--db needs Node\.js 22\.13 or later \(node:sqlite\); this is Node 2\d\./);
-});
+test(
+  '--db needs node:sqlite: on older Node it exits 2 naming the Node needed',
+  { skip: HAS_SQLITE ? 'this Node has node:sqlite' : false },
+  async () => {
+    const run = await runBmeter(['plot', '--db', 'bmeter.db', '--out', '-']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--db needs Node\.js 22\.13 or later \(node:sqlite\); this is Node 2\d\./);
+  },
+);
 
-test('--db draws the half hours of a real SQLite store', { skip: HAS_SQLITE ? false : 'node:sqlite needs Node ≥ 22.13' }, async (t) => {
-  const dir = tempDirFor(t);
-  const specifier = 'node:sqlite';
-  const { DatabaseSync } = (await import(specifier)) as { DatabaseSync: new (p: string) => { exec(sql: string): void; close(): void } };
-  const db = new DatabaseSync(dir.file('bmeter.db'));
-  db.exec(`CREATE TABLE half_hours(meter TEXT NOT NULL, slot_ms INTEGER NOT NULL, slot_start TEXT NOT NULL,
-    energy_normal_kwh REAL, energy_reverse_kwh REAL, consumed_kwh REAL, exported_kwh REAL, PRIMARY KEY (meter, slot_ms));
+test(
+  '--db draws the half hours of a real SQLite store',
+  { skip: HAS_SQLITE ? false : 'node:sqlite needs Node ≥ 22.13' },
+  async (t) => {
+    const dir = tempDirFor(t);
+    const specifier = 'node:sqlite';
+    const { DatabaseSync } = (await import(specifier)) as {
+      DatabaseSync: new (p: string) => { exec(sql: string): void; close(): void };
+    };
+    const db = new DatabaseSync(dir.file('bmeter.db'));
+    db.exec(`CREATE TABLE half_hours(meter TEXT NOT NULL, slot_ms INTEGER NOT NULL, slot_start TEXT NOT NULL,
+    energy_normal_kwh REAL, energy_reverse_kwh REAL, consumed_kwh REAL, exported_kwh REAL,
+    PRIMARY KEY (meter, slot_ms));
     INSERT INTO half_hours VALUES ('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
       ('001c640003dd6393', 1795881600000, '2026-11-29T01:00:00+09:00', 1.2, 0, 0.2, 0.1),
       ('001c640003dd6393', 1795883400000, '2026-11-29T01:30:00+09:00', 1.3, 0, 0.1, NULL);`);
-  db.close();
-  const run = await runBmeter(
-    ['plot', '--db', 'bmeter.db', '--chart', 'half-hours', '--from', '2026-11-29', '--to', '2026-11-30', '--out', 'db.svg'],
-    { cwd: dir.path },
-  );
-  assert.equal(run.code, 0, describeRun(run));
-  assert.equal(countMarks(readFileSync(dir.file('db.svg'), 'utf8'), 'rect'), 4);
-});
+    db.close();
+    const run = await runBmeter(
+      [
+        'plot',
+        '--db',
+        'bmeter.db',
+        '--chart',
+        'half-hours',
+        '--from',
+        '2026-11-29',
+        '--to',
+        '2026-11-30',
+        '--out',
+        'db.svg',
+      ],
+      { cwd: dir.path },
+    );
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(countMarks(readFileSync(dir.file('db.svg'), 'utf8'), 'rect'), 4);
+  },
+);

@@ -35,14 +35,19 @@ describe('dashboard routes', () => {
   before(async () => {
     dir = makeTempDir('bmeter-web-');
     mkdirSync(dir.file('assets'));
-    writeFileSync(dir.file('index.html'), '<!doctype html><title>x</title><script src="/assets/app-ABCD1234.js"></script>');
+    writeFileSync(
+      dir.file('index.html'),
+      '<!doctype html><title>x</title><script src="/assets/app-ABCD1234.js"></script>',
+    );
     writeFileSync(dir.file('assets/app-ABCD1234.js'), `console.log(${JSON.stringify('x'.repeat(3000))});`);
     writeFileSync(dir.file('assets/app-ABCD1234.css'), 'body{color:red}');
     writeFileSync(dir.file('secret.txt'), 'outside the assets');
     const routes = dashboardRoutes({ webRoot: dir.path });
     server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = routes.find((r) => r.path === url.pathname || (r.path.endsWith('/*') && url.pathname.startsWith(r.path.slice(0, -1))));
+      const route = routes.find(
+        (r) => r.path === url.pathname || (r.path.endsWith('/*') && url.pathname.startsWith(r.path.slice(0, -1))),
+      );
       if (route === undefined) {
         res.writeHead(404).end();
         return;
@@ -59,7 +64,10 @@ describe('dashboard routes', () => {
   });
 
   test('the routes are / and /assets/*, GET only', () => {
-    assert.deepEqual(dashboardRoutes({ webRoot: dir.path }).map((r) => `${r.method} ${r.path}`), ['GET /', 'GET /assets/*']);
+    assert.deepEqual(
+      dashboardRoutes({ webRoot: dir.path }).map((r) => `${r.method} ${r.path}`),
+      ['GET /', 'GET /assets/*'],
+    );
   });
 
   test('/ is the page as HTML, revalidated on every load, with a same-origin content security policy', async () => {
@@ -95,7 +103,14 @@ describe('dashboard routes', () => {
       const answer = await get(port, path);
       assert.doesNotMatch(answer.body, /outside the assets/, path);
     }
-    for (const path of ['/assets/..%2Fsecret.txt', '/assets/..%5Csecret.txt', '/assets/', '/assets/missing.js', '/assets/app-ABCD1234.js/x', '/assets/.hidden']) {
+    for (const path of [
+      '/assets/..%2Fsecret.txt',
+      '/assets/..%5Csecret.txt',
+      '/assets/',
+      '/assets/missing.js',
+      '/assets/app-ABCD1234.js/x',
+      '/assets/.hidden',
+    ]) {
       const answer = await get(port, path);
       assert.equal(answer.status, 404, path);
       assert.doesNotMatch(answer.body, /outside the assets/, path);

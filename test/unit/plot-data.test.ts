@@ -37,11 +37,14 @@ describe('--from / --to', () => {
   });
 
   test('anything else is a usage error naming the flag and the forms it takes', () => {
-    assert.throws(() => parseTimeArgument('--from', 'yesterday'), (err: unknown) => {
-      assert.ok(isBmeterError(err, 'USAGE'));
-      assert.match(err.message, /--from "yesterday" is not a time: give 2026-11-29/);
-      return true;
-    });
+    assert.throws(
+      () => parseTimeArgument('--from', 'yesterday'),
+      (err: unknown) => {
+        assert.ok(isBmeterError(err, 'USAGE'));
+        assert.match(err.message, /--from "yesterday" is not a time: give 2026-11-29/);
+        return true;
+      },
+    );
   });
 });
 
@@ -51,7 +54,11 @@ describe('terminal charts', () => {
     { ms: at('2026-11-29T12:10:00+09:00'), watts: -300 },
     { ms: at('2026-11-29T12:20:00+09:00'), watts: 1500 },
   ];
-  const halfHours = Array.from({ length: 300 }, (_, i) => ({ ms: at('2026-11-29T00:30:00+09:00') + i * 1_800_000, consumedKwh: (i % 7) / 10, exportedKwh: i % 5 === 0 ? 0.3 : 0 }));
+  const halfHours = Array.from({ length: 300 }, (_, i) => ({
+    ms: at('2026-11-29T00:30:00+09:00') + i * 1_800_000,
+    consumedKwh: (i % 7) / 10,
+    exportedKwh: i % 5 === 0 ? 0.3 : 0,
+  }));
   // eslint-disable-next-line no-control-regex
   const visible = (line: string): number => [...line.replace(/\u001b\[\d+m/g, '')].length;
 

@@ -10,7 +10,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The page's document as the functions run in the page see it (this code compiles without the DOM lib). */
 type PageElement = { textContent: string | null; clientWidth: number; getAttribute(name: string): string | null };
-type PageGlobal = { document: { querySelector(s: string): PageElement | null; documentElement: { scrollWidth: number } } };
+type PageGlobal = {
+  document: { querySelector(s: string): PageElement | null; documentElement: { scrollWidth: number } };
+};
 
 /** The Chromium the tests drive (the Debian package; .ci/run installs it). */
 export const CHROMIUM_PATH = process.env['BMETER_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -88,7 +90,13 @@ export async function waitForText(page: Page, selector: string, text: string): P
  * Waits until a numeric attribute of the element is at least `least` (fails after `timeoutMs`).
  * Functions, not strings, are run in the page: the page's CSP forbids eval.
  */
-export async function waitForNumber(page: Page, selector: string, attribute: string, least: number, timeoutMs = 10_000): Promise<void> {
+export async function waitForNumber(
+  page: Page,
+  selector: string,
+  attribute: string,
+  least: number,
+  timeoutMs = 10_000,
+): Promise<void> {
   await page.waitForFunction(
     ([s, a, n]) => Number((globalThis as unknown as PageGlobal).document.querySelector(s)?.getAttribute(a)) >= n,
     [selector, attribute, least] as const,
@@ -117,5 +125,7 @@ export function entryTime(page: Page, name: string): Promise<number> {
 /** Resolves after the page's next animation frame. */
 export function nextFrame(page: Page): Promise<unknown> {
   type Frames = { requestAnimationFrame(fn: () => void): number };
-  return page.evaluate(() => new Promise((resolve) => (globalThis as unknown as Frames).requestAnimationFrame(() => resolve(0))));
+  return page.evaluate(
+    () => new Promise((resolve) => (globalThis as unknown as Frames).requestAnimationFrame(() => resolve(0))),
+  );
 }
