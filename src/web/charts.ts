@@ -27,20 +27,28 @@ function countValues(data: uPlot.AlignedData): number {
 function mount(holder: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'>, height: number): Chart {
   const size = () => ({ width: Math.max(240, holder.clientWidth), height });
   let plot: uPlot | undefined;
-  let range: [number, number] | undefined;
-  const xScale = {
-    ...options.scales?.['x'],
-    range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => range ?? [min, max],
-  };
-  const withRange = { ...options, scales: { ...options.scales, x: xScale } };
+  let applied: [number, number] | undefined;
   const observer = new ResizeObserver(() => plot?.setSize(size()));
   observer.observe(holder);
+  // Axis text and grid follow the page's colours (light or dark).
+  const text = getComputedStyle(document.body).color;
+  const axes = (options.axes ?? []).map((a) => ({ stroke: text, grid: { stroke: '#8883' }, ticks: { stroke: '#8883' }, ...a }));
   return {
     set(data, xRange) {
       holder.dataset['points'] = String(countValues(data));
-      range = xRange;
-      if (plot === undefined) plot = new uPlot({ ...withRange, ...size() }, data, holder);
-      else plot.setData(data);
+      if (plot === undefined) plot = new uPlot({ ...options, axes, legend: { live: false }, ...size() }, data, holder);
+      else {
+        // A range the reader zoomed into (drag) is kept while new readings arrive.
+        const x = plot.scales['x'];
+        const zoomed = applied !== undefined && (x?.min !== applied[0] || x?.max !== applied[1]);
+        plot.setData(data, !zoomed);
+        if (zoomed) return;
+      }
+      if (xRange !== undefined) {
+        plot.setScale('x', { min: xRange[0], max: xRange[1] });
+        const x = plot.scales['x'];
+        applied = x?.min === undefined || x.max === undefined ? undefined : [x.min, x.max];
+      }
     },
   };
 }
