@@ -98,7 +98,7 @@ async function loadPower(): Promise<void> {
   }
   series = { times, watts };
   $('power-none').hidden = times.length > 0;
-  power.set(splitPower(times, watts), [(now - (RANGES[range] ?? DAY_MS)) / 1000, now / 1000]);
+  power.set(splitPower(times, watts), [(now - (RANGES[range] ?? DAY_MS)) / 1000, now / 1000 + 30]);
 }
 
 function appendPower(r: ApiReading): void {
@@ -113,7 +113,7 @@ function appendPower(r: ApiReading): void {
     series.watts.shift();
   }
   $('power-none').hidden = true;
-  power.set(splitPower(series.times, series.watts), [oldest, ms / 1000]);
+  power.set(splitPower(series.times, series.watts), [oldest, ms / 1000 + 30]);
 }
 
 async function loadHalfHours(): Promise<void> {

@@ -27,7 +27,32 @@ function countValues(data: uPlot.AlignedData): number {
 function mount(holder: HTMLElement, options: Omit<uPlot.Options, 'width' | 'height'>, height: number): Chart {
   const size = () => ({ width: Math.max(240, holder.clientWidth), height });
   let plot: uPlot | undefined;
-  let applied: [number, number] | undefined;
+  let range: [number, number] | undefined;
+  // Set when the reader drags a range to zoom in (kept while new readings arrive); a double-click
+  // zooms out again, back to the chosen range.
+  let zoomed = false;
+  const applyRange = (): void => {
+    if (plot !== undefined && range !== undefined) plot.setScale('x', { min: range[0], max: range[1] });
+  };
+  holder.addEventListener('dblclick', () => {
+    zoomed = false;
+    setTimeout(applyRange, 0); // after uPlot's own double-click handling
+  });
+  const hooks: uPlot.Hooks.Arrays = {
+    // The x range shown, in epoch seconds, on the holder (data-x-min / data-x-max) for tests.
+    setScale: [
+      (u, key) => {
+        if (key !== 'x') return;
+        holder.dataset['xMin'] = String(Math.round(u.scales['x']?.min ?? 0));
+        holder.dataset['xMax'] = String(Math.round(u.scales['x']?.max ?? 0));
+      },
+    ],
+    setSelect: [
+      (u) => {
+        if (u.select.width > 0) zoomed = true;
+      },
+    ],
+  };
   const observer = new ResizeObserver(() => plot?.setSize(size()));
   observer.observe(holder);
   // Axis text and grid follow the page's colours (light or dark).
@@ -36,19 +61,10 @@ function mount(holder: HTMLElement, options: Omit<uPlot.Options, 'width' | 'heig
   return {
     set(data, xRange) {
       holder.dataset['points'] = String(countValues(data));
-      if (plot === undefined) plot = new uPlot({ ...options, axes, legend: { live: false }, ...size() }, data, holder);
-      else {
-        // A range the reader zoomed into (drag) is kept while new readings arrive.
-        const x = plot.scales['x'];
-        const zoomed = applied !== undefined && (x?.min !== applied[0] || x?.max !== applied[1]);
-        plot.setData(data, !zoomed);
-        if (zoomed) return;
-      }
-      if (xRange !== undefined) {
-        plot.setScale('x', { min: xRange[0], max: xRange[1] });
-        const x = plot.scales['x'];
-        applied = x?.min === undefined || x.max === undefined ? undefined : [x.min, x.max];
-      }
+      range = xRange;
+      if (plot === undefined) plot = new uPlot({ ...options, axes, hooks, legend: { live: false }, ...size() }, data, holder);
+      else plot.setData(data, !zoomed);
+      if (!zoomed) applyRange();
     },
   };
 }

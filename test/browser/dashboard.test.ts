@@ -9,6 +9,7 @@ import { startFakeApi, type FakeApi, type FakeHalfHour } from '../fixtures/fake-
 import {
   openDashboard,
   scrollWidth,
+  waitForNumber,
   waitForText,
   waitForWidthAtMost,
   type DashboardSession,
@@ -81,6 +82,30 @@ describe('dashboard with readings in the store', () => {
     await waitForText(session.page, '#power-value', '-560');
     assert.equal(await session.page.getAttribute('#power-value', 'class'), 'export');
     assert.equal(await session.page.getAttribute('#power-chart', 'data-points'), '24');
+  });
+
+  test('a dragged zoom on the power chart stays while readings arrive; a double-click zooms out', async () => {
+    const chart = session.page.locator('#power-chart');
+    const xMin = async (): Promise<number> => Number(await chart.getAttribute('data-x-min'));
+    const full = await xMin();
+    const box = await session.page.locator('#power-chart .u-over').boundingBox();
+    assert.ok(box !== null);
+    await session.page.mouse.move(box.x + box.width * 0.9, box.y + 40);
+    await session.page.mouse.down();
+    await session.page.mouse.move(box.x + box.width * 0.99, box.y + 40, { steps: 4 });
+    await session.page.mouse.up();
+    await waitForNumber(session.page, '#power-chart', 'data-x-min', full + 3600);
+    const zoomed = await xMin();
+    api.pushReading({ timestamp: iso(Date.now()), power_w: -580, current_r_a: 2.6, current_t_a: 0.5 });
+    await waitForText(session.page, '#power-value', '-580');
+    assert.equal(await xMin(), zoomed);
+    await session.page.locator('#power-chart .u-over').dblclick();
+    await session.page.waitForFunction(
+      ([z]) => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string } } })
+        .document.querySelector('#power-chart').getAttribute('data-x-min')) < z,
+      [zoomed] as const,
+    );
+    assert.ok(Math.abs((await xMin()) - full) < 120, 'back to the 24 h range');
   });
 
   test('shows the link state from status events', async () => {
