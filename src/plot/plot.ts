@@ -94,12 +94,16 @@ export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
   return { chart, points: drawn.length };
 }
 
+/** The range a store query covers: --from/--to, else the default span ending now. */
+function storeRange(options: PlotOptions): { fromMs: number; toMs: number } {
+  const toMs = options.toMs ?? options.nowMs;
+  return { fromMs: options.fromMs ?? toMs - DEFAULT_SPAN_MS[options.chart ?? 'power'], toMs };
+}
+
 async function load(options: PlotOptions): Promise<PlotData> {
   if ('input' in options.source) return readPlotFile(options.source.input);
   const chart = options.chart ?? 'power';
-  const toMs = options.toMs ?? options.nowMs;
-  const fromMs = options.fromMs ?? toMs - DEFAULT_SPAN_MS[chart];
-  return readStore({ path: options.source.db, chart, fromMs, toMs, nodeVersion: options.nodeVersion });
+  return readStore({ path: options.source.db, chart, ...storeRange(options), nodeVersion: options.nodeVersion });
 }
 
 function describe(options: PlotOptions): string {
@@ -107,7 +111,8 @@ function describe(options: PlotOptions): string {
 }
 
 function rangeText(options: PlotOptions): string {
-  const from = options.fromMs === undefined ? '' : ` from ${japanDateTime(options.fromMs)}`;
-  const to = options.toMs === undefined ? '' : ` to ${japanDateTime(options.toMs)}`;
+  const range = 'db' in options.source ? storeRange(options) : options;
+  const from = range.fromMs === undefined ? '' : ` from ${japanDateTime(range.fromMs)}`;
+  const to = range.toMs === undefined ? '' : ` to ${japanDateTime(range.toMs)}`;
   return from === '' && to === '' ? '' : `${from}${to} (Japan time)`;
 }
