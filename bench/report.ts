@@ -6,6 +6,8 @@ import type { Machine } from './lib/machine.js';
 import { show, type Figure } from './lib/stats.js';
 import type { MemorySample, SoakResult } from './soak.js';
 
+import type { SeeFigures } from './cases-see.js';
+
 export interface BenchResults {
   label: string;
   root: string;
@@ -14,6 +16,7 @@ export interface BenchResults {
   poll?: PollFigures;
   scan?: ScanFigures;
   soak?: SoakResult;
+  see?: SeeFigures;
 }
 
 interface Row {

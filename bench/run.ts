@@ -4,7 +4,7 @@
  * shows the "before" column (the first measurement, kept) beside the current one.
  *
  * Environment: BENCH_LABEL (default "after"), BENCH_ROOT (tree with bin/ and dist/ to measure,
- * default this checkout), BENCH_ONLY (comma list of start,poll,scan,soak), BENCH_RUNS (5),
+ * default this checkout), BENCH_ONLY (comma list of start,poll,scan,soak,serve,see), BENCH_RUNS (5),
  * BENCH_SCAN_RUNS (3), BENCH_SCAN_SCALE (1 = real scan timing), BENCH_SOAK_READINGS (10000),
  * BENCH_SQLITE_NODE (a Node ≥ 22.13 for the serve section, default this Node if it has node:sqlite),
  * BENCH_SERVE_SECONDS (60). The serve figures are kept in bench/results/serve.json.
@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeScanFile, pollCases } from './cases-poll.js';
 import { scanCases } from './cases-scan.js';
+import { seeCases } from './cases-see.js';
 import { startCases } from './cases-start.js';
 import { serveCases, sqliteNode } from './cases-serve.js';
 import { createContext } from './lib/context.js';
@@ -29,7 +30,7 @@ const repo = resolve(here, '..');
 const env = process.env;
 const label = env['BENCH_LABEL'] ?? 'after';
 const root = resolve(env['BENCH_ROOT'] ?? repo);
-const only = new Set((env['BENCH_ONLY'] ?? 'start,poll,scan,soak,serve').split(',').map((s) => s.trim()));
+const only = new Set((env['BENCH_ONLY'] ?? 'start,poll,scan,soak,serve,see').split(',').map((s) => s.trim()));
 const runs = Number(env['BENCH_RUNS'] ?? 5);
 const scanRuns = Number(env['BENCH_SCAN_RUNS'] ?? 3);
 const scanScale = Number(env['BENCH_SCAN_SCALE'] ?? 1);
@@ -73,6 +74,7 @@ try {
       writeFileSync(join(resultsDir, 'serve.json'), `${JSON.stringify(serve, null, 2)}\n`);
     }
   }
+  if (only.has('see')) results.see = await seeCases(ctx);
   if (only.has('soak')) {
     ctx.log(`soak: ${soakReadings} readings`);
     results.soak = await runSoak(ctx.scanFile);

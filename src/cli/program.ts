@@ -14,7 +14,7 @@ import { commandToLoad } from './argv.js';
 import { VERSION } from './version.js';
 
 /** Command modules, registered in this order (each exports `register(program, ctx)`). */
-const COMMANDS = ['scan', 'poll', 'history', 'decode', 'demo', 'simulate', 'serve'] as const;
+const COMMANDS = ['scan', 'poll', 'history', 'decode', 'demo', 'simulate', 'serve', 'plot'] as const;
 
 export interface ProgramDeps {
   io: CliIo;

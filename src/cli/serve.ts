@@ -71,6 +71,7 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     { healthzRoute },
     { MeterMetrics },
     { metricsRoute },
+    { dashboardRoutes },
   ] = await Promise.all([
     import('../usecases/scan-file.js'),
     import('../usecases/reader-record.js'),
@@ -82,6 +83,7 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     import('../serve/http/healthz-route.js'),
     import('../output/metrics/meter-metrics.js'),
     import('../output/metrics/metrics-route.js'),
+    import('../serve/dashboard/routes.js'),
   ]);
   const listen = http.parseListen(typeof flags['listen'] === 'string' ? flags['listen'] : '127.0.0.1:8080');
   if (!http.isLoopback(listen.host)) {
@@ -108,6 +110,7 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
       ...apiRoutes({ store, meter, clock, events, status: () => health.status() }),
       healthzRoute({ health, startedMs }),
       metricsRoute(metrics),
+      ...dashboardRoutes(),
     ];
     events.subscribe((event) => {
       if (event.type === 'status') metrics.setSessionState(event.data.state);
@@ -116,9 +119,7 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     const printed = quiet ? undefined : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
     const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
     const server = await http.startHttpServer(listen, routes, logger);
-    logger.info(
-      `listening on http://${hostText(listen.host)}:${server.address.port}; store ${store.path}`,
-    );
+    logger.info(`dashboard and API on http://${hostText(listen.host)}:${server.address.port}/ (store ${store.path})`);
     try {
       const summary = await runServe({
         config,

@@ -1,0 +1,170 @@
+/**
+ * `bmeter plot` spawned as a user runs it, on files written by hand in test/fixtures/plot
+ * (a history CSV with a repeated header and empty values, a poll JSON-lines file with a null
+ * power and a blank line) and on a real SQLite store where node:sqlite exists.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { countMarks, pngSize, svgTexts } from '../fixtures/svg-marks.js';
+import { describeRun, runBmeter } from './helpers/run-bmeter.js';
+import { tempDirFor } from './helpers/temp-dir.js';
+
+const HALF_HOURS = fileURLToPath(new URL('../fixtures/plot/halfhours.csv', import.meta.url));
+const POWER = fileURLToPath(new URL('../fixtures/plot/power.jsonl', import.meta.url));
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const HAS_SQLITE = major > 22 || (major === 22 && minor >= 13);
+
+test('an SVG of half hours holds one bar per value given, with units and Japan time on the axes', async (t) => {
+  const dir = tempDirFor(t);
+  const run = await runBmeter(['plot', '--input', HALF_HOURS, '--out', 'hh.svg'], { cwd: dir.path });
+  assert.equal(run.code, 0, describeRun(run));
+  const svg = readFileSync(dir.file('hh.svg'), 'utf8');
+  // 6 consumed values + 4 exported values (empty fields are no value)
+  assert.equal(countMarks(svg, 'rect'), 10);
+  const texts = svgTexts(svg);
+  assert.ok(texts.includes('Energy per half hour (kWh)'), texts.join(' | '));
+  assert.ok(texts.includes('Time (Japan, UTC+09:00)'));
+  assert.ok(texts.includes('11-29 00:00'), 'ticks are Japan wall time');
+});
+
+test('an SVG of power holds one point per reading that has a power value', async (t) => {
+  const dir = tempDirFor(t);
+  const run = await runBmeter(['plot', '--input', POWER, '--out', 'power.svg'], { cwd: dir.path });
+  assert.equal(run.code, 0, describeRun(run));
+  const svg = readFileSync(dir.file('power.svg'), 'utf8');
+  assert.equal(countMarks(svg, 'symbol'), 5);
+  assert.ok(svgTexts(svg).includes('Power (W)'));
+});
+
+test('the daily chart sums half hours into Japan days', async (t) => {
+  const dir = tempDirFor(t);
+  const run = await runBmeter(['plot', '--input', HALF_HOURS, '--chart', 'daily', '--out', 'daily.svg'], {
+    cwd: dir.path,
+  });
+  assert.equal(run.code, 0, describeRun(run));
+  const svg = readFileSync(dir.file('daily.svg'), 'utf8');
+  // 11-28 (the 00:00 slot: 0.4 in, 0 out) and 11-29 (1.0 in, 1.1 out): 2 days × 2 bars
+  assert.equal(countMarks(svg, 'rect'), 4);
+  assert.ok(svgTexts(svg).includes('2026-11-28 – 2026-11-29 (Japan dates)'));
+});
+
+test('a PNG decodes: PNG signature, and IHDR twice the size of the SVG', async (t) => {
+  const dir = tempDirFor(t);
+  const svgRun = await runBmeter(['plot', '--input', POWER, '--out', 'p.svg'], { cwd: dir.path });
+  const pngRun = await runBmeter(['plot', '--input', POWER, '--out', 'p.png'], { cwd: dir.path });
+  assert.equal(pngRun.code, 0, describeRun(pngRun));
+  assert.equal(svgRun.code, 0, describeRun(svgRun));
+  const svg = readFileSync(dir.file('p.svg'), 'utf8');
+  const width = Number(/<svg[^>]*\swidth="(\d+)"/.exec(svg)?.[1]);
+  const height = Number(/<svg[^>]*\sheight="(\d+)"/.exec(svg)?.[1]);
+  const size = pngSize(readFileSync(dir.file('p.png')));
+  assert.deepEqual(size, { width: width * 2, height: height * 2 });
+  assert.ok(width > 900, 'the plotting area alone is 900 px wide');
+});
+
+test('the terminal chart fits the width given, every line', async () => {
+  for (const width of [40, 80, 123]) {
+    const run = await runBmeter(['plot', '--input', POWER, '--out', '-', '--width', String(width), '--height', '10']);
+    assert.equal(run.code, 0, describeRun(run));
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 10);
+    for (const line of lines) assert.ok([...line].length <= width, `${[...line].length} > ${width}: ${line}`);
+    assert.match(run.stdout, /[\u2801-\u28ff]/, 'a braille line is drawn');
+    assert.match(lines[0] ?? '', /^Power \(W\)/);
+  }
+});
+
+test('the terminal chart is 80 columns wide when stdout is not a terminal', async () => {
+  const run = await runBmeter(['plot', '--input', HALF_HOURS, '--out', '-']);
+  assert.equal(run.code, 0, describeRun(run));
+  const widths = run.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => [...l].length);
+  assert.equal(Math.max(...widths), 80);
+});
+
+test('an empty input is a clear error with exit status 2', async (t) => {
+  const dir = tempDirFor(t);
+  writeFileSync(dir.file('empty.csv'), '');
+  const run = await runBmeter(['plot', '--input', 'empty.csv', '--out', 'x.svg'], { cwd: dir.path });
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /empty\.csv is empty: nothing to plot/);
+  const missing = await runBmeter(['plot', '--input', 'nope.csv', '--out', '-'], { cwd: dir.path });
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read --input .*nope\.csv \(ENOENT\)/);
+  const outside = await runBmeter(['plot', '--input', HALF_HOURS, '--from', '2027-01-01', '--out', '-'], {
+    cwd: dir.path,
+  });
+  assert.equal(outside.code, 2);
+  assert.match(outside.stderr, /nothing to plot/);
+  assert.doesNotMatch(outside.stderr + run.stderr, /at .*\.js:\d+/, 'no stack trace');
+});
+
+test('a chart the input cannot give is refused with exit status 2', async () => {
+  const run = await runBmeter(['plot', '--input', POWER, '--chart', 'daily', '--out', '-']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /holds power readings \(poll\)/);
+});
+
+test('an existing --out file is kept unless --force is given', async (t) => {
+  const dir = tempDirFor(t);
+  writeFileSync(dir.file('mine.svg'), 'my own file');
+  const kept = await runBmeter(['plot', '--input', POWER, '--out', 'mine.svg'], { cwd: dir.path });
+  assert.equal(kept.code, 2);
+  assert.match(kept.stderr, /mine\.svg already exists: give --force/);
+  assert.equal(readFileSync(dir.file('mine.svg'), 'utf8'), 'my own file');
+  const forced = await runBmeter(['plot', '--input', POWER, '--out', 'mine.svg', '--force'], { cwd: dir.path });
+  assert.equal(forced.code, 0, describeRun(forced));
+  assert.match(readFileSync(dir.file('mine.svg'), 'utf8'), /^<svg/);
+});
+
+test(
+  '--db needs node:sqlite: on older Node it exits 2 naming the Node needed',
+  { skip: HAS_SQLITE ? 'this Node has node:sqlite' : false },
+  async () => {
+    const run = await runBmeter(['plot', '--db', 'bmeter.db', '--out', '-']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--db needs Node\.js 22\.13 or later \(node:sqlite\); this is Node 2\d\./);
+  },
+);
+
+test(
+  '--db draws the half hours of a real SQLite store',
+  { skip: HAS_SQLITE ? false : 'node:sqlite needs Node ≥ 22.13' },
+  async (t) => {
+    const dir = tempDirFor(t);
+    const specifier = 'node:sqlite';
+    const { DatabaseSync } = (await import(specifier)) as {
+      DatabaseSync: new (p: string) => { exec(sql: string): void; close(): void };
+    };
+    const db = new DatabaseSync(dir.file('bmeter.db'));
+    db.exec(`CREATE TABLE half_hours(meter TEXT NOT NULL, slot_ms INTEGER NOT NULL, slot_start TEXT NOT NULL,
+    energy_normal_kwh REAL, energy_reverse_kwh REAL, consumed_kwh REAL, exported_kwh REAL,
+    PRIMARY KEY (meter, slot_ms));
+    INSERT INTO half_hours VALUES ('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
+      ('001c640003dd6393', 1795881600000, '2026-11-29T01:00:00+09:00', 1.2, 0, 0.2, 0.1),
+      ('001c640003dd6393', 1795883400000, '2026-11-29T01:30:00+09:00', 1.3, 0, 0.1, NULL);`);
+    db.close();
+    const run = await runBmeter(
+      [
+        'plot',
+        '--db',
+        'bmeter.db',
+        '--chart',
+        'half-hours',
+        '--from',
+        '2026-11-29',
+        '--to',
+        '2026-11-30',
+        '--out',
+        'db.svg',
+      ],
+      { cwd: dir.path },
+    );
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(countMarks(readFileSync(dir.file('db.svg'), 'utf8'), 'rect'), 4);
+  },
+);

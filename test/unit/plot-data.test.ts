@@ -1,0 +1,96 @@
+/** The plot's data rules: Japan days, --from/--to forms, terminal chart sizes, what the CLI bundle loads. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { isBmeterError } from '../../src/errors.js';
+import { japanDateTime, parseTimeArgument } from '../../src/plot/japan-time.js';
+import { dailySums } from '../../src/plot/series.js';
+import { terminalDailyChart, terminalHalfHourChart, terminalPowerChart } from '../../src/plot/terminal-chart.js';
+
+const at = (iso: string): number => Date.parse(iso);
+
+describe('daily sums', () => {
+  test('a slot marked 00:00 belongs to the day before; a day is complete at 48 slots', () => {
+    const days = dailySums([
+      { ms: at('2026-11-29T00:00:00+09:00'), consumedKwh: 0.5, exportedKwh: null },
+      { ms: at('2026-11-29T00:30:00+09:00'), consumedKwh: 0.1, exportedKwh: 0.2 },
+      { ms: at('2026-11-29T24:00:00+09:00'), consumedKwh: 0.2, exportedKwh: 0.1 },
+    ]);
+    assert.deepEqual(days, [
+      { date: '2026-11-28', consumedKwh: 0.5, exportedKwh: null, slots: 1 },
+      { date: '2026-11-29', consumedKwh: 0.3, exportedKwh: 0.3, slots: 2 },
+    ]);
+  });
+
+  test('half hours without any value are not counted as slots', () => {
+    assert.deepEqual(dailySums([{ ms: at('2026-11-29T12:00:00+09:00'), consumedKwh: null, exportedKwh: null }]), []);
+  });
+});
+
+describe('--from / --to', () => {
+  test('a bare date is its Japan midnight, a bare time is Japan time, an offset is kept', () => {
+    assert.equal(parseTimeArgument('--from', '2026-11-29'), at('2026-11-28T15:00:00Z'));
+    assert.equal(parseTimeArgument('--from', '2026-11-29T12:30'), at('2026-11-29T03:30:00Z'));
+    assert.equal(parseTimeArgument('--to', '2026-11-29T12:30:00Z'), at('2026-11-29T12:30:00Z'));
+    assert.equal(japanDateTime(at('2026-11-29T15:00:00Z')), '2026-11-30 00:00');
+  });
+
+  test('anything else is a usage error naming the flag and the forms it takes', () => {
+    assert.throws(
+      () => parseTimeArgument('--from', 'yesterday'),
+      (err: unknown) => {
+        assert.ok(isBmeterError(err, 'USAGE'));
+        assert.match(err.message, /--from "yesterday" is not a time: give 2026-11-29/);
+        return true;
+      },
+    );
+  });
+});
+
+describe('terminal charts', () => {
+  const power = [
+    { ms: at('2026-11-29T12:00:00+09:00'), watts: 800 },
+    { ms: at('2026-11-29T12:10:00+09:00'), watts: -300 },
+    { ms: at('2026-11-29T12:20:00+09:00'), watts: 1500 },
+  ];
+  const halfHours = Array.from({ length: 300 }, (_, i) => ({
+    ms: at('2026-11-29T00:30:00+09:00') + i * 1_800_000,
+    consumedKwh: (i % 7) / 10,
+    exportedKwh: i % 5 === 0 ? 0.3 : 0,
+  }));
+  // eslint-disable-next-line no-control-regex
+  const visible = (line: string): number => [...line.replace(/\u001b\[\d+m/g, '')].length;
+
+  for (const width of [30, 57, 80, 200]) {
+    test(`every line fits in ${width} columns, with colour escapes too, and the height is kept`, () => {
+      for (const colour of [false, true]) {
+        for (const chart of [
+          terminalPowerChart(power, { width, height: 12, colour }),
+          terminalHalfHourChart(halfHours, { width, height: 12, colour }),
+          terminalDailyChart(dailySums(halfHours), { width, height: 12, colour }),
+        ]) {
+          const lines = chart.split('\n');
+          assert.equal(lines.length, 12);
+          for (const line of lines) assert.ok(visible(line) <= width, `${visible(line)} > ${width}: ${line}`);
+        }
+      }
+    });
+  }
+
+  test('the power axis is labelled with its extremes and zero when the meter exported', () => {
+    const lines = terminalPowerChart(power, { width: 60, height: 12, colour: false }).split('\n');
+    assert.match(lines[1] ?? '', /^ {3}1500 ┤/);
+    assert.match(lines[9] ?? '', /^ {3}-300 ┤/);
+    assert.ok(lines.some((l) => /^ {6}0 ┤/.test(l)));
+    assert.match(lines[11] ?? '', /11-29 12:00 .* 11-29 12:20$/);
+  });
+});
+
+test('the CLI bundle imports the chart libraries lazily and never requires them at start', () => {
+  const bundle = readFileSync(fileURLToPath(new URL('../../dist/bmeter.cjs', import.meta.url)), 'utf8');
+  for (const name of ['vega', 'vega-lite', '@resvg/resvg-js']) {
+    assert.doesNotMatch(bundle, new RegExp(`require\\("${name}"\\)`), name);
+    assert.match(bundle, new RegExp(`import\\("${name}"\\)`), name);
+  }
+});
