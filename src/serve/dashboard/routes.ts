@@ -5,7 +5,7 @@
  * outside dist/web/assets can be reached. The page is revalidated on every load (no-cache +
  * ETag); hashed assets are cached for a year (immutable). gzip when the browser accepts it.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Route } from '../http/route.js';
 import { ASSET_NAME, defaultWebRoot, readWebFiles, type WebFile, type WebFiles } from './web-files.js';
 
