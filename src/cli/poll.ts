@@ -5,8 +5,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
-import { runPoll } from '../usecases/poll.js';
-import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader-record.js';
+import { runPoll } from '../poll/poll.js';
+import { columnsFor, parsePropertyList, READING_UNITS } from '../meter/record.js';
 import type { CliContext } from './context.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 

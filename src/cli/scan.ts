@@ -4,10 +4,10 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { BmeterError } from '../errors.js';
-import { runScan } from '../usecases/scan.js';
-import { writeScanFile, type ScanFile } from '../usecases/scan-file.js';
-import { createScanProgress, silentProgress } from '../usecases/scan-progress.js';
-import { closeLink, openLink } from '../usecases/session-port.js';
+import { runScan } from '../scan/scan.js';
+import { writeScanFile, type ScanFile } from '../scan/scan-file.js';
+import { createScanProgress, silentProgress } from '../scan/progress.js';
+import { closeLink, openLink } from '../session/port.js';
 import type { CliContext } from './context.js';
 import { stickSettings } from './settings.js';
 

@@ -16,7 +16,7 @@ import { parseFaults } from '../../src/sim/faults.js';
 import type { SimOptions } from '../../src/sim/options.js';
 import type { SimStick } from '../../src/transport/sim.js';
 import type { Transport } from '../../src/transport/transport.js';
-import { runPoll, type PollOptions } from '../../src/usecases/poll.js';
+import { runPoll, type PollOptions } from '../../src/poll/poll.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
 
 const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');

@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/log/logger.js';
 import { SkstackCommandError } from '../../src/skstack/errors.js';
-import { Requester } from '../../src/usecases/reader-request.js';
-import type { SessionClient } from '../../src/usecases/session-link.js';
+import { Requester } from '../../src/echonet/exchange/requester.js';
+import type { SessionClient } from '../../src/session/link.js';
 
 const METER = 'FE80:0000:0000:0000:021C:6400:03DE:5A1B';
 

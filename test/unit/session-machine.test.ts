@@ -7,7 +7,7 @@ import {
   type SessionAction,
   type SessionInput,
   type SessionState,
-} from '../../src/usecases/session-machine.js';
+} from '../../src/session/machine.js';
 
 /** Feeds inputs in order; returns the final state and every action produced. */
 function run(inputs: SessionInput[], state: SessionState = initialSessionState()): { state: SessionState; actions: SessionAction[] } {

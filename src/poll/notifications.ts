@@ -9,8 +9,8 @@ import type { EchonetFrame } from '../echonet/frame.js';
 import type { Logger } from '../log/logger.js';
 import type { EnergyContext } from '../meter/properties.js';
 import type { Reading } from '../meter/reading.js';
-import { infcResponse } from './reader-match.js';
-import { assembleReading, epcName, notificationEpcs } from './reader-record.js';
+import { infcResponse } from '../echonet/exchange/match.js';
+import { assembleReading, epcName, notificationEpcs } from '../meter/record.js';
 
 export interface NotificationCaptureOptions {
   /** Sends a frame to the meter (no answer expected). */

@@ -4,7 +4,7 @@
  * start). Anything it does not accept returns undefined and zod judges it and words the error.
  * test/unit/scan-file-check.test.ts holds the two to the same results.
  */
-import type { ScanFile } from './scan-file-schema.js';
+import type { ScanFile } from './file-schema.js';
 
 export const SCAN_FILE_VERSION = 1;
 

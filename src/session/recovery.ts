@@ -5,10 +5,10 @@
  */
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { expectedPairId, runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from './scan.js';
-import { updateScanFile } from './scan-file.js';
-import type { MeterAddress, SessionClient } from './session-link.js';
-import type { RecoveryStep } from './session-machine.js';
+import { expectedPairId, runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from '../scan/scan.js';
+import { updateScanFile } from '../scan/scan-file.js';
+import type { MeterAddress, SessionClient } from './link.js';
+import type { RecoveryStep } from './machine.js';
 
 export interface RecoveryContext {
   client: SessionClient;

@@ -10,13 +10,13 @@
  * that session; only FAIL ER10, EVENT 21 01 or no answer within a short wait lead to a join.
  */
 import { BmeterError, ERROR_CODES } from '../errors.js';
-import { ReadingContext } from './reader-context.js';
-import { classifyDatagram } from './reader-match.js';
-import { NotificationCapture } from './reader-notify.js';
-import { Requester, type RequestOptions } from './reader-request.js';
-import { ChangeWaiters } from './session-waiters.js';
-import type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './session-options.js';
-import { recoveryStep, type RecoveryContext } from './session-recovery.js';
+import { ReadingContext } from '../poll/reading-context.js';
+import { classifyDatagram } from '../echonet/exchange/match.js';
+import { NotificationCapture } from '../poll/notifications.js';
+import { Requester, type RequestOptions } from '../echonet/exchange/requester.js';
+import { ChangeWaiters } from './waiters.js';
+import type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './options.js';
+import { recoveryStep, type RecoveryContext } from './recovery.js';
 import {
   joinMeter,
   sessionMayBeKept,
@@ -25,10 +25,10 @@ import {
   type SessionClient,
   type SessionDatagram,
   type SessionEvent,
-} from './session-link.js';
-import { canSend, initialSessionState, transition, type RecoveryStep, type SessionInput, type SessionState, type Transition } from './session-machine.js';
+} from './link.js';
+import { canSend, initialSessionState, transition, type RecoveryStep, type SessionInput, type SessionState, type Transition } from './machine.js';
 
-export type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './session-options.js';
+export type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './options.js';
 
 /**
  * A stick that fails the send itself (SKSENDTO without OK: a hung stick; the port closed: an

@@ -5,13 +5,13 @@
  * neighbour solicitation instead of sending → wait for EVENT 02 (or a moment) and resend without
  * counting a try. FAIL ER10 means the stick has no PANA session: reported, not retried.
  */
-import { EOJ, ESV, esvName } from '../echonet/constants.js';
-import { encodeFrame, type EchonetFrame, type EchonetProperty } from '../echonet/frame.js';
-import { isBmeterError } from '../errors.js';
-import type { Logger } from '../log/logger.js';
-import { pause } from './pause.js';
-import { hex4, type PendingGet } from './reader-match.js';
-import type { SessionClient } from './session-link.js';
+import { EOJ, ESV, esvName } from '../constants.js';
+import { encodeFrame, type EchonetFrame, type EchonetProperty } from '../frame.js';
+import { isBmeterError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import { pause } from '../../time/pause.js';
+import { hex4, type PendingGet } from './match.js';
+import type { SessionClient } from '../../session/link.js';
 
 export type RequestResult =
   | { ok: true; frame: EchonetFrame; tries: number }

@@ -4,8 +4,8 @@
  * something to ignore (PANA on UDP 716 = 0x02CC, the node-profile INF D5 multicast, other TIDs,
  * frames that are not ECHONET Lite at all). Pure: the caller owns the pending request.
  */
-import { decodeFrame, type EchonetFrame } from '../echonet/frame.js';
-import { ECHONET_UDP_PORT, EOJ, ESV, esvName } from '../echonet/constants.js';
+import { decodeFrame, type EchonetFrame } from '../frame.js';
+import { ECHONET_UDP_PORT, EOJ, ESV, esvName } from '../constants.js';
 
 /** The fields of an ERXUDP line this module looks at (skstack's ErxudpLine has them all). */
 export interface Datagram {

@@ -5,8 +5,8 @@
  */
 import type { Logger } from '../log/logger.js';
 import type { Reading } from '../meter/reading.js';
-import type { RecoveryContext } from './session-recovery.js';
-import type { MeterAddress, SessionClient } from './session-link.js';
+import type { RecoveryContext } from './recovery.js';
+import type { MeterAddress, SessionClient } from './link.js';
 
 /** How a request under the session machine ended without an answer. */
 export type SessionFailure = { ok: false; detail: string; reason: 'no-answer' | 'no-session' | 'interrupted' | 'held' | 'recovery' };

@@ -8,10 +8,10 @@ import { SkstackClient } from '../skstack/client.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import type { Transport } from '../transport/transport.js';
-import { readScanFile } from './scan-file.js';
-import type { MeterSession, MeterSessionOptions } from './session.js';
-import type { SessionClient } from './session-link.js';
-import { toAddress } from './session-recovery.js';
+import { readScanFile } from '../scan/scan-file.js';
+import type { MeterSession, MeterSessionOptions } from './meter-session.js';
+import type { SessionClient } from './link.js';
+import { toAddress } from './recovery.js';
 
 export interface Link {
   transport: Transport;

@@ -11,8 +11,8 @@
 import { ESV } from '../echonet/constants.js';
 import type { EchonetFrame, EchonetProperty } from '../echonet/frame.js';
 import { BmeterError } from '../errors.js';
-import { contextFromProperties, type EnergyContext } from '../meter/properties.js';
-import { buildReading, READING_FIELDS, type Reading, type ReadingSource } from '../meter/reading.js';
+import { contextFromProperties, type EnergyContext } from './properties.js';
+import { buildReading, READING_FIELDS, type Reading, type ReadingSource } from './reading.js';
 
 /** What a poll can put in a record, by EPC name (§9 periodic set). */
 export const READABLE_EPCS: Readonly<Record<string, number>> = {

@@ -8,7 +8,7 @@
  * gap, has null differences. Slots not recorded yet (today's future, 0xFFFFFFFE) are left out.
  */
 import { energyKwh, scaleEnergy, wrapDelta, type EnergyContext } from '../meter/units.js';
-import { isoJstOf } from './history-dates.js';
+import { isoJstOf } from './dates.js';
 
 /** Record columns, in order (CSV header, JSON key order, text block). */
 export const HISTORY_COLUMNS = ['slot_start', 'energy_normal_kwh', 'energy_reverse_kwh', 'consumed_kwh', 'exported_kwh'] as const;

@@ -8,7 +8,7 @@ import type { EchonetFrame } from '../echonet/frame.js';
 import type { Logger } from '../log/logger.js';
 import type { EnergyContext } from '../meter/properties.js';
 import type { Reading } from '../meter/reading.js';
-import { assembleReading, contextKnown, epcName, missingMessage, requestEpcs, updateContext } from './reader-record.js';
+import { assembleReading, contextKnown, epcName, missingMessage, requestEpcs, updateContext } from '../meter/record.js';
 
 export class ReadingContext {
   private ctx: EnergyContext | undefined;

@@ -6,7 +6,7 @@
 import { joinRejectedMessage } from '../skstack/operations.js';
 import { BmeterError, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { PanDescriptorLike } from './scan.js';
+import type { PanDescriptorLike } from '../scan/scan.js';
 
 /** The unsolicited lines the client hands to its one subscriber (skstack/lines.ts shapes). */
 export interface SessionEvent {

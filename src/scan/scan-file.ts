@@ -6,8 +6,8 @@ import { mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path';
 import { BmeterError } from '../errors.js';
 import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
-import { quickCheckScanFile, SCAN_FILE_VERSION } from './scan-file-check.js';
-import type { ScanFile } from './scan-file-schema.js';
+import { quickCheckScanFile, SCAN_FILE_VERSION } from './file-check.js';
+import type { ScanFile } from './file-schema.js';
 
 export { SCAN_FILE_VERSION, type ScanFile };
 
@@ -18,7 +18,7 @@ export { SCAN_FILE_VERSION, type ScanFile };
 export async function parseScanFile(data: unknown, path: string): Promise<ScanFile> {
   const quick = quickCheckScanFile(data);
   if (quick !== undefined) return quick;
-  const { scanFileSchema, describeIssues } = await import('./scan-file-schema.js');
+  const { scanFileSchema, describeIssues } = await import('./file-schema.js');
   const parsed = scanFileSchema.safeParse(data);
   if (!parsed.success) {
     throw new BmeterError(

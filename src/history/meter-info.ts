@@ -9,8 +9,8 @@ import type { Logger } from '../log/logger.js';
 import { decodeMeterDate, decodeMeterTime } from '../meter/device-info.js';
 import { decodePropertyMap } from '../meter/property-map.js';
 import type { EnergyContext } from '../meter/units.js';
-import { jstDate, jstMinuteOfDay, type MeterClock } from './history-dates.js';
-import { epcName, updateContext } from './reader-record.js';
+import { jstDate, jstMinuteOfDay, type MeterClock } from './dates.js';
+import { epcName, updateContext } from '../meter/record.js';
 
 /** 9F, then D3/D7/E1, then the meter's date and time. */
 export const FIRST_GET_EPCS: readonly number[] = [0x9f, 0xd3, 0xd7, 0xe1, 0x98, 0x97];

@@ -11,10 +11,10 @@
  */
 import { BmeterError } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
-import { sleep } from './pause.js';
-import { nextSlot, delayUntil } from './reader-schedule.js';
-import { MeterSession, type ReadingOutcome } from './session.js';
-import { openPortSession, type PortSessionOptions } from './session-port.js';
+import { sleep } from '../time/pause.js';
+import { nextSlot, delayUntil } from './schedule.js';
+import { MeterSession, type ReadingOutcome } from '../session/meter-session.js';
+import { openPortSession, type PortSessionOptions } from '../session/port.js';
 
 /** Where records go (src/output/sink.ts `Sink`). */
 export interface RecordSink {

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { configSchema } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import type { SimOptions } from '../sim/options.js';
-import { runPoll, type PollSummary, type RecordSink } from './poll.js';
-import { parsePropertyList } from './reader-record.js';
-import { runScan } from './scan.js';
-import { writeScanFile, type ScanFile } from './scan-file.js';
-import { closeLink, openLink } from './session-port.js';
+import { runPoll, type PollSummary, type RecordSink } from '../poll/poll.js';
+import { parsePropertyList } from '../meter/record.js';
+import { runScan } from '../scan/scan.js';
+import { writeScanFile, type ScanFile } from '../scan/scan-file.js';
+import { closeLink, openLink } from '../session/port.js';
 
 export interface DemoOptions {
   logger: Logger;

@@ -5,8 +5,8 @@
  * the same recovery steps as a poll — only the request and its answer are not a Reading.
  */
 import type { EchonetProperty } from '../echonet/frame.js';
-import type { RequestResult } from './reader-request.js';
-import { MeterSession, type Attempt, type SessionFailure } from './session.js';
+import type { RequestResult } from '../echonet/exchange/requester.js';
+import { MeterSession, type Attempt, type SessionFailure } from '../session/meter-session.js';
 
 type Answered = Extract<RequestResult, { ok: true }>;
 

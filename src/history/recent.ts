@@ -11,11 +11,11 @@ import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { decodeOneMinuteEnergy, encodeHistorySetting } from '../meter/energy.js';
 import { decodeHistory2, decodeHistory3 } from '../meter/history.js';
-import { isoJstOf, slotMs, type MeterClock } from './history-dates.js';
-import { requireEpcs, type MeterInfo } from './history-meter.js';
-import { recordedSlots, SlotRecorder, type RawSlot } from './history-slots.js';
+import { isoJstOf, slotMs, type MeterClock } from './dates.js';
+import { requireEpcs, type MeterInfo } from './meter-info.js';
+import { recordedSlots, SlotRecorder, type RawSlot } from './slots.js';
 import type { Exchange } from './history.js';
-import type { RecordSink } from './poll.js';
+import type { RecordSink } from '../poll/poll.js';
 
 const MINUTE = 60_000;
 
