@@ -29,7 +29,7 @@ function edtOf(frame: EchonetFrame, epc: number): Buffer | undefined {
   return p?.edt;
 }
 
-export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger): MeterInfo {
+export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger, readAt: number): MeterInfo {
   let getMap: number[] | undefined;
   const map = edtOf(frame, 0x9f);
   if (map !== undefined) {
@@ -41,12 +41,12 @@ export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger): M
   }
   const update = updateContext(undefined, frame);
   if (update.missing.includes(0xe1)) logger.warn('the meter did not give its energy unit (E1): kWh values stay empty');
-  return { getMap, ctx: update.ctx, clock: meterClock(frame, hostNow, logger) };
+  return { getMap, ctx: update.ctx, clock: meterClock(frame, hostNow, logger, readAt) };
 }
 
 /** The meter's clock from 98/97, else the host's in Japan time (§8.1 E2 timestamps). */
-export function meterClock(frame: EchonetFrame, hostNow: Date, logger: Logger): MeterClock {
-  const readAt = Date.now();
+/** `readAt`: the host clock (epoch ms) when the answer came, to age the meter's clock later. */
+export function meterClock(frame: EchonetFrame, hostNow: Date, logger: Logger, readAt: number): MeterClock {
   const date = edtOf(frame, 0x98);
   const time = edtOf(frame, 0x97);
   if (date !== undefined && time !== undefined) {

@@ -14,8 +14,9 @@ import { decodeHistory2, decodeHistory3 } from '../meter/history.js';
 import { isoJstOf, slotMs, type MeterClock } from './dates.js';
 import { requireEpcs, type MeterInfo } from './meter-info.js';
 import { recordedSlots, SlotRecorder, type RawSlot } from './slots.js';
-import type { Exchange } from './history.js';
-import type { RecordSink } from '../poll/poll.js';
+import type { Clock } from '../time/clock.js';
+import type { Exchange } from './exchange.js';
+import type { RecordSink } from '../session/run-options.js';
 
 const MINUTE = 60_000;
 
@@ -46,10 +47,10 @@ export async function runRecent(
   ex: Exchange,
   info: MeterInfo,
   request: RecentRequest,
-  o: { sink: RecordSink; logger: Logger; sinceMs?: number },
+  o: { sink: RecordSink; logger: Logger; clock: Clock; sinceMs?: number },
 ): Promise<number> {
   const spec = SPECS[request.resolution];
-  const clockMs = meterMs(info.clock);
+  const clockMs = meterMs(info.clock, o.clock.now());
   let newest: number;
   if (request.resolution === '1m') {
     requireEpcs(info, [0xd0, 0xee, 0xef], 'one-minute history (Release R)');
@@ -93,8 +94,8 @@ export async function runRecent(
 }
 
 /** The meter's instant (to the minute) from its clock read, plus elapsed host time. */
-function meterMs(clock: MeterClock): number {
-  return slotMs(clock.date, 0) + clock.minute * MINUTE + (Date.now() - clock.readAt);
+function meterMs(clock: MeterClock, hostNowMs: number): number {
+  return slotMs(clock.date, 0) + clock.minute * MINUTE + (hostNowMs - clock.readAt);
 }
 
 function hex(epc: number): string {

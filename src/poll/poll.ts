@@ -2,7 +2,7 @@
  * `bmeter poll`: one reading and exit (cron), or readings on a fixed schedule until SIGINT /
  * SIGTERM (`--interval`) or `--count` readings. One Get frame per reading (PROTOCOL.md §9);
  * the meter's own notifications become records too. The session (join, reuse, recovery) is
- * session.ts, its port session-port.ts; this file is the outer loop: schedule, output, shutdown.
+ * src/session/, readings on it reader.ts; this file is the outer loop: schedule, output, shutdown.
  *
  * Shutdown: a signal lets the reading in flight finish, then SKTERM (§3.11) ends the session.
  * A one-shot poll (and a --count run that ran out) keeps the session on purpose: the stick holds
@@ -11,25 +11,22 @@
  */
 import { BmeterError } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
-import { sleep } from '../time/pause.js';
+import type { MeterSession, ReadingOutcome } from '../session/meter-session.js';
+import { openPortSession } from '../session/port.js';
+import type { MeterRunOptions } from '../session/run-options.js';
+import { sleep } from '../time/waitress.js';
+import { MeterReader } from './reader.js';
 import { nextSlot, delayUntil } from './schedule.js';
-import { MeterSession, type ReadingOutcome } from '../session/meter-session.js';
-import { openPortSession, type PortSessionOptions } from '../session/port.js';
 
-/** Where records go (src/output/sink.ts `Sink`). */
-export interface RecordSink {
-  write(record: Record<string, unknown>): Promise<void>;
-  readonly closed: boolean;
-}
+export type { MeterRunOptions, RecordSink } from '../session/run-options.js';
 
-/** What a run on the meter takes (poll, history): the port session, where records go, when to stop. */
-export interface MeterRunOptions extends PortSessionOptions {
-  sink: RecordSink;
-  /** Aborted on SIGINT/SIGTERM. */
-  signal: AbortSignal;
-  /** Try the PANA session the stick kept before joining (default true). */
-  reuseSession?: boolean;
-}
+/**
+ * Extra work on the poll's session between readings (`bmeter serve`'s history backfill): called
+ * after each reading of an interval run, before the wait for the next slot; its exchanges run
+ * under the same session machine (MeterSession.exchange). It should return before the next slot
+ * is due; a slot it overran is skipped, not read late. Errors it throws are logged at warn.
+ */
+export type BetweenReadings = (session: MeterSession, signal: AbortSignal) => Promise<void>;
 
 export interface PollOptions extends MeterRunOptions {
   /** EPCs every reading asks for, in one Get frame. */
@@ -38,6 +35,10 @@ export interface PollOptions extends MeterRunOptions {
   intervalSeconds?: number;
   /** Stop after this many readings (polls, failed ones included). */
   count?: number;
+  /** Runs on the session between readings of an interval run (see BetweenReadings). */
+  between?: BetweenReadings;
+  /** Called once the session is open, before the first reading (serve reads its state). */
+  onSession?: (session: MeterSession) => void;
 }
 
 export interface PollSummary {
@@ -49,6 +50,11 @@ export interface PollSummary {
   stoppedBy: 'count' | 'signal' | 'output-closed' | 'one-shot';
 }
 
+/**
+ * Runs the poll: `sink.write` once per reading (source "poll") and once per notification (source
+ * "notification"). Throws NO_RESPONSE when a one-shot reading or every reading of a --count run
+ * failed; AUTH (exit 4) when the join was rejected; PORT/NOT_SKSTACK for the stick.
+ */
 export async function runPoll(o: PollOptions): Promise<PollSummary> {
   const intervalMs = Math.max(0, (o.intervalSeconds ?? 0) * 1000);
   const continuous = o.intervalSeconds !== undefined;
@@ -62,17 +68,22 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     return writes;
   };
 
-  const { session, close } = await openPortSession(o, (options) => new MeterSession(options), {
+  const { session, close } = await openPortSession(o);
+  const clock = session.clock;
+  const reader = new MeterReader(session, {
+    logger: o.logger,
+    now: o.now,
     onNotification: (reading) => {
       summary.notifications += 1;
       void emit(reading).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'cannot write a notification record'));
     },
   });
+  o.onSession?.(session);
 
   let terminate = false;
   try {
-    const started = Date.now();
-    const first = await session.start(o.properties, o.reuseSession ?? true);
+    const started = clock.now();
+    const first = await reader.start(o.properties, o.reuseSession ?? true);
     summary.joined = first.joined;
     await record(first, 0);
     if (!continuous && count === 1) {
@@ -93,16 +104,19 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
         summary.stoppedBy = 'signal';
         break;
       }
-      const slot = nextSlot(started, intervalMs, index, Date.now());
+      if (o.between !== undefined && continuous) {
+        await o.between(session, o.signal).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'work between readings failed'));
+      }
+      const slot = nextSlot(started, intervalMs, index, clock.now());
       if (slot.skipped > 0) o.logger.debug({ skipped: slot.skipped }, 'the last reading ran past its slot; skipping missed slots');
-      await sleep(delayUntil(slot, Date.now()), o.signal);
+      await sleep(clock, delayUntil(slot, clock.now()), o.signal);
       if (o.signal.aborted) {
         summary.stoppedBy = 'signal';
         break;
       }
       index = slot.index;
-      const holdUntil = slot.at + (intervalMs > 0 ? intervalMs : o.config.timeouts.joinMs);
-      const outcome = await session.poll(o.properties, holdUntil, o.signal);
+      const holdUntil = slot.at + (intervalMs > 0 ? intervalMs : session.timing.joinMs);
+      const outcome = await reader.read(o.properties, holdUntil, o.signal);
       await record(outcome, index);
     }
     if (summary.stoppedBy === 'signal') terminate = true;

@@ -7,6 +7,8 @@ import { joinRejectedMessage } from '../skstack/operations.js';
 import { BmeterError, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PanDescriptorLike } from '../scan/scan.js';
+import type { Clock } from '../time/clock.js';
+import { sleep } from '../time/waitress.js';
 
 /** The unsolicited lines the client hands to its one subscriber (skstack/lines.ts shapes). */
 export interface SessionEvent {
@@ -55,12 +57,13 @@ export interface JoinOptions {
   /** Extra attempts after the first (config retries.join). */
   retries: number;
   logger: Logger;
-  /** First backoff after EVENT 24 or a timeout; doubles per attempt. */
-  backoffMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Times the backoff and the join (the session's clock). */
+  clock: Clock;
+  /** First backoff after EVENT 24 or a timeout (ms); doubles per attempt. */
+  backoffMs: number;
+  /** Aborted on SIGINT/SIGTERM: the backoff ends and no further SKJOIN is sent. */
+  signal?: AbortSignal;
 }
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * SKSETPWD, SKSETRBID, SKSREG S2 <ch>, SKSREG S3 <pan>, SKJOIN <ipv6>; waits for EVENT 25.
@@ -69,24 +72,24 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  */
 export async function joinMeter(client: SessionClient, meter: MeterAddress, options: JoinOptions): Promise<void> {
   const { logger } = options;
-  const sleep = options.sleep ?? defaultSleep;
   await client.setPassword(options.creds.password);
   await client.setRouteBId(options.creds.id);
   await client.setRegister('S2', meter.channelHex);
   await client.setRegister('S3', meter.panId);
-  let backoff = options.backoffMs ?? 1000;
+  let backoff = options.backoffMs;
   let lastError: unknown;
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     if (attempt > 0) {
       logger.debug({ attempt, backoffMs: backoff }, 'retrying SKJOIN');
-      await sleep(backoff);
+      await sleep(options.clock, backoff, options.signal);
+      if (options.signal?.aborted === true) throw new BmeterError('CLOSED', 'SKJOIN stopped by a signal');
       backoff *= 2;
     }
-    const started = Date.now();
+    const started = options.clock.now();
     try {
       logger.debug({ ipv6: meter.ipv6, channel: meter.channel, panId: meter.panId }, 'SKJOIN');
       await client.join(meter.ipv6, options.joinMs);
-      logger.info({ ipv6: meter.ipv6, ms: Date.now() - started }, 'PANA session established (EVENT 25)');
+      logger.info({ ipv6: meter.ipv6, ms: options.clock.now() - started }, 'PANA session established (EVENT 25)');
       return;
     } catch (err) {
       lastError = err;

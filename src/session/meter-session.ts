@@ -1,111 +1,142 @@
 /**
- * The poll session: drives session-machine.ts with the stick's events, sends one Get per reading
- * (reader-request.ts), turns answers and the meter's own notifications into records
- * (reader-context.ts, reader-notify.ts), and carries out the recovery steps the machine asks for.
- * The hold / recover / retry loop takes the request to make as a function, so history's SetC/Get
- * exchanges (history-session.ts) run under the same loop as a poll's Get.
+ * The meter session: one PANA session with the meter, driven by the link-health machine
+ * (machine.ts) with the stick's events, running requests (the exchange layer's Requester,
+ * src/echonet/exchange/) under it and carrying out the recovery steps it asks for (recovery.ts).
+ * Use cases compose it: poll's reader (src/poll/reader.ts) turns Get answers and notifications
+ * into records; history (src/history/exchange.ts) runs SetC/Get pairs with `exchange`; both can
+ * share one joined session (`bmeter serve` backfills history between readings).
  *
- * Session reuse (issue "fast cron polls"): a stick keeps its PANA session after bmeter exits.
- * When its S2/S3 registers still name the scan file's channel and PAN, the first Get is sent on
- * that session; only FAIL ER10, EVENT 21 01 or no answer within a short wait lead to a join.
+ * Session reuse: a stick keeps its PANA session after bmeter exits. When its S2/S3 registers still
+ * name the scan file's channel and PAN, the first request is sent on that session; only FAIL ER10,
+ * EVENT 21 01 or no answer within a short wait (`keptSessionProbeMs`) lead to a join.
  */
-import { BmeterError, ERROR_CODES } from '../errors.js';
-import { ReadingContext } from '../poll/reading-context.js';
-import { classifyDatagram } from '../echonet/exchange/match.js';
-import { NotificationCapture } from '../poll/notifications.js';
-import { Requester, type RequestOptions } from '../echonet/exchange/requester.js';
-import { ChangeWaiters } from './waiters.js';
-import type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './options.js';
-import { recoveryStep, type RecoveryContext } from './recovery.js';
-import {
-  joinMeter,
-  sessionMayBeKept,
-  terminateSession,
-  type MeterAddress,
-  type SessionClient,
-  type SessionDatagram,
-  type SessionEvent,
-} from './link.js';
+import type { EchonetFrame, EchonetProperty } from '../echonet/frame.js';
+import { classifyDatagram, infcResponse } from '../echonet/exchange/match.js';
+import { Requester, type RequestResult } from '../echonet/exchange/requester.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
+import { Waitress } from '../time/waitress.js';
+import type { Attempt, MeterSessionOptions, RequestWhen, SessionFailure, SessionTiming } from './options.js';
+import { asRequestResult } from './outcomes.js';
+import { recoveryStep } from './recovery.js';
+import { joinMeter, sessionMayBeKept, terminateSession, type MeterAddress, type SessionClient, type SessionDatagram, type SessionEvent } from './link.js';
 import { canSend, initialSessionState, transition, type RecoveryStep, type SessionInput, type SessionState, type Transition } from './machine.js';
 
-export type { Attempt, MeterSessionOptions, ReadingOutcome, SessionFailure, Tries } from './options.js';
+export type { Attempt, MeterSessionOptions, ReadingOutcome, RequestWhen, SessionFailure, SessionTiming, Tries } from './options.js';
+export { failedNotThrown } from './outcomes.js';
 
-/**
- * A stick that fails the send itself (SKSENDTO without OK: a hung stick; the port closed: an
- * unplugged one) fails the reading instead of ending the run, so repeated failures climb the
- * ladder up to the port reopen, as a meter that does not answer does.
- */
-function failedNotThrown<T extends { ok: true }>(attempt: Attempt<T>): Attempt<T> {
-  return async (holdUntil, signal, tries) => {
-    try {
-      return await attempt(holdUntil, signal, tries);
-    } catch (err) {
-      const kind = err instanceof BmeterError ? ERROR_CODES[err.code] : undefined;
-      if (kind !== 'runtime' && kind !== 'port') throw err;
-      return { ok: false, reason: 'no-answer', detail: (err as BmeterError).message };
-    }
-  };
-}
+/** The meter's INF/INFC notifications, as the session hands them on (an INFC is answered by the listener). */
+export type NotificationListener = (frame: EchonetFrame, needsReply: boolean) => void;
 
-/** A Get on a kept session is given this long before bmeter joins instead. */
-export const KEPT_SESSION_PROBE_MS = 4000;
-
-/** Members used by subclasses are protected (history-session.ts, issue #5). */
+/** One PANA session with the meter under the link-health machine; see the file comment. */
 export class MeterSession {
-  protected state: SessionState = initialSessionState('up');
-  protected client: SessionClient;
-  protected meter: MeterAddress;
-  private readonly readings: ReadingContext;
-  protected readonly requester: Requester;
+  private state: SessionState = initialSessionState('up');
+  private client: SessionClient;
+  private meter: MeterAddress;
+  private readonly requester: Requester;
+  /** The clock every wait of the session runs on. */
+  readonly clock: Clock;
   private joining = false;
-  protected closing = false;
-  private reauthTimer: NodeJS.Timeout | undefined;
-  private readonly stateWaiters = new ChangeWaiters();
-  private readonly notifications: NotificationCapture;
-  private readonly now: () => Date;
+  private closing = false;
+  private reauthTimer: TimerHandle | undefined;
+  private readonly changes: Waitress<'changed'>;
+  private notificationListener: NotificationListener | undefined;
+  private meterChangeListener: (() => void) | undefined;
 
-  constructor(protected readonly o: MeterSessionOptions) {
+  constructor(private readonly o: MeterSessionOptions) {
     this.client = o.client;
     this.meter = o.meter;
-    this.now = o.now ?? (() => new Date());
-    this.requester = new Requester(this.client, () => this.meter.ipv6, o.logger);
-    this.readings = new ReadingContext(o.logger, this.now, () => this.notifications.flush());
-    this.notifications = new NotificationCapture({
-      send: (frame) => this.requester.send(frame),
-      context: () => this.readings.energy,
-      logger: o.logger,
-      now: this.now,
-      ...(o.onNotification !== undefined && { emit: o.onNotification }),
-    });
+    this.clock = o.clock;
+    this.changes = new Waitress<'changed'>(o.clock);
+    this.requester = new Requester(this.client, () => this.meter.ipv6, o.logger, o.clock);
     this.attach(this.client);
   }
 
+  /** The link-health state (phase, TX limit, ladder rung). */
   get sessionState(): SessionState {
     return this.state;
   }
 
-  /**
-   * The first reading of a process: on the kept session when that is safe (see the file
-   * comment), else after SKJOIN. Join failures throw (AUTH → exit 4).
-   */
-  async start(requested: readonly number[], reuse: boolean): Promise<ReadingOutcome & { joined: boolean }> {
-    return this.startWith(this.reader(requested), reuse);
+  /** The meter in use (it changes when a full rescan found it elsewhere). */
+  get currentMeter(): MeterAddress {
+    return this.meter;
+  }
+
+  /** The client in use (it changes when the port is reopened). */
+  get currentClient(): SessionClient {
+    return this.client;
+  }
+
+  /** Receives the meter's INF/INFC (EPC sets EA/EB …); without a listener an INFC is still answered. */
+  onNotification(listener: NotificationListener): void {
+    this.notificationListener = listener;
+  }
+
+  /** Called after recovery found another meter (its D3/D7/E1 must be asked again). */
+  onMeterChange(listener: () => void): void {
+    this.meterChangeListener = listener;
+  }
+
+  /** Sends a frame that needs no answer (INFC_Res). */
+  send(frame: EchonetFrame): Promise<void> {
+    return this.requester.send(frame);
+  }
+
+  /** The session's timings and attempt counts (the timing table's session rows). */
+  get timing(): SessionTiming {
+    return this.o.timing;
   }
 
   /**
-   * One scheduled reading under the state machine: reads, or recovers first, or waits while
-   * sends are held (EVENT 29 / 32) until `holdUntil` (epoch ms) or `signal`.
+   * One request with its tries, not under the machine: the building block of an `Attempt`. While
+   * sends are held (EVENT 29 → 25, EVENT 32 → 33) its tries wait, until `when.holdUntil` (epoch ms)
+   * at most, or `when.signal`; a link that went down ends it as `interrupted`. With `abortable`
+   * (default true) the signal also ends an answer wait or a pause between tries.
    */
-  async poll(requested: readonly number[], holdUntil: number, signal?: AbortSignal): Promise<ReadingOutcome> {
-    return this.underMachine(failedNotThrown(this.reader(requested)), holdUntil, signal);
+  request(esv: number, properties: readonly EchonetProperty[], when: RequestWhen): Promise<RequestResult> {
+    const t = this.o.timing;
+    const { holdUntil, signal } = when;
+    return this.requester.request(esv, properties, {
+      ...(when.tries ?? { timeoutMs: t.responseMs, retries: t.requestRetries }),
+      sendFailedPauseMs: t.sendFailedPauseMs,
+      neighbourWaitMs: t.neighbourWaitMs,
+      maxSolicitations: t.neighbourSolicitations,
+      ...(signal !== undefined && when.abortable !== false && { signal }),
+      sendable: () => canSend(this.state),
+      waitSendable: async () => {
+        while (!canSend(this.state)) {
+          if (this.state.phase === 'down' || this.closing) return false;
+          if (!(await this.waitForStateChange(holdUntil - this.clock.now(), signal))) return false;
+        }
+        return true;
+      },
+    });
   }
 
-  /** The first request of a process, as `start` does it for a reading. */
-  protected async startWith<T extends { ok: true }>(attempt: Attempt<T>, reuse: boolean): Promise<(T | SessionFailure) & { joined: boolean }> {
+  /**
+   * One exchange under the session machine (history's SetC/Get, or any request): sends, or
+   * recovers first (rejoin, rescan, reopen), or waits while sends are held until `holdUntil`
+   * (epoch ms) or `signal`. A failed recovery reads as `no-session`, a hold past its deadline as
+   * `interrupted`.
+   */
+  async exchange(esv: number, properties: readonly EchonetProperty[], holdUntil: number, signal?: AbortSignal): Promise<RequestResult> {
+    return asRequestResult(await this.run(this.sender(esv, properties), holdUntil, signal));
+  }
+
+  /** The first exchange of a process, as `start` runs it (join failures throw: AUTH → exit 4). */
+  async startExchange(esv: number, properties: readonly EchonetProperty[], reuse: boolean): Promise<RequestResult & { joined: boolean }> {
+    const { joined, ...result } = await this.start(this.sender(esv, properties), reuse);
+    return { ...asRequestResult(result), joined };
+  }
+
+  /**
+   * The first request of a process: on the kept session when that is safe (see the file comment),
+   * else after SKJOIN. Join failures throw (AUTH → exit 4, TIMEOUT).
+   */
+  async start<T extends { ok: true }>(attempt: Attempt<T>, reuse: boolean): Promise<(T | SessionFailure) & { joined: boolean }> {
     if (reuse && (await sessionMayBeKept(this.client, this.meter, this.o.logger))) {
       this.o.logger.debug('trying the PANA session the stick kept from an earlier run');
-      const probe = await attempt(Date.now(), undefined, {
-        timeoutMs: Math.min(KEPT_SESSION_PROBE_MS, this.o.timeouts.responseMs),
+      const probe = await attempt(this.clock.now(), undefined, {
+        timeoutMs: Math.min(this.o.timing.keptSessionProbeMs, this.o.timing.responseMs),
         retries: 0,
       });
       if (probe.ok) {
@@ -117,13 +148,13 @@ export class MeterSession {
     }
     await this.join();
     this.state = initialSessionState('up');
-    const outcome = await attempt(Date.now() + this.o.timeouts.joinMs);
+    const outcome = await attempt(this.clock.now() + this.o.timing.joinMs);
     this.feedOutcome(outcome);
     return { ...outcome, joined: true };
   }
 
-  /** One request under the state machine, as `poll` does it for a reading. */
-  protected async underMachine<T extends { ok: true }>(attempt: Attempt<T>, holdUntil: number, signal?: AbortSignal): Promise<T | SessionFailure> {
+  /** One request under the state machine: reads, or recovers first, or waits while sends are held. */
+  async run<T extends { ok: true }>(attempt: Attempt<T>, holdUntil: number, signal?: AbortSignal): Promise<T | SessionFailure> {
     let recovered = false;
     for (;;) {
       const t = this.feed({ type: 'poll-due' });
@@ -149,7 +180,7 @@ export class MeterSession {
         }
         continue;
       }
-      const changed = await this.waitForStateChange(holdUntil - Date.now(), signal);
+      const changed = await this.waitForStateChange(holdUntil - this.clock.now(), signal);
       if (!changed) {
         const detail = decision.reason === 'tx-limited' ? 'ARIB transmission limit (EVENT 32) still active' : 'still re-authenticating (EVENT 29)';
         this.feed({ type: 'reading-failed', reason: 'held', detail });
@@ -164,57 +195,31 @@ export class MeterSession {
     try {
       await joinMeter(this.client, this.meter, {
         creds: this.o.creds,
-        joinMs: this.o.timeouts.joinMs,
-        retries: this.o.retries.join,
+        joinMs: this.o.timing.joinMs,
+        retries: this.o.timing.joinRetries,
         logger: this.o.logger,
-        ...(this.o.joinBackoffMs !== undefined && { backoffMs: this.o.joinBackoffMs }),
+        clock: this.clock,
+        backoffMs: this.o.timing.joinBackoffMs,
       });
     } finally {
       this.joining = false;
     }
   }
 
-  /** Stops timers; with `terminate`, ends the PANA session (SKTERM, §3.11) first. */
+  /** Stops timers and ends every wait; with `terminate`, ends the PANA session (SKTERM, §3.11) first. */
   async close(options: { terminate: boolean }): Promise<void> {
     this.clearReauthTimer();
     this.closing = true;
-    this.stateWaiters.wake();
+    this.changes.close();
     if (options.terminate) await terminateSession(this.client, this.o.logger);
   }
 
-  /** The client in use (it changes when the port is reopened). */
-  get currentClient(): SessionClient {
-    return this.client;
+  private sender(esv: number, properties: readonly EchonetProperty[]): Attempt<Extract<RequestResult, { ok: true }>> {
+    return (holdUntil, signal, tries) =>
+      this.request(esv, properties, { holdUntil, ...(signal !== undefined && { signal }), ...(tries !== undefined && { tries }) });
   }
 
-  /**
-   * The tries of one request. While the session cannot send (EVENT 29 → 25, EVENT 32 → 33) they
-   * wait, until `holdUntil` at most; a link that went down ends the request as interrupted.
-   */
-  protected requestOptions(holdUntil: number, signal?: AbortSignal, tries?: Tries): RequestOptions {
-    return {
-      ...(tries ?? { timeoutMs: this.o.timeouts.responseMs, retries: this.o.retries.request }),
-      sendable: () => canSend(this.state),
-      waitSendable: async () => {
-        while (!canSend(this.state)) {
-          if (this.state.phase === 'down' || this.closing) return false;
-          if (!(await this.waitForStateChange(holdUntil - Date.now(), signal))) return false;
-        }
-        return true;
-      },
-    };
-  }
-
-  /** One Get for a reading. */
-  private reader(requested: readonly number[]): Attempt<Extract<ReadingOutcome, { ok: true }>> {
-    return async (holdUntil, signal, tries) => {
-      const result = await this.requester.get(this.readings.epcsFor(requested), this.requestOptions(holdUntil, signal, tries));
-      if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
-      return { ok: true, reading: this.readings.reading(result.frame, requested) };
-    };
-  }
-
-  protected feedOutcome(outcome: { ok: true } | SessionFailure): void {
+  private feedOutcome(outcome: { ok: true } | SessionFailure): void {
     if (outcome.ok) this.feed({ type: 'reading-ok' });
     else if (outcome.reason === 'no-session' || outcome.reason === 'no-answer') {
       this.feed({ type: 'reading-failed', reason: outcome.reason, detail: outcome.detail });
@@ -223,23 +228,26 @@ export class MeterSession {
     }
   }
 
-  protected async recover(step: RecoveryStep): Promise<void> {
-    const r: RecoveryContext = {
-      client: this.client,
-      meter: this.meter,
-      creds: this.o.creds,
-      logger: this.o.logger,
-      scan: this.o.scan,
-      now: this.now,
-      ...(this.o.scanFile !== undefined && { scanFile: this.o.scanFile }),
-    };
-    const found = await recoveryStep(step, r, this.o.reopen);
+  private async recover(step: RecoveryStep): Promise<void> {
+    const found = await recoveryStep(
+      step,
+      {
+        client: this.client,
+        meter: this.meter,
+        creds: this.o.creds,
+        logger: this.o.logger,
+        scan: this.o.scan,
+        now: () => new Date(this.clock.now()),
+        ...(this.o.scanFile !== undefined && { scanFile: this.o.scanFile }),
+      },
+      this.o.reopen,
+    );
     if (found.client !== this.client) {
       this.client = found.client;
       this.requester.useClient(this.client);
       this.attach(this.client);
     }
-    if (found.meter.macAddress !== this.meter.macAddress) this.readings.forget(); // another meter: ask D3/D7/E1 again
+    if (found.meter.macAddress !== this.meter.macAddress) this.meterChangeListener?.();
     this.meter = found.meter;
     await this.join();
   }
@@ -264,11 +272,18 @@ export class MeterSession {
   private onDatagram(line: SessionDatagram): void {
     const incoming = classifyDatagram(line, this.requester.inFlight);
     if (incoming.kind === 'response') this.requester.deliver(incoming.frame);
-    else if (incoming.kind === 'notification') this.notifications.handle(incoming.frame, incoming.needsReply);
+    else if (incoming.kind === 'notification') this.onMeterNotification(incoming.frame, incoming.needsReply);
     else this.o.logger.debug({ reason: incoming.reason }, 'ignored ERXUDP');
   }
 
-  protected feed(input: SessionInput): Transition {
+  private onMeterNotification(frame: EchonetFrame, needsReply: boolean): void {
+    if (this.notificationListener !== undefined) return this.notificationListener(frame, needsReply);
+    if (needsReply) {
+      this.send(infcResponse(frame)).catch((err: unknown) => this.o.logger.debug({ err: (err as Error).message }, 'sending INFC_Res failed'));
+    }
+  }
+
+  private feed(input: SessionInput): Transition {
     const before = this.state;
     const t = transition(this.state, input);
     this.state = t.state;
@@ -279,25 +294,25 @@ export class MeterSession {
     }
     if (before.phase !== t.state.phase || before.txLimited !== t.state.txLimited) {
       if (canSend(before) && !canSend(t.state)) this.requester.interrupt();
-      this.stateWaiters.wake();
+      this.changes.resolveAll('changed');
     }
     return t;
   }
 
   private armReauthTimer(): void {
     this.clearReauthTimer();
-    this.reauthTimer = setTimeout(() => this.feed({ type: 'reauth-timeout' }), this.o.timeouts.joinMs);
-    this.reauthTimer.unref();
+    this.reauthTimer = this.clock.setTimeout(() => this.feed({ type: 'reauth-timeout' }), this.o.timing.joinMs);
   }
 
   private clearReauthTimer(): void {
-    if (this.reauthTimer !== undefined) clearTimeout(this.reauthTimer);
+    if (this.reauthTimer !== undefined) this.clock.clearTimeout(this.reauthTimer);
     this.reauthTimer = undefined;
   }
 
   /** Resolves true when the phase or TX limit changes, false after `ms`, on abort or on close. */
-  protected async waitForStateChange(ms: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.closing) return false;
-    return (await this.stateWaiters.wait(ms, signal)) && !this.closing;
+  private async waitForStateChange(ms: number, signal?: AbortSignal): Promise<boolean> {
+    if (this.closing || ms <= 0 || signal?.aborted === true) return false;
+    const r = await this.changes.waitFor(() => true, ms, signal).start().promise;
+    return r.ok && !this.closing;
   }
 }

@@ -15,7 +15,7 @@ export interface RecoveryContext {
   meter: MeterAddress;
   creds: { id: string; password: string };
   logger: Logger;
-  scan: { minDuration: number; maxDuration: number; marginMs: number };
+  scan: { minDuration: number; maxDuration: number; marginMs: number; channelDurations: readonly number[] };
   /** Rewritten after a full rescan that found the meter elsewhere (undefined: leave it). */
   scanFile?: string;
   now: () => Date;
@@ -29,9 +29,6 @@ export function channelMask(channel: number): number {
   return (1 << (channel - 33)) >>> 0;
 }
 
-/** Durations tried on the known channel: one channel takes 9.6 ms × (2^d + 1), ≈ 1.2 s at d 7. */
-const CHANNEL_SCAN_DURATIONS = [6, 7, 8];
-
 function isSameMeter(pan: PanDescriptorLike, meter: MeterAddress): boolean {
   return pan.fault === undefined && pan.addr.trim().toUpperCase() === meter.macAddress.toUpperCase();
 }
@@ -41,7 +38,7 @@ export async function scanKnownChannel(r: RecoveryContext): Promise<MeterAddress
   const mask = channelMask(r.meter.channel);
   await r.client.setPassword(r.creds.password);
   await r.client.setRouteBId(r.creds.id);
-  for (const duration of CHANNEL_SCAN_DURATIONS) {
+  for (const duration of r.scan.channelDurations) {
     const pans = await r.client.scan(duration, { channelMask: mask, timeoutMs: scanTimeoutMs(duration, r.scan.marginMs, 1) });
     r.logger.debug({ duration, mask, found: pans.length }, 'SKSCAN on the known channel');
     if (pans.some((p) => isSameMeter(p, r.meter))) return r.meter;
