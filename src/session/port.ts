@@ -79,13 +79,19 @@ export function sessionTiming(settings: Pick<StickSettings, 'timeouts' | 'retrie
 }
 
 /** Opens the port and the stick client (SKVER, dialect, ERXUDP format). */
-export async function openLink(o: { openPort: (port: string) => Promise<Transport>; config: StickSettings; logger: Logger }): Promise<Link> {
+export async function openLink(o: {
+  openPort: (port: string) => Promise<Transport>;
+  config: StickSettings;
+  logger: Logger;
+  clock?: Clock;
+}): Promise<Link> {
   const transport = await o.openPort(o.config.port);
   const { timeouts: t } = resolveTiming(o.config);
   const client = new SkstackClient(transport, {
     logger: o.logger,
     ...(o.config.dialect !== undefined && { dialect: o.config.dialect }),
     setHexOutput: o.config.setHexOutput,
+    ...(o.clock !== undefined && { clock: o.clock }),
     timeouts: {
       commandMs: t.commandMs,
       joinMs: t.joinMs,

@@ -6,6 +6,7 @@
 import { BmeterError, isBmeterError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Transport } from '../transport/transport.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { checkRegister } from './address.js';
 import { ECHONET_PORT, EVENT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
 import { describeLine } from './describe.js';
@@ -26,6 +27,7 @@ export { DEFAULT_TIMEOUTS } from './types.js';
 export class SkstackClient {
   private readonly logger: Logger;
   private readonly timeouts: SkTimeouts;
+  private readonly clock: Clock;
   private readonly framer = new SkFramer();
   private readonly j11 = new J11Detector();
   private readonly pending: Pending;
@@ -43,6 +45,7 @@ export class SkstackClient {
   constructor(private readonly transport: Transport, private readonly options: SkstackClientOptions = {}) {
     this.logger = options.logger ?? silentLogger();
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.clock = options.clock ?? systemClock;
     this.dialectValue = options.dialect ?? 'single';
     this.dialectSourceValue = options.dialect ? 'option' : 'default';
     this.pending = new Pending({
@@ -88,7 +91,7 @@ export class SkstackClient {
         if (isBmeterError(err)) throw err;
         throw new BmeterError('PORT', `writing to ${this.transport.description} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       });
-      await drainUntilQuiet(this.timeouts.drainMs, this.timeouts.drainQuietMs, (a) => (this.drainActivity = a));
+      await drainUntilQuiet(this.clock, this.timeouts.drainMs, this.timeouts.drainQuietMs, (a) => (this.drainActivity = a));
       this.draining = false;
       this.refuseJ11();
       try {

@@ -3,6 +3,7 @@
  * notifications) and how long it waits (SkTimeouts).
  */
 import type { Logger } from '../log/logger.js';
+import type { Clock } from '../time/clock.js';
 import { TIMEOUTS } from '../time/timing.js';
 import type { Dialect, DialectSource } from './dialect.js';
 import type { ErxudpFormat } from './framer.js';
@@ -62,6 +63,8 @@ export interface SkstackClientOptions {
   /** Overrides detection (config `dialect`). */
   dialect?: Dialect;
   timeouts?: Partial<SkTimeouts>;
+  /** Times the opening drain (default: the host clock). */
+  clock?: Clock;
   /** Write `WOPT 01` (flash!) when ROPT says binary. Never done otherwise (§3.12). */
   setHexOutput?: boolean;
 }
