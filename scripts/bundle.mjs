@@ -3,7 +3,9 @@
 // that bin/bmeter.js requires (issue #6, fast start): one file read instead of resolving
 // hundreds of modules, and no ES-module loader. Modules the CLI imports dynamically (each
 // command, the transports, the simulator) are only evaluated when imported. serialport (native
-// binding), pino and zod stay outside: they are required from node_modules when first needed.
+// binding), pino and the full zod (the scan file's error wording) stay outside: they are required
+// from node_modules when first needed. zod/mini (the config schema, checked at every start) is
+// bundled: tree-shaken, it costs a few kB instead of loading a package.
 // Run by `npm run build`, after tsc.
 import { build } from 'esbuild';
 import { renameSync, rmSync } from 'node:fs';
@@ -14,6 +16,11 @@ const target = `${root}dist/bmeter.cjs`;
 // Written beside the old bundle and renamed over it, so a bmeter started meanwhile finds a whole one.
 const temp = `${target}.${process.pid}.tmp`;
 
+/** Marks only the bare specifier external (esbuild's `external` would take every subpath too). */
+function exactExternal(filter) {
+  return { name: 'exact-external', setup: (b) => b.onResolve({ filter }, (args) => ({ path: args.path, external: true })) };
+}
+
 await build({
   absWorkingDir: root,
   entryPoints: ['dist/cli/main.js'],
@@ -22,7 +29,8 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['serialport', '@serialport/*', 'pino', 'zod'],
+  external: ['serialport', '@serialport/*', 'pino'],
+  plugins: [exactExternal(/^zod$/)],
   // import.meta.url (createRequire in config.ts and logger.ts) becomes the bundle's own URL.
   define: { 'import.meta.url': '__bmeterImportMetaUrl' },
   banner: { js: "const __bmeterImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

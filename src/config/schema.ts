@@ -1,11 +1,77 @@
 /**
- * The settings bmeter reads, with their defaults and ranges: the zod schema (defined in
- * schema-def.ts). The same schema validates the config file and the merged result.
+ * The settings bmeter reads, with their defaults and ranges (DESIGN.md §4, §5): the one schema,
+ * written with `zod/mini` (zod 4's tree-shakable build, bundled into dist/bmeter.cjs, so
+ * validating every start costs no module loading). The `timeouts` and `retries` sections are
+ * built from the timing table (src/time/timing.ts), so every delay, timeout and attempt count
+ * can be set in the config file with its range checked. config.ts words the errors.
  */
-import { z } from 'zod';
-import { DEFAULT_PROPERTIES, defineConfigSchema } from './schema-def.js';
+import * as z from 'zod/mini';
+import { LOG_LEVELS } from '../log/levels.js';
+import { DEFAULT_CHANNEL_SCAN_DURATIONS, DEFAULT_RETRIES, DEFAULT_TIMEOUTS, RETRIES, TIMEOUTS, type TimingEntry } from '../time/timing.js';
 
-export { DEFAULT_PROPERTIES };
-export const configSchema = defineConfigSchema(z);
+/** The EPCs a poll reads by default (§9 periodic set). */
+export const DEFAULT_PROPERTIES = ['E7', 'E8', 'E0', 'E3', 'EA', 'EB'];
+
+const int = (min: number, max: number, def: number) => z._default(z.int().check(z.minimum(min), z.maximum(max)), def);
+
+/** One integer field per row of a timing table, with the row's range and default. */
+function timingSection<T extends Record<string, TimingEntry>>(table: T, defaults: { [K in keyof T]: number }) {
+  const shape = Object.fromEntries(Object.entries(table).map(([k, e]) => [k, int(e.min, e.max, e.default)])) as {
+    [K in keyof T]: ReturnType<typeof int>;
+  };
+  return z._default(z.strictObject(shape), defaults as never);
+}
+
+const SCAN_DEFAULTS = { minDuration: 4, maxDuration: 7, marginMs: 2000, channelDurations: [...DEFAULT_CHANNEL_SCAN_DURATIONS] };
+
+/** The config file's schema (also validates the merged flags > environment > file settings). */
+export const configSchema = z.strictObject({
+  /** Device path, `tcp://host:port` (ser2net/socat) or `sim://` (built-in simulator). */
+  port: z._default(z.string().check(z.minLength(1)), '/dev/ttyUSB0'),
+  routeB: z._default(
+    z.strictObject({
+      /** 32 ASCII characters from the power company. */
+      id: z.optional(z.string().check(z.length(32, 'the Route-B ID has 32 characters'))),
+      /** 12 ASCII characters from the power company (SKSETPWD accepts 1–32). */
+      password: z.optional(z.string().check(z.minLength(1), z.maxLength(32, 'the Route-B password has at most 32 characters'))),
+    }),
+    {},
+  ),
+  scanFile: z._default(z.string().check(z.minLength(1)), 'bmeter.scan.json'),
+  /** Override the stick dialect detection. */
+  dialect: z.optional(z.enum(['single', 'dual'])),
+  /** Allow one WOPT 01 (flash write) when the stick outputs binary ERXUDP. */
+  setHexOutput: z._default(z.boolean(), false),
+  /** How long to wait for a port another process holds. */
+  waitPortSeconds: z._default(z.number().check(z.minimum(0), z.maximum(3600)), 30),
+  logLevel: z._default(z.enum(LOG_LEVELS), 'warn'),
+  scan: z._default(
+    z.strictObject({
+      minDuration: int(0, 14, SCAN_DEFAULTS.minDuration),
+      maxDuration: int(0, 14, SCAN_DEFAULTS.maxDuration),
+      /** Added to the formula time of each scan (9.6 ms × (2^d + 1) × channels). */
+      marginMs: int(0, 60_000, SCAN_DEFAULTS.marginMs),
+      /** SKSCAN durations tried on the known channel during recovery. */
+      channelDurations: z._default(z.array(z.int().check(z.minimum(0), z.maximum(14))).check(z.minLength(1)), [
+        ...DEFAULT_CHANNEL_SCAN_DURATIONS,
+      ]),
+    }),
+    SCAN_DEFAULTS,
+  ),
+  /** Every timeout and delay of the timing table (ms). */
+  timeouts: timingSection(TIMEOUTS, DEFAULT_TIMEOUTS),
+  /** Every attempt count of the timing table. */
+  retries: timingSection(RETRIES, DEFAULT_RETRIES),
+  poll: z._default(
+    z.strictObject({
+      /** EPCs read by every poll, in one Get frame. */
+      properties: z._default(
+        z.array(z.string().check(z.regex(/^[0-9A-Fa-f]{2}$/, 'an EPC is two hex digits, e.g. E7'))).check(z.minLength(1)),
+        DEFAULT_PROPERTIES,
+      ),
+    }),
+    { properties: DEFAULT_PROPERTIES },
+  ),
+});
 
 export type Config = z.infer<typeof configSchema>;

@@ -33,7 +33,7 @@ export interface DemoOptions {
 }
 
 export async function runDemo(o: DemoOptions): Promise<PollSummary> {
-  const { SimStick, attachSimTransport, SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD } = await import('../transport/sim.js');
+  const { SimStick, attachSimTransport, SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD } = await import('../sim/transport.js');
   const stick = new SimStick({ ...o.sim });
   const dir = await mkdtemp(join(tmpdir(), 'bmeter-demo-'));
   try {

@@ -37,7 +37,7 @@ export interface SessionClient {
   /** channelMask: bit 0 = channel 33 … bit 27 = channel 60 (§3.6). */
   scan(duration: number, options?: { channelMask?: number; timeoutMs?: number }): Promise<readonly PanDescriptorLike[]>;
   join(ipv6: string, timeoutMs: number): Promise<unknown>;
-  sendTo(ipv6: string, data: Buffer): Promise<{ param: number }>;
+  sendTo(ipv6: string, data: Buffer, options: { port: number }): Promise<{ param: number }>;
   terminate(): Promise<unknown>;
   close(): Promise<unknown>;
 }

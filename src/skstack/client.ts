@@ -8,7 +8,7 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import type { Transport } from '../transport/transport.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { checkRegister } from './address.js';
-import { ECHONET_PORT, EVENT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
+import { EVENT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
 import { describeLine } from './describe.js';
 import { drainUntilQuiet } from './drain.js';
 import { detectDialect, J11Detector, J11_MESSAGE, type Dialect, type DialectSource } from './dialect.js';
@@ -210,12 +210,12 @@ export class SkstackClient {
    * UDP send (§3.10): header, one space, raw data, no CRLF. EVENT 21 comes before OK; the result
    * is the last EVENT 21 param from that address (00 sent, 01 failed, 02 did NS instead).
    */
-  async sendTo(ipv6: string, data: Buffer, options: { secured?: 0 | 1 | 2 } = {}): Promise<{ param: number }> {
+  async sendTo(ipv6: string, data: Buffer, options: { port: number; secured?: 0 | 1 | 2 }): Promise<{ param: number }> {
     if (data.length < 1 || data.length > MAX_SENDTO_DATA) throw new BmeterError('USAGE', `SKSENDTO data must be 1–${MAX_SENDTO_DATA} bytes, got ${data.length}`);
     return this.withDialectFallback(() => {
       const tracker = new Event21Tracker(ipv6);
       const side = this.dialectValue === 'dual' ? ['0'] : [];
-      const args = ['1', ipv6.toUpperCase(), hex(ECHONET_PORT, 4), String(options.secured ?? 1), ...side, hex(data.length, 4)];
+      const args = ['1', ipv6.toUpperCase(), hex(options.port, 4), String(options.secured ?? 1), ...side, hex(data.length, 4)];
       return this.command<{ param: number }>('SKSENDTO', args, {
         data,
         totalTimeoutMs: this.timeouts.sendToMs,

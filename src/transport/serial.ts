@@ -8,13 +8,15 @@ import { BmeterError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { describeHolders, findPortHolders } from './port-holder.js';
 import type { Transport } from './transport.js';
+import { TIMEOUTS } from '../time/timing.js';
 
 export const SERIAL_SETTINGS = { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 } as const;
-const RETRY_MS = 250;
 
 export interface SerialOptions {
   /** Keep retrying a busy port this long before giving up with PORT_BUSY. */
   waitPortMs?: number;
+  /** Between tries (ms; default: the timing table's serialRetryMs). */
+  retryMs?: number;
   logger?: Logger;
 }
 
@@ -30,7 +32,7 @@ export async function openSerial(path: string, options: SerialOptions = {}): Pro
       if (mapped.code !== 'PORT_BUSY' || remaining <= 0) throw mapped;
       logger.info({ port: path }, 'serial port busy; waiting');
       // The last try falls on the deadline itself: the whole --wait-port is waited out.
-      await new Promise((r) => setTimeout(r, Math.min(RETRY_MS, remaining)));
+      await new Promise((r) => setTimeout(r, Math.min(options.retryMs ?? TIMEOUTS.serialRetryMs.default, remaining)));
     }
   }
 }

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { createLogger } from '../../src/log/logger.js';
 import { parseFaults } from '../../src/sim/faults.js';
 import type { SimOptions } from '../../src/sim/options.js';
-import type { SimStick } from '../../src/transport/sim.js';
+import type { SimStick } from '../../src/sim/transport.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { runPoll, type PollOptions } from '../../src/poll/poll.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { configSchema } from '../../src/config/schema.js';
 import { decodeFrame } from '../../src/echonet/frame.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { SimStick, attachSimTransport } from '../../src/transport/sim.js';
+import { SimStick, attachSimTransport } from '../../src/sim/transport.js';
 import { runPoll, type PollOptions } from '../../src/poll/poll.js';
 import { parsePropertyList } from '../../src/meter/record.js';
 import { writeSimScanFile } from '../fixtures/sim-meter-rig.js';

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SimStick } from '../../src/transport/sim.js';
+import type { SimStick } from '../../src/sim/transport.js';
 import type { SimOptions } from '../../src/sim/options.js';
 import { runPoll, type PollOptions } from '../../src/poll/poll.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';

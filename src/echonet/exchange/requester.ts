@@ -5,7 +5,7 @@
  * feeds the machine what happened: EVENT 21 00/01/02, FAIL ER10, the answer, a timeout, EVENT 02,
  * a session event that made sending impossible, the caller's abort signal.
  */
-import { EOJ, ESV, esvName } from '../constants.js';
+import { ECHONET_UDP_PORT, EOJ, ESV, esvName } from '../constants.js';
 import { encodeFrame, type EchonetFrame, type EchonetProperty } from '../frame.js';
 import { isBmeterError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -26,7 +26,7 @@ export type { ExchangeFailure } from './machine.js';
 
 /** What the exchange needs from the stick client: SKSENDTO to the meter, resolving with EVENT 21's PARAM. */
 export interface ExchangeLink {
-  sendTo(ipv6: string, data: Buffer): Promise<{ param: number }>;
+  sendTo(ipv6: string, data: Buffer, options: { port: number }): Promise<{ param: number }>;
 }
 
 export type RequestResult =
@@ -51,6 +51,9 @@ export interface RequestOptions {
   /** Neighbour solicitations tolerated per request before each counts as a try (default 3). */
   maxSolicitations?: number;
 }
+
+/** Every request goes to the meter's ECHONET Lite port, UDP 3610 (0x0E1A, §4.1). */
+const TO_ECHONET = { port: ECHONET_UDP_PORT } as const;
 
 /** Defaults of the per-request timings (the timing table, src/config/timing.ts, overrides them). */
 export const EXCHANGE_DEFAULTS = { sendFailedPauseMs: 1000, neighbourWaitMs: 2000, maxSolicitations: 3 } as const;
@@ -184,7 +187,7 @@ export class Requester {
 
   /** Sends a frame that needs no answer (INFC_Res). */
   async send(frame: EchonetFrame): Promise<void> {
-    await this.client.sendTo(this.meterIpv6(), encodeFrame(frame));
+    await this.client.sendTo(this.meterIpv6(), encodeFrame(frame), TO_ECHONET);
   }
 
   private async perform(
@@ -203,7 +206,7 @@ export class Requester {
         pending.tids.add(tid);
         this.logger.debug({ tid: hex4(tid), epcs: epcList(pending.properties.map((p) => p.epc)) }, esvName(pending.esv));
         try {
-          const { param } = await this.client.sendTo(this.meterIpv6(), encodeFrame(requestFrame(tid, pending)));
+          const { param } = await this.client.sendTo(this.meterIpv6(), encodeFrame(requestFrame(tid, pending)), TO_ECHONET);
           return { type: 'sent', param, sendable: sendable() };
         } catch (err) {
           if (isBmeterError(err, 'COMMAND_FAILED') && (err as { failCode?: string }).failCode === '10') return { type: 'refused' };

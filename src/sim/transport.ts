@@ -5,12 +5,12 @@
  * then outlives the transport like a powered stick between cron runs.
  */
 import { BmeterError } from '../errors.js';
-import { SimStick } from '../sim/stick.js';
-import { parseSimUrl } from '../sim/options.js';
-import { type Transport } from './transport.js';
+import { SimStick } from './stick.js';
+import { parseSimUrl } from './options.js';
+import { type Transport } from '../transport/transport.js';
 
-export { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../sim/options.js';
-export { SimStick } from '../sim/stick.js';
+export { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from './options.js';
+export { SimStick } from './stick.js';
 
 export interface SimTransportOptions {
   /** An existing stick to attach to (kept alive on close). */
