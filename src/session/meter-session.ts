@@ -11,15 +11,16 @@
  * EVENT 21 01 or no answer within a short wait (`keptSessionProbeMs`) lead to a join.
  */
 import type { EchonetFrame, EchonetProperty } from '../echonet/frame.js';
-import { classifyDatagram, infcResponse } from '../echonet/exchange/match.js';
+import { infcResponse } from '../echonet/exchange/match.js';
 import { Requester, type RequestResult } from '../echonet/exchange/requester.js';
-import type { Clock, TimerHandle } from '../time/clock.js';
-import { Waitress } from '../time/waitress.js';
+import type { Clock } from '../time/clock.js';
 import type { Attempt, MeterSessionOptions, RequestWhen, SessionFailure, SessionTiming } from './options.js';
 import { asRequestResult } from './outcomes.js';
 import { recoveryStep } from './recovery.js';
-import { joinMeter, sessionMayBeKept, terminateSession, type MeterAddress, type SessionClient, type SessionDatagram, type SessionEvent } from './link.js';
-import { canSend, initialSessionState, transition, type RecoveryStep, type SessionInput, type SessionState, type Transition } from './machine.js';
+import { routeLine, type InboxTargets } from './inbox.js';
+import { joinMeter, sessionMayBeKept, terminateSession, type MeterAddress, type SessionClient } from './link.js';
+import { LinkHealth } from './link-health.js';
+import type { RecoveryStep, SessionState } from './machine.js';
 
 export type { Attempt, MeterSessionOptions, ReadingOutcome, RequestWhen, SessionFailure, SessionTiming, Tries } from './options.js';
 export { failedNotThrown } from './outcomes.js';
@@ -29,7 +30,7 @@ export type NotificationListener = (frame: EchonetFrame, needsReply: boolean) =>
 
 /** One PANA session with the meter under the link-health machine; see the file comment. */
 export class MeterSession {
-  private state: SessionState = initialSessionState('up');
+  private readonly health: LinkHealth;
   private client: SessionClient;
   private meter: MeterAddress;
   private readonly requester: Requester;
@@ -37,8 +38,6 @@ export class MeterSession {
   readonly clock: Clock;
   private joining = false;
   private closing = false;
-  private reauthTimer: TimerHandle | undefined;
-  private readonly changes: Waitress<'changed'>;
   private notificationListener: NotificationListener | undefined;
   private meterChangeListener: (() => void) | undefined;
 
@@ -46,24 +45,19 @@ export class MeterSession {
     this.client = o.client;
     this.meter = o.meter;
     this.clock = o.clock;
-    this.changes = new Waitress<'changed'>(o.clock);
     this.requester = new Requester(this.client, () => this.meter.ipv6, o.logger, o.clock);
+    this.health = new LinkHealth(o.clock, o.logger, o.timing.joinMs, () => this.requester.interrupt());
     this.attach(this.client);
   }
 
   /** The link-health state (phase, TX limit, ladder rung). */
   get sessionState(): SessionState {
-    return this.state;
+    return this.health.state;
   }
 
   /** The meter in use (it changes when a full rescan found it elsewhere). */
   get currentMeter(): MeterAddress {
     return this.meter;
-  }
-
-  /** The client in use (it changes when the port is reopened). */
-  get currentClient(): SessionClient {
-    return this.client;
   }
 
   /** Receives the meter's INF/INFC (EPC sets EA/EB …); without a listener an INFC is still answered. */
@@ -101,11 +95,11 @@ export class MeterSession {
       neighbourWaitMs: t.neighbourWaitMs,
       maxSolicitations: t.neighbourSolicitations,
       ...(signal !== undefined && when.abortable !== false && { signal }),
-      sendable: () => canSend(this.state),
+      sendable: () => this.health.sendable,
       waitSendable: async () => {
-        while (!canSend(this.state)) {
-          if (this.state.phase === 'down' || this.closing) return false;
-          if (!(await this.waitForStateChange(holdUntil - this.clock.now(), signal))) return false;
+        while (!this.health.sendable) {
+          if (this.health.state.phase === 'down' || this.closing) return false;
+          if (!(await this.health.waitForChange(holdUntil - this.clock.now(), signal))) return false;
         }
         return true;
       },
@@ -141,13 +135,13 @@ export class MeterSession {
       });
       if (probe.ok) {
         this.o.logger.info('read on the kept PANA session (no SKJOIN needed)');
-        this.feed({ type: 'reading-ok' });
+        this.health.feed({ type: 'reading-ok' });
         return { ...probe, joined: false };
       }
       this.o.logger.info(`the kept PANA session is not usable (${probe.detail}); joining`);
     }
     await this.join();
-    this.state = initialSessionState('up');
+    this.health.reset();
     const outcome = await attempt(this.clock.now() + this.o.timing.joinMs);
     this.feedOutcome(outcome);
     return { ...outcome, joined: true };
@@ -157,14 +151,14 @@ export class MeterSession {
   async run<T extends { ok: true }>(attempt: Attempt<T>, holdUntil: number, signal?: AbortSignal): Promise<T | SessionFailure> {
     let recovered = false;
     for (;;) {
-      const t = this.feed({ type: 'poll-due' });
+      const t = this.health.feed({ type: 'poll-due' });
       const decision = t.actions.find((a) => a.type === 'read' || a.type === 'recover' || a.type === 'hold');
       if (decision === undefined || decision.type === 'read') {
         const outcome = await attempt(holdUntil, signal);
         this.feedOutcome(outcome);
         // A session event took the link down under the request (EVENT 26 …): recover and send
         // again in the same slot, so the reading is not lost.
-        if (!outcome.ok && outcome.reason === 'interrupted' && !recovered && this.state.phase === 'down') continue;
+        if (!outcome.ok && outcome.reason === 'interrupted' && !recovered && this.health.state.phase === 'down') continue;
         return outcome;
       }
       if (decision.type === 'recover') {
@@ -172,18 +166,18 @@ export class MeterSession {
         recovered = true;
         try {
           await this.recover(decision.step);
-          this.feed({ type: 'recovery-ok', step: decision.step });
+          this.health.feed({ type: 'recovery-ok', step: decision.step });
         } catch (err) {
           const detail = (err as Error).message;
-          this.feed({ type: 'recovery-failed', step: decision.step, detail });
+          this.health.feed({ type: 'recovery-failed', step: decision.step, detail });
           return { ok: false, reason: 'recovery', detail: `recovery (${decision.step}) failed: ${detail}` };
         }
         continue;
       }
-      const changed = await this.waitForStateChange(holdUntil - this.clock.now(), signal);
+      const changed = await this.health.waitForChange(holdUntil - this.clock.now(), signal);
       if (!changed) {
         const detail = decision.reason === 'tx-limited' ? 'ARIB transmission limit (EVENT 32) still active' : 'still re-authenticating (EVENT 29)';
-        this.feed({ type: 'reading-failed', reason: 'held', detail });
+        this.health.feed({ type: 'reading-failed', reason: 'held', detail });
         return { ok: false, reason: 'held', detail };
       }
     }
@@ -208,9 +202,8 @@ export class MeterSession {
 
   /** Stops timers and ends every wait; with `terminate`, ends the PANA session (SKTERM, §3.11) first. */
   async close(options: { terminate: boolean }): Promise<void> {
-    this.clearReauthTimer();
     this.closing = true;
-    this.changes.close();
+    this.health.close();
     if (options.terminate) await terminateSession(this.client, this.o.logger);
   }
 
@@ -220,11 +213,11 @@ export class MeterSession {
   }
 
   private feedOutcome(outcome: { ok: true } | SessionFailure): void {
-    if (outcome.ok) this.feed({ type: 'reading-ok' });
+    if (outcome.ok) this.health.feed({ type: 'reading-ok' });
     else if (outcome.reason === 'no-session' || outcome.reason === 'no-answer') {
-      this.feed({ type: 'reading-failed', reason: outcome.reason, detail: outcome.detail });
-    } else if (outcome.reason === 'interrupted' && this.state.phase !== 'down') {
-      this.feed({ type: 'reading-failed', reason: 'held', detail: outcome.detail });
+      this.health.feed({ type: 'reading-failed', reason: outcome.reason, detail: outcome.detail });
+    } else if (outcome.reason === 'interrupted' && this.health.state.phase !== 'down') {
+      this.health.feed({ type: 'reading-failed', reason: 'held', detail: outcome.detail });
     }
   }
 
@@ -253,66 +246,19 @@ export class MeterSession {
   }
 
   private attach(client: SessionClient): void {
+    const targets: InboxTargets = {
+      requester: this.requester,
+      logger: this.o.logger,
+      joining: () => this.joining,
+      closing: () => this.closing,
+      event: (num) => this.health.feed({ type: 'event', num }),
+      notification: (frame, needsReply) => {
+        if (this.notificationListener !== undefined) return this.notificationListener(frame, needsReply);
+        if (needsReply) this.send(infcResponse(frame)).catch((err: unknown) => this.o.logger.debug({ err: String(err) }, 'INFC_Res failed'));
+      },
+    };
     client.onNotification((line) => {
-      if (client !== this.client) return; // a replaced client's late lines
-      if (line.type === 'event') this.onEvent(line);
-      else this.onDatagram(line);
+      if (client === this.client) routeLine(line, targets); // not a replaced client's late lines
     });
-  }
-
-  private onEvent(line: SessionEvent): void {
-    if (line.num === 0x02) this.requester.neighbourAdvertised();
-    if (line.num === 0x21 || line.num === 0x02) return; // handled per send (§3.10)
-    if (this.joining && (line.num === 0x24 || line.num === 0x25)) return; // our own SKJOIN's outcome
-    if (this.closing && (line.num === 0x27 || line.num === 0x28)) return; // our SKTERM
-    this.o.logger.debug({ event: line.num.toString(16).toUpperCase() }, 'EVENT');
-    this.feed({ type: 'event', num: line.num });
-  }
-
-  private onDatagram(line: SessionDatagram): void {
-    const incoming = classifyDatagram(line, this.requester.inFlight);
-    if (incoming.kind === 'response') this.requester.deliver(incoming.frame);
-    else if (incoming.kind === 'notification') this.onMeterNotification(incoming.frame, incoming.needsReply);
-    else this.o.logger.debug({ reason: incoming.reason }, 'ignored ERXUDP');
-  }
-
-  private onMeterNotification(frame: EchonetFrame, needsReply: boolean): void {
-    if (this.notificationListener !== undefined) return this.notificationListener(frame, needsReply);
-    if (needsReply) {
-      this.send(infcResponse(frame)).catch((err: unknown) => this.o.logger.debug({ err: (err as Error).message }, 'sending INFC_Res failed'));
-    }
-  }
-
-  private feed(input: SessionInput): Transition {
-    const before = this.state;
-    const t = transition(this.state, input);
-    this.state = t.state;
-    for (const action of t.actions) {
-      if (action.type === 'log') this.o.logger[action.level](action.message);
-      else if (action.type === 'arm-reauth-timer') this.armReauthTimer();
-      else if (action.type === 'cancel-reauth-timer') this.clearReauthTimer();
-    }
-    if (before.phase !== t.state.phase || before.txLimited !== t.state.txLimited) {
-      if (canSend(before) && !canSend(t.state)) this.requester.interrupt();
-      this.changes.resolveAll('changed');
-    }
-    return t;
-  }
-
-  private armReauthTimer(): void {
-    this.clearReauthTimer();
-    this.reauthTimer = this.clock.setTimeout(() => this.feed({ type: 'reauth-timeout' }), this.o.timing.joinMs);
-  }
-
-  private clearReauthTimer(): void {
-    if (this.reauthTimer !== undefined) this.clock.clearTimeout(this.reauthTimer);
-    this.reauthTimer = undefined;
-  }
-
-  /** Resolves true when the phase or TX limit changes, false after `ms`, on abort or on close. */
-  private async waitForStateChange(ms: number, signal?: AbortSignal): Promise<boolean> {
-    if (this.closing || ms <= 0 || signal?.aborted === true) return false;
-    const r = await this.changes.waitFor(() => true, ms, signal).start().promise;
-    return r.ok && !this.closing;
   }
 }

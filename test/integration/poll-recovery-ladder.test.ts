@@ -74,9 +74,9 @@ async function rig(sim: Partial<SimOptions>): Promise<Rig> {
   };
   const config = {
     ...base.config,
-    timeouts: { ...base.config.timeouts, commandMs: 300, responseMs: 100, joinMs: 2000 },
-    retries: { join: 1, request: 0 },
-    scan: { minDuration: 4, maxDuration: 7, marginMs: 2000 },
+    timeouts: { ...base.config.timeouts, commandMs: 300, skverMs: 300, sendToMs: 300, terminateMs: 300, responseMs: 100, joinMs: 2000 },
+    retries: { ...base.config.retries, join: 1, request: 0 },
+    scan: { ...base.config.scan, minDuration: 4, maxDuration: 7, marginMs: 2000 },
   };
   const options = (over: Partial<PollOptions> = {}): PollOptions => ({
     ...base.common(),
