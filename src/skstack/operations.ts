@@ -84,3 +84,19 @@ export function joinRejectedMessage(ipv6: string): string {
     'BMETER_ROUTEB_PASSWORD (if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24)'
   );
 }
+
+/** SKJOIN's timeout: no OK within `commandMs` (status), or neither EVENT 25 nor 24 within `joinMs` (§3.8). */
+export function joinTimeout(ipv6: string, phase: 'status' | 'completion', commandMs: number, joinMs: number): BmeterError {
+  return new BmeterError(
+    'TIMEOUT',
+    phase === 'status'
+      ? `SKJOIN ${ipv6}: no OK within ${commandMs / 1000} s`
+      : `SKJOIN ${ipv6}: neither EVENT 25 (joined) nor EVENT 24 (rejected) within ${joinMs / 1000} s — is the meter in range?`,
+  );
+}
+
+/** What is pending when the transport closes under the client (an unplugged stick, a closed bridge). */
+export function connectionClosed(description: string, err: Error | undefined): BmeterError {
+  const why = err ? `: ${err.message}` : '';
+  return new BmeterError('CLOSED', `the connection to ${description} closed${why} — was the stick unplugged?`, { cause: err });
+}
