@@ -101,6 +101,7 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
       logger,
       signal: ctx.signal,
       now: ctx.now,
+      clock: ctx.clock,
       progress: (total) => createProgress(ctx.io.stderr, ctx.io.stderrIsTTY, total),
       openPort,
     });

@@ -80,6 +80,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       logger,
       signal: ctx.signal,
       now: ctx.now,
+      clock: ctx.clock,
       openPort,
     });
   } finally {

@@ -46,7 +46,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   }
   const progress = config.logLevel === 'silent' ? silentProgress() : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
 
-  const link = await openLink({ openPort, config, logger });
+  const link = await openLink({ openPort, config, logger, clock: ctx.clock });
   try {
     const result = await runScan(link.client, creds, {
       minDuration,
@@ -55,6 +55,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       logger,
       progress,
       now: ctx.now,
+      clock: ctx.clock,
       signal: ctx.signal,
     });
     const file = await writeScanFile(config.scanFile, result);

@@ -7,6 +7,7 @@
  */
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import type { Clock } from '../time/clock.js';
 import { isoWithOffset } from '../meter/reading.js';
 
 /** All channels (bit 0 = channel 33 … bit 27 = channel 60; SKSCAN sends FFFFFFFF), §3.6. */
@@ -55,6 +56,8 @@ export interface ScanOptions {
   logger: Logger;
   progress?: ScanProgress;
   now?: () => Date;
+  /** Times the scan attempts for progress (default: now()). */
+  clock?: Pick<Clock, 'now'>;
   signal?: AbortSignal;
   /** Cross-check the locally derived IPv6 with SKLL64 (default true when the client has ll64). */
   crossCheckLl64?: boolean;
@@ -220,9 +223,9 @@ export async function runScan(
       const timeoutMs = scanTimeoutMs(duration, options.marginMs);
       progress?.attemptStarted?.({ duration, index, count: durations.length, expectedMs });
       logger.debug({ duration, expectedMs, timeoutMs }, 'SKSCAN active scan');
-      const started = Date.now();
+      const started = elapsedClock(options).now();
       const pans = await client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs });
-      progress?.attemptEnded?.({ duration, found: pans.length, elapsedMs: Date.now() - started });
+      progress?.attemptEnded?.({ duration, found: pans.length, elapsedMs: elapsedClock(options).now() - started });
       logger.debug({ duration, found: pans.length }, 'SKSCAN finished');
       for (const pan of pans) if (pan.fault !== undefined) logger.warn({ fault: pan.fault }, 'ignoring an unusable EPANDESC');
       chosen = selectMeter(options.accept === undefined ? pans : pans.filter(options.accept), creds.id);
@@ -263,4 +266,9 @@ async function crossCheckLl64(
   } catch (err) {
     logger.debug({ err }, 'SKLL64 cross-check failed; using the address derived from the MAC');
   }
+}
+
+/** The clock a scan measures its attempts with: the given one, else the host time of `now`. */
+function elapsedClock(o: Pick<ScanOptions, 'clock' | 'now'>): Pick<Clock, 'now'> {
+  return o.clock ?? { now: () => (o.now ?? (() => new Date()))().getTime() };
 }

@@ -51,6 +51,7 @@ export class SkstackClient {
       unsolicited: (line) => this.inbound.unsolicited(line),
       resyncJob: () => this.job('SKVER', [], { onOk: () => ({ resolve: undefined }) }),
       logger: this.logger,
+      clock: this.clock,
     });
     transport.onData((chunk) => this.inbound.push(chunk));
     transport.onClose((err) => this.pending.closeAll(connectionClosed(transport.description, err)));
