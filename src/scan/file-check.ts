@@ -6,7 +6,9 @@
  */
 import type { ScanFile } from './file-schema.js';
 
-export const SCAN_FILE_VERSION = 1;
+import { SCAN_FILE_VERSION } from './file-version.js';
+
+export { SCAN_FILE_VERSION };
 
 const HEX = (digits: number) => new RegExp(`^[0-9A-F]{${digits}}$`);
 const HEX2 = HEX(2);

@@ -4,7 +4,7 @@
  * ~70 ms of a cron poll's start (issue #6).
  */
 import { z } from 'zod';
-import { SCAN_FILE_VERSION } from './file-check.js';
+import { SCAN_FILE_VERSION } from './file-version.js';
 
 export { SCAN_FILE_VERSION };
 
