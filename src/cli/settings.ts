@@ -32,6 +32,7 @@ export function stickSettings(flags: Record<string, unknown>, ctx: CliContext): 
           waitPortMs,
           logger,
           schemes: CLI_SCHEMES,
+          signal: ctx.signal,
           tcpConnectMs: config.timeouts.tcpConnectMs,
           serialRetryMs: config.timeouts.serialRetryMs,
         });

@@ -9,7 +9,7 @@
  * it after the port closes, and the next cron run reads on it with one round trip instead of a
  * join (§3.8: ~3 s, up to ~40 s, and PANA airtime under the ARIB budget, §3.9).
  */
-import { BmeterError } from '../errors.js';
+import { BmeterError, ERROR_CODES } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
 import type { MeterSession, ReadingOutcome } from '../session/meter-session.js';
 import { openPortSession } from '../session/port.js';
@@ -68,7 +68,15 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     return writes;
   };
 
-  const { session, close } = await openPortSession(o);
+  let opened: Awaited<ReturnType<typeof openPortSession>>;
+  try {
+    opened = await openPortSession(o);
+  } catch (err) {
+    if (!o.signal.aborted) throw err;
+    summary.stoppedBy = 'signal'; // stopped while waiting for the port: nothing to end
+    return summary;
+  }
+  const { session, close } = opened;
   const clock = session.clock;
   const reader = new MeterReader(session, {
     logger: o.logger,
@@ -83,7 +91,21 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   let terminate = false;
   try {
     const started = clock.now();
-    const first = await reader.start(o.properties, o.reuseSession ?? true);
+    let first: ReadingOutcome & { joined: boolean };
+    try {
+      first = await reader.start(o.properties, o.reuseSession ?? true);
+    } catch (err) {
+      if (o.signal.aborted) {
+        summary.stoppedBy = 'signal'; // the first SKJOIN abandoned: not joined, no SKTERM
+        return summary;
+      }
+      // An interval run retries a failed first join like any later failure; only AUTH ends it.
+      if (!continuous || !retriableJoinFailure(err)) throw err;
+      const detail = (err as Error).message;
+      o.logger.warn(`the first join failed (${detail}); retrying on the next reading`);
+      session.linkLost(detail);
+      first = { ok: false, reason: 'no-session', detail, joined: true };
+    }
     summary.joined = first.joined;
     await record(first, 0);
     if (!continuous && count === 1) {
@@ -139,4 +161,11 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       o.logger.debug({ index, detail: outcome.detail }, 'reading failed');
     }
   }
+}
+
+/** A join failure a later recovery can fix (timeouts, a busy or lost stick), not AUTH or a bad setting. */
+function retriableJoinFailure(err: unknown): boolean {
+  if (!(err instanceof BmeterError)) return false;
+  const kind = ERROR_CODES[err.code];
+  return kind === 'runtime' || kind === 'port';
 }

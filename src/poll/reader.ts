@@ -56,7 +56,7 @@ export class MeterReader {
     return this.session.run(failedNotThrown(this.attempt(requested)), holdUntil, signal);
   }
 
-  /** One Get for a reading; the signal holds sends back but lets a Get in flight finish. */
+  /** One Get for a reading; the signal ends its answer wait and its retries (the run is stopping). */
   private attempt(requested: readonly number[]): Attempt<Extract<ReadingOutcome, { ok: true }>> {
     return async (holdUntil, signal, tries) => {
       const properties = this.readings.epcsFor(requested).map((epc) => ({ epc, edt: Buffer.alloc(0) }));
@@ -64,7 +64,6 @@ export class MeterReader {
         holdUntil,
         ...(signal !== undefined && { signal }),
         ...(tries !== undefined && { tries }),
-        abortable: false,
       });
       if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };
       return { ok: true, reading: this.readings.reading(result.frame, requested) };

@@ -7,6 +7,7 @@
  */
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { unlessAborted } from '../time/abort.js';
 import type { Clock } from '../time/clock.js';
 import { isoWithOffset } from '../meter/reading.js';
 
@@ -224,7 +225,12 @@ export async function runScan(
       progress?.attemptStarted?.({ duration, index, count: durations.length, expectedMs });
       logger.debug({ duration, expectedMs, timeoutMs }, 'SKSCAN active scan');
       const started = elapsedClock(options).now();
-      const pans = await client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs });
+      const scanned = await unlessAborted(client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs }), options.signal);
+      if ('aborted' in scanned) {
+        interrupted = true; // Ctrl-C during SKSCAN: leave it, the port closes under it
+        break;
+      }
+      const pans = scanned.value;
       progress?.attemptEnded?.({ duration, found: pans.length, elapsedMs: elapsedClock(options).now() - started });
       logger.debug({ duration, found: pans.length }, 'SKSCAN finished');
       for (const pan of pans) if (pan.fault !== undefined) logger.warn({ fault: pan.fault }, 'ignoring an unusable EPANDESC');
@@ -234,7 +240,11 @@ export async function runScan(
   } finally {
     progress?.finished?.();
   }
-  if (chosen === undefined) throw noMeterError(options.maxDuration, interrupted);
+  if (interrupted) {
+    // Ctrl-C / SIGTERM: not a scan that found nothing, so no advice about IDs and antennas.
+    throw new BmeterError('CLOSED', 'scan interrupted (SIGINT/SIGTERM) before a meter was chosen; the scan file was not written');
+  }
+  if (chosen === undefined) throw noMeterError(options.maxDuration);
   if (!chosen.pairIdMatched) {
     logger.warn(
       { pairId: chosen.pan.pairId ?? null },

@@ -8,6 +8,7 @@ import { BmeterError, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PanDescriptorLike } from '../scan/scan.js';
 import type { Clock } from '../time/clock.js';
+import { unlessAborted } from '../time/abort.js';
 import { sleep } from '../time/waitress.js';
 
 /** The unsolicited lines the client hands to its one subscriber (skstack/lines.ts shapes). */
@@ -88,7 +89,8 @@ export async function joinMeter(client: SessionClient, meter: MeterAddress, opti
     const started = options.clock.now();
     try {
       logger.debug({ ipv6: meter.ipv6, channel: meter.channel, panId: meter.panId }, 'SKJOIN');
-      await client.join(meter.ipv6, options.joinMs);
+      const joined = await unlessAborted(client.join(meter.ipv6, options.joinMs), options.signal);
+      if ('aborted' in joined) throw new BmeterError('CLOSED', 'SKJOIN abandoned: stopped by a signal');
       logger.info({ ipv6: meter.ipv6, ms: options.clock.now() - started }, 'PANA session established (EVENT 25)');
       return;
     } catch (err) {

@@ -194,10 +194,19 @@ export class MeterSession {
         logger: this.o.logger,
         clock: this.clock,
         backoffMs: this.o.timing.joinBackoffMs,
+        ...(this.o.signal !== undefined && { signal: this.o.signal }),
       });
     } finally {
       this.joining = false;
     }
+  }
+
+  /**
+   * Takes the link as lost (a first SKJOIN that failed in an interval run): the next request
+   * under the machine recovers first, climbing the ladder from the rejoin.
+   */
+  linkLost(detail: string): void {
+    this.health.feed({ type: 'reading-failed', reason: 'no-session', detail });
   }
 
   /** Stops timers and ends every wait; with `terminate`, ends the PANA session (SKTERM, §3.11) first. */

@@ -79,4 +79,6 @@ export interface MeterSessionOptions {
   scanFile?: string;
   /** Closes the port and opens it again (the last recovery step); resolves with the new client. */
   reopen?: () => Promise<SessionClient>;
+  /** SIGINT/SIGTERM: an SKJOIN in progress (and its backoff) is abandoned. */
+  signal?: AbortSignal;
 }

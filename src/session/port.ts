@@ -48,6 +48,8 @@ export interface PortSessionOptions {
   openPort: (port: string) => Promise<Transport>;
   /** First join backoff after EVENT 24 (overrides timeouts.joinBackoffMs). */
   joinBackoffMs?: number;
+  /** SIGINT/SIGTERM: an SKJOIN in progress is abandoned. */
+  signal?: AbortSignal;
 }
 
 /** A session on an open port, and how to close both. */
@@ -134,6 +136,7 @@ export async function openPortSession(o: PortSessionOptions): Promise<PortSessio
     timing: sessionTiming(o.config, o.joinBackoffMs),
     scan: { ...o.config.scan, channelDurations: o.config.scan.channelDurations ?? DEFAULT_CHANNEL_SCAN_DURATIONS },
     scanFile: o.config.scanFile,
+    ...(o.signal !== undefined && { signal: o.signal }),
     reopen: async () => {
       await closeLink(link, o.logger);
       link = await openLink(o);

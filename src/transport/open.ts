@@ -20,6 +20,8 @@ export interface OpenTransportOptions {
   /** TCP connect timeout for tcp:// (ms; timing table tcpConnectMs). */
   tcpConnectMs?: number;
   logger?: Logger;
+  /** SIGINT/SIGTERM: ends the wait for a busy serial port. */
+  signal?: AbortSignal;
   /** Extra schemes by name without "://" (e.g. { sim: … }); `tcp` may be overridden too. */
   schemes?: Readonly<Record<string, SchemeFactory>>;
 }
@@ -52,5 +54,6 @@ export async function openTransport(port: string, options: OpenTransportOptions 
     ...(options.waitPortMs !== undefined && { waitPortMs: options.waitPortMs }),
     ...(options.serialRetryMs !== undefined && { retryMs: options.serialRetryMs }),
     ...(options.logger !== undefined && { logger: options.logger }),
+    ...(options.signal !== undefined && { signal: options.signal }),
   });
 }
