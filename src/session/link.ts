@@ -31,6 +31,8 @@ export interface SessionDatagram {
 export interface SessionClient {
   readonly info: { firmware: string; dialect: 'single' | 'dual' } | undefined;
   onNotification(cb: (line: SessionEvent | SessionDatagram) => void): void;
+  /** Called once when the transport closes under the client (optional: fakes may leave it out). */
+  onClosed?(cb: () => void): void;
   setPassword(password: string): Promise<unknown>;
   setRouteBId(id: string): Promise<unknown>;
   setRegister(reg: string, hex: string): Promise<unknown>;

@@ -45,7 +45,9 @@ export type SessionInput =
   | { type: 'reading-failed'; reason: FailureReason; detail?: string }
   | { type: 'recovery-ok'; step: RecoveryStep }
   | { type: 'recovery-failed'; step: RecoveryStep; detail: string }
-  | { type: 'reauth-timeout' };
+  | { type: 'reauth-timeout' }
+  /** The port closed under the session (a tcp:// bridge gone, the stick unplugged). */
+  | { type: 'port-closed' };
 
 export type LogLevel = 'warn' | 'info' | 'debug';
 
@@ -104,6 +106,13 @@ export function transition(state: SessionState, input: SessionInput): Transition
         state: { ...state, phase: 'down', failures: 0 },
         actions: [log(state.climbs > 0 ? 'debug' : 'warn', `recovery step ${input.step} failed: ${input.detail}`)],
       };
+    case 'port-closed': {
+      // Nothing on a closed port can answer: skip rejoin and scans, go straight to reopening it.
+      const t = goDown(state, 'the connection to the stick closed; will reopen the port');
+      t.state.rung = RECOVERY_LADDER.indexOf('reopen');
+      if (state.phase === 'reauthenticating') t.actions.unshift({ type: 'cancel-reauth-timer' });
+      return t;
+    }
     case 'reauth-timeout':
       if (state.phase !== 'reauthenticating') return { state, actions: [] };
       return goDown(state, 'no EVENT 25 after the session lifetime expired (EVENT 29); will rejoin');

@@ -38,6 +38,8 @@ export class MeterSession {
   readonly clock: Clock;
   private joining = false;
   private closing = false;
+  /** A recovery step runs (its own port reopen closes the old client on purpose). */
+  private recovering = false;
   private notificationListener: NotificationListener | undefined;
   private meterChangeListener: (() => void) | undefined;
 
@@ -165,12 +167,15 @@ export class MeterSession {
         if (recovered) return { ok: false, reason: 'recovery', detail: 'recovery did not bring the session back' };
         recovered = true;
         try {
+          this.recovering = true;
           await this.recover(decision.step);
           this.health.feed({ type: 'recovery-ok', step: decision.step });
         } catch (err) {
           const detail = (err as Error).message;
           this.health.feed({ type: 'recovery-failed', step: decision.step, detail });
           return { ok: false, reason: 'recovery', detail: `recovery (${decision.step}) failed: ${detail}` };
+        } finally {
+          this.recovering = false;
         }
         continue;
       }
@@ -268,6 +273,9 @@ export class MeterSession {
     };
     client.onNotification((line) => {
       if (client === this.client) routeLine(line, targets); // not a replaced client's late lines
+    });
+    client.onClosed?.(() => {
+      if (client === this.client && !this.closing && !this.recovering) this.health.feed({ type: 'port-closed' });
     });
   }
 }

@@ -29,6 +29,7 @@ export class SkstackClient {
   private readonly timeouts: SkTimeouts;
   private readonly clock: Clock;
   private readonly inbound: Inbound;
+  private readonly closedListeners: (() => void)[] = [];
   private readonly pending: Pending;
   private dialectValue: Dialect;
   private dialectSourceValue: DialectSource;
@@ -54,7 +55,10 @@ export class SkstackClient {
       clock: this.clock,
     });
     transport.onData((chunk) => this.inbound.push(chunk));
-    transport.onClose((err) => this.pending.closeAll(connectionClosed(transport.description, err)));
+    transport.onClose((err) => {
+      this.pending.closeAll(connectionClosed(transport.description, err));
+      for (const cb of this.closedListeners.splice(0)) cb();
+    });
   }
 
   get dialect(): Dialect {
@@ -68,6 +72,11 @@ export class SkstackClient {
   /** Strays and stale echoes seen so far (for diagnostics). */
   get stats(): { strayStatus: number; staleEchoes: number; unknownLines: number } {
     return { ...this.pending.stats, unknownLines: this.inbound.unknownLines };
+  }
+
+  /** Called when the transport closes under the client: whatever is pending has failed already. */
+  onClosed(cb: () => void): void {
+    this.closedListeners.push(cb);
   }
 
   /** The one subscriber channel for EVENT/ERXUDP no command claimed. */

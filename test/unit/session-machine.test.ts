@@ -161,3 +161,16 @@ describe('session state machine', () => {
     assert.deepEqual(actions, []);
   });
 });
+
+describe('a port that closed under the session', () => {
+  it('goes down and makes the port reopen the next recovery step, skipping rejoin and scans', () => {
+    const closed = transition(initialSessionState('up'), { type: 'port-closed' });
+    assert.equal(closed.state.phase, 'down');
+    assert.deepEqual(
+      closed.actions.filter((a) => a.type === 'log').map((a) => a.type === 'log' && a.level),
+      ['warn'],
+    );
+    const next = transition(closed.state, { type: 'poll-due' });
+    assert.deepEqual(next.actions.at(-1), { type: 'recover', step: 'reopen' });
+  });
+});
