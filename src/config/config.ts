@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { BmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, parseSettings, type Config } from './schema.js';
 
 export type { Config } from './schema.js';
 
@@ -43,7 +43,7 @@ let localeLoaded = false;
  * settings are judged again to word the errors.
  */
 function parseConfig(merged: Record<string, unknown>): Config {
-  const result = configSchema.safeParse(merged);
+  const result = parseSettings(merged);
   if (result.success) return result.data;
   if (!localeLoaded) {
     // Required at run time, not bundled: only an invalid configuration pays for it.
