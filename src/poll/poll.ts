@@ -158,7 +158,9 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       await emit(outcome.reading);
     } else {
       summary.failed += 1;
-      o.logger.debug({ index, detail: outcome.detail }, 'reading failed');
+      // Sends held past the slot (EVENT 32 TX limit, EVENT 29 re-authentication): the reading is given up.
+      if (outcome.reason === 'held') o.logger.warn(`reading given up: ${outcome.detail}`);
+      else o.logger.debug({ index, detail: outcome.detail }, 'reading failed');
     }
   }
 }

@@ -158,9 +158,10 @@ export class MeterSession {
       if (decision === undefined || decision.type === 'read') {
         const outcome = await attempt(holdUntil, signal);
         this.feedOutcome(outcome);
-        // A session event took the link down under the request (EVENT 26 …): recover and send
-        // again in the same slot, so the reading is not lost.
-        if (!outcome.ok && outcome.reason === 'interrupted' && !recovered && this.health.state.phase === 'down') continue;
+        // A session event took the link down under the request (EVENT 26 …), or the stick said it
+        // has no session (FAIL ER10): recover and send again in the same slot, so it is not lost.
+        const lostLink = !outcome.ok && (outcome.reason === 'interrupted' || outcome.reason === 'no-session');
+        if (lostLink && !recovered && this.health.state.phase === 'down') continue;
         return outcome;
       }
       if (decision.type === 'recover') {

@@ -115,3 +115,13 @@ async function until(cond: () => boolean): Promise<void> {
     await new Promise((res) => setTimeout(res, 5));
   }
 }
+
+describe('a reading the stick refused to send', () => {
+  it('is sent again after the rejoin when SKSENDTO answers FAIL ER10, in the same slot', async () => {
+    const r = await rig({ faults: 'fail:SKSENDTO@2' });
+    const summary = await runPoll(r.options(new AbortController().signal, { count: 3 }));
+    assert.equal(summary.failed, 0);
+    assert.equal(summary.readings, 3);
+    assert.equal(r.written.filter((w) => w === 'SKJOIN').length, 2, 'the first join and the rejoin after ER10');
+  });
+});
