@@ -29,6 +29,10 @@ function edtOf(frame: EchonetFrame, epc: number): Buffer | undefined {
   return p?.edt;
 }
 
+/**
+ * What the first Get of a history run tells (9F map, D3/D7/E1 context, 98/97 clock); `readAt` is
+ * the host clock (epoch ms) when the answer came. Warns when E1 or a usable 9F is missing.
+ */
 export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger, readAt: number): MeterInfo {
   let getMap: number[] | undefined;
   const map = edtOf(frame, 0x9f);

@@ -43,6 +43,11 @@ const SPECS: Record<RecentRequest['resolution'], Spec> = {
   '1m': { stepMs: MINUTE, chunk: 10, setEpc: 0xef, getEpc: 0xee, decode: decodeHistory3 },
 };
 
+/**
+ * Fetches the most recent slots (30 min via ED/EC, 1 min via D0 + EF/EE) with `ex`, newest chunk
+ * first, and writes them oldest first; returns the number of records written. Throws PROTOCOL
+ * when the meter lacks the EPCs (9F) or refuses the SetC; NO_RESPONSE / CLOSED from `ex`.
+ */
 export async function runRecent(
   ex: Exchange,
   info: MeterInfo,

@@ -22,6 +22,7 @@ export interface NotificationCaptureOptions {
   now: () => Date;
 }
 
+/** Turns the meter's INF/INFC into records (see the file comment); answers INFC with INFC_Res. */
 export class NotificationCapture {
   private waiting: { frame: EchonetFrame; at: Date }[] = [];
 

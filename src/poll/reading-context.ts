@@ -10,6 +10,7 @@ import type { EnergyContext } from '../meter/properties.js';
 import type { Reading } from '../meter/reading.js';
 import { assembleReading, contextKnown, epcName, missingMessage, requestEpcs, updateContext } from '../meter/record.js';
 
+/** The energy context and warn-once state of one poll run (see the file comment). */
 export class ReadingContext {
   private ctx: EnergyContext | undefined;
   private readonly warnedMissing = new Set<string>();

@@ -70,6 +70,7 @@ export interface Transition {
 /** Consecutive readings without an answer before the link is declared down. */
 export const FAILURES_BEFORE_RECOVERY = 2;
 
+/** A fresh session's state: `phase` (default up), no TX limit, no failures, at the foot of the ladder. */
 export function initialSessionState(phase: LinkPhase = 'up'): SessionState {
   return { phase, txLimited: false, failures: 0, rung: 0, climbs: 0, degraded: false };
 }
@@ -86,6 +87,10 @@ const STEP_TEXT: Record<RecoveryStep, string> = {
   reopen: 'reopening the serial port',
 };
 
+/**
+ * The next state and the actions for one input (pure; see the file comment for the rules):
+ * EVENTs, a poll coming due, a reading's outcome, a recovery step's outcome, the re-auth timer.
+ */
 export function transition(state: SessionState, input: SessionInput): Transition {
   switch (input.type) {
     case 'event':

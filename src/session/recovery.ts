@@ -81,6 +81,7 @@ export async function fullRescan(r: RecoveryContext): Promise<{ meter: MeterAddr
   return { meter: toAddress(result), changed };
 }
 
+/** Only the address fields of a scan result or scan file (channel, PAN, MAC, IPv6). */
 export function toAddress(m: MeterAddress): MeterAddress {
   return { channel: m.channel, channelHex: m.channelHex, panId: m.panId, macAddress: m.macAddress, ipv6: m.ipv6 };
 }
