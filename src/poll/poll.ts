@@ -11,7 +11,8 @@
  */
 import { BmeterError, ERROR_CODES } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
-import type { MeterSession, ReadingOutcome } from '../session/meter-session.js';
+import type { MeterSession } from '../session/meter-session.js';
+import type { ReadingOutcome } from '../session/options.js';
 import { openPortSession } from '../session/port.js';
 import type { MeterRunOptions } from '../session/run-options.js';
 import { sleep } from '../time/waitress.js';

@@ -7,7 +7,9 @@
 import { ESV } from '../echonet/constants.js';
 import type { Logger } from '../log/logger.js';
 import type { Reading } from '../meter/reading.js';
-import { failedNotThrown, type Attempt, type MeterSession, type ReadingOutcome } from '../session/meter-session.js';
+import type { MeterSession } from '../session/meter-session.js';
+import type { Attempt, ReadingOutcome } from '../session/options.js';
+import { failedNotThrown } from '../session/outcomes.js';
 import { NotificationCapture } from './notifications.js';
 import { ReadingContext } from './reading-context.js';
 

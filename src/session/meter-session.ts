@@ -14,19 +14,14 @@ import type { EchonetFrame, EchonetProperty } from '../echonet/frame.js';
 import { infcResponse } from '../echonet/exchange/match.js';
 import { Requester, type RequestResult } from '../echonet/exchange/requester.js';
 import type { Clock } from '../time/clock.js';
-import type { Attempt, MeterSessionOptions, RequestWhen, SessionFailure, SessionTiming } from './options.js';
+import type { Attempt, MeterSessionOptions, NotificationListener, RequestWhen, SessionFailure, SessionTiming } from './options.js';
 import { asRequestResult } from './outcomes.js';
-import { recoveryStep } from './recovery.js';
+import { recoveryContext, recoveryStep } from './recovery.js';
 import { routeLine, type InboxTargets } from './inbox.js';
 import { joinMeter, sessionMayBeKept, terminateSession, type MeterAddress, type SessionClient } from './link.js';
 import { LinkHealth } from './link-health.js';
 import type { RecoveryStep, SessionState } from './machine.js';
 
-export type { Attempt, MeterSessionOptions, ReadingOutcome, RequestWhen, SessionFailure, SessionTiming, Tries } from './options.js';
-export { failedNotThrown } from './outcomes.js';
-
-/** The meter's INF/INFC notifications, as the session hands them on (an INFC is answered by the listener). */
-export type NotificationListener = (frame: EchonetFrame, needsReply: boolean) => void;
 
 /** One PANA session with the meter under the link-health machine; see the file comment. */
 export class MeterSession {
@@ -237,19 +232,7 @@ export class MeterSession {
   }
 
   private async recover(step: RecoveryStep): Promise<void> {
-    const found = await recoveryStep(
-      step,
-      {
-        client: this.client,
-        meter: this.meter,
-        creds: this.o.creds,
-        logger: this.o.logger,
-        scan: this.o.scan,
-        now: () => new Date(this.clock.now()),
-        ...(this.o.scanFile !== undefined && { scanFile: this.o.scanFile }),
-      },
-      this.o.reopen,
-    );
+    const found = await recoveryStep(step, recoveryContext(this.o, this.client, this.meter), this.o.reopen);
     if (found.client !== this.client) {
       this.client = found.client;
       this.requester.useClient(this.client);

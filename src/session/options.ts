@@ -4,10 +4,10 @@
  * reading's outcome, and the shape of one request that the session runs under its machine.
  */
 import type { ExchangeFailure } from '../echonet/exchange/machine.js';
+import type { EchonetFrame } from '../echonet/frame.js';
 import type { Logger } from '../log/logger.js';
 import type { Reading } from '../meter/reading.js';
 import type { Clock } from '../time/clock.js';
-import type { RecoveryContext } from './recovery.js';
 import type { MeterAddress, SessionClient } from './link.js';
 
 /**
@@ -67,6 +67,14 @@ export interface SessionTiming {
   neighbourWaitMs: number;
 }
 
+/** The scans of the recovery ladder: durations of the full rescan, its margin (ms), the known channel's durations. */
+export interface ScanSettings {
+  minDuration: number;
+  maxDuration: number;
+  marginMs: number;
+  channelDurations: readonly number[];
+}
+
 /** Everything a meter session is built from (port.ts builds it from a run's options). */
 export interface MeterSessionOptions {
   client: SessionClient;
@@ -75,10 +83,13 @@ export interface MeterSessionOptions {
   logger: Logger;
   clock: Clock;
   timing: SessionTiming;
-  scan: RecoveryContext['scan'];
+  scan: ScanSettings;
   scanFile?: string;
   /** Closes the port and opens it again (the last recovery step); resolves with the new client. */
   reopen?: () => Promise<SessionClient>;
   /** SIGINT/SIGTERM: an SKJOIN in progress (and its backoff) is abandoned. */
   signal?: AbortSignal;
 }
+
+/** The meter's INF/INFC notifications, as the session hands them on (an INFC is answered by the listener). */
+export type NotificationListener = (frame: EchonetFrame, needsReply: boolean) => void;

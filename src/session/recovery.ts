@@ -9,13 +9,14 @@ import { expectedPairId, runScan, scanTimeoutMs, type PanDescriptorLike, type Sc
 import { updateScanFile } from '../scan/scan-file.js';
 import type { MeterAddress, SessionClient } from './link.js';
 import type { RecoveryStep } from './machine.js';
+import type { MeterSessionOptions, ScanSettings } from './options.js';
 
 export interface RecoveryContext {
   client: SessionClient;
   meter: MeterAddress;
   creds: { id: string; password: string };
   logger: Logger;
-  scan: { minDuration: number; maxDuration: number; marginMs: number; channelDurations: readonly number[] };
+  scan: ScanSettings;
   /** Rewritten after a full rescan that found the meter elsewhere (undefined: leave it). */
   scanFile?: string;
   now: () => Date;
@@ -106,4 +107,21 @@ export async function recoveryStep(
       if (reopen === undefined) throw new BmeterError('PORT', 'the port cannot be reopened here');
       return { client: await reopen(), meter: r.meter };
   }
+}
+
+/** The recovery context of a session built from `o`, on its current client and meter. */
+export function recoveryContext(
+  o: Pick<MeterSessionOptions, 'creds' | 'logger' | 'scan' | 'scanFile' | 'clock'>,
+  client: SessionClient,
+  meter: MeterAddress,
+): RecoveryContext {
+  return {
+    client,
+    meter,
+    creds: o.creds,
+    logger: o.logger,
+    scan: o.scan,
+    now: () => new Date(o.clock.now()),
+    ...(o.scanFile !== undefined && { scanFile: o.scanFile }),
+  };
 }

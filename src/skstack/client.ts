@@ -15,7 +15,7 @@ import { identifyStick } from './identify.js';
 import { isFail } from './errors.js';
 import type { ErxudpFormat } from './framer.js';
 import { Inbound } from './inbound.js';
-import { connectionClosed, Event21Tracker, joinTimeout, observeJoin, observeScan, observeTerminate } from './operations.js';
+import { connectionClosed, Event21Tracker, joinTimeout, observeJoin, observeScan, sendToArgs, terminateSpec } from './operations.js';
 import type { Notification, PanDescriptor, ScanOptions, SkstackClientOptions, SkTimeouts, StickInfo } from './types.js';
 import { DEFAULT_TIMEOUTS } from './types.js';
 import { buildJob, type CommandSpec } from './job.js';
@@ -209,8 +209,7 @@ export class SkstackClient {
     if (data.length < 1 || data.length > MAX_SENDTO_DATA) throw new BmeterError('USAGE', `SKSENDTO data must be 1–${MAX_SENDTO_DATA} bytes, got ${data.length}`);
     return this.withDialectFallback(() => {
       const tracker = new Event21Tracker(ipv6);
-      const side = this.dialectValue === 'dual' ? ['0'] : [];
-      const args = ['1', ipv6.toUpperCase(), hex(options.port, 4), String(options.secured ?? 1), ...side, hex(data.length, 4)];
+      const args = sendToArgs(ipv6, options.port, options.secured ?? 1, this.dialectValue, data.length);
       return this.command<{ param: number }>('SKSENDTO', args, {
         data,
         totalTimeoutMs: this.timeouts.sendToMs,
@@ -223,12 +222,7 @@ export class SkstackClient {
   /** SKTERM (§3.11): waits briefly for EVENT 27/28; FAIL ER10 (no session) is fine. */
   async terminate(): Promise<'terminated' | 'timed-out' | 'no-response' | 'no-session'> {
     try {
-      return await this.command('SKTERM', [], {
-        totalTimeoutMs: this.timeouts.commandMs + this.timeouts.terminateMs,
-        onOk: () => 'wait',
-        onLateTimeout: () => ({ resolve: 'no-response' as const }),
-        observe: observeTerminate,
-      });
+      return await this.command('SKTERM', [], terminateSpec(this.timeouts.commandMs + this.timeouts.terminateMs));
     } catch (err) {
       if (isFail(err, '10')) return 'no-session';
       throw err;
