@@ -4,8 +4,10 @@
  * rescan (scan file updated when the meter moved) → reopen the port (PROTOCOL.md §3.6, §3.8–§3.11).
  * The meter goes silent with the sim's `drop@N-M` fault (N counts the ECHONET requests that reach
  * it), goes off the air (SimStick.setMeterOnAir) or moves (SimStick.moveMeter); the port wrapper
- * can hang or unplug the stick. One try per reading (retries.request 0) and 100 ms answer
- * waits keep the run short and the request count equal to the reading count. Expected commands,
+ * can hang or unplug the stick. One try per reading (retries.request 0) keeps the request count
+ * equal to the reading count. bmeter's waits (answer timeouts, slots, command timeouts) run on a
+ * virtual clock that jumps ahead whenever the simulator has settled (test/fixtures/virtual-clock.ts),
+ * so the file takes a few seconds instead of twenty. Expected commands,
  * masks and channels are written out by hand from PROTOCOL.md, not computed by bmeter.
  */
 import { afterEach, describe, it } from 'node:test';
@@ -18,6 +20,7 @@ import type { SimStick } from '../../src/sim/transport.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { runPoll, type PollOptions } from '../../src/poll/poll.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
+import { VirtualClock } from '../fixtures/virtual-clock.js';
 
 const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');
 /** The sim meter's default channel is 0x3B = 59: bit 59 − 33 = 26 of the SKSCAN mask. */
@@ -25,7 +28,11 @@ const KNOWN_CHANNEL_SCAN = 'SKSCAN 2 04000000';
 const FULL_SCAN = 'SKSCAN 2 FFFFFFFF';
 const OPEN = '(port opened)';
 
-afterEach(disposeSimRigs);
+const clocks: VirtualClock[] = [];
+afterEach(() => {
+  for (const c of clocks.splice(0)) c.stop();
+  disposeSimRigs();
+});
 
 interface LogLine {
   level: string;
@@ -78,8 +85,12 @@ async function rig(sim: Partial<SimOptions>): Promise<Rig> {
     retries: { ...base.config.retries, join: 1, request: 0 },
     scan: { ...base.config.scan, minDuration: 4, maxDuration: 7, marginMs: 2000 },
   };
+  // Waits of bmeter (answer timeouts, slots, command timeouts) run on virtual time: no real waiting.
+  const clock = new VirtualClock(Date.now(), () => base.stick.settled());
+  clocks.push(clock);
   const options = (over: Partial<PollOptions> = {}): PollOptions => ({
     ...base.common(),
+    clock,
     config,
     logger,
     openPort,
