@@ -23,9 +23,20 @@ const FIRST_GET = FIRST_GET_EPCS.map((epc) => ({ epc, edt: Buffer.alloc(0) }));
 
 /** Opens the port session, fetches, keeps the PANA session for the next run (§3.8). */
 export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
-  const { session, close } = await openPortSession(o);
+  const stopped: HistorySummary = { days: 0, records: 0, joined: false, reverse: false };
+  // SIGINT/SIGTERM while waiting for a busy port or during the first SKJOIN: nothing written, exit 0.
+  const opened = await openPortSession(o).catch((err: unknown) => {
+    if (o.signal.aborted) return undefined;
+    throw err;
+  });
+  if (opened === undefined) return stopped;
+  const { session, close } = opened;
   try {
-    const first = await session.startExchange(ESV.Get, FIRST_GET, o.reuseSession ?? true);
+    const first = await session.startExchange(ESV.Get, FIRST_GET, o.reuseSession ?? true).catch((err: unknown) => {
+      if (o.signal.aborted) return undefined;
+      throw err;
+    });
+    if (first === undefined) return stopped;
     return { ...(await historyAfterFirst(session, o, first)), joined: first.joined };
   } finally {
     await close(false);
