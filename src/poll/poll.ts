@@ -34,7 +34,7 @@ export interface PollOptions extends MeterRunOptions {
   properties: readonly number[];
   /** Seconds between readings; undefined = one reading (or --count readings back to back). */
   intervalSeconds?: number;
-  /** Stop after this many readings (polls, failed ones included). */
+  /** Stop after this many readings recorded (failed attempts do not count; notifications neither). */
   count?: number;
   /** Runs on the session between readings of an interval run (see BetweenReadings). */
   between?: BetweenReadings;
@@ -53,8 +53,8 @@ export interface PollSummary {
 
 /**
  * Runs the poll: `sink.write` once per reading (source "poll") and once per notification (source
- * "notification"). Throws NO_RESPONSE when a one-shot reading or every reading of a --count run
- * failed; AUTH (exit 4) when the join was rejected; PORT/NOT_SKSTACK for the stick.
+ * "notification"). `count` readings recorded end the run (a silent meter is retried, climbing the
+ * recovery ladder, until they are). Throws NO_RESPONSE when a one-shot reading failed; AUTH (exit 4) when the join was rejected; PORT/NOT_SKSTACK for the stick.
  */
 export async function runPoll(o: PollOptions): Promise<PollSummary> {
   const intervalMs = Math.max(0, (o.intervalSeconds ?? 0) * 1000);
@@ -115,7 +115,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     }
     let index = 0;
     for (;;) {
-      if (summary.readings + summary.failed >= count) {
+      if (summary.readings >= count) {
         summary.stoppedBy = 'count';
         break;
       }
@@ -143,9 +143,6 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       await record(outcome, index);
     }
     if (summary.stoppedBy === 'signal') terminate = true;
-    if (summary.readings === 0 && summary.stoppedBy === 'count') {
-      throw new BmeterError('NO_RESPONSE', `none of the ${summary.failed} readings got an answer from the meter`);
-    }
     return summary;
   } finally {
     await writes.catch(() => undefined);

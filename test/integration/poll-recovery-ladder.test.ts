@@ -140,8 +140,8 @@ describe('the poll recovery ladder against the simulator', () => {
     assert.deepEqual(r.timeline, [OPEN, 'SKJOIN', 'SKJOIN', `${KNOWN_CHANNEL_SCAN} 6`, 'SKJOIN']);
     assert.equal(summary.stoppedBy, 'count');
     assert.equal(summary.failed, 4);
-    assert.equal(summary.readings, 4);
-    assert.equal(r.records.length, 4);
+    assert.equal(summary.readings, 8, '--count counts readings recorded, not attempts');
+    assert.equal(r.records.length, 8);
     assert.equal(r.records.at(-1)?.['power_w'], r.stick.meter.values.powerW(CLOCK_MS));
   });
 
@@ -163,9 +163,9 @@ describe('the poll recovery ladder against the simulator', () => {
     ]);
     assert.equal(summary.stoppedBy, 'count');
     assert.equal(summary.failed, 8);
-    assert.equal(summary.readings, 4);
+    assert.equal(summary.readings, 12);
     const polls = r.records.filter((x) => x['source'] === 'poll');
-    assert.equal(polls.length, 4);
+    assert.equal(polls.length, 12);
     assert.equal(polls.at(-1)?.['power_w'], r.stick.meter.values.powerW(CLOCK_MS));
     const infos = r.logs.filter((l) => l.level === 'info').map((l) => l.msg);
     assert.equal(countOf(infos, 'the meter answers again; readings recovered'), 1);
@@ -211,7 +211,7 @@ describe('the poll recovery ladder against the simulator', () => {
     ]);
     assert.equal(summary.stoppedBy, 'count');
     assert.equal(summary.failed, 4, 'two unanswered readings, then the failed rejoin and the failed channel scan');
-    assert.equal(summary.readings, 4);
+    assert.equal(summary.readings, 8);
     const after = JSON.parse(await readFile(r.scanFile, 'utf8')) as Record<string, unknown>;
     assert.equal(after['channel'], 33);
     assert.equal(after['channelHex'], '21');
@@ -228,7 +228,7 @@ describe('the poll recovery ladder against the simulator', () => {
     const next = await runPoll(oneShot);
     assert.equal(next.joined, false);
     assert.deepEqual(r.timeline, [OPEN]);
-    assert.equal(records.length, 5);
+    assert.equal(records.length, 9);
   });
 
   it('logs each ladder step once at warn level, not once per poll, however often the ladder is climbed', async () => {
@@ -322,7 +322,7 @@ describe('the poll recovery ladder against the simulator', () => {
     assert.deepEqual(r.timeline, [OPEN, 'SKJOIN', OPEN, 'SKJOIN']);
     assert.equal(summary.stoppedBy, 'count');
     assert.equal(summary.failed, 5, 'two failed readings, then the rejoin and the two scans');
-    assert.equal(summary.readings, 3);
+    assert.equal(summary.readings, 8);
     assert.equal(r.records.at(-1)?.['power_w'], r.stick.meter.values.powerW(CLOCK_MS));
   });
 
