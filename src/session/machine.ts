@@ -16,6 +16,8 @@
  * climb of the ladder; later climbs log at debug), an info on recovery; per-poll detail at debug.
  */
 
+import type { SessionFailureReason } from './options.js';
+
 export const RECOVERY_LADDER = ['rejoin', 'scan-channel', 'full-scan', 'reopen'] as const;
 export type RecoveryStep = (typeof RECOVERY_LADDER)[number];
 
@@ -36,7 +38,8 @@ export interface SessionState {
   degraded: boolean;
 }
 
-export type FailureReason = 'no-answer' | 'no-session' | 'held';
+/** The failures a reading reports to the machine: a subset of the one closed set (options.ts, exchange/machine.ts). */
+export type FailureReason = Extract<SessionFailureReason, 'no-answer' | 'no-session' | 'held'>;
 
 export type SessionInput =
   | { type: 'event'; num: number }
