@@ -107,7 +107,7 @@ export function renderReport(before: BenchResults | undefined, after: BenchResul
     '|---|---|---|',
     '| before | 4.4× | 4.6× |',
     '| 1. load only the module of the command being run (src/cli/argv.ts, program.ts); a lone `--version` answered by bin/bmeter.js; esbuild bundle made by `npm run build` | 3.3× | 1.27× |',
-    '| 2. no zod for a plainly valid config or scan file (config/quick-parse.ts, usecases/scan-file-check.ts; zod still words every error) | 2.3× | — |',
+    '| 2. no zod for a plainly valid config or scan file (config/quick-parse.ts, scan/file-check.ts; zod still words every error) | 2.3× | — |',
     '| 3. minified bundle (whitespace, syntax) | 2.1× (loaded machine) | — |',
     '| 4. pino loaded only when a line is logged (createLazyLogger); node:crypto only when the scan file is written; process.stdin only when read | 1.86× (quiet) | 1.25× |',
     '| 5. one CommonJS bundle (dist/bmeter.cjs) and a CommonJS launcher (bin/package.json): no ES-module loader, 3 files read | 1.54× (quiet) | 1.12× |',

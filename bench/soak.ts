@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { countSendTos } from './lib/sim-host.js';
 
-type PollModule = typeof import('../src/usecases/poll.js');
-type RecordModule = typeof import('../src/usecases/reader-record.js');
+type PollModule = typeof import('../src/poll/poll.js');
+type RecordModule = typeof import('../src/meter/record.js');
 type ConfigModule = typeof import('../src/config/config.js');
 type LoggerModule = typeof import('../src/log/logger.js');
-type SimTransportModule = typeof import('../src/transport/sim.js');
+type SimTransportModule = typeof import('../src/sim/transport.js');
 
 export interface MemorySample {
   readings: number;
@@ -60,11 +60,11 @@ function sample(readings: number): MemorySample {
 
 export async function soak(root: string, scanFile: string, readings: number): Promise<SoakResult> {
   const url = (p: string) => pathToFileURL(join(root, 'dist', p)).href;
-  const { runPoll } = (await import(url('usecases/poll.js'))) as PollModule;
-  const { parsePropertyList } = (await import(url('usecases/reader-record.js'))) as RecordModule;
+  const { runPoll } = (await import(url('poll/poll.js'))) as PollModule;
+  const { parsePropertyList } = (await import(url('meter/record.js'))) as RecordModule;
   const { loadConfig, requireCredentials } = (await import(url('config/config.js'))) as ConfigModule;
   const { createLogger } = (await import(url('log/logger.js'))) as LoggerModule;
-  const sim = (await import(url('transport/sim.js'))) as SimTransportModule;
+  const sim = (await import(url('sim/transport.js'))) as SimTransportModule;
 
   const schedule = faultSchedule(readings, 0.05);
   const stick = new sim.SimStick({ rttMs: 1, timeScale: 0.001, faults: (await import(url('sim/faults.js'))).parseFaults(schedule.spec) });

@@ -3,6 +3,7 @@
  * from it, tests build it from in-memory streams (docs/design.md §3, program factory).
  */
 import type { Logger } from '../log/logger.js';
+import type { Clock } from '../time/clock.js';
 import type { TransportFactory } from '../transport/transport.js';
 
 export interface CliIo {
@@ -23,6 +24,8 @@ export interface CliContext {
   signal: AbortSignal;
   /** The host clock (tests may fix it). */
   now: () => Date;
+  /** Timers and now for every wait of the use cases (the one place systemClock is chosen). */
+  clock: Clock;
   /** Created by the program from --log-level / -v once options are parsed. */
   logger(): Logger;
 }

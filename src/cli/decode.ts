@@ -1,11 +1,11 @@
 /**
  * `bmeter decode`: decode ERXUDP log lines or hex ECHONET Lite frames into JSON lines.
- * The logic is in usecases/decode.ts; this file only wires commander and the streams.
+ * The logic is in src/decode/decode.ts; this file only wires commander and the streams.
  */
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import { MAX_COEFFICIENT, unitExponent, UNIT_EXPONENTS } from '../meter/units.js';
-import { runDecode, type DecodeOptions } from '../usecases/decode.js';
+import { runDecode, type DecodeOptions } from '../decode/decode.js';
 import type { CliContext } from './context.js';
 
 const UNIT_CODES = Object.keys(UNIT_EXPONENTS)

@@ -4,8 +4,8 @@
  */
 import type { Command } from 'commander';
 import { createSink } from '../output/sink.js';
-import { runDemo } from '../usecases/demo.js';
-import { columnsFor, READING_UNITS } from '../usecases/reader-record.js';
+import { runDemo } from '../demo/demo.js';
+import { columnsFor, READING_UNITS } from '../meter/record.js';
 import type { CliContext } from './context.js';
 import { summary } from './scan.js';
 

@@ -7,12 +7,12 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BmeterError } from '../errors.js';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
-import { runHistory } from '../usecases/history.js';
-import { MAX_HISTORY_DAYS } from '../usecases/history-dates.js';
-import { createProgress } from '../usecases/history-progress.js';
-import { MAX_RECENT, type RecentRequest } from '../usecases/history-recent.js';
-import { lastSlotStart, parseSince } from '../usecases/history-since.js';
-import { HISTORY_COLUMNS, HISTORY_UNITS } from '../usecases/history-slots.js';
+import { runHistory } from '../history/history.js';
+import { MAX_HISTORY_DAYS } from '../history/dates.js';
+import { createProgress } from '../history/progress.js';
+import { MAX_RECENT, type RecentRequest } from '../history/recent.js';
+import { lastSlotStart, parseSince } from '../history/since.js';
+import { HISTORY_COLUMNS, HISTORY_UNITS } from '../history/slots.js';
 import type { CliContext } from './context.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
@@ -136,6 +136,7 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext, pr
       logger,
       signal: ctx.signal,
       now: ctx.now,
+      clock: ctx.clock,
       progress: (total) => createProgress(ctx.io.stderr, ctx.io.stderrIsTTY, total),
       openPort,
     });

@@ -11,9 +11,9 @@ import type { Logger } from '../log/logger.js';
 import type { MeterMetrics } from '../output/metrics/meter-metrics.js';
 import { secretRedactor } from '../log/redact.js';
 import type { ExtraOutput } from '../output/tee.js';
-import { systemClock } from '../time/clock.js';
-import { readScanFile } from '../usecases/scan-file.js';
-import type { RecoveryStep } from '../usecases/session-machine.js';
+
+import { readScanFile } from '../scan/scan-file.js';
+import type { RecoveryStep } from '../session/machine.js';
 import type { CliContext } from './context.js';
 import { VERSION } from './version.js';
 
@@ -69,14 +69,14 @@ export async function openMeterOutputs(
   let metrics = options.metrics;
   if (metrics === undefined && metricsPath !== undefined) {
     const { MeterMetrics } = await import('../output/metrics/meter-metrics.js');
-    metrics = new MeterMetrics({ meter, clock: systemClock, version: VERSION });
+    metrics = new MeterMetrics({ meter, clock: ctx.clock, version: VERSION });
   }
   if (metrics !== undefined) {
     const kept = metrics;
     let flush = (): void => undefined;
     if (metricsPath !== undefined) {
       const { createMetricsFileSink } = await import('../output/metrics/metrics-file.js');
-      const file = createMetricsFileSink(metricsPath, kept, () => systemClock.now());
+      const file = createMetricsFileSink(metricsPath, kept, () => ctx.clock.now());
       flush = () => void file.flush().catch(warn('cannot write the metrics file'));
       extras.outputs.push({ name: `metrics file ${metricsPath}`, write: (record) => file.write(record) });
       closers.push(async () => file.flush());
@@ -103,7 +103,7 @@ export async function openMeterOutputs(
       discoveryPrefix: config.mqtt.discoveryPrefix,
       version: VERSION,
       logger,
-      clock: systemClock,
+      clock: ctx.clock,
       link: { lqi: scan.lqi, rssiDbm: scan.rssiDbm },
       // Power and currents go unavailable in HA after three missed readings of an interval run.
       ...(intervalSeconds !== undefined && { expireAfterS: Math.max(60, 3 * intervalSeconds) }),

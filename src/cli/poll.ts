@@ -6,8 +6,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
 import { teeSink } from '../output/tee.js';
-import { runPoll } from '../usecases/poll.js';
-import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader-record.js';
+import { runPoll } from '../poll/poll.js';
+import { columnsFor, parsePropertyList, READING_UNITS } from '../meter/record.js';
 import type { CliContext } from './context.js';
 import { openMeterOutputs } from './meter-outputs.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
@@ -118,6 +118,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
       logger,
       signal: ctx.signal,
       now: ctx.now,
+      clock: ctx.clock,
       openPort,
     });
     if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'reading', store.path);

@@ -4,10 +4,11 @@
  *
  * Fast start: given the argv, only the module of the command being run is loaded
  * (all of them for help, `help <cmd>` or anything unclear); zod only for a config file that is
- * not plainly valid (config/quick-parse.ts), pino only when something is logged (createLazyLogger).
+ * not plainly valid (config/schema.ts builds only the settings given), pino only when something is logged (createLazyLogger).
  */
 import { Command, Option } from 'commander';
 import { createLazyLogger, type Logger } from '../log/logger.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { levelFromVerbosity, LOG_LEVELS, type LogLevel } from '../log/levels.js';
 import type { CliContext, CliIo } from './context.js';
 import { commandToLoad } from './argv.js';
@@ -20,6 +21,8 @@ export interface ProgramDeps {
   io: CliIo;
   signal: AbortSignal;
   now?: () => Date;
+  /** Timers and now for the use cases (default: the host's, src/time/clock.ts systemClock). */
+  clock?: Clock;
   transportFactory?: CliContext['transportFactory'];
   /** The argv about to be parsed: lets the program load only that command's module. */
   argv?: readonly string[];
@@ -36,6 +39,7 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
     io: deps.io,
     signal: deps.signal,
     now: deps.now ?? (() => new Date()),
+    clock: deps.clock ?? systemClock,
     ...(deps.transportFactory !== undefined && { transportFactory: deps.transportFactory }),
     logger: () => (logger ??= createLazyLogger({ level, destination: deps.io.stderr })),
   };

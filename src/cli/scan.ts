@@ -4,10 +4,10 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { BmeterError } from '../errors.js';
-import { runScan } from '../usecases/scan.js';
-import { writeScanFile, type ScanFile } from '../usecases/scan-file.js';
-import { createScanProgress, silentProgress } from '../usecases/scan-progress.js';
-import { closeLink, openLink } from '../usecases/session-port.js';
+import { runScan } from '../scan/scan.js';
+import { writeScanFile, type ScanFile } from '../scan/scan-file.js';
+import { createScanProgress, silentProgress } from '../scan/progress.js';
+import { closeLink, openLink } from '../session/port.js';
 import type { CliContext } from './context.js';
 import { stickSettings } from './settings.js';
 
@@ -50,7 +50,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   }
   const progress = config.logLevel === 'silent' ? silentProgress() : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
 
-  const link = await openLink({ openPort, config, logger });
+  const link = await openLink({ openPort, config, logger, clock: ctx.clock });
   try {
     const result = await runScan(link.client, creds, {
       minDuration,
@@ -59,6 +59,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       logger,
       progress,
       now: ctx.now,
+      clock: ctx.clock,
       signal: ctx.signal,
     });
     const file = await writeScanFile(config.scanFile, result);

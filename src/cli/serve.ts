@@ -5,7 +5,6 @@
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { systemClock } from '../time/clock.js';
 import type { CliContext } from './context.js';
 import { stickSettings, waitPortSeconds } from './settings.js';
 import { teeSink } from '../output/tee.js';
@@ -73,8 +72,8 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     { metricsRoute },
     { dashboardRoutes },
   ] = await Promise.all([
-    import('../usecases/scan-file.js'),
-    import('../usecases/reader-record.js'),
+    import('../scan/scan-file.js'),
+    import('../meter/record.js'),
     import('../serve/http/server.js'),
     import('../serve/serve.js'),
     import('../serve/health.js'),
@@ -94,7 +93,7 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
   }
   const meter = (await readScanFile(config.scanFile)).macAddress.toLowerCase();
   const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : 30;
-  const clock = systemClock;
+  const clock = ctx.clock;
   const metrics = new MeterMetrics({ meter, clock, version: VERSION });
   // Before the store and the port: a bad broker URL or refused credentials cost nothing.
   const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });

@@ -9,6 +9,7 @@ import { loadConfig, requireCredentials, type Config } from '../config/config.js
 import type { Logger } from '../log/logger.js';
 import type { OutputFormat } from '../output/format.js';
 import { openTransport } from '../transport/open.js';
+import { CLI_SCHEMES } from './schemes.js';
 import type { Transport } from '../transport/transport.js';
 import type { CliContext } from './context.js';
 
@@ -27,7 +28,14 @@ export function stickSettings(flags: Record<string, unknown>, ctx: CliContext): 
   const creds = requireCredentials(config);
   const waitPortMs = config.waitPortSeconds * 1000;
   const openPort = (port: string): Promise<Transport> =>
-    ctx.transportFactory !== undefined ? ctx.transportFactory(port) : openTransport(port, { waitPortMs, logger });
+    ctx.transportFactory !== undefined ? ctx.transportFactory(port) : openTransport(port, {
+          waitPortMs,
+          logger,
+          schemes: CLI_SCHEMES,
+          signal: ctx.signal,
+          tcpConnectMs: config.timeouts.tcpConnectMs,
+          serialRetryMs: config.timeouts.serialRetryMs,
+        });
   return { logger, config, creds, openPort };
 }
 

@@ -67,7 +67,7 @@ export function printsBesideStore(command: Command): boolean {
 
 /** The meter's identity in the store: the scan file's MAC, lower case. */
 export async function storeMeter(scanFile: string): Promise<string> {
-  const { readScanFile } = await import('../usecases/scan-file.js');
+  const { readScanFile } = await import('../scan/scan-file.js');
   return (await readScanFile(scanFile)).macAddress.toLowerCase();
 }
 

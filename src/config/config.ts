@@ -6,12 +6,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { BmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
-import { quickParseConfig } from './quick-parse.js';
-import type { Config } from './schema.js';
-import { defineConfigSchema } from './schema-def.js';
+import { configSchema, parseSettings, type Config } from './schema.js';
 
 export type { Config } from './schema.js';
 
@@ -30,7 +28,7 @@ export function loadConfig(input: LoadConfigInput): Config {
   const { flags, env, cwd } = input;
   const file = readConfigFile(flags, env, cwd, input.warn);
   const merged = mergeLayers(file, fromEnv(env), fromFlags(flags));
-  const config = quickParseConfig(merged) ?? parseWithZod(merged);
+  const config = parseConfig(merged);
   secretRedactor.add(config.routeB.id);
   secretRedactor.add(config.routeB.password);
   secretRedactor.add(config.mqtt.password);
@@ -38,19 +36,24 @@ export function loadConfig(input: LoadConfigInput): Config {
   return config;
 }
 
-let zodSchema: ReturnType<typeof defineConfigSchema> | undefined;
+let localeLoaded = false;
 
 /**
- * The zod schema judges what quick-parse.ts did not accept, and words the errors. zod is loaded
- * only then (synchronously: its CommonJS build), so a valid configuration never pays for it.
+ * The one schema (schema.ts) judges the merged settings. zod/mini carries no error messages until
+ * a locale is configured: the English one is loaded only when a configuration is invalid, and the
+ * settings are judged again to word the errors.
  */
-function parseWithZod(merged: Record<string, unknown>): Config {
-  zodSchema ??= defineConfigSchema((createRequire(import.meta.url)('zod') as typeof import('zod')).z);
-  const result = zodSchema.safeParse(merged);
-  if (!result.success) {
-    throw new BmeterError('CONFIG', `invalid configuration:\n${describeIssues(result.error)}`);
+function parseConfig(merged: Record<string, unknown>): Config {
+  const result = parseSettings(merged);
+  if (result.success) return result.data;
+  if (!localeLoaded) {
+    // Required at run time, not bundled: only an invalid configuration pays for it.
+    const en = createRequire(import.meta.url)('zod/v4/locales/en.js') as { default: () => Parameters<typeof z.config>[0] };
+    z.config(en.default());
+    localeLoaded = true;
   }
-  return result.data;
+  const worded = configSchema.safeParse(merged);
+  throw new BmeterError('CONFIG', `invalid configuration:\n${describeIssues(worded.error ?? result.error)}`);
 }
 
 /** The Route-B credentials, or a usage error that says where to put them. */
@@ -69,7 +72,7 @@ export function requireCredentials(config: Config): { id: string; password: stri
   return { id, password };
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';

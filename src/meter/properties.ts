@@ -13,7 +13,10 @@ import { encodeHistory1, encodeHistory2, encodeHistory3 } from './history.js';
 import { decodeCurrents, decodePower, encodeCurrents, encodePower } from './instantaneous.js';
 import * as np from './node-profile.js';
 import { decodePropertyMap, encodePropertyMap } from './property-map.js';
-import { unitMultiplier, type EnergyContext } from './units.js';
+import type { EnergyContext } from './units.js';
+import { classCount, currentsOf, currentsValue, pairItem, powerValue, rawOf, unitValue, type CurrentsValue, type PowerValue, type UnitValue } from './property-values.js';
+
+export type { CurrentsValue, PowerValue, UnitValue } from './property-values.js';
 
 export type { EnergyContext } from './units.js';
 
@@ -32,10 +35,6 @@ export interface PropertyDecoder {
 function spec<V extends object>(name: string, decode: PropertySpec<V>['decode'], encode: PropertySpec<V>['encode']): PropertySpec<V> {
   return { name, decode, encode };
 }
-
-export interface PowerValue { watts: number | null; unit: 'W'; reason?: string }
-export interface CurrentsValue { r_a: number | null; t_a: number | null; unit: 'A'; r_reason?: string; t_reason?: string }
-export interface UnitValue { code: string; kwh_per_unit: number | null; unit: 'kWh'; reason?: string }
 
 const energyCounter = (name: string, epc: number): PropertySpec<EnergyValue> =>
   spec(name, (edt, ctx) => counterValue(edt, epc, ctx), (v) => encodeEnergy(rawOf(v)));
@@ -153,44 +152,4 @@ export function contextFromProperties(
     }
   }
   return ctx;
-}
-
-function unitValue(code: number): UnitValue {
-  const m = unitMultiplier(code);
-  const v: UnitValue = { code: hex2(code), kwh_per_unit: m, unit: 'kWh' };
-  if (m === null) v.reason = `unknown unit code 0x${hex2(code)}`;
-  return v;
-}
-
-function powerValue(edt: Uint8Array): PowerValue {
-  const p = decodePower(edt);
-  return p.reason === undefined ? { watts: p.watts, unit: 'W' } : { watts: p.watts, unit: 'W', reason: p.reason };
-}
-
-function currentsValue(edt: Uint8Array): CurrentsValue {
-  const c = decodeCurrents(edt);
-  const v: CurrentsValue = { r_a: c.r, t_a: c.t, unit: 'A' };
-  if (c.rReason !== undefined) v.r_reason = c.rReason;
-  if (c.tReason !== undefined) v.t_reason = c.tReason;
-  return v;
-}
-
-function currentsOf(v: CurrentsValue): Parameters<typeof encodeCurrents>[0] {
-  const c: Parameters<typeof encodeCurrents>[0] = { r: v.r_a, t: v.t_a };
-  if (v.r_reason !== undefined) c.rReason = v.r_reason;
-  if (v.t_reason !== undefined) c.tReason = v.t_reason;
-  return c;
-}
-
-function rawOf(v: EnergyValue): { raw: number | null; reason?: string } {
-  return v.reason === undefined ? { raw: v.raw } : { raw: v.raw, reason: v.reason };
-}
-
-function pairItem(v: PairValue): { at: string; normal: number | null; reverse: number | null } {
-  return { at: v.at, normal: v.normal_raw, reverse: v.reverse_raw };
-}
-
-function classCount(edt: Uint8Array): number {
-  expectLength(0xd4, edt, 2, 'number of classes (2 bytes)');
-  return u16(edt, 0);
 }

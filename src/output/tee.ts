@@ -14,7 +14,7 @@ export interface ExtraOutput {
   write(record: Reading): Promise<void>;
 }
 
-/** Where runPoll writes: the shape of RecordSink (src/usecases/poll.ts). */
+/** Where runPoll writes: the shape of RecordSink (src/poll/poll.ts). */
 export interface TeeSink {
   write(record: Record<string, unknown>): Promise<void>;
   readonly closed: boolean;

@@ -5,7 +5,7 @@
  * session after a stick fault; `joining` is the time before the first answer of a session.
  */
 import type { Clock } from '../time/clock.js';
-import type { SessionState } from '../usecases/session-machine.js';
+import type { SessionState } from '../session/machine.js';
 
 export type ServeState = 'up' | 'joining' | 'recovering' | 'stopped';
 

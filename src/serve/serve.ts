@@ -9,9 +9,9 @@
  */
 import { ERROR_CODES, isBmeterError, BmeterError } from '../errors.js';
 import type { Clock } from '../time/clock.js';
-import { backfillOnSession } from '../usecases/history.js';
-import type { HistorySession } from '../usecases/history-session.js';
-import { runPoll, type PollOptions, type PollSummary } from '../usecases/poll.js';
+import { historyOnSession } from '../history/history.js';
+import type { MeterSession } from '../session/meter-session.js';
+import { runPoll, type PollOptions, type PollSummary } from '../poll/poll.js';
 import { backfillDue, backfillRequest, isReadingGap, type BackfillState } from './backfill-plan.js';
 import type { ServeEvents } from './events.js';
 import type { Health } from './health.js';
@@ -93,14 +93,20 @@ export async function runServe(o: ServeOptions): Promise<ServeSummary> {
     },
   });
 
-  const between = async (session: HistorySession): Promise<void> => {
+  const between = async (session: MeterSession): Promise<void> => {
     await halfHours.flush();
     const reason = backfillDue(plan, o.clock.now());
     if (reason === undefined) return;
     const request = backfillRequest(o.store.lastSlotMs(o.meter), o.historyDays);
     o.logger.info({ reason, ...request }, 'fetching the half-hour record');
     try {
-      const done = await backfillOnSession(session, { ...o, sink: halfHours, ...request });
+      const done = await historyOnSession(session, {
+        sink: halfHours,
+        signal: o.signal,
+        logger: o.logger,
+        now: o.now,
+        ...request,
+      });
       o.health.answeredOnce();
       o.logger.info({ days: done.days, records: done.records }, 'half-hour record fetched');
       plan.doneAt = o.clock.now();

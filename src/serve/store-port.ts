@@ -4,7 +4,7 @@
  * synchronous (node:sqlite is) and throw on a failed write; `meter` is the meter's MAC in lower case.
  */
 import type { Reading } from '../meter/reading.js';
-import type { HistoryRecord } from '../usecases/history-slots.js';
+import type { HistoryRecord } from '../history/slots.js';
 
 /** A stored reading: the record plus the meter. */
 export type StoredReading = Reading & { meter: string };

@@ -8,8 +8,8 @@
  */
 import type { Logger } from '../log/logger.js';
 import type { Reading } from '../meter/reading.js';
-import type { RecordSink } from '../usecases/poll.js';
-import type { HistoryRecord } from '../usecases/history-slots.js';
+import type { RecordSink } from '../poll/poll.js';
+import type { HistoryRecord } from '../history/slots.js';
 
 /** Records kept in memory while the store cannot be written (a day of 1-second readings). */
 export const DEFAULT_MAX_PENDING = 86_400;

@@ -19,6 +19,7 @@ export type TimerGroup = 'scan' | 'join' | 'send' | 'session' | 'arib' | 'term';
  */
 export class Scheduler {
   private readonly groups = new Map<TimerGroup, Set<NodeJS.Timeout>>();
+  private fired: (() => void)[] = [];
 
   constructor(private readonly timeScale: number) {}
 
@@ -34,6 +35,9 @@ export class Scheduler {
     const timer = setTimeout(() => {
       set.delete(timer);
       fn();
+      const waiters = this.fired;
+      this.fired = [];
+      for (const w of waiters) w();
     }, Math.max(0, ms));
     if (ms > KEEP_ALIVE_MAX_MS) timer.unref();
     set.add(timer);
@@ -46,6 +50,11 @@ export class Scheduler {
       at += simMs;
       this.sim(group, at, fn);
     }
+  }
+
+  /** Resolves after the next timer of any group has run. */
+  nextFire(): Promise<void> {
+    return new Promise((resolve) => this.fired.push(resolve));
   }
 
   pending(group: TimerGroup): boolean {

@@ -105,6 +105,24 @@ export class SimStick {
     this.options.offAir = !on;
   }
 
+  /**
+   * Resolves once the stick has nothing more to say about what it was sent: no scheduled reply of
+   * a command (SKSENDTO's EVENT 21 and answer, a scan, a join, SKTERM) is pending and the output is
+   * flushed. Session lifetime and ARIB timers do not count. Lets tests wait for the stick instead
+   * of sleeping.
+   */
+  async settled(): Promise<void> {
+    const busy = ['send', 'scan', 'join', 'term'] as const;
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!busy.some((g) => this.ctx.timers.pending(g))) {
+        await new Promise((resolve) => setImmediate(resolve)); // the output flushes on setImmediate
+        return;
+      }
+      await this.ctx.timers.nextFire();
+    }
+  }
+
   /** Stops every timer; the instance is dead afterwards. */
   dispose(): void {
     this.ctx.timers.cancelAll();

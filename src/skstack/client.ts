@@ -6,15 +6,16 @@
 import { BmeterError, isBmeterError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Transport } from '../transport/transport.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { checkRegister } from './address.js';
-import { ECHONET_PORT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
-import { describeLine } from './describe.js';
+import { EVENT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
 import { drainUntilQuiet } from './drain.js';
-import { detectDialect, J11Detector, J11_MESSAGE, type Dialect, type DialectSource } from './dialect.js';
+import type { Dialect, DialectSource } from './dialect.js';
+import { identifyStick } from './identify.js';
 import { isFail } from './errors.js';
-import { SkFramer, type ErxudpFormat } from './framer.js';
-import type { EinfoLine, SkLine } from './lines.js';
-import { Event21Tracker, observeJoin, observeScan, observeTerminate } from './operations.js';
+import type { ErxudpFormat } from './framer.js';
+import { Inbound } from './inbound.js';
+import { connectionClosed, Event21Tracker, joinTimeout, observeJoin, observeScan, sendToArgs, terminateSpec } from './operations.js';
 import type { Notification, PanDescriptor, ScanOptions, SkstackClientOptions, SkTimeouts, StickInfo } from './types.js';
 import { DEFAULT_TIMEOUTS } from './types.js';
 import { buildJob, type CommandSpec } from './job.js';
@@ -26,35 +27,37 @@ export { DEFAULT_TIMEOUTS } from './types.js';
 export class SkstackClient {
   private readonly logger: Logger;
   private readonly timeouts: SkTimeouts;
-  private readonly framer = new SkFramer();
-  private readonly j11 = new J11Detector();
+  private readonly clock: Clock;
+  private readonly inbound: Inbound;
+  private readonly closedListeners: (() => void)[] = [];
   private readonly pending: Pending;
-  private subscriber: ((line: Notification) => void) | undefined;
-  private draining = false;
-  /** Re-arms the drain's quiet timer (set while draining). */
-  private drainActivity: (() => void) | undefined;
-  private opening = false;
   private dialectValue: Dialect;
   private dialectSourceValue: DialectSource;
   private infoValue: StickInfo | undefined;
-  /** Lines nobody claimed (garbage, unknown E-lines), logged at debug. */
-  unknownLines = 0;
 
   constructor(private readonly transport: Transport, private readonly options: SkstackClientOptions = {}) {
     this.logger = options.logger ?? silentLogger();
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.clock = options.clock ?? systemClock;
     this.dialectValue = options.dialect ?? 'single';
     this.dialectSourceValue = options.dialect ? 'option' : 'default';
+    this.inbound = new Inbound({
+      description: transport.description,
+      logger: this.logger,
+      feed: (line) => this.pending.feed(line),
+      abort: (err) => this.pending.abortCurrent(err),
+    });
     this.pending = new Pending({
       write: (bytes) => this.transport.write(bytes),
-      unsolicited: (line) => this.unsolicited(line),
+      unsolicited: (line) => this.inbound.unsolicited(line),
       resyncJob: () => this.job('SKVER', [], { onOk: () => ({ resolve: undefined }) }),
       logger: this.logger,
+      clock: this.clock,
     });
-    transport.onData((chunk) => this.onData(chunk));
+    transport.onData((chunk) => this.inbound.push(chunk));
     transport.onClose((err) => {
-      const why = err ? `: ${err.message}` : '';
-      this.pending.closeAll(new BmeterError('CLOSED', `the connection to ${transport.description} closed${why} — was the stick unplugged?`, { cause: err }));
+      this.pending.closeAll(connectionClosed(transport.description, err));
+      for (const cb of this.closedListeners.splice(0)) cb();
     });
   }
 
@@ -68,12 +71,17 @@ export class SkstackClient {
 
   /** Strays and stale echoes seen so far (for diagnostics). */
   get stats(): { strayStatus: number; staleEchoes: number; unknownLines: number } {
-    return { ...this.pending.stats, unknownLines: this.unknownLines };
+    return { ...this.pending.stats, unknownLines: this.inbound.unknownLines };
+  }
+
+  /** Called when the transport closes under the client: whatever is pending has failed already. */
+  onClosed(cb: () => void): void {
+    this.closedListeners.push(cb);
   }
 
   /** The one subscriber channel for EVENT/ERXUDP no command claimed. */
   onNotification(cb: (line: Notification) => void): void {
-    this.subscriber = cb;
+    this.inbound.subscribe(cb);
   }
 
   /**
@@ -81,51 +89,41 @@ export class SkstackClient {
    * CRLF + drain, `SKSREG SFE 0`, SKVER, SKINFO (dialect), ROPT (ERXUDP format).
    */
   async open(): Promise<StickInfo> {
-    this.opening = true;
+    this.inbound.opening = true;
     try {
-      this.draining = true;
+      this.inbound.draining = true;
       await this.transport.write('\r\n').catch((err: unknown) => {
         if (isBmeterError(err)) throw err;
         throw new BmeterError('PORT', `writing to ${this.transport.description} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       });
-      await drainUntilQuiet(this.timeouts.drainMs, this.timeouts.drainQuietMs, (a) => (this.drainActivity = a));
-      this.draining = false;
-      this.refuseJ11();
+      await drainUntilQuiet(this.clock, this.timeouts.drainMs, this.timeouts.drainQuietMs, (a) => (this.inbound.drainActivity = a));
+      this.inbound.draining = false;
+      this.inbound.refuseJ11();
       try {
         await this.command('SKSREG', ['SFE', '0'], { echoOff: true, onOk: () => ({ resolve: undefined }) });
         this.pending.echoMode = 'off';
       } catch (err) {
-        this.refuseJ11();
+        this.inbound.refuseJ11();
         this.logger.debug({ err: (err as Error).message }, 'SKSREG SFE 0 failed; echoes stay tolerated');
       }
-      const firmware = await this.command<string>('SKVER', [], {
-        timeoutMs: this.timeouts.skverMs,
-        onOk: (_v, r) => ({ resolve: r?.type === 'ever' ? r.version : '' }),
-        timeoutError: () => new BmeterError('NOT_SKSTACK', `no answer to SKVER on ${this.transport.description} within ${this.timeouts.skverMs / 1000} s — is this a SKSTACK IP stick at 115200 baud?`),
-      }).catch((err: unknown) => {
-        this.refuseJ11();
-        throw err;
+      const { firmware, einfo, detected } = await identifyStick({
+        description: this.transport.description,
+        logger: this.logger,
+        skverMs: this.timeouts.skverMs,
+        command: (name, args, spec) => this.command(name, args, spec),
+        refuseJ11: () => this.inbound.refuseJ11(),
       });
-      const einfo = await this.command<EinfoLine | undefined>('SKINFO', [], {
-        onOk: (_v, r) => ({ resolve: r?.type === 'einfo' ? r : undefined }),
-      }).catch((err: unknown) => {
-        this.logger.debug({ err: (err as Error).message }, 'SKINFO failed');
-        return undefined;
-      });
-      if (!this.options.dialect) {
-        const found = detectDialect(einfo, firmware);
-        if (found) [this.dialectValue, this.dialectSourceValue] = [found.dialect, found.source];
-      }
+      if (!this.options.dialect && detected) [this.dialectValue, this.dialectSourceValue] = [detected.dialect, detected.source];
       const erxudpFormat = await this.readOutputFormat();
-      this.framer.setErxudpFormat(erxudpFormat);
+      this.inbound.setErxudpFormat(erxudpFormat);
       const info: StickInfo = { firmware, dialect: this.dialectValue, dialectSource: this.dialectSourceValue, erxudpFormat };
       if (einfo) Object.assign(info, { ownIpv6: einfo.ipv6, ownMac: einfo.mac });
       this.infoValue = info;
       this.logger.debug({ ...info }, 'stick ready');
       return info;
     } finally {
-      this.opening = false;
-      this.draining = false;
+      this.inbound.opening = false;
+      this.inbound.draining = false;
     }
   }
 
@@ -199,7 +197,7 @@ export class SkstackClient {
       totalTimeoutMs: timeoutMs,
       onOk: () => 'wait',
       observe: observeJoin(ipv6),
-      timeoutError: (phase) => new BmeterError('TIMEOUT', phase === 'status' ? `SKJOIN ${ipv6}: no OK within ${this.timeouts.commandMs / 1000} s` : `SKJOIN ${ipv6}: neither EVENT 25 (joined) nor EVENT 24 (rejected) within ${timeoutMs / 1000} s — is the meter in range?`),
+      timeoutError: (phase) => joinTimeout(ipv6, phase, this.timeouts.commandMs, timeoutMs),
     });
   }
 
@@ -207,12 +205,11 @@ export class SkstackClient {
    * UDP send (§3.10): header, one space, raw data, no CRLF. EVENT 21 comes before OK; the result
    * is the last EVENT 21 param from that address (00 sent, 01 failed, 02 did NS instead).
    */
-  async sendTo(ipv6: string, data: Buffer, options: { secured?: 0 | 1 | 2 } = {}): Promise<{ param: number }> {
+  async sendTo(ipv6: string, data: Buffer, options: { port: number; secured?: 0 | 1 | 2 }): Promise<{ param: number }> {
     if (data.length < 1 || data.length > MAX_SENDTO_DATA) throw new BmeterError('USAGE', `SKSENDTO data must be 1–${MAX_SENDTO_DATA} bytes, got ${data.length}`);
     return this.withDialectFallback(() => {
       const tracker = new Event21Tracker(ipv6);
-      const side = this.dialectValue === 'dual' ? ['0'] : [];
-      const args = ['1', ipv6.toUpperCase(), hex(ECHONET_PORT, 4), String(options.secured ?? 1), ...side, hex(data.length, 4)];
+      const args = sendToArgs(ipv6, options.port, options.secured ?? 1, this.dialectValue, data.length);
       return this.command<{ param: number }>('SKSENDTO', args, {
         data,
         totalTimeoutMs: this.timeouts.sendToMs,
@@ -225,12 +222,7 @@ export class SkstackClient {
   /** SKTERM (§3.11): waits briefly for EVENT 27/28; FAIL ER10 (no session) is fine. */
   async terminate(): Promise<'terminated' | 'timed-out' | 'no-response' | 'no-session'> {
     try {
-      return await this.command('SKTERM', [], {
-        totalTimeoutMs: this.timeouts.commandMs + this.timeouts.terminateMs,
-        onOk: () => 'wait',
-        onLateTimeout: () => ({ resolve: 'no-response' as const }),
-        observe: observeTerminate,
-      });
+      return await this.command('SKTERM', [], terminateSpec(this.timeouts.commandMs + this.timeouts.terminateMs));
     } catch (err) {
       if (isFail(err, '10')) return 'no-session';
       throw err;
@@ -263,30 +255,4 @@ export class SkstackClient {
   private job<T>(name: CommandName, args: string[], spec: CommandSpec<T>): Job<T> {
     return buildJob(name, args, spec, { timeouts: this.timeouts, description: this.transport.description });
   }
-
-  private onData(chunk: Buffer): void {
-    this.drainActivity?.();
-    // J11 frames only matter while opening; after that, binary ERXUDP data may hold any bytes.
-    if (this.opening && this.j11.push(chunk)) this.pending.abortCurrent(new BmeterError('NOT_SKSTACK', `${this.transport.description}: ${J11_MESSAGE}`));
-    for (const line of this.framer.push(chunk)) {
-      this.logger.trace({ rx: describeLine(line) }, 'line');
-      if (this.draining) continue;
-      this.pending.feed(line);
-    }
-  }
-
-  private refuseJ11(): void {
-    if (this.j11.seen) throw new BmeterError('NOT_SKSTACK', `${this.transport.description}: ${J11_MESSAGE}`);
-  }
-
-  private unsolicited(line: SkLine): void {
-    if (line.type === 'event' || line.type === 'erxudp') {
-      if (this.subscriber) this.subscriber(line);
-      else this.logger.debug({ line: describeLine(line) }, 'notification without subscriber dropped');
-      return;
-    }
-    this.unknownLines++;
-    this.logger.debug({ line: describeLine(line) }, 'unexpected line ignored');
-  }
 }
-

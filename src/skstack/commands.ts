@@ -49,7 +49,6 @@ export const EVENT = {
   TX_LIMIT_OFF: 0x33,
 } as const;
 
-export const ECHONET_PORT = 0x0e1a;
 export const PANA_PORT = 0x02cc;
 /** SKSENDTO DATALEN is 4 hex digits, at most 0x04D0 (§3.10). */
 export const MAX_SENDTO_DATA = 0x04d0;

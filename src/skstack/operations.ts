@@ -5,7 +5,8 @@
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { normalizeIpv6 } from './address.js';
-import { EVENT } from './commands.js';
+import { EVENT, hex as hexN } from './commands.js';
+import type { CommandSpec } from './job.js';
 import type { EpandescLine, ErxudpLine, EventLine } from './lines.js';
 import type { Observation } from './pending.js';
 import type { PanDescriptor } from './types.js';
@@ -83,4 +84,36 @@ export function joinRejectedMessage(ipv6: string): string {
     `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check BMETER_ROUTEB_ID and ` +
     'BMETER_ROUTEB_PASSWORD (if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24)'
   );
+}
+
+/** SKJOIN's timeout: no OK within `commandMs` (status), or neither EVENT 25 nor 24 within `joinMs` (§3.8). */
+export function joinTimeout(ipv6: string, phase: 'status' | 'completion', commandMs: number, joinMs: number): BmeterError {
+  return new BmeterError(
+    'TIMEOUT',
+    phase === 'status'
+      ? `SKJOIN ${ipv6}: no OK within ${commandMs / 1000} s`
+      : `SKJOIN ${ipv6}: neither EVENT 25 (joined) nor EVENT 24 (rejected) within ${joinMs / 1000} s — is the meter in range?`,
+  );
+}
+
+/** What is pending when the transport closes under the client (an unplugged stick, a closed bridge). */
+export function connectionClosed(description: string, err: Error | undefined): BmeterError {
+  const why = err ? `: ${err.message}` : '';
+  return new BmeterError('CLOSED', `the connection to ${description} closed${why} — was the stick unplugged?`, { cause: err });
+}
+
+/** SKSENDTO's arguments (§3.10): handle 1, address, port, SEC, the dual stack's side 0, DATALEN. */
+export function sendToArgs(ipv6: string, port: number, secured: 0 | 1 | 2, dialect: 'single' | 'dual', length: number): string[] {
+  const side = dialect === 'dual' ? ['0'] : [];
+  return ['1', ipv6.toUpperCase(), hexN(port, 4), String(secured), ...side, hexN(length, 4)];
+}
+
+/** SKTERM (§3.11): OK, then EVENT 27/28 within `totalMs`; no event in time is "no-response". */
+export function terminateSpec(totalMs: number): CommandSpec<'terminated' | 'timed-out' | 'no-response'> {
+  return {
+    totalTimeoutMs: totalMs,
+    onOk: () => 'wait',
+    onLateTimeout: () => ({ resolve: 'no-response' as const }),
+    observe: observeTerminate,
+  };
 }

@@ -15,6 +15,7 @@
  */
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
 import type { ErxudpLine, EpandescLine, EventLine, SkLine } from './lines.js';
 
 export type Observation<T> = 'consumed' | { resolve: T } | { reject: Error } | undefined;
@@ -54,7 +55,7 @@ interface InFlight extends Queued {
   echoSeen: boolean;
   statusSeen: boolean;
   response?: SkLine;
-  timers: NodeJS.Timeout[];
+  timers: TimerHandle[];
 }
 
 const IPV6 = /^[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{0,4}){2,7}$/;
@@ -64,6 +65,8 @@ export interface PendingHooks {
   unsolicited(line: SkLine): void;
   resyncJob(): Job<unknown>;
   logger: Logger;
+  /** Times every command's status and completion waits. */
+  clock: Clock;
 }
 
 export class Pending {
@@ -198,9 +201,9 @@ export class Pending {
     this.hooks.write(job.wire).then(
       () => {
         if (this.current !== cur) return;
-        cur.timers.push(setTimeout(() => this.onTimer(cur, 'status'), job.statusTimeoutMs));
+        cur.timers.push(this.hooks.clock.setTimeout(() => this.onTimer(cur, 'status'), job.statusTimeoutMs));
         if (job.totalTimeoutMs !== undefined) {
-          cur.timers.push(setTimeout(() => this.onTimer(cur, 'completion'), job.totalTimeoutMs));
+          cur.timers.push(this.hooks.clock.setTimeout(() => this.onTimer(cur, 'completion'), job.totalTimeoutMs));
         }
       },
       (err: unknown) => {
@@ -224,7 +227,7 @@ export class Pending {
 
   private finish(cur: InFlight, verdict: { resolve: unknown } | { reject: unknown }, startNext = true): void {
     if (this.current !== cur) return;
-    for (const t of cur.timers) clearTimeout(t);
+    for (const t of cur.timers) this.hooks.clock.clearTimeout(t);
     this.current = undefined;
     if ('resolve' in verdict) cur.resolve(verdict.resolve);
     else cur.reject(verdict.reject);

@@ -1,7 +1,10 @@
 /**
- * Public types of the SKSTACK client: what the layers above see of it.
+ * Public types of the SKSTACK client: what it reports (stick info, PAN descriptors,
+ * notifications) and how long it waits (SkTimeouts).
  */
 import type { Logger } from '../log/logger.js';
+import type { Clock } from '../time/clock.js';
+import { TIMEOUTS } from '../time/timing.js';
 import type { Dialect, DialectSource } from './dialect.js';
 import type { ErxudpFormat } from './framer.js';
 import type { EpandescLine, ErxudpLine, EventLine } from './lines.js';
@@ -40,14 +43,18 @@ export interface SkTimeouts {
   scanMarginMs: number;
 }
 
+/**
+ * The client's defaults, from the timing table (src/time/timing.ts); the session passes the
+ * configured values. `scanMarginMs` is the table's for a scan run by the client alone.
+ */
 export const DEFAULT_TIMEOUTS: SkTimeouts = {
-  drainMs: 150,
-  drainQuietMs: 40,
-  skverMs: 2_000,
-  commandMs: 3_000,
-  joinMs: 41_000,
-  sendToMs: 5_000,
-  terminateMs: 3_000,
+  drainMs: TIMEOUTS.drainMs.default,
+  drainQuietMs: TIMEOUTS.drainQuietMs.default,
+  skverMs: TIMEOUTS.skverMs.default,
+  commandMs: TIMEOUTS.commandMs.default,
+  joinMs: TIMEOUTS.joinMs.default,
+  sendToMs: TIMEOUTS.sendToMs.default,
+  terminateMs: TIMEOUTS.terminateMs.default,
   scanMarginMs: 5_000,
 };
 
@@ -56,6 +63,8 @@ export interface SkstackClientOptions {
   /** Overrides detection (config `dialect`). */
   dialect?: Dialect;
   timeouts?: Partial<SkTimeouts>;
+  /** Times the opening drain (default: the host clock). */
+  clock?: Clock;
   /** Write `WOPT 01` (flash!) when ROPT says binary. Never done otherwise (§3.12). */
   setHexOutput?: boolean;
 }

@@ -8,13 +8,19 @@ import { BmeterError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { describeHolders, findPortHolders } from './port-holder.js';
 import type { Transport } from './transport.js';
+import { systemClock } from '../time/clock.js';
+import { TIMEOUTS } from '../time/timing.js';
+import { sleep } from '../time/waitress.js';
 
 export const SERIAL_SETTINGS = { baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1 } as const;
-const RETRY_MS = 250;
 
 export interface SerialOptions {
   /** Keep retrying a busy port this long before giving up with PORT_BUSY. */
   waitPortMs?: number;
+  /** Between tries (ms; default: the timing table's serialRetryMs). */
+  retryMs?: number;
+  /** SIGINT/SIGTERM: the wait for a busy port ends at once (BmeterError CLOSED). */
+  signal?: AbortSignal;
   logger?: Logger;
 }
 
@@ -35,7 +41,8 @@ export async function openSerial(path: string, options: SerialOptions = {}): Pro
       if (mapped.code !== 'PORT_BUSY' || remaining <= 0) throw mapped;
       logger.info({ port: path }, 'serial port busy; waiting');
       // The last try falls on the deadline itself: the whole --wait-port is waited out.
-      await new Promise((r) => setTimeout(r, Math.min(RETRY_MS, remaining)));
+      const waited = await sleep(systemClock, Math.min(options.retryMs ?? TIMEOUTS.serialRetryMs.default, remaining), options.signal);
+      if (!waited && options.signal?.aborted === true) throw new BmeterError('CLOSED', `stopped while waiting for ${path}`);
     }
   }
 }

@@ -4,8 +4,9 @@
 import { connect, type Socket } from 'node:net';
 import { BmeterError } from '../errors.js';
 import type { Transport } from './transport.js';
+import { TIMEOUTS } from '../time/timing.js';
 
-const CONNECT_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = TIMEOUTS.tcpConnectMs.default;
 
 /** Host and port of `tcp://host:port` (IPv6 hosts in brackets). Throws BmeterError('USAGE') for anything else. */
 export function parseTcpUrl(url: string): { host: string; port: number } {

@@ -1,7 +1,7 @@
 /**
  * Guards the radio cost of a reading: with the default properties every reading is
  * exactly one ECHONET Lite request — one SKSENDTO — including the first of a process, whose one
- * Get frame also carries D3/D7/E1 (src/usecases/reader-record.ts); a cron run on the session the
+ * Get frame also carries D3/D7/E1 (src/meter/record.ts); a cron run on the session the
  * stick kept is one SKSENDTO in all. Counts, not timings: the sim's clock is scaled down.
  */
 import { afterEach, describe, it } from 'node:test';
@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { configSchema } from '../../src/config/schema.js';
 import { decodeFrame } from '../../src/echonet/frame.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { SimStick, attachSimTransport } from '../../src/transport/sim.js';
-import { runPoll, type PollOptions } from '../../src/usecases/poll.js';
-import { parsePropertyList } from '../../src/usecases/reader-record.js';
+import { SimStick, attachSimTransport } from '../../src/sim/transport.js';
+import { runPoll, type PollOptions } from '../../src/poll/poll.js';
+import { parsePropertyList } from '../../src/meter/record.js';
 import { writeSimScanFile } from '../fixtures/sim-meter-rig.js';
 
 const DEFAULT_EPCS = ['E7', 'E8', 'E0', 'E3', 'EA', 'EB'];

@@ -13,7 +13,7 @@ import { Health } from '../../src/serve/health.js';
 import { runServe } from '../../src/serve/serve.js';
 import type { HalfHourRow, ServeStore } from '../../src/serve/store-port.js';
 import { systemClock } from '../../src/time/clock.js';
-import type { HistoryRecord } from '../../src/usecases/history-slots.js';
+import type { HistoryRecord } from '../../src/history/slots.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
 
 afterEach(() => disposeSimRigs());

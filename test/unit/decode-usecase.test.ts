@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { register } from '../../src/cli/decode.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { BmeterError } from '../../src/errors.js';
-import { runDecode, type DecodedFrameJson, type DecodeOptions } from '../../src/usecases/decode.js';
+import { runDecode, type DecodedFrameJson, type DecodeOptions } from '../../src/decode/decode.js';
 import { capture, captureLines } from '../fixtures/captures.js';
 
 async function decodeAll(lines: string[], options: DecodeOptions = {}) {

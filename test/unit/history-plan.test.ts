@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { midnightWaitMs, planDays, slotMs, type MeterClock } from '../../src/usecases/history-dates.js';
-import { createProgress } from '../../src/usecases/history-progress.js';
-import { lastSlotStart, parseSince } from '../../src/usecases/history-since.js';
-import { recordedSlots, SlotRecorder } from '../../src/usecases/history-slots.js';
+import { midnightWaitMs, planDays, slotMs, type MeterClock } from '../../src/history/dates.js';
+import { createProgress } from '../../src/history/progress.js';
+import { lastSlotStart, parseSince } from '../../src/history/since.js';
+import { recordedSlots, SlotRecorder } from '../../src/history/slots.js';
 
 const HALF = 1_800_000;
 

@@ -6,9 +6,9 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isBmeterError } from '../../src/errors.js';
-import type { SimStick } from '../../src/transport/sim.js';
+import type { SimStick } from '../../src/sim/transport.js';
 import type { SimOptions } from '../../src/sim/options.js';
-import { runHistory, type HistoryOptions } from '../../src/usecases/history.js';
+import { runHistory, type HistoryOptions } from '../../src/history/history.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
 
 const MIN = 60_000;

@@ -3,6 +3,7 @@
  * nothing without a broker, a metrics file or caller metrics; with caller metrics (serve's
  * /metrics) every record, failure and recovery reaches them.
  */
+import { systemClock } from '../../src/time/clock.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -58,7 +59,13 @@ function setUp(t: { after(fn: () => unknown): void }): { ctx: CliContext; config
     stderrIsTTY: false,
   };
   const logger = createLogger({ level: 'silent' });
-  const ctx: CliContext = { io, signal: new AbortController().signal, now: () => new Date(), logger: () => logger };
+  const ctx: CliContext = {
+    io,
+    signal: new AbortController().signal,
+    now: () => new Date(),
+    clock: systemClock,
+    logger: () => logger,
+  };
   return { ctx, config: loadConfig({ flags: {}, env: {}, cwd: dir.path }) };
 }
 

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyDatagram, infcResponse, type Datagram } from '../../src/usecases/reader-match.js';
+import { classifyDatagram, infcResponse, type Datagram } from '../../src/echonet/exchange/match.js';
 
 const METER = 'FE80:0000:0000:0000:021C:6400:03DE:5A1B';
 const OWN = 'FE80:0000:0000:0000:021D:1290:1234:5678';

@@ -4,7 +4,7 @@ import { decodeFrame, encodeFrame, type EchonetFrame } from '../../src/echonet/f
 import { silentLogger } from '../../src/log/logger.js';
 import type { EnergyContext } from '../../src/meter/units.js';
 import type { Reading } from '../../src/meter/reading.js';
-import { NotificationCapture } from '../../src/usecases/reader-notify.js';
+import { NotificationCapture } from '../../src/poll/notifications.js';
 
 // capture ak1211app-ea-inf: INF EA 2023-03-13 00:30, raw 500728 (golden bytes)
 const INF_EA = '10812EDB02880105FF017301EA0B07E7030D001E000007A3F8';

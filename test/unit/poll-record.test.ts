@@ -2,14 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame } from '../../src/echonet/frame.js';
 import { createLogger } from '../../src/log/logger.js';
-import { ReadingContext } from '../../src/usecases/reader-context.js';
+import { ReadingContext } from '../../src/poll/reading-context.js';
 import {
   assembleReading,
   missingMessage,
   parsePropertyList,
   requestEpcs,
   updateContext,
-} from '../../src/usecases/reader-record.js';
+} from '../../src/meter/record.js';
 
 const frame = (hex: string) => decodeFrame(Buffer.from(hex.replace(/ /g, ''), 'hex'));
 const AT = new Date('2024-05-01T09:30:00.000+09:00');

@@ -2,8 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../src/log/logger.js';
 import { SkstackCommandError } from '../../src/skstack/errors.js';
-import { Requester } from '../../src/usecases/reader-request.js';
-import type { SessionClient } from '../../src/usecases/session-link.js';
+import { Requester } from '../../src/echonet/exchange/requester.js';
+import { systemClock } from '../../src/time/clock.js';
+import type { SessionClient } from '../../src/session/link.js';
 
 const METER = 'FE80:0000:0000:0000:021C:6400:03DE:5A1B';
 
@@ -40,7 +41,7 @@ function fake(steps: Step[], onSend?: (n: number) => void): Fake {
     const frame = { tid: bytes.readUInt16BE(2), seoj: '028801', deoj: '05FF01', esv: 0x72, properties: [{ epc: 0xe7, edt: bytes.subarray(16) }] };
     if (requester.inFlight?.tids.has(frame.tid)) requester.deliver(frame);
   };
-  requester = new Requester(client, () => METER, silentLogger(), 0x0100);
+  requester = new Requester(client, () => METER, silentLogger(), systemClock, 0x0100);
   // a late answer to an earlier try arrives while the next try waits
   const origGet = requester.get.bind(requester);
   requester.get = async (epcs, options) => {
@@ -99,7 +100,7 @@ describe('one Get and its answer', () => {
     assert.equal(r.ok, true);
     assert.equal(f.sent.length, 3);
     // No EVENT 02 came: the timed-out neighbour waits leave nothing behind (a months-long poll).
-    assert.equal((f.requester as unknown as { neighbourWaiters: unknown[] }).neighbourWaiters.length, 0);
+    assert.equal(f.requester.pendingWaits, 0);
   });
 
   it('resends at once when EVENT 02 arrives after EVENT 21 02', async () => {

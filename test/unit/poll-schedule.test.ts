@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { delayUntil, nextSlot } from '../../src/usecases/reader-schedule.js';
+import { delayUntil, nextSlot } from '../../src/poll/schedule.js';
 
 const START = 1_700_000_000_000;
 

@@ -4,9 +4,9 @@
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SimStick } from '../../src/transport/sim.js';
+import type { SimStick } from '../../src/sim/transport.js';
 import type { SimOptions } from '../../src/sim/options.js';
-import { runPoll, type PollOptions } from '../../src/usecases/poll.js';
+import { runPoll, type PollOptions } from '../../src/poll/poll.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
 
 const ALL = [0xe7, 0xe8, 0xe0, 0xe3, 0xea, 0xeb];

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/transport/sim.js';
+import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/transport.js';
 import { runProgram } from '../fixtures/run-program.js';
 
 async function runScanCommand(args: string[], options: { simUrl: string; env?: NodeJS.ProcessEnv; tty?: boolean }) {

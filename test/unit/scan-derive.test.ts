@@ -8,7 +8,7 @@ import {
   rssiFromLqi,
   scanDurationMs,
   scanTimeoutMs,
-} from '../../src/usecases/scan.js';
+} from '../../src/scan/scan.js';
 import { isBmeterError } from '../../src/errors.js';
 
 test('the link-local address flips bit 0x02 of the first MAC byte (docs/protocol.md §3.7)', () => {

@@ -1,11 +1,11 @@
 /**
- * The zod-free check of a scan file (src/usecases/scan-file-check.ts) against the zod schema:
+ * The zod-free check of a scan file (src/scan/file-check.ts) against the zod schema:
  * exactly zod's result whenever it accepts, and every invalid file left to zod.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { quickCheckScanFile } from '../../src/usecases/scan-file-check.js';
-import { scanFileSchema } from '../../src/usecases/scan-file-schema.js';
+import { quickCheckScanFile } from '../../src/scan/file-check.js';
+import { scanFileSchema } from '../../src/scan/file-schema.js';
 
 const GOOD = {
   version: 1,

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readScanFile, updateScanFile, writeScanFile } from '../../src/usecases/scan-file.js';
-import type { ScanResult } from '../../src/usecases/scan.js';
+import { readScanFile, updateScanFile, writeScanFile } from '../../src/scan/scan-file.js';
+import type { ScanResult } from '../../src/scan/scan.js';
 import { isBmeterError } from '../../src/errors.js';
 
 const RESULT: ScanResult = {

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '../../src/log/logger.js';
 import { SecretRedactor } from '../../src/log/redact.js';
-import { runScan, type PanDescriptorLike, type ScanClient } from '../../src/usecases/scan.js';
-import { createScanProgress } from '../../src/usecases/scan-progress.js';
+import { runScan, type PanDescriptorLike, type ScanClient } from '../../src/scan/scan.js';
+import { createScanProgress } from '../../src/scan/progress.js';
 import { isBmeterError } from '../../src/errors.js';
 import { memoryStream as memory } from '../fixtures/memory-stream.js';
 

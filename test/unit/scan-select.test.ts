@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describePan, selectMeter, type PanDescriptorLike } from '../../src/usecases/scan.js';
+import { describePan, selectMeter, type PanDescriptorLike } from '../../src/scan/scan.js';
 
 const ROUTE_B_ID = '0000000000000000000000000194BFAD';
 

@@ -7,7 +7,7 @@ import {
   type SessionAction,
   type SessionInput,
   type SessionState,
-} from '../../src/usecases/session-machine.js';
+} from '../../src/session/machine.js';
 
 /** Feeds inputs in order; returns the final state and every action produced. */
 function run(inputs: SessionInput[], state: SessionState = initialSessionState()): { state: SessionState; actions: SessionAction[] } {
@@ -159,5 +159,18 @@ describe('session state machine', () => {
     const { state, actions } = run([ev(0x25), ev(0x33), ev(0x21), ev(0x02)]);
     assert.equal(state.phase, 'up');
     assert.deepEqual(actions, []);
+  });
+});
+
+describe('a port that closed under the session', () => {
+  it('goes down and makes the port reopen the next recovery step, skipping rejoin and scans', () => {
+    const closed = transition(initialSessionState('up'), { type: 'port-closed' });
+    assert.equal(closed.state.phase, 'down');
+    assert.deepEqual(
+      closed.actions.filter((a) => a.type === 'log').map((a) => a.type === 'log' && a.level),
+      ['warn'],
+    );
+    const next = transition(closed.state, { type: 'poll-due' });
+    assert.deepEqual(next.actions.at(-1), { type: 'recover', step: 'reopen' });
   });
 });

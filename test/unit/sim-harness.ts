@@ -46,10 +46,13 @@ export class StickHarness {
     return this.take();
   }
 
-  /** Sends a command and returns all output after `ms` of real time. */
-  async exchange(data: string | Buffer, ms = 20): Promise<string> {
+  /**
+   * Sends a command and returns all output once the stick has settled (every reply it scheduled
+   * for it is out: EVENT 21 and the meter's answer, a scan, a join): no fixed sleep.
+   */
+  async exchange(data: string | Buffer): Promise<string> {
     this.send(data);
-    await new Promise((r) => setTimeout(r, ms));
+    await this.stick.settled();
     return this.take();
   }
 

@@ -122,7 +122,7 @@ test('an unsupported EPC comes back in a Get_SNA with PDC 0 while the others car
 test('data sent as hex text is taken raw: the meter ignores it and the rest reads as a bad command', async () => {
   const h = new StickHarness();
   await joined(h);
-  const out = await h.exchange(`SKSENDTO 1 ${METER} 0E1A 1 000E 1081000105FF010288016201E700\r\n`, 40);
+  const out = await h.exchange(`SKSENDTO 1 ${METER} 0E1A 1 000E 1081000105FF010288016201E700\r\n`);
   assert.equal(out, `EVENT 21 ${METER} 00\r\nOK\r\nFAIL ER04\r\n`);
   h.dispose();
 });
@@ -175,7 +175,7 @@ test('fault event32: EVENT 32, sends fail with EVENT 21 01 until EVENT 33', asyn
   await joined(h);
   h.send(sendto(GET_D3_E1_D7));
   assert.equal(await h.until('OK\r\n'), `EVENT 32 ${OWN}\r\nEVENT 21 ${METER} 01\r\nOK\r\n`);
-  assert.equal(await h.exchange(sendto(GET_D3_E1_D7), 10), `EVENT 21 ${METER} 01\r\nOK\r\n`);
+  assert.equal(await h.exchange(sendto(GET_D3_E1_D7)), `EVENT 21 ${METER} 01\r\nOK\r\n`);
   assert.equal(await h.until('EVENT 33'), `EVENT 33 ${OWN}\r\n`);
   h.send(sendto(GET_D3_E1_D7));
   assert.match(await h.until((o) => o.includes('ERXUDP') && o.endsWith('\r\n')), /7203D3/);
@@ -185,7 +185,7 @@ test('fault event32: EVENT 32, sends fail with EVENT 21 01 until EVENT 33', asyn
 test('faults drop, sna and garbage hit exactly the scheduled requests', async () => {
   const h = new StickHarness({ faults: parseFaults('drop@1,sna:E1@2,garbage@3') });
   await joined(h);
-  assert.equal(await h.exchange(sendto(GET_D3_E1_D7), 40), `EVENT 21 ${METER} 00\r\nOK\r\n`, 'request 1 dropped');
+  assert.equal(await h.exchange(sendto(GET_D3_E1_D7)), `EVENT 21 ${METER} 00\r\nOK\r\n`, 'request 1 dropped');
   h.send(sendto(GET_D3_E1_D7));
   assert.match(await h.until((o) => o.includes('ERXUDP') && o.endsWith('\r\n')), /5203D30400000001E100D70106\r\n$/);
   h.send(sendto(GET_D3_E1_D7));
@@ -220,7 +220,7 @@ test('the meter sends an INF with EA and EB when the sim clock crosses :00 or :3
   const h = new StickHarness({ clock: () => new Date(now) });
   await joined(h);
   h.stick.tick();
-  assert.equal(await h.exchange('', 10), '', 'nothing before 14:30');
+  assert.equal(await h.exchange(''), '', 'nothing before 14:30');
   now = Date.parse('2026-05-20T14:30:05+09:00');
   h.stick.tick();
   const out = await h.until('\r\n');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openSimTransport, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID, SimStick } from '../../src/transport/sim.js';
+import { openSimTransport, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID, SimStick } from '../../src/sim/transport.js';
 import type { Transport } from '../../src/transport/transport.js';
 
 function collect(t: Transport): { text: () => string; until: (s: string) => Promise<string> } {

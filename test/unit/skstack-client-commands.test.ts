@@ -161,7 +161,7 @@ describe('SkstackClient.sendTo', () => {
     const addr = '0000:0000:0000:0000:0000:0000:0000:0000';
     const header = `SKSENDTO 1 ${addr} 0E1A 1 000E `;
     const { client, t } = await opened([{ expect: Buffer.concat([Buffer.from(header), GET_E7]), reply: [lines(...captureLines('ak1211-bp35a1-sendto-event21-ok-order'))] }]);
-    assert.deepEqual(await client.sendTo(addr, GET_E7), { param: 0 });
+    assert.deepEqual(await client.sendTo(addr, GET_E7, { port: 0x0e1a }), { param: 0 });
     assert.ok(t.writes.at(-1)?.subarray(-2).equals(Buffer.from([0xe7, 0x00])));
   });
 
@@ -169,7 +169,7 @@ describe('SkstackClient.sendTo', () => {
     const raw = captureLines('rswsuha-sksendto-echo-e7-228w');
     const header = `SKSENDTO 1 ${METER} 0E1A 1 0 000E `;
     const { client, notes } = await opened([{ expect: Buffer.concat([Buffer.from(header), GET_E7]), reply: [lines(...raw)] }], { dialect: 'dual', byteByByte: true });
-    assert.deepEqual(await client.sendTo(METER, GET_E7), { param: 0 });
+    assert.deepEqual(await client.sendTo(METER, GET_E7, { port: 0x0e1a }), { param: 0 });
     await new Promise((r) => setImmediate(r));
     const answer = notes.find((n) => n.type === 'erxudp');
     assert.ok(answer?.type === 'erxudp');
@@ -179,7 +179,7 @@ describe('SkstackClient.sendTo', () => {
   it('reports the last EVENT 21 from the destination, ignoring other senders and an empty CRLF', async () => {
     const other = 'FE80:0000:0000:0000:0000:0000:0000:0001';
     const { client, notes } = await opened([{ expect: /^SKSENDTO 1 /, reply: [lines('', `EVENT 21 ${METER} 0 02`, `EVENT 02 ${METER} 0`, `EVENT 21 ${other} 0 01`, `EVENT 21 ${METER} 0 00`, 'OK')] }], { dialect: 'dual' });
-    assert.deepEqual(await client.sendTo(METER, GET_E7), { param: 0 });
+    assert.deepEqual(await client.sendTo(METER, GET_E7, { port: 0x0e1a }), { param: 0 });
     assert.deepEqual(notes.map((n) => n.type === 'event' && n.num), [0x02, 0x21]);
   });
 
@@ -187,13 +187,13 @@ describe('SkstackClient.sendTo', () => {
     const t = new ScriptedTransport([...singleOpen(), { expect: /^SKSENDTO / }]);
     const client = new SkstackClient(t, { timeouts: { ...FAST, commandMs: 1000, sendToMs: 50 } });
     await client.open();
-    await assert.rejects(client.sendTo(METER, GET_E7), (err: unknown) =>
+    await assert.rejects(client.sendTo(METER, GET_E7, { port: 0x0e1a }), (err: unknown) =>
       err instanceof BmeterError && err.code === 'TIMEOUT' && /: no answer from \/dev\/ttyUSB0 within 0\.05 s$/.test(err.message));
   });
 
   it('turns FAIL ER10 into COMMAND_FAILED with failCode 10 and the meaning', async () => {
     const { client } = await opened([{ expect: /^SKSENDTO /, reply: [lines('FAIL ER10')] }]);
-    await assert.rejects(client.sendTo(METER, GET_E7), (err: unknown) =>
+    await assert.rejects(client.sendTo(METER, GET_E7, { port: 0x0e1a }), (err: unknown) =>
       err instanceof SkstackCommandError && err.code === 'COMMAND_FAILED' && err.failCode === '10' &&
       err.message === 'SKSENDTO failed: FAIL ER10 (command accepted but execution failed — no PANA session?)');
   });
@@ -203,7 +203,7 @@ describe('SkstackClient.sendTo', () => {
     assert.ok(bin);
     const frame = Buffer.concat([Buffer.from(bin.ascii_prefix), Buffer.from(bin.data_hex, 'hex'), Buffer.from('\r\n')]);
     const { client, notes, t } = await opened([{ expect: /^SKSENDTO /, reply: [lines(`EVENT 21 ${METER} 00`, 'OK')] }], { byteByByte: true });
-    await client.sendTo(METER, GET_E7);
+    await client.sendTo(METER, GET_E7, { port: 0x0e1a });
     t.emit(frame);
     assert.equal(notes.length, 1);
     assert.ok(notes[0]?.type === 'erxudp');

@@ -12,7 +12,7 @@ import type { Reading } from '../../meter/reading.js';
 import type { Clock } from '../../time/clock.js';
 import { renderExposition, type MetricFamily, type Sample } from './exposition.js';
 
-/** The recovery rungs above a plain read (src/usecases/session-machine.ts RECOVERY_LADDER). */
+/** The recovery rungs above a plain read (src/session/machine.ts RECOVERY_LADDER). */
 export const RECOVERY_STEPS = ['rejoin', 'scan-channel', 'full-scan', 'reopen'] as const;
 export type RecoveryStepName = (typeof RECOVERY_STEPS)[number];
 

@@ -10,7 +10,7 @@
  */
 import type { Reading } from '../../meter/reading.js';
 import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
-import type { HistoryRecord } from '../../usecases/history-slots.js';
+import type { HistoryRecord } from '../../history/slots.js';
 import { lockStore, type LockOwner } from './lock.js';
 import { migrate } from './schema.js';
 import type { Database, SqlValue, Statement } from './sqlite.js';

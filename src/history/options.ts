@@ -1,0 +1,39 @@
+/**
+ * What a history run takes and gives: the request (days, since, recent detail, where records
+ * go) on an open session, the same plus the port session for `bmeter history`, and the summary.
+ */
+import type { Logger } from '../log/logger.js';
+import type { MeterRunOptions, RecordSink } from '../session/run-options.js';
+import type { Progress } from './progress.js';
+import type { RecentRequest } from './recent.js';
+
+/** What to fetch and where it goes, on a session already open. */
+export interface HistoryRequest {
+  sink: RecordSink;
+  /** Aborted on SIGINT/SIGTERM: the run ends with what it wrote. */
+  signal: AbortSignal;
+  logger: Logger;
+  /** The host clock as a Date. */
+  now: () => Date;
+  days?: number;
+  day?: number;
+  /** Only slots after this instant (epoch ms). */
+  sinceMs?: number;
+  /** EC/ED or EE/EF instead of E2/E4 (recent.ts). */
+  recent?: RecentRequest;
+  /** Called once the number of days is known; stderr progress (none when not a terminal). */
+  progress?: (total: number) => Progress;
+  /** Test hook: how long to wait near the meter's midnight (default: the session clock). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** `bmeter history`'s options: the port session and the request. */
+export interface HistoryOptions extends MeterRunOptions, Omit<HistoryRequest, 'sink' | 'signal' | 'logger' | 'now'> {}
+
+export interface HistorySummary {
+  days: number;
+  records: number;
+  joined: boolean;
+  reverse: boolean;
+}
+

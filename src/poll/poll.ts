@@ -1,0 +1,174 @@
+/**
+ * `bmeter poll`: one reading and exit (cron), or readings on a fixed schedule until SIGINT /
+ * SIGTERM (`--interval`) or `--count` readings. One Get frame per reading (PROTOCOL.md §9);
+ * the meter's own notifications become records too. The session (join, reuse, recovery) is
+ * src/session/, readings on it reader.ts; this file is the outer loop: schedule, output, shutdown.
+ *
+ * Shutdown: a signal lets the reading in flight finish, then SKTERM (§3.11) ends the session.
+ * A one-shot poll (and a --count run that ran out) keeps the session on purpose: the stick holds
+ * it after the port closes, and the next cron run reads on it with one round trip instead of a
+ * join (§3.8: ~3 s, up to ~40 s, and PANA airtime under the ARIB budget, §3.9).
+ */
+import { BmeterError, ERROR_CODES } from '../errors.js';
+import type { Reading } from '../meter/reading.js';
+import type { MeterSession } from '../session/meter-session.js';
+import type { ReadingOutcome } from '../session/options.js';
+import { openPortSession } from '../session/port.js';
+import type { MeterRunOptions } from '../session/run-options.js';
+import { sleep } from '../time/waitress.js';
+import { MeterReader } from './reader.js';
+import { nextSlot, delayUntil } from './schedule.js';
+
+export type { MeterRunOptions, RecordSink } from '../session/run-options.js';
+
+/**
+ * Extra work on the poll's session between readings (`bmeter serve`'s history backfill): called
+ * after each reading of an interval run, before the wait for the next slot; its exchanges run
+ * under the same session machine (MeterSession.exchange). It should return before the next slot
+ * is due; a slot it overran is skipped, not read late. Errors it throws are logged at warn.
+ */
+export type BetweenReadings = (session: MeterSession, signal: AbortSignal) => Promise<void>;
+
+export interface PollOptions extends MeterRunOptions {
+  /** EPCs every reading asks for, in one Get frame. */
+  properties: readonly number[];
+  /** Seconds between readings; undefined = one reading (or --count readings back to back). */
+  intervalSeconds?: number;
+  /** Stop after this many readings recorded (failed attempts do not count; notifications neither). */
+  count?: number;
+  /** Runs on the session between readings of an interval run (see BetweenReadings). */
+  between?: BetweenReadings;
+  /** Called once the session is open, before the first reading (serve reads its state). */
+  onSession?: (session: MeterSession) => void;
+  /** Told about each scheduled reading that got no answer (metrics). */
+  onFailure?: (detail: string) => void;
+}
+
+export interface PollSummary {
+  readings: number;
+  failed: number;
+  notifications: number;
+  /** Whether this run had to SKJOIN (false: it read on the session the stick kept). */
+  joined: boolean;
+  stoppedBy: 'count' | 'signal' | 'output-closed' | 'one-shot';
+}
+
+/**
+ * Runs the poll: `sink.write` once per reading (source "poll") and once per notification (source
+ * "notification"). `count` readings recorded end the run (a silent meter is retried, climbing the
+ * recovery ladder, until they are). Throws NO_RESPONSE when a one-shot reading failed; AUTH (exit 4) when the join was rejected; PORT/NOT_SKSTACK for the stick.
+ */
+export async function runPoll(o: PollOptions): Promise<PollSummary> {
+  const intervalMs = Math.max(0, (o.intervalSeconds ?? 0) * 1000);
+  const continuous = o.intervalSeconds !== undefined;
+  const count = o.count ?? (continuous ? Infinity : 1);
+  const summary: PollSummary = { readings: 0, failed: 0, notifications: 0, joined: false, stoppedBy: 'one-shot' };
+
+  // Records go out in the order they were made (notifications arrive between polls).
+  let writes: Promise<void> = Promise.resolve();
+  const emit = (reading: Reading): Promise<void> => {
+    writes = writes.then(() => (o.sink.closed ? undefined : o.sink.write({ ...reading })));
+    return writes;
+  };
+
+  let opened: Awaited<ReturnType<typeof openPortSession>>;
+  try {
+    opened = await openPortSession(o);
+  } catch (err) {
+    if (!o.signal.aborted) throw err;
+    summary.stoppedBy = 'signal'; // stopped while waiting for the port: nothing to end
+    return summary;
+  }
+  const { session, close } = opened;
+  const clock = session.clock;
+  const reader = new MeterReader(session, {
+    logger: o.logger,
+    now: o.now,
+    onNotification: (reading) => {
+      summary.notifications += 1;
+      void emit(reading).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'cannot write a notification record'));
+    },
+  });
+  o.onSession?.(session);
+
+  let terminate = false;
+  try {
+    const started = clock.now();
+    let first: ReadingOutcome & { joined: boolean };
+    try {
+      first = await reader.start(o.properties, o.reuseSession ?? true);
+    } catch (err) {
+      if (o.signal.aborted) {
+        summary.stoppedBy = 'signal'; // the first SKJOIN abandoned: not joined, no SKTERM
+        return summary;
+      }
+      // An interval run retries a failed first join like any later failure; only AUTH ends it.
+      if (!continuous || !retriableJoinFailure(err)) throw err;
+      const detail = (err as Error).message;
+      o.logger.warn(`the first join failed (${detail}); retrying on the next reading`);
+      session.linkLost(detail);
+      first = { ok: false, reason: 'no-session', detail, joined: true };
+    }
+    summary.joined = first.joined;
+    await record(first, 0);
+    if (!continuous && count === 1) {
+      if (!first.ok) throw new BmeterError('NO_RESPONSE', `no reading from the meter: ${first.detail}`);
+      return summary;
+    }
+    let index = 0;
+    for (;;) {
+      if (summary.readings >= count) {
+        summary.stoppedBy = 'count';
+        break;
+      }
+      if (o.sink.closed) {
+        summary.stoppedBy = 'output-closed';
+        break;
+      }
+      if (o.signal.aborted) {
+        summary.stoppedBy = 'signal';
+        break;
+      }
+      if (o.between !== undefined && continuous) {
+        await o.between(session, o.signal).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'work between readings failed'));
+      }
+      const slot = nextSlot(started, intervalMs, index, clock.now());
+      if (slot.skipped > 0) o.logger.debug({ skipped: slot.skipped }, 'the last reading ran past its slot; skipping missed slots');
+      await sleep(clock, delayUntil(slot, clock.now()), o.signal);
+      if (o.signal.aborted) {
+        summary.stoppedBy = 'signal';
+        break;
+      }
+      index = slot.index;
+      const holdUntil = slot.at + (intervalMs > 0 ? intervalMs : session.timing.joinMs);
+      const outcome = await reader.read(o.properties, holdUntil, o.signal);
+      await record(outcome, index);
+    }
+    if (summary.stoppedBy === 'signal') terminate = true;
+    return summary;
+  } finally {
+    await writes.catch(() => undefined);
+    await close(terminate);
+  }
+
+  async function record(outcome: ReadingOutcome, index: number): Promise<void> {
+    if (outcome.ok) {
+      summary.readings += 1;
+      o.logger.debug({ index }, 'reading done');
+      await emit(outcome.reading);
+    } else {
+      summary.failed += 1;
+      o.onFailure?.(outcome.detail);
+      // Sends held past the slot (EVENT 32 TX limit, EVENT 29 re-authentication): the reading is given up.
+      if (outcome.reason === 'held') o.logger.warn(`reading given up: ${outcome.detail}`);
+      else o.logger.debug({ index, detail: outcome.detail }, 'reading failed');
+    }
+  }
+}
+
+/** A join failure a later recovery can fix (timeouts, a busy or lost stick), not AUTH or a bad setting. */
+function retriableJoinFailure(err: unknown): boolean {
+  if (!(err instanceof BmeterError)) return false;
+  const kind = ERROR_CODES[err.code];
+  return kind === 'runtime' || kind === 'port';
+}

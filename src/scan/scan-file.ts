@@ -1,0 +1,121 @@
+/**
+ * The scan file: what `bmeter scan` found, so `bmeter poll` can join without scanning again
+ * (docs/protocol.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0644.
+ */
+import { mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { BmeterError } from '../errors.js';
+import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
+import { quickCheckScanFile, SCAN_FILE_VERSION } from './file-check.js';
+import type { ScanFile } from './file-schema.js';
+
+export { SCAN_FILE_VERSION, type ScanFile };
+
+/**
+ * Validates parsed JSON; BAD_SCAN_FILE names every bad field by its path. A plainly valid file
+ * passes the zod-free check; zod (scan-file-schema.ts) is loaded only for the others.
+ */
+export async function parseScanFile(data: unknown, path: string): Promise<ScanFile> {
+  const quick = quickCheckScanFile(data);
+  if (quick !== undefined) return quick;
+  const { scanFileSchema, describeIssues } = await import('./file-schema.js');
+  const parsed = scanFileSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new BmeterError(
+      'BAD_SCAN_FILE',
+      `scan file ${path} is not valid:\n${describeIssues(parsed.error)}\nRun \`bmeter scan\` again to rewrite it.`,
+    );
+  }
+  return parsed.data;
+}
+
+export async function readScanFile(path: string): Promise<ScanFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new BmeterError('NO_SCAN_FILE', `no scan file at ${path} — run \`bmeter scan\` first`, { cause: err });
+    }
+    throw new BmeterError('BAD_SCAN_FILE', `cannot read scan file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new BmeterError(
+      'BAD_SCAN_FILE',
+      `scan file ${path} is not valid JSON (${(err as Error).message}). Run \`bmeter scan\` again to rewrite it.`,
+      { cause: err },
+    );
+  }
+  return await parseScanFile(data, path);
+}
+
+/** The file content for a scan result (the key order is the documented one). */
+export function toScanFile(result: ScanResult): ScanFile {
+  return {
+    version: SCAN_FILE_VERSION,
+    scannedAt: result.scannedAt,
+    dialect: result.dialect,
+    firmware: result.firmware,
+    channel: result.channel,
+    channelHex: result.channelHex,
+    channelPage: result.channelPage,
+    panId: result.panId,
+    macAddress: result.macAddress,
+    ipv6: result.ipv6,
+    lqi: result.lqi,
+    rssiDbm: result.rssiDbm,
+    pairId: result.pairId,
+  };
+}
+
+/** Writes text to path atomically: a temp file in the same directory, then rename. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const dir = dirname(path);
+  const { randomBytes } = await import('node:crypto'); // only when writing: a poll never needs crypto
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, text, { mode: 0o644, flag: 'wx' });
+    await chmod(temp, 0o644); // the umask may have narrowed it
+    await rename(temp, path);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw new BmeterError('CONFIG', `cannot write scan file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Validates and writes the scan file; returns what was written. */
+export async function writeScanFile(path: string, result: ScanResult | ScanFile): Promise<ScanFile> {
+  const file = await parseScanFile(toScanFile(result), path);
+  await writeAtomically(path, `${JSON.stringify(file, null, 2)}\n`);
+  return file;
+}
+
+/**
+ * Merges changes into the existing scan file (e.g. after a rescan found the meter on another
+ * channel) and rewrites it atomically. Derived fields follow their source unless given:
+ * channel → channelHex, lqi → rssiDbm, macAddress → ipv6. A missing or unreadable file is
+ * replaced by `changes` alone, which must then be complete; the merged content is validated
+ * before anything is written.
+ */
+export async function updateScanFile(path: string, changes: Partial<ScanResult>): Promise<ScanFile> {
+  let current: Partial<ScanFile> = {};
+  try {
+    current = await readScanFile(path);
+  } catch (err) {
+    if (!(err instanceof BmeterError && (err.code === 'NO_SCAN_FILE' || err.code === 'BAD_SCAN_FILE'))) throw err;
+  }
+  const derived: Partial<ScanResult> = {};
+  if (changes.channel !== undefined) derived.channelHex = channelToHex(changes.channel);
+  if (changes.lqi !== undefined) derived.rssiDbm = rssiFromLqi(changes.lqi);
+  if (changes.macAddress !== undefined && /^[0-9A-F]{16}$/.test(changes.macAddress)) {
+    derived.ipv6 = macToLinkLocal(changes.macAddress);
+  }
+  const merged = { ...current, ...derived, ...changes, version: SCAN_FILE_VERSION };
+  const file = await parseScanFile(merged, path);
+  await writeAtomically(path, `${JSON.stringify(toScanFile(file), null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,127 @@
+/**
+ * The recovery steps above a plain rejoin (docs/protocol.md §6 step 7, §11 quirk 9): scan only the
+ * known channel (mask 1 << (ch − 33)), then all channels (and rewrite the scan file when the
+ * meter moved), then reopen the port. Each returns the meter to join; the caller joins.
+ */
+import { BmeterError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { expectedPairId, runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from '../scan/scan.js';
+import { updateScanFile } from '../scan/scan-file.js';
+import type { MeterAddress, SessionClient } from './link.js';
+import type { RecoveryStep } from './machine.js';
+import type { MeterSessionOptions, ScanSettings } from './options.js';
+
+export interface RecoveryContext {
+  client: SessionClient;
+  meter: MeterAddress;
+  creds: { id: string; password: string };
+  logger: Logger;
+  scan: ScanSettings;
+  /** Rewritten after a full rescan that found the meter elsewhere (undefined: leave it). */
+  scanFile?: string;
+  now: () => Date;
+}
+
+/** SKSCAN channel mask with only channel `ch`: 1 << (ch − 33) (bit 0 = channel 33, §3.6). */
+export function channelMask(channel: number): number {
+  if (!Number.isInteger(channel) || channel < 33 || channel > 60) {
+    throw new BmeterError('PROTOCOL', `channel ${channel} is outside 33–60`);
+  }
+  return (1 << (channel - 33)) >>> 0;
+}
+
+function isSameMeter(pan: PanDescriptorLike, meter: MeterAddress): boolean {
+  return pan.fault === undefined && pan.addr.trim().toUpperCase() === meter.macAddress.toUpperCase();
+}
+
+/** Scans the known channel only; the meter must answer there with its MAC. */
+export async function scanKnownChannel(r: RecoveryContext): Promise<MeterAddress> {
+  const mask = channelMask(r.meter.channel);
+  await r.client.setPassword(r.creds.password);
+  await r.client.setRouteBId(r.creds.id);
+  for (const duration of r.scan.channelDurations) {
+    const pans = await r.client.scan(duration, { channelMask: mask, timeoutMs: scanTimeoutMs(duration, r.scan.marginMs, 1) });
+    r.logger.debug({ duration, mask, found: pans.length }, 'SKSCAN on the known channel');
+    if (pans.some((p) => isSameMeter(p, r.meter))) return r.meter;
+  }
+  throw new BmeterError('NO_METER', `the meter ${r.meter.macAddress} did not answer a scan of channel ${r.meter.channel}`);
+}
+
+/**
+ * Whether a PAN may be the user's meter: its MAC is the known one, or it announces the PairID of
+ * the Route-B ID (a replaced meter). A neighbour's meter is neither, and must never be adopted.
+ */
+function isOwnMeter(pan: PanDescriptorLike, r: RecoveryContext): boolean {
+  return isSameMeter(pan, r.meter) || (pan.pairId !== undefined && pan.pairId.trim().toUpperCase() === expectedPairId(r.creds.id));
+}
+
+/**
+ * Scans every channel (D1's runScan: PairID first, then LQI), taking only the user's own meter
+ * (isOwnMeter). When it is not where the scan file says (another channel, PAN or MAC), the scan
+ * file is rewritten.
+ */
+export async function fullRescan(r: RecoveryContext): Promise<{ meter: MeterAddress; changed: boolean }> {
+  const result: ScanResult = await runScan(r.client as Parameters<typeof runScan>[0], r.creds, {
+    ...r.scan,
+    logger: r.logger,
+    now: r.now,
+    crossCheckLl64: false,
+    accept: (pan) => isOwnMeter(pan, r),
+  });
+  const changed =
+    result.channel !== r.meter.channel ||
+    result.panId.toUpperCase() !== r.meter.panId.toUpperCase() ||
+    result.macAddress !== r.meter.macAddress.toUpperCase();
+  if (changed && r.scanFile !== undefined) {
+    await updateScanFile(r.scanFile, result);
+    r.logger.warn(
+      { channel: result.channel, panId: result.panId, mac: result.macAddress },
+      `the meter answers on channel ${result.channel}, PAN ${result.panId} now; scan file ${r.scanFile} updated`,
+    );
+  }
+  return { meter: toAddress(result), changed };
+}
+
+/** Only the address fields of a scan result or scan file (channel, PAN, MAC, IPv6). */
+export function toAddress(m: MeterAddress): MeterAddress {
+  return { channel: m.channel, channelHex: m.channelHex, panId: m.panId, macAddress: m.macAddress, ipv6: m.ipv6 };
+}
+
+/**
+ * Carries out one rung of the ladder up to (not including) the join: which client and meter the
+ * join should use. A rejoin needs nothing first.
+ */
+export async function recoveryStep(
+  step: RecoveryStep,
+  r: RecoveryContext,
+  reopen: (() => Promise<SessionClient>) | undefined,
+): Promise<{ client: SessionClient; meter: MeterAddress }> {
+  switch (step) {
+    case 'rejoin':
+      return { client: r.client, meter: r.meter };
+    case 'scan-channel':
+      return { client: r.client, meter: await scanKnownChannel(r) };
+    case 'full-scan':
+      return { client: r.client, meter: (await fullRescan(r)).meter };
+    case 'reopen':
+      if (reopen === undefined) throw new BmeterError('PORT', 'the port cannot be reopened here');
+      return { client: await reopen(), meter: r.meter };
+  }
+}
+
+/** The recovery context of a session built from `o`, on its current client and meter. */
+export function recoveryContext(
+  o: Pick<MeterSessionOptions, 'creds' | 'logger' | 'scan' | 'scanFile' | 'clock'>,
+  client: SessionClient,
+  meter: MeterAddress,
+): RecoveryContext {
+  return {
+    client,
+    meter,
+    creds: o.creds,
+    logger: o.logger,
+    scan: o.scan,
+    now: () => new Date(o.clock.now()),
+    ...(o.scanFile !== undefined && { scanFile: o.scanFile }),
+  };
+}
