@@ -18,8 +18,9 @@
 
 import type { SessionFailureReason } from './options.js';
 
-export const RECOVERY_LADDER = ['rejoin', 'scan-channel', 'full-scan', 'reopen'] as const;
-export type RecoveryStep = (typeof RECOVERY_LADDER)[number];
+import { RECOVERY_LADDER, type RecoveryStep } from './ladder.js';
+
+export { RECOVERY_LADDER, type RecoveryStep };
 
 /** up: sends allowed · reauthenticating: EVENT 29 seen, waiting for 25 · down: needs recovery. */
 export type LinkPhase = 'up' | 'reauthenticating' | 'down';

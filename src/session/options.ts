@@ -3,7 +3,7 @@
  * failures the session machine reports (no answer, no session, interrupted, held, recovery), a
  * reading's outcome, and the shape of one request that the session runs under its machine.
  */
-import type { RecoveryStep } from './machine.js';
+import type { RecoveryStep } from './ladder.js';
 import type { ExchangeFailure } from '../echonet/exchange/machine.js';
 import type { EchonetFrame } from '../echonet/frame.js';
 import type { Logger } from '../log/logger.js';

@@ -5,7 +5,7 @@
  * session (with SKTERM when asked, §3.11) and then the port.
  */
 import { SkstackClient } from '../skstack/client.js';
-import type { RecoveryStep } from './machine.js';
+import type { RecoveryStep } from './ladder.js';
 import type { Logger } from '../log/logger.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { DEFAULT_CHANNEL_SCAN_DURATIONS, DEFAULT_RETRIES, DEFAULT_TIMEOUTS, type Retries, type Timeouts } from '../time/timing.js';

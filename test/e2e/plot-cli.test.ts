@@ -3,16 +3,16 @@
  * (a history CSV with a repeated header and empty values, a poll JSON-lines file with a null
  * power and a blank line) and on a real SQLite store where node:sqlite exists.
  */
+import { repoPath } from '../fixtures/repo-root.js';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { countMarks, pngSize, svgTexts } from '../fixtures/svg-marks.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
-const HALF_HOURS = fileURLToPath(new URL('../fixtures/plot/halfhours.csv', import.meta.url));
-const POWER = fileURLToPath(new URL('../fixtures/plot/power.jsonl', import.meta.url));
+const HALF_HOURS = repoPath('test', 'fixtures', 'plot', 'halfhours.csv');
+const POWER = repoPath('test', 'fixtures', 'plot', 'power.jsonl');
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const HAS_SQLITE = major > 22 || (major === 22 && minor >= 13);
 

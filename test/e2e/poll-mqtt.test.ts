@@ -272,7 +272,8 @@ test('--metrics-file counts a failed reading and a recovery by its step', { time
   const fast = { timeouts: { responseMs: 1000, joinMs: 5000 }, retries: { join: 1, request: 2 } };
   writeFileSync(config, JSON.stringify(fast));
   // ECHONET request 3 → EVENT 26 (the session ends: one rejoin, the reading is sent again);
-  // requests 5, 6, 7 dropped: one reading fails after its 3 tries.
+  // requests 5, 6, 7 dropped: one reading fails after its 3 tries. --count 5 counts records written,
+  // so the failed reading is followed by one more: 5 records, 1 failure.
   const common = await scanned(dir, `sim://?meterMac=${MAC}&faults=event26@3,drop@5,drop@6,drop@7`);
   const prom = dir.file('bmeter.prom');
   const run = await runBmeter(
@@ -281,10 +282,10 @@ test('--metrics-file counts a failed reading and a recovery by its step', { time
     { env: CREDENTIALS, cwd: dir.path },
   );
   assert.equal(run.code, 0, describeRun(run));
-  assert.equal(records(run.stdout).length, 4);
+  assert.equal(records(run.stdout).length, 5);
   const f = parseExposition(readFileSync(prom, 'utf8'));
   const m = { meter: METER };
-  assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), 4);
+  assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), 5);
   assert.equal(valueOf(f, 'bmeter_reading_failures_total', m), 1);
   assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'rejoin' }), 1);
   assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'scan-channel' }), 0);

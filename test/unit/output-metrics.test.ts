@@ -4,6 +4,7 @@
  * numbers worked out by hand, /metrics served over a real node:http listener, and the textfile
  * written atomically.
  */
+import { repoPath } from '../fixtures/repo-root.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -165,7 +166,7 @@ test('the textfile is replaced whole by rename, and a new reading shows in it', 
 });
 
 test('the Grafana dashboard queries only metrics bmeter exports, with their label names', () => {
-  const file = new URL('../../contrib/grafana-dashboard.json', import.meta.url);
+  const file = repoPath('contrib', 'grafana-dashboard.json');
   const dashboard = JSON.parse(readFileSync(file, 'utf8')) as {
     panels: { targets: { expr: string }[] }[];
   };

@@ -3,9 +3,9 @@
  * by playwright-core): against the API test double here, against a real `bmeter serve` later.
  * Collects console errors and uncaught page errors so a test can assert there were none.
  */
+import { repoPath } from '../../fixtures/repo-root.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** The page's document as the functions run in the page see it (this code compiles without the DOM lib). */
@@ -27,7 +27,7 @@ const FLAGS = [
 ];
 
 /** Where screenshots go (git-ignored). */
-export const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/', import.meta.url));
+export const ARTIFACTS = repoPath('test-artifacts') + '/';
 
 /** A browser with one page open on the dashboard. */
 export interface DashboardSession {
