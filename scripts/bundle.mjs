@@ -22,7 +22,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['serialport', '@serialport/*', 'pino', 'zod'],
+  external: ['serialport', '@serialport/*', 'pino', 'zod', 'proper-lockfile'],
   // import.meta.url (createRequire in config.ts and logger.ts) becomes the bundle's own URL.
   define: { 'import.meta.url': '__bmeterImportMetaUrl' },
   banner: { js: "const __bmeterImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -23,6 +23,11 @@ export interface CliContext {
   signal: AbortSignal;
   /** The host clock (tests may fix it). */
   now: () => Date;
+  /**
+   * Registers a listener for SIGHUP (log rotation: output files are opened by name again);
+   * returns the function that removes it. Absent in tests that do not need it.
+   */
+  onHangup?: (listener: () => void) => () => void;
   /** Created by the program from --log-level / -v once options are parsed. */
   logger(): Logger;
 }

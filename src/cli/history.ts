@@ -88,7 +88,9 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
     stdout: ctx.io.stdout,
     units: HISTORY_UNITS,
     ...(output !== undefined && { outputPath: output }),
+    notice: (message) => logger.warn(message),
   });
+  const offHangup = ctx.onHangup?.(() => sink.reopen());
   try {
     const summary = await runHistory({
       config,
@@ -106,6 +108,7 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
     });
     logger.info({ days: summary.days, records: summary.records, joined: summary.joined }, 'history done');
   } finally {
+    offHangup?.();
     await sink.close();
   }
 }

@@ -12,6 +12,10 @@ export async function main(argv: string[]): Promise<void> {
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // SIGHUP after log rotation: output files are opened by name again (the default would kill the run).
+  const hangupListeners = new Set<() => void>();
+  const onHangup = (): void => hangupListeners.forEach((listener) => listener());
+  process.on('SIGHUP', onHangup);
   // A closed stdout (`bmeter poll … | head -1`) ends the run quietly; the sinks notice it.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
@@ -31,6 +35,10 @@ export async function main(argv: string[]): Promise<void> {
         stderrIsTTY: process.stderr.isTTY === true,
       },
       signal: abort.signal,
+      onHangup: (listener) => {
+        hangupListeners.add(listener);
+        return () => hangupListeners.delete(listener);
+      },
       argv,
     });
     await program.parseAsync(argv);
@@ -40,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onHangup);
   }
 }
 

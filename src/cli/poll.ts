@@ -68,7 +68,9 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Prom
     stdout: ctx.io.stdout,
     units: READING_UNITS,
     ...(output !== undefined && { outputPath: output }),
+    notice: (message) => logger.warn(message),
   });
+  const offHangup = ctx.onHangup?.(() => sink.reopen());
   try {
     await runPoll({
       config,
@@ -83,6 +85,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       openPort,
     });
   } finally {
+    offHangup?.();
     await sink.close();
   }
 }

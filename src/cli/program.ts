@@ -21,6 +21,7 @@ export interface ProgramDeps {
   signal: AbortSignal;
   now?: () => Date;
   transportFactory?: CliContext['transportFactory'];
+  onHangup?: CliContext['onHangup'];
   /** The argv about to be parsed: lets the program load only that command's module. */
   argv?: readonly string[];
 }
@@ -33,6 +34,7 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
     signal: deps.signal,
     now: deps.now ?? (() => new Date()),
     ...(deps.transportFactory !== undefined && { transportFactory: deps.transportFactory }),
+    ...(deps.onHangup !== undefined && { onHangup: deps.onHangup }),
     logger: () => (logger ??= createLazyLogger({ level, destination: deps.io.stderr })),
   };
 
