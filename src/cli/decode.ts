@@ -3,35 +3,12 @@
  * The logic is in usecases/decode.ts; this file only wires commander and the streams.
  */
 import { createInterface } from 'node:readline';
-import { InvalidArgumentError, type Command } from 'commander';
-import { MAX_COEFFICIENT, unitExponent, UNIT_EXPONENTS } from '../meter/units.js';
+import type { Command } from 'commander';
 import { runDecode, type DecodeOptions } from '../usecases/decode.js';
 import type { CliContext } from './context.js';
+import { parseCoefficient, parseUnitCode } from './meter-options.js';
 
-const UNIT_CODES = Object.keys(UNIT_EXPONENTS)
-  .map((k) => Number(k).toString(16).toUpperCase().padStart(2, '0'))
-  .join(', ');
-
-/** An E1 code as written in the spec tables: hex, e.g. 02 (0.01 kWh) or 0A (10 kWh). */
-export function parseUnitCode(value: string): number {
-  const v = value.trim().replace(/^0x/i, '');
-  const code = parseInt(v, 16);
-  if (!/^[0-9A-Fa-f]{1,2}$/.test(v) || unitExponent(code) === undefined) {
-    throw new InvalidArgumentError(
-      `an E1 unit code is hex, one of ${UNIT_CODES} (01 = 0.1 kWh, 02 = 0.01 kWh, 0A = 10 kWh)`,
-    );
-  }
-  return code;
-}
-
-/** A D3 coefficient: an integer 0–999999. */
-export function parseCoefficient(value: string): number {
-  const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > MAX_COEFFICIENT) {
-    throw new InvalidArgumentError(`a coefficient (D3) is an integer from 0 to ${MAX_COEFFICIENT}`);
-  }
-  return n;
-}
+export { parseCoefficient, parseUnitCode } from './meter-options.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program

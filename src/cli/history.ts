@@ -14,6 +14,7 @@ import { MAX_RECENT, type RecentRequest } from '../usecases/history-recent.js';
 import { lastSlotStart, parseSince } from '../usecases/history-since.js';
 import { HISTORY_COLUMNS, HISTORY_UNITS } from '../usecases/history-slots.js';
 import type { CliContext } from './context.js';
+import { addMeterOptions } from './meter-options.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 
 function integer(what: string, min: number, max: number) {
@@ -27,7 +28,7 @@ function integer(what: string, min: number, max: number) {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('history')
     .description("backfill the meter's half-hour record (up to 100 days) or its recent one-minute values")
     .option('--days <n>', `today and the n−1 days before it (default 1; at most ${MAX_HISTORY_DAYS})`, integer('--days', 1, MAX_HISTORY_DAYS))
@@ -37,7 +38,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--recent <n>', `the n most recent slots from EC/ED (30m, ≤ ${MAX_RECENT['30m']}) or EE/EF (1m, ≤ ${MAX_RECENT['1m']})`, integer('--recent', 1, MAX_RECENT['1m']))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
-    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds);
+  addMeterOptions(command)
     .addHelpText(
       'after',
       '\nEach day costs SetC E5 + Get E2 (and E4 on meters with reverse metering): a few seconds per day.\n' +

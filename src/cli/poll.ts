@@ -8,6 +8,7 @@ import { createSink } from '../output/sink.js';
 import { runPoll } from '../usecases/poll.js';
 import { columnsFor, parsePropertyList, READING_UNITS } from '../usecases/reader-record.js';
 import type { CliContext } from './context.js';
+import { addMeterOptions } from './meter-options.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 
 /** The longest timer Node keeps (2^31 − 1 ms); a longer one fires at once, so the polls would run back to back. */
@@ -38,7 +39,7 @@ function propertyList(value: string): string {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('poll')
     .description('read the meter: one reading and exit, or readings every --interval seconds')
     .option('--interval <seconds>', 'read on this schedule until SIGINT/SIGTERM (or --count)', numberOption('--interval', 'positive-seconds'))
@@ -46,7 +47,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
     .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)', propertyList)
-    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds);
+  addMeterOptions(command)
     .addHelpText(
       'after',
       '\nOne radio round trip per reading: every property in one ECHONET Lite Get frame.\n' +

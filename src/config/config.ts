@@ -167,6 +167,12 @@ function fromFlags(flags: Record<string, unknown>): Record<string, unknown> {
   setIfDefined(scan, 'minDuration', numberOf(flags['minDuration']));
   setIfDefined(scan, 'maxDuration', numberOf(flags['maxDuration']));
   if (Object.keys(scan).length > 0) layer['scan'] = scan;
+  const meter: Record<string, unknown> = {};
+  // --unit arrives parsed (cli/decode.ts parseUnitCode) as the E1 code number.
+  if (typeof flags['unit'] === 'number') meter['unit'] = flags['unit'].toString(16).toUpperCase().padStart(2, '0');
+  setIfDefined(meter, 'coefficient', numberOf(flags['coefficient']));
+  setIfDefined(meter, 'digits', numberOf(flags['digits']));
+  if (Object.keys(meter).length > 0) layer['meter'] = meter;
   const properties = stringOf(flags['properties']);
   if (properties !== undefined) {
     layer['poll'] = { properties: properties.split(',').map((p) => p.trim().toUpperCase().replace(/^0X/, '')).filter(Boolean) };

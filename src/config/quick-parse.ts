@@ -7,7 +7,7 @@
  */
 import { LOG_LEVELS } from '../log/levels.js';
 import type { Config } from './schema.js';
-import { DEFAULT_PROPERTIES } from './schema-def.js';
+import { DEFAULT_PROPERTIES, UNIT_CODE } from './schema-def.js';
 
 type Obj = Record<string, unknown>;
 const NO = Symbol('invalid');
@@ -47,7 +47,7 @@ function all<T extends Obj>(o: T): Maybe<{ [K in keyof T]: Exclude<T[K], typeof 
   return Object.values(o).includes(NO) ? NO : (o as { [K in keyof T]: Exclude<T[K], typeof NO> });
 }
 
-const TOP = ['port', 'routeB', 'scanFile', 'dialect', 'setHexOutput', 'waitPortSeconds', 'logLevel', 'scan', 'timeouts', 'retries', 'poll'];
+const TOP = ['port', 'routeB', 'scanFile', 'dialect', 'setHexOutput', 'waitPortSeconds', 'logLevel', 'scan', 'timeouts', 'retries', 'meter', 'poll'];
 
 /** The Config the zod schema would give for `input`, or undefined when zod must judge it. */
 export function quickParseConfig(input: unknown): Config | undefined {
@@ -81,6 +81,18 @@ export function quickParseConfig(input: unknown): Config | undefined {
     const ok = Array.isArray(p) && p.length >= 1 && p.every((e) => typeof e === 'string' && /^[0-9A-Fa-f]{2}$/.test(e));
     return ok ? { properties: [...(p as string[])] } : NO;
   });
+  const meter = section(input['meter'], ['unit', 'coefficient', 'digits'], (o) => {
+    const unit = o['unit'];
+    if (unit !== undefined && (typeof unit !== 'string' || !UNIT_CODE.test(unit))) return NO;
+    const coefficient = o['coefficient'] === undefined ? undefined : num(o['coefficient'], 1, 0, 999_999, true);
+    const digits = o['digits'] === undefined ? undefined : num(o['digits'], 1, 1, 8, true);
+    if (coefficient === NO || digits === NO) return NO;
+    return {
+      ...(unit !== undefined && { unit }),
+      ...(coefficient !== undefined && { coefficient }),
+      ...(digits !== undefined && { digits }),
+    };
+  });
   const setHexOutput = input['setHexOutput'] === undefined ? false : typeof input['setHexOutput'] === 'boolean' ? input['setHexOutput'] : NO;
   const dialect = oneOf(input['dialect'], ['single', 'dual'] as const, undefined);
   const result = all({
@@ -94,6 +106,7 @@ export function quickParseConfig(input: unknown): Config | undefined {
     scan,
     timeouts,
     retries,
+    meter,
     poll,
   });
   if (result === NO) return undefined;

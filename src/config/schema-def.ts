@@ -9,6 +9,9 @@ import { LOG_LEVELS } from '../log/levels.js';
 
 type Zod = typeof Z;
 
+/** An E1 code as hex, with or without 0x and the leading 0 (PROTOCOL.md §8: 00–04, 0A–0D). */
+export const UNIT_CODE = /^(?:0[xX])?0?[0-4A-Da-d]$/;
+
 export const DEFAULT_PROPERTIES = ['E7', 'E8', 'E0', 'E3', 'EA', 'EB'];
 
 export function defineConfigSchema(z: Zod) {
@@ -55,6 +58,17 @@ export function defineConfigSchema(z: Zod) {
         request: z.number().int().min(0).max(20).default(2),
       })
       .default({ join: 3, request: 2 }),
+    /** What the meter does not say about itself (its nameplate does): used only when it leaves them out. */
+    meter: z
+      .strictObject({
+        /** E1 code in hex: 01 = 0.1 kWh, 02 = 0.01 kWh, 0A = 10 kWh (PROTOCOL.md §8). */
+        unit: z.string().regex(UNIT_CODE, 'an E1 unit code is hex: 00–04 or 0A–0D (01 = 0.1 kWh)').optional(),
+        /** D3 coefficient. */
+        coefficient: z.number().int().min(0).max(999_999).optional(),
+        /** D7 effective digits of the energy counters. */
+        digits: z.number().int().min(1).max(8).optional(),
+      })
+      .default({}),
     poll: z
       .strictObject({
         /** EPCs read by every poll, in one Get frame. */

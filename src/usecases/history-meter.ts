@@ -7,6 +7,7 @@ import type { EchonetFrame } from '../echonet/frame.js';
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { decodeMeterDate, decodeMeterTime } from '../meter/device-info.js';
+import { unsetMessage, type EnergyFallback } from '../meter/energy-fallback.js';
 import { decodePropertyMap } from '../meter/property-map.js';
 import type { EnergyContext } from '../meter/units.js';
 import { jstDate, jstMinuteOfDay, type MeterClock } from './history-dates.js';
@@ -29,7 +30,8 @@ function edtOf(frame: EchonetFrame, epc: number): Buffer | undefined {
   return p?.edt;
 }
 
-export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger): MeterInfo {
+/** 9F, the energy context (the meter's D3/D7/E1, else `fallback`) and the clock from the first Get. */
+export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger, fallback: EnergyFallback = {}): MeterInfo {
   let getMap: number[] | undefined;
   const map = edtOf(frame, 0x9f);
   if (map !== undefined) {
@@ -39,8 +41,8 @@ export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger): M
       logger.warn(`the meter's Get property map (9F) is malformed (${(err as Error).message}); asking for E2/E4 anyway`);
     }
   }
-  const update = updateContext(undefined, frame);
-  if (update.missing.includes(0xe1)) logger.warn('the meter did not give its energy unit (E1): kWh values stay empty');
+  const update = updateContext(undefined, frame, fallback);
+  for (const epc of update.unset) logger.warn(unsetMessage(epc));
   return { getMap, ctx: update.ctx, clock: meterClock(frame, hostNow, logger) };
 }
 

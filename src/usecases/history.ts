@@ -10,6 +10,7 @@ import type { EchonetFrame } from '../echonet/frame.js';
 import { BmeterError, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { encodeHistoryDay } from '../meter/energy.js';
+import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { history1Slots, HISTORY1_SLOTS } from '../meter/history.js';
 import { daysBetween, midnightWaitMs, clockStale, planDays, slotMs, type JstDate, type MeterClock } from './history-dates.js';
 import { CLOCK_EPCS, FIRST_GET_EPCS, meterClock, meterInfo, requireEpcs, type MeterInfo } from './history-meter.js';
@@ -50,7 +51,7 @@ export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
   try {
     const first = await session.startExchange(ESV.Get, FIRST_GET_EPCS.map((epc) => ({ epc, edt: Buffer.alloc(0) })), o.reuseSession ?? true);
     if (!first.ok) throw new BmeterError('NO_RESPONSE', `no answer from the meter: ${first.detail}`);
-    const info = meterInfo(first.frame, o.now(), o.logger);
+    const info = meterInfo(first.frame, o.now(), o.logger, fallbackFromConfig(o.config.meter));
     o.logger.debug({ clock: info.clock, ctx: info.ctx, getMap: info.getMap?.map((e) => e.toString(16)) }, 'history: meter');
     const ex = (esv: number, properties: { epc: number; edt: Buffer }[]) => exchange(session, o, esv, properties);
     if (o.recent !== undefined) {

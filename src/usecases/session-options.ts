@@ -4,6 +4,7 @@
  * reading's outcome, and the shape of one request that the session runs under its machine.
  */
 import type { Logger } from '../log/logger.js';
+import type { EnergyFallback } from '../meter/energy-fallback.js';
 import type { Reading } from '../meter/reading.js';
 import type { RecoveryContext } from './session-recovery.js';
 import type { MeterAddress, SessionClient } from './session-link.js';
@@ -38,6 +39,8 @@ export interface MeterSessionOptions {
   /** Records from the meter's own INF/INFC notifications. */
   onNotification?: (reading: Reading) => void;
   now?: () => Date;
+  /** The user's --unit/--coefficient/--digits for what the meter leaves out of D3/D7/E1. */
+  energyFallback?: EnergyFallback;
   /** First join backoff after EVENT 24 (doubles per retry). */
   joinBackoffMs?: number;
 }

@@ -7,6 +7,7 @@
 import { SkstackClient } from '../skstack/client.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
+import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import type { Transport } from '../transport/transport.js';
 import { readScanFile } from './scan-file.js';
 import type { MeterSession, MeterSessionOptions } from './session.js';
@@ -78,6 +79,7 @@ export async function openPortSession<S extends MeterSession>(
     retries: o.config.retries,
     scan: o.config.scan,
     scanFile: o.config.scanFile,
+    energyFallback: fallbackFromConfig(o.config.meter),
     now: o.now,
     ...(o.joinBackoffMs !== undefined && { joinBackoffMs: o.joinBackoffMs }),
     ...extra,

@@ -69,7 +69,7 @@ export class MeterSession {
     this.meter = o.meter;
     this.now = o.now ?? (() => new Date());
     this.requester = new Requester(this.client, () => this.meter.ipv6, o.logger);
-    this.readings = new ReadingContext(o.logger, this.now, () => this.notifications.flush());
+    this.readings = new ReadingContext(o.logger, this.now, () => this.notifications.flush(), o.energyFallback);
     this.notifications = new NotificationCapture({
       send: (frame) => this.requester.send(frame),
       context: () => this.readings.energy,

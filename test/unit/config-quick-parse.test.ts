@@ -23,10 +23,19 @@ const VALID: unknown[] = [
   { poll: {} },
   { routeB: {}, scan: {}, timeouts: {}, retries: {} },
   { waitPortSeconds: 3600, logLevel: 'silent', dialect: 'single' },
+  { meter: { unit: '01', coefficient: 10, digits: 6 } },
+  { meter: { unit: '0x0A' } },
+  { meter: {} },
 ];
 
 const INVALID: unknown[] = [
   { colour: 'red' },
+  { meter: { unit: '05' } },
+  { meter: { unit: 1 } },
+  { meter: { coefficient: 1_000_000 } },
+  { meter: { digits: 9 } },
+  { meter: { digits: 0 } },
+  { meter: { colour: 1 } },
   { port: '' },
   { port: 7 },
   { routeB: { id: 'short' } },
