@@ -9,7 +9,8 @@ export interface PortHolder {
   command: string;
 }
 
-export async function findPortHolders(device: string, procRoot = '/proc'): Promise<PortHolder[]> {
+/** Processes other than `excludePid` (default: this one) holding `device` open; lock holders first. */
+export async function findPortHolders(device: string, procRoot = '/proc', excludePid: number = process.pid): Promise<PortHolder[]> {
   let target: string;
   try {
     target = await realpath(device);
@@ -24,6 +25,7 @@ export async function findPortHolders(device: string, procRoot = '/proc'): Promi
   }
   const holders: PortHolder[] = [];
   for (const pid of pids) {
+    if (Number(pid) === excludePid) continue;
     let fds: string[];
     try {
       fds = await readdir(`${procRoot}/${pid}/fd`);

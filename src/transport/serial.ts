@@ -60,6 +60,8 @@ function wrap(path: string, port: SerialPort): Transport {
       }),
     onData: (listener) => void port.on('data', listener),
     onClose: (listener) => void (closeListener = listener),
+    otherHolders: async () =>
+      (await findPortHolders(path)).map((h) => describeHolders([h])),
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;

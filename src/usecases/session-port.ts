@@ -4,6 +4,7 @@
  * step (reopen, session-recovery.ts) closes the port and opens it again; closing ends the session
  * (with SKTERM when asked, §3.11) and then the port.
  */
+import { BmeterError, isBmeterError } from '../errors.js';
 import { SkstackClient } from '../skstack/client.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
@@ -47,10 +48,26 @@ export async function openLink(o: Pick<PortSessionOptions, 'openPort' | 'config'
   try {
     await client.open();
   } catch (err) {
+    const explained = await namePortHolders(err, transport);
     await closeLink({ transport, client }, o.logger);
-    throw err;
+    throw explained;
   }
   return { transport, client };
+}
+
+/**
+ * A stick that does not answer (no SKVER, a command timed out) often has its answers taken by
+ * another program holding the device (a second integration, a `cat` left running): name them.
+ */
+export async function namePortHolders(err: unknown, transport: Transport): Promise<unknown> {
+  if (!(isBmeterError(err, 'NOT_SKSTACK') || isBmeterError(err, 'TIMEOUT')) || transport.otherHolders === undefined) return err;
+  const holders = await transport.otherHolders().catch(() => []);
+  if (holders.length === 0) return err;
+  return new BmeterError(
+    err.code,
+    `${err.message} — other programs have ${transport.description} open and may be taking the stick's answers: ${holders.join(', ')}; stop them and try again`,
+    { cause: err },
+  );
 }
 
 export async function closeLink(link: Link, logger: Logger): Promise<void> {
