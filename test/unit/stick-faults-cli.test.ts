@@ -1,0 +1,30 @@
+/**
+ * Faults of the stick and of the settings that no retry can fix, through the real program with
+ * the built-in simulator: an optional WOPT that fails, credentials the stick would refuse.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/transport/sim.js';
+import { runProgram } from '../fixtures/run-program.js';
+
+async function inTempDir<T>(fn: (cwd: string) => Promise<T>): Promise<T> {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-stick-'));
+  try {
+    return await fn(cwd);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+test('scan --set-hex-output on a stick whose WOPT answers FAIL ER10 warns and finds the meter anyway', async () => {
+  await inTempDir(async (cwd) => {
+    const simUrl = 'sim://?findAt=4&timeScale=0.001&erxudp=binary&faults=fail:WOPT';
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'scan', '--set-hex-output'], { cwd, simUrl });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /--set-hex-output: WOPT 01 failed \(WOPT failed: FAIL ER10[^)]*\)\); going on with binary ERXUDP/);
+    assert.match(r.stdout, /Meter found on channel 59/);
+  });
+});
