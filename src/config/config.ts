@@ -28,9 +28,17 @@ const DEFAULT_CONFIG_FILE = 'bmeter.config.json';
 
 export function loadConfig(input: LoadConfigInput): Config {
   const { flags, env, cwd } = input;
-  const file = readConfigFile(flags, env, cwd, input.warn);
-  const merged = mergeLayers(file, fromEnv(env), fromFlags(flags));
-  const config = quickParseConfig(merged) ?? parseWithZod(merged);
+  const { object: file, path } = readConfigFile(flags, env, cwd, input.warn);
+  const envLayer = fromEnv(env);
+  const flagLayer = fromFlags(flags);
+  const merged = mergeLayers(file, envLayer, flagLayer);
+  const where = sourceNamer(envLayer, flagLayer, path);
+  const problems = credentialProblems(merged, where);
+  if (problems.length > 0) {
+    // Listed with every other fault of the configuration in one message.
+    throw new BmeterError('CONFIG', `invalid configuration:\n${[...problems, ...zodIssues(merged, where)].join('\n')}`);
+  }
+  const config = quickParseConfig(merged) ?? parseWithZod(merged, where);
   secretRedactor.add(config.routeB.id);
   secretRedactor.add(config.routeB.password);
   config.scanFile = isAbsolute(config.scanFile) ? config.scanFile : resolve(cwd, config.scanFile);
@@ -43,13 +51,20 @@ let zodSchema: ReturnType<typeof defineConfigSchema> | undefined;
  * The zod schema judges what quick-parse.ts did not accept, and words the errors. zod is loaded
  * only then (synchronously: its CommonJS build), so a valid configuration never pays for it.
  */
-function parseWithZod(merged: Record<string, unknown>): Config {
+function parseWithZod(merged: Record<string, unknown>, where: SourceNamer): Config {
   zodSchema ??= defineConfigSchema((createRequire(import.meta.url)('zod') as typeof import('zod')).z);
   const result = zodSchema.safeParse(merged);
   if (!result.success) {
-    throw new BmeterError('CONFIG', `invalid configuration:\n${describeIssues(result.error)}`);
+    throw new BmeterError('CONFIG', `invalid configuration:\n${describeIssues(result.error, where).join('\n')}`);
   }
   return result.data;
+}
+
+/** The zod schema's complaints about `merged`, one line each (none when it is valid). */
+function zodIssues(merged: Record<string, unknown>, where: SourceNamer): string[] {
+  zodSchema ??= defineConfigSchema((createRequire(import.meta.url)('zod') as typeof import('zod')).z);
+  const result = zodSchema.safeParse(merged);
+  return result.success ? [] : describeIssues(result.error, where);
 }
 
 /** The Route-B credentials, or a usage error that says where to put them. */
@@ -68,14 +83,91 @@ export function requireCredentials(config: Config): { id: string; password: stri
   return { id, password };
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-      // Never echo the offending value: it may be a secret.
-      return `  - ${path}: ${issue.message}`;
-    })
-    .join('\n');
+function describeIssues(error: z.ZodError, where: SourceNamer): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map(String) : [];
+    // Never echo the offending value: it may be a secret.
+    return `  - ${path.length > 0 ? where(path) : '(top level)'}: ${issue.message}`;
+  });
+}
+
+/** Names where a setting came from: `BMETER_ROUTEB_ID`, `--port`, or `routeB.id in FILE`. */
+type SourceNamer = (path: readonly string[]) => string;
+
+const ENV_NAMES: Readonly<Record<string, string>> = {
+  port: 'BMETER_PORT',
+  scanFile: 'BMETER_SCAN_FILE',
+  logLevel: 'BMETER_LOG_LEVEL',
+  'routeB.id': 'BMETER_ROUTEB_ID',
+  'routeB.password': 'BMETER_ROUTEB_PASSWORD',
+};
+
+const FLAG_NAMES: Readonly<Record<string, string>> = {
+  port: '--port',
+  scanFile: '--scan-file',
+  dialect: '--dialect',
+  logLevel: '--log-level',
+  waitPortSeconds: '--wait-port',
+  'scan.minDuration': '--min-duration',
+  'scan.maxDuration': '--max-duration',
+  'poll.properties': '--properties',
+  'meter.unit': '--unit',
+  'meter.coefficient': '--coefficient',
+  'meter.digits': '--digits',
+};
+
+function sourceNamer(envLayer: Record<string, unknown>, flagLayer: Record<string, unknown>, file: string | undefined): SourceNamer {
+  return (path) => {
+    const dotted = path.join('.');
+    const top = [path[0] ?? '', path[1] ?? ''];
+    for (const [layer, names] of [[flagLayer, FLAG_NAMES], [envLayer, ENV_NAMES]] as const) {
+      const name = names[dotted] ?? names[top.join('.')] ?? names[top[0] ?? ''];
+      if (name !== undefined && valueAt(layer, path.slice(0, 2)) !== undefined) return `${name} (${dotted})`;
+    }
+    return file === undefined ? dotted : `${dotted} in ${file}`;
+  };
+}
+
+function valueAt(object: Record<string, unknown>, path: readonly string[]): unknown {
+  let at: unknown = object;
+  for (const key of path) at = isPlainObject(at) ? at[key] : undefined;
+  return at;
+}
+
+/**
+ * The Route-B ID and password as the stick takes them (SKSETRBID: 32 printable ASCII characters;
+ * SKSETPWD: 1–32, no spaces), checked at start so a bad one ends the run at once (exit 2) rather
+ * than failing every join. The message names where the value came from and what is wrong with
+ * it, never the value. Returns one line per fault, and removes the faulty values from `merged`.
+ */
+function credentialProblems(merged: Record<string, unknown>, where: SourceNamer): string[] {
+  const routeB = merged['routeB'];
+  if (!isPlainObject(routeB)) return [];
+  const problems: string[] = [];
+  const id = routeB['id'];
+  if (typeof id === 'string') {
+    const fault = characterFault(id) ?? (id.length !== 32 ? `${id.length} characters, needs 32` : undefined);
+    if (fault !== undefined) {
+      problems.push(`  - ${where(['routeB', 'id'])}: ${fault} (the Route-B ID from the power company)`);
+      delete routeB['id']; // judged here; the schema judges the rest
+    }
+  }
+  const password = routeB['password'];
+  if (typeof password === 'string') {
+    const fault = characterFault(password) ?? (password.length > 32 ? `${password.length} characters, at most 32` : undefined);
+    if (fault !== undefined) {
+      problems.push(`  - ${where(['routeB', 'password'])}: ${fault} (the Route-B password, 12 characters from the power company)`);
+      delete routeB['password'];
+    }
+  }
+  return problems;
+}
+
+/** What the stick would refuse in a credential: a space, or a character outside printable ASCII. */
+function characterFault(value: string): string | undefined {
+  if (/\s/.test(value)) return 'holds a space or other blank (the stick takes none)';
+  if (!/^[\x21-\x7e]*$/.test(value)) return 'holds a character that is not printable ASCII (the stick takes only those)';
+  return undefined;
 }
 
 function readConfigFile(
@@ -83,14 +175,14 @@ function readConfigFile(
   env: NodeJS.ProcessEnv,
   cwd: string,
   warn?: (message: string) => void,
-): Record<string, unknown> {
+): { object: Record<string, unknown>; path: string | undefined } {
   const named = stringOf(flags['config']) ?? nonEmpty(env['BMETER_CONFIG']);
   const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if (named === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (named === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return { object: {}, path: undefined };
     throw new BmeterError('CONFIG', `cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let parsed: unknown;
@@ -104,8 +196,9 @@ function readConfigFile(
   }
   const object = withoutComments(parsed as Record<string, unknown>);
   const routeB = object['routeB'] as Record<string, unknown> | undefined;
-  if (routeB?.['password'] !== undefined && warn !== undefined) warnIfReadableByOthers(path, warn);
-  return object;
+  const held = [routeB?.['id'] !== undefined && 'ID', routeB?.['password'] !== undefined && 'password'].filter((x) => x !== false);
+  if (held.length > 0 && warn !== undefined) warnIfReadableByOthers(path, held.join(' and '), warn);
+  return { object, path };
 }
 
 /**
@@ -134,10 +227,11 @@ function withoutComments(object: Record<string, unknown>): Record<string, unknow
   return out;
 }
 
-function warnIfReadableByOthers(path: string, warn: (message: string) => void): void {
+/** The ID is a secret too: its last 8 characters are the PairID that finds the meter. */
+function warnIfReadableByOthers(path: string, what: string, warn: (message: string) => void): void {
   const mode = statSync(path).mode;
   if ((mode & 0o044) !== 0) {
-    warn(`config file ${path} holds the Route-B password but is readable by group or others — run: chmod 600 ${path}`);
+    warn(`config file ${path} holds the Route-B ${what} but is readable by group or others — run: chmod 600 ${path}`);
   }
 }
 

@@ -143,6 +143,9 @@ export class MeterSession {
           await this.recover(decision.step);
           this.feed({ type: 'recovery-ok', step: decision.step });
         } catch (err) {
+          // A fault no retry can fix (bad settings, a rejected password) ends the run with its message.
+          const kind = err instanceof BmeterError ? ERROR_CODES[err.code] : undefined;
+          if (kind === 'usage' || kind === 'auth') throw err;
           const detail = (err as Error).message;
           this.feed({ type: 'recovery-failed', step: decision.step, detail });
           return { ok: false, reason: 'recovery', detail: `recovery (${decision.step}) failed: ${detail}` };

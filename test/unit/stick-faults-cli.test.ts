@@ -28,3 +28,14 @@ test('scan --set-hex-output on a stick whose WOPT answers FAIL ER10 warns and fi
     assert.match(r.stdout, /Meter found on channel 59/);
   });
 });
+
+test('poll with a password holding a space ends at once with exit 2 naming the variable, before the port is opened', async () => {
+  await inTempDir(async (cwd) => {
+    const env = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: 'DEM0 PASSW0RD' };
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '60'], { cwd, simUrl: 'sim://?timeScale=0.001', env });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /BMETER_ROUTEB_PASSWORD \(routeB\.password\): holds a space/);
+    assert.ok(!r.stderr.includes('DEM0 PASSW0RD') && !r.stderr.includes(SIM_DEMO_PASSWORD));
+    assert.deepEqual(r.ports, []);
+  });
+});
