@@ -40,6 +40,7 @@ export function loadConfig(input: LoadConfigInput): Config {
   }
   const config = quickParseConfig(merged) ?? parseWithZod(merged, where);
   secretRedactor.add(config.routeB.id);
+  secretRedactor.add(config.routeB.id?.slice(-8)); // the PairID (SKSCAN's EPANDESC, the scan file)
   secretRedactor.add(config.routeB.password);
   config.scanFile = isAbsolute(config.scanFile) ? config.scanFile : resolve(cwd, config.scanFile);
   return config;
