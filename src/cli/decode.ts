@@ -2,11 +2,26 @@
  * `bmeter decode`: decode ERXUDP log lines or hex ECHONET Lite frames into JSON lines.
  * The logic is in usecases/decode.ts; this file only wires commander and the streams.
  */
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { runDecode, type DecodeOptions } from '../usecases/decode.js';
 import type { CliContext } from './context.js';
 import { parseCoefficient, parseUnitCode } from './meter-options.js';
+import { boundedLines } from './stdin-lines.js';
+
+/**
+ * The longest line decode reads: an ERXUDP line carries at most 1232 bytes as 2464 hex digits
+ * after a header of ~160 characters (PROTOCOL.md §4.1); anything far longer is not a frame.
+ */
+export const MAX_LINE_BYTES = 64 * 1024;
+
+/** Stops reading stdin once the run is stopped (Ctrl-C, or stdout failed). */
+async function* untilAborted<T>(lines: AsyncGenerator<T>, signal: AbortSignal): AsyncGenerator<T> {
+  for await (const line of lines) {
+    if (signal.aborted) return;
+    yield line;
+  }
+}
+
 
 export { parseCoefficient, parseUnitCode } from './meter-options.js';
 
@@ -22,7 +37,8 @@ export function register(program: Command, ctx: CliContext): void {
       '\nExamples:\n' +
         '  bmeter decode 1081000102880105FF017201E704000004A8\n' +
         "  grep ERXUDP stick.log | bmeter decode --unit 01\n" +
-        'Empty lines and lines starting with # are skipped. Exit status 1 if any line could not be decoded.',
+        'Empty lines and lines starting with # are skipped; a line over 64 KiB is reported and skipped.\n' +
+        'Exit status 1 if any line could not be decoded.',
     )
     .action(async (frames: string[], opts: { unit?: number; coefficient?: number }) => {
       const options: DecodeOptions = {};
@@ -32,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
         // A newcomer's bare `bmeter decode` would otherwise sit silently waiting for input.
         ctx.io.stderr.write('bmeter decode: reading ERXUDP lines or hex frames from the terminal, one per line; end with Ctrl-D (or give them as arguments)\n');
       }
-      const lines = frames.length > 0 ? frames : createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
+      const lines = frames.length > 0 ? frames : untilAborted(boundedLines(ctx.io.stdin, MAX_LINE_BYTES), ctx.signal);
       await runDecode(lines, options, {
         frame: (json) => void ctx.io.stdout.write(`${JSON.stringify(json)}\n`),
         problem: (message) => void ctx.io.stderr.write(`${message}\n`),

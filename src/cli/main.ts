@@ -16,9 +16,13 @@ export async function main(argv: string[]): Promise<void> {
   const hangupListeners = new Set<() => void>();
   const onHangup = (): void => hangupListeners.forEach((listener) => listener());
   process.on('SIGHUP', onHangup);
-  // A closed stdout (`bmeter poll … | head -1`) ends the run quietly; the sinks notice it.
+  // A closed stdout (`bmeter poll … | head -1`) ends the run quietly; the sinks notice it. One
+  // that fails (`> /dev/full`: ENOSPC) stops the run and is reported in one line at the end.
+  let stdoutError: NodeJS.ErrnoException | undefined;
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+    if (err.code === 'EPIPE' || stdoutError !== undefined) return;
+    stdoutError = err;
+    abort.abort();
   });
 
   try {
@@ -44,8 +48,15 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
     process.exitCode = 0;
   } catch (err) {
-    process.exitCode = reportError(err, process.stderr);
+    // Once stdout failed, the run was stopped for it: that is the one thing to report.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stdoutError === undefined) process.exitCode = reportError(err, process.stderr);
   } finally {
+    await new Promise((resolve) => setImmediate(resolve)); // a failed write reports on the next tick
+    if (stdoutError !== undefined) {
+      process.stderr.write(`bmeter: cannot write to standard output: ${stdoutError.message} — output is incomplete\n`);
+      process.exitCode = 1;
+    }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onHangup);
@@ -62,7 +73,18 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
     stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
     return err.exitCode;
   }
+  if (isEnvironmentFault(err)) {
+    // A fault of the machine (a full disk, a missing permission), not of bmeter: no stack trace.
+    stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
+    return 1;
+  }
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
   stderr.write(`bmeter: internal error: ${secretRedactor.redact(message)}\n`);
   return 1;
+}
+
+/** A system call's error (ENOSPC, EACCES, EROFS …) with the call that failed. */
+function isEnvironmentFault(err: unknown): err is NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException;
+  return err instanceof Error && typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) && typeof e.syscall === 'string';
 }
