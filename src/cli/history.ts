@@ -81,6 +81,9 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
     else logger.info({ since: new Date(sinceMs).toISOString() }, '--since auto: continuing after the last slot in the file');
   } else if (since !== undefined) {
     sinceMs = parseSince(since);
+    if (sinceMs >= ctx.now().getTime()) {
+      throw new BmeterError('USAGE', `--since ${since} is in the future: no slot after it has been recorded yet — give a past time, or "auto" with --output`);
+    }
   }
 
   const { config, creds, openPort } = stickSettings(flags, ctx);
