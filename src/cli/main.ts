@@ -19,6 +19,8 @@ export async function main(argv: string[]): Promise<void> {
   // A closed stdout (`bmeter poll … | head -1`) ends the run quietly; the sinks notice it. One
   // that fails (`> /dev/full`: ENOSPC) stops the run and is reported in one line at the end.
   let stdoutError: NodeJS.ErrnoException | undefined;
+  // stderr on a full disk: there is nowhere left to say anything; the exit status still tells.
+  process.stderr.on('error', () => undefined);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || stdoutError !== undefined) return;
     stdoutError = err;

@@ -17,7 +17,7 @@ function runToFullDisk(args: readonly string[], cwd: string, env: Record<string,
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: baseEnv(env), stdio: ['ignore', full, 'pipe'] });
   closeSync(full);
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   return new Promise((resolve) =>
     child.on('close', (code) => {
