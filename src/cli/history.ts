@@ -4,7 +4,7 @@
  * `--output FILE`, where `--since auto` continues after the last slot already written.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { BmeterError } from '../errors.js';
+import { BmeterError, isBmeterError } from '../errors.js';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
 import { runHistory } from '../usecases/history.js';
@@ -112,6 +112,12 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext): P
       openPort,
     });
     logger.info({ days: summary.days, records: summary.records, joined: summary.joined }, 'history done');
+  } catch (err) {
+    // The built-in simulator is a Release F meter unless asked: say how to get a Release R one.
+    if (resolution === '1m' && config.port.startsWith('sim:') && isBmeterError(err, 'PROTOCOL') && /one-minute history/.test(err.message)) {
+      throw new BmeterError('PROTOCOL', `${err.message} — the built-in simulator serves one-minute history as a Release R meter: --port 'sim://?release=R'`);
+    }
+    throw err;
   } finally {
     offHangup?.();
     await sink.close();

@@ -28,6 +28,8 @@ export interface FileTargetOptions {
 export class FileTarget {
   private handle: FileHandle | undefined;
   private ino = -1;
+  /** A regular file; a device or FIFO (`--output /dev/stdout`) is written as it is, unlocked. */
+  private regular = true;
   private reopenWanted = false;
   private endingChecked = false;
 
@@ -54,6 +56,7 @@ export class FileTarget {
    * fails, after the file is back to its size before the append.
    */
   async append(build: (isEmpty: boolean) => string): Promise<void> {
+    if (!this.regular) return this.writeAll(this.handle as FileHandle, Buffer.from(build(false), 'utf8'), undefined);
     const release = await this.lock();
     try {
       await this.followName();
@@ -75,7 +78,7 @@ export class FileTarget {
     await handle?.close();
   }
 
-  private async writeAll(handle: FileHandle, bytes: Buffer, sizeBefore: number): Promise<void> {
+  private async writeAll(handle: FileHandle, bytes: Buffer, sizeBefore: number | undefined): Promise<void> {
     let problem: string | undefined;
     try {
       // One write(2) on an O_APPEND descriptor; a full disk makes it short or fail.
@@ -85,6 +88,7 @@ export class FileTarget {
       problem = (err as Error).message;
     }
     if (problem === undefined) return;
+    if (sizeBefore === undefined) throw new BmeterError('PROTOCOL', `cannot append to output file ${this.path}: ${problem}`);
     let undone = 'the partial record was removed';
     try {
       await handle.truncate(sizeBefore);
@@ -114,7 +118,9 @@ export class FileTarget {
   private async openByName(): Promise<void> {
     try {
       this.handle = await (this.options.openFile ?? ((p: string) => open(p, 'a+', 0o644)))(this.path);
-      this.ino = (await this.handle.stat()).ino;
+      const st = await this.handle.stat();
+      this.ino = st.ino;
+      this.regular = st.isFile();
     } catch (err) {
       throw new BmeterError('USAGE', `cannot open output file ${this.path}: ${(err as Error).message}`, { cause: err });
     }

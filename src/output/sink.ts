@@ -8,7 +8,7 @@
  */
 import { BmeterError } from '../errors.js';
 import { FileTarget } from './file-target.js';
-import { csvLine, jsonLine, textBlock, type OutputFormat, type OutputRecord } from './format.js';
+import { csvLine, jsonLine, newTextLayout, textBlock, type OutputFormat, type OutputRecord } from './format.js';
 
 export interface Sink {
   write(record: OutputRecord): Promise<void>;
@@ -33,13 +33,14 @@ export interface SinkOptions {
 
 /** A sink for `format`; a usage error (exit 2) when the output file cannot be opened. */
 export async function createSink(options: SinkOptions): Promise<Sink> {
+  const layout = newTextLayout(); // decimal points line up from record to record
   const format = (record: OutputRecord, withHeader: boolean): string => {
     if (options.format === 'json') return jsonLine(record, options.columns);
     if (options.format === 'csv') {
       const line = csvLine(options.columns.map((c) => record[c]));
       return withHeader ? csvLine(options.columns) + line : line;
     }
-    return textBlock(record, options.columns, options.units);
+    return textBlock(record, options.columns, options.units, layout);
   };
   if (options.outputPath !== undefined) {
     const file = await FileTarget.open(options.outputPath, options.notice === undefined ? {} : { notice: options.notice });

@@ -124,3 +124,14 @@ test('history --since in the future says so and exits 2, before the port is open
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('history --resolution 1m against the default simulator says that sim://?release=R serves it', async () => {
+  const cwd = await scanned();
+  try {
+    const r = await runProgram(['--port', 'sim://?timeScale=0.001', 'history', '--resolution', '1m'], { cwd, simUrl: SIM });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /one-minute history.* — the built-in simulator serves one-minute history as a Release R meter: --port 'sim:\/\/\?release=R'\n$/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
