@@ -3,13 +3,17 @@
  * that sets the exit status (DESIGN.md §1: only cli/ touches process).
  */
 import { CommanderError } from 'commander';
-import { BmeterError } from '../errors.js';
+import { BmeterError, isBmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
 import { createProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<void> {
   const abort = new AbortController();
-  const onSignal = (): void => abort.abort();
+  let stoppedBySignal = false;
+  const onSignal = (): void => {
+    stoppedBySignal = true;
+    abort.abort();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   // SIGHUP after log rotation: output files are opened by name again (the default would kill the run).
@@ -52,7 +56,11 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     // Once stdout failed, the run was stopped for it: that is the one thing to report.
     await new Promise((resolve) => setImmediate(resolve));
-    if (stdoutError === undefined) process.exitCode = reportError(err, process.stderr);
+    if (stoppedBySignal && isBmeterError(err, 'CLOSED')) {
+      // Stopped as asked (SIGINT/SIGTERM) in the middle of a wait: say where, and exit 0.
+      process.stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
+      process.exitCode = 0;
+    } else if (stdoutError === undefined) process.exitCode = reportError(err, process.stderr);
   } finally {
     await new Promise((resolve) => setImmediate(resolve)); // a failed write reports on the next tick
     if (stdoutError !== undefined) {

@@ -27,7 +27,7 @@ export function stickSettings(flags: Record<string, unknown>, ctx: CliContext): 
   const creds = requireCredentials(config);
   const waitPortMs = config.waitPortSeconds * 1000;
   const openPort = (port: string): Promise<Transport> =>
-    ctx.transportFactory !== undefined ? ctx.transportFactory(port) : openTransport(port, { waitPortMs, logger });
+    ctx.transportFactory !== undefined ? ctx.transportFactory(port) : openTransport(port, { waitPortMs, logger, signal: ctx.signal });
   return { logger, config, creds, openPort };
 }
 

@@ -10,6 +10,8 @@ import type { Transport } from './transport.js';
 export interface OpenTransportOptions {
   waitPortMs?: number;
   logger?: Logger;
+  /** Stops a wait for a busy serial port (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
 }
 
 interface SimModule {
@@ -35,7 +37,8 @@ export async function openTransport(port: string, options: OpenTransportOptions 
   }
   if (port.trim() === '') throw new BmeterError('USAGE', 'no port given: use a device path such as /dev/ttyUSB0, tcp://host:port or sim://');
   const { openSerial } = await import('./serial.js');
-  const serialOptions: { waitPortMs?: number; logger?: Logger } = {};
+  const serialOptions: { waitPortMs?: number; logger?: Logger; signal?: AbortSignal } = {};
+  if (options.signal !== undefined) serialOptions.signal = options.signal;
   if (options.waitPortMs !== undefined) serialOptions.waitPortMs = options.waitPortMs;
   if (options.logger) serialOptions.logger = options.logger;
   return openSerial(port, serialOptions);

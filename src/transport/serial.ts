@@ -16,6 +16,8 @@ export interface SerialOptions {
   /** Keep retrying a busy port this long before giving up with PORT_BUSY. */
   waitPortMs?: number;
   logger?: Logger;
+  /** SIGINT/SIGTERM: stop waiting for a busy port at once (CLOSED). */
+  signal?: AbortSignal;
 }
 
 export async function openSerial(path: string, options: SerialOptions = {}): Promise<Transport> {
@@ -30,9 +32,25 @@ export async function openSerial(path: string, options: SerialOptions = {}): Pro
       if (mapped.code !== 'PORT_BUSY' || remaining <= 0) throw mapped;
       logger.info({ port: path }, 'serial port busy; waiting');
       // The last try falls on the deadline itself: the whole --wait-port is waited out.
-      await new Promise((r) => setTimeout(r, Math.min(RETRY_MS, remaining)));
+      await pause(Math.min(RETRY_MS, remaining), options.signal);
+      if (options.signal?.aborted === true) {
+        throw new BmeterError('CLOSED', `stopped while waiting for ${path}: ${mapped.message.replace(/ — stop it.*$/, '')}`);
+      }
     }
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function openOnce(path: string): Promise<Transport> {

@@ -182,16 +182,37 @@ export function describePan(
   };
 }
 
-export function noMeterError(maxDuration: number, interrupted = false): BmeterError {
-  const head = interrupted
-    ? 'scan interrupted before a meter answered'
-    : `no smart meter answered the active scan (SKSCAN up to duration ${maxDuration})`;
+export function noMeterError(maxDuration: number): BmeterError {
+  const head = `no smart meter answered the active scan (SKSCAN up to duration ${maxDuration})`;
   return new BmeterError(
     'NO_METER',
     `${head}. Check that BMETER_ROUTEB_ID is the Route-B ID your power company sent for this meter, ` +
       'put the stick nearer to the meter (or use a USB extension cable away from metal), ' +
       `and try a longer scan with --max-duration ${Math.min(Math.max(maxDuration + 1, 8), 14)}.`,
   );
+}
+
+/**
+ * `work`'s result, or undefined as soon as `signal` aborts (Ctrl-C must not wait out a 35 s
+ * SKSCAN); `work` is left to settle on its own, its failure ignored.
+ */
+async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (signal === undefined) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return undefined;
+  }
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    work.catch(() => undefined);
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Runs the scan on an opened client (PROTOCOL.md §6 steps 5–6). */
@@ -221,7 +242,11 @@ export async function runScan(
       progress?.attemptStarted?.({ duration, index, count: durations.length, expectedMs });
       logger.debug({ duration, expectedMs, timeoutMs }, 'SKSCAN active scan');
       const started = Date.now();
-      const pans = await client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs });
+      const pans = await untilAborted(client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs }), options.signal);
+      if (pans === undefined) {
+        interrupted = true; // the stick finishes its SKSCAN alone; the next open drains EVENT 22
+        break;
+      }
       progress?.attemptEnded?.({ duration, found: pans.length, elapsedMs: Date.now() - started });
       logger.debug({ duration, found: pans.length }, 'SKSCAN finished');
       for (const pan of pans) if (pan.fault !== undefined) logger.warn({ fault: pan.fault }, 'ignoring an unusable EPANDESC');
@@ -231,7 +256,10 @@ export async function runScan(
   } finally {
     progress?.finished?.();
   }
-  if (chosen === undefined) throw noMeterError(options.maxDuration, interrupted);
+  if (chosen === undefined && interrupted) {
+    throw new BmeterError('CLOSED', 'scan interrupted (SIGINT/SIGTERM) before a meter answered; the scan file was not written');
+  }
+  if (chosen === undefined) throw noMeterError(options.maxDuration);
   if (!chosen.pairIdMatched) {
     logger.warn(
       { pairId: chosen.pan.pairId ?? null },
