@@ -48,6 +48,8 @@ class BoundedReadlineParser extends ReadlineParser {
 /** The lines of `input` as strings (UTF-8, LF or CRLF ends), overlong ones as `OverlongLine`. */
 export async function* boundedLines(input: NodeJS.ReadableStream, maxBytes: number): AsyncGenerator<string | OverlongLine> {
   const parser = new BoundedReadlineParser(maxBytes);
+  // A read error (stdin a directory: EISDIR) ends the lines with that error, not silently.
+  input.once('error', (err: Error) => parser.destroy(Object.assign(new Error(`cannot read standard input: ${err.message}`), { code: (err as NodeJS.ErrnoException).code, syscall: 'read' })));
   input.pipe(parser);
   for await (const chunk of parser as AsyncIterable<Buffer | OverlongLine>) {
     if (Buffer.isBuffer(chunk)) yield chunk.toString('utf8').replace(/\r$/, '');
