@@ -15,9 +15,9 @@ import { boundedLines } from './stdin-lines.js';
 export const MAX_LINE_BYTES = 64 * 1024;
 
 /** Stops reading stdin once the run is stopped (Ctrl-C, or stdout failed). */
-async function* untilAborted<T>(lines: AsyncGenerator<T>, signal: AbortSignal): AsyncGenerator<T> {
+async function* untilAborted<T>(lines: AsyncGenerator<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
   for await (const line of lines) {
-    if (signal.aborted) return;
+    if (signal?.aborted === true) return;
     yield line;
   }
 }

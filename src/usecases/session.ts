@@ -143,9 +143,10 @@ export class MeterSession {
           await this.recover(decision.step);
           this.feed({ type: 'recovery-ok', step: decision.step });
         } catch (err) {
-          // A fault no retry can fix (bad settings, a rejected password) ends the run with its message.
+          // A fault no retry can fix (bad settings) ends the run with its message; EVENT 24 here may be a
+          // meter out of reach (an unanswered PANA exchange ends so too), so the ladder goes on.
           const kind = err instanceof BmeterError ? ERROR_CODES[err.code] : undefined;
-          if (kind === 'usage' || kind === 'auth') throw err;
+          if (kind === 'usage') throw err;
           const detail = (err as Error).message;
           this.feed({ type: 'recovery-failed', step: decision.step, detail });
           return { ok: false, reason: 'recovery', detail: `recovery (${decision.step}) failed: ${detail}` };
