@@ -122,7 +122,8 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       await emit(outcome.reading);
     } else {
       summary.failed += 1;
-      o.logger.debug({ index, detail: outcome.detail }, 'reading failed');
+      // A reading given up (after the retries, or a pause outlasting its slot) is said, not dropped silently.
+      o.logger.warn({ index, reason: outcome.reason }, `no reading in slot ${index}: ${outcome.detail}`);
     }
   }
 }
