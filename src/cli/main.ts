@@ -10,12 +10,15 @@ import { createProgram } from './program.js';
 export async function main(argv: string[]): Promise<void> {
   const abort = new AbortController();
   let stoppedBySignal = false;
-  const onSignal = (): void => {
+  // `on`, not `once`: a library's exit hook (signal-exit, under proper-lockfile) re-raises a
+  // signal it sees no other listener for, which would kill the run before it stops cleanly.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stoppedBySignal) process.exit(signal === 'SIGINT' ? 130 : 143); // asked twice: stop now
     stoppedBySignal = true;
     abort.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // SIGHUP after log rotation: output files are opened by name again (the default would kill the run).
   const hangupListeners = new Set<() => void>();
   const onHangup = (): void => hangupListeners.forEach((listener) => listener());

@@ -28,6 +28,10 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
   'meter.digits': '--digits',
 };
 
+/**
+ * The namer for one load: a path set by a flag names the flag, one set by the environment names
+ * the variable, anything else the config file (or the bare path when there is no file).
+ */
 export function sourceNamer(envLayer: Record<string, unknown>, flagLayer: Record<string, unknown>, file: string | undefined): SourceNamer {
   return (path) => {
     const dotted = path.join('.');
