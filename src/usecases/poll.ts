@@ -122,6 +122,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       await emit(outcome.reading);
     } else {
       summary.failed += 1;
+      if (o.signal.aborted) return; // stopped as asked: not a lost reading
       // A reading given up (after the retries, or a pause outlasting its slot) is said, not dropped silently.
       o.logger.warn({ index, reason: outcome.reason }, `no reading in slot ${index}: ${outcome.detail}`);
     }

@@ -198,6 +198,8 @@ export class MeterSession {
   protected requestOptions(holdUntil: number, signal?: AbortSignal, tries?: Tries): RequestOptions {
     return {
       ...(tries ?? { timeoutMs: this.o.timeouts.responseMs, retries: this.o.retries.request }),
+      // SIGINT/SIGTERM ends the wait for an answer too, not only the wait for sending.
+      ...(signal !== undefined && { signal }),
       sendable: () => canSend(this.state),
       waitSendable: async () => {
         while (!canSend(this.state)) {

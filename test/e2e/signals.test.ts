@@ -64,3 +64,21 @@ test('SIGTERM while waiting for a port another program holds ends the wait withi
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, new RegExp(`bmeter: stopped while waiting for ${tty}: ${tty} is busy: held by pid \\d+ \\(flock --exclusive ${tty} sleep 60\\)\\n$`));
 });
+
+test('SIGTERM while a Get goes unanswered ends the interval run within 2 s with SKTERM, keeping the records read', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-sig-');
+  // The meter answers the first request, then none (each unanswered try waits 10 s, three tries).
+  const port = 'sim://?timeScale=0.001&faults=drop@2%2B';
+  const scan = await runBmeter(['scan', '--port', port], { cwd: dir.path, env: CREDENTIALS });
+  assert.equal(scan.code, 0, describeRun(scan));
+  const p = spawnBmeter(['poll', '--port', port, '--interval', '1', '--format', 'json', '-vv'], { cwd: dir.path, env: CREDENTIALS });
+  t.after(() => p.stop());
+  await waitForStderr(p, /reading done/);
+  await new Promise((r) => setTimeout(r, 1500)); // the second Get is out and unanswered
+  const r = await signalAndTime(p, 'SIGTERM');
+  assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGTERM`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(p.stdout().trim().split('\n').length, 1, 'the first reading was written');
+  assert.match(r.stderr, /PANA session terminated \(SKTERM\)|SKTERM/);
+  assert.doesNotMatch(r.stderr, /no reading in slot/);
+});
