@@ -22,6 +22,7 @@ import { sleep as defaultSleep } from './pause.js';
 import type { MeterRunOptions } from './poll.js';
 import type { RequestResult } from './reader-request.js';
 import { openPortSession } from './session-port.js';
+import { untilAborted } from './until-aborted.js';
 
 const MINUTE = 60_000;
 const SLOT_MS = 30 * MINUTE;
@@ -49,7 +50,11 @@ export interface HistorySummary {
 export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
   const { session, close } = await openPortSession(o, (options) => new HistorySession(options));
   try {
-    const first = await session.startExchange(ESV.Get, FIRST_GET_EPCS.map((epc) => ({ epc, edt: Buffer.alloc(0) })), o.reuseSession ?? true);
+    const first = await untilAborted(
+      session.startExchange(ESV.Get, FIRST_GET_EPCS.map((epc) => ({ epc, edt: Buffer.alloc(0) })), o.reuseSession ?? true),
+      o.signal,
+    );
+    if (first === undefined) return { days: 0, records: 0, joined: false, reverse: false }; // stopped during the join
     if (!first.ok) throw new BmeterError('NO_RESPONSE', `no answer from the meter: ${first.detail}`);
     const info = meterInfo(first.frame, o.now(), o.logger, fallbackFromConfig(o.config.meter));
     o.logger.debug({ clock: info.clock, ctx: info.ctx, getMap: info.getMap?.map((e) => e.toString(16)) }, 'history: meter');

@@ -12,6 +12,7 @@
 import { BmeterError } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
 import { sleep } from './pause.js';
+import { untilAborted } from './until-aborted.js';
 import { nextSlot, delayUntil } from './reader-schedule.js';
 import { MeterSession, type ReadingOutcome } from './session.js';
 import { openPortSession, type PortSessionOptions } from './session-port.js';
@@ -72,7 +73,13 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   let terminate = false;
   try {
     const started = Date.now();
-    const first = await session.start(o.properties, o.reuseSession ?? true);
+    const first = await untilAborted(session.start(o.properties, o.reuseSession ?? true), o.signal);
+    if (first === undefined) {
+      // Stopped during the first join (up to ~40 s with its retries): no reading after it.
+      summary.stoppedBy = 'signal';
+      o.logger.info('stopped before the first reading (SIGINT/SIGTERM)');
+      return summary;
+    }
     summary.joined = first.joined;
     await record(first, 0);
     if (!continuous && count === 1) {

@@ -6,6 +6,7 @@
  * (= last 8 characters of the Route-B ID, §3.4 S0A, §11.8), then by LQI.
  */
 import { BmeterError } from '../errors.js';
+import { untilAborted } from './until-aborted.js';
 import type { Logger } from '../log/logger.js';
 import { isoWithOffset } from '../meter/reading.js';
 
@@ -190,29 +191,6 @@ export function noMeterError(maxDuration: number): BmeterError {
       'put the stick nearer to the meter (or use a USB extension cable away from metal), ' +
       `and try a longer scan with --max-duration ${Math.min(Math.max(maxDuration + 1, 8), 14)}.`,
   );
-}
-
-/**
- * `work`'s result, or undefined as soon as `signal` aborts (Ctrl-C must not wait out a 35 s
- * SKSCAN); `work` is left to settle on its own, its failure ignored.
- */
-async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
-  if (signal === undefined) return work;
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return undefined;
-  }
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<undefined>((resolve) => {
-    onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    work.catch(() => undefined);
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
-  }
 }
 
 /** Runs the scan on an opened client (PROTOCOL.md §6 steps 5–6). */

@@ -41,6 +41,8 @@ export interface MeterSessionOptions {
   now?: () => Date;
   /** The user's --unit/--coefficient/--digits for what the meter leaves out of D3/D7/E1. */
   energyFallback?: EnergyFallback;
+  /** SIGINT/SIGTERM: cuts the join's backoff waits short. */
+  signal?: AbortSignal;
   /** First join backoff after EVENT 24 (doubles per retry). */
   joinBackoffMs?: number;
 }

@@ -28,6 +28,8 @@ export interface PortSessionOptions {
   openPort: (port: string) => Promise<Transport>;
   /** First join backoff after EVENT 24 (tests make it short). */
   joinBackoffMs?: number;
+  /** SIGINT/SIGTERM (the join's backoff waits end at once). */
+  signal?: AbortSignal;
 }
 
 export interface PortSession<S extends MeterSession> {
@@ -99,6 +101,7 @@ export async function openPortSession<S extends MeterSession>(
     energyFallback: fallbackFromConfig(o.config.meter),
     now: o.now,
     ...(o.joinBackoffMs !== undefined && { joinBackoffMs: o.joinBackoffMs }),
+    ...(o.signal !== undefined && { signal: o.signal }),
     ...extra,
     reopen: async () => {
       await closeLink(link, o.logger);

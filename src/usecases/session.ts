@@ -9,6 +9,7 @@
  * When its S2/S3 registers still name the scan file's channel and PAN, the first Get is sent on
  * that session; only FAIL ER10, EVENT 21 01 or no answer within a short wait lead to a join.
  */
+import { pause } from './pause.js';
 import { BmeterError, ERROR_CODES } from '../errors.js';
 import { ReadingContext } from './reader-context.js';
 import { classifyDatagram } from './reader-match.js';
@@ -172,6 +173,7 @@ export class MeterSession {
         retries: this.o.retries.join,
         logger: this.o.logger,
         ...(this.o.joinBackoffMs !== undefined && { backoffMs: this.o.joinBackoffMs }),
+        ...(this.o.signal !== undefined && { sleep: (ms: number) => pause(ms, this.o.signal) }),
       });
     } finally {
       this.joining = false;

@@ -82,3 +82,19 @@ test('SIGTERM while a Get goes unanswered ends the interval run within 2 s with 
   assert.match(r.stderr, /PANA session terminated \(SKTERM\)|SKTERM/);
   assert.doesNotMatch(r.stderr, /no reading in slot/);
 });
+
+test('SIGTERM during the first join (EVENT 24, retried with backoff) ends the run within 2 s, without a reading after it', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-sig-');
+  const scan = await runBmeter(['scan', '--port', 'sim://?timeScale=0.001'], { cwd: dir.path, env: CREDENTIALS });
+  assert.equal(scan.code, 0, describeRun(scan));
+  // The meter rejects every join: SKJOIN is retried after 1 s, 2 s, 4 s (7 s and more in all).
+  const p = spawnBmeter(['poll', '--port', 'sim://?timeScale=0.001&authReject=1', '--interval', '60', '-vv'], { cwd: dir.path, env: CREDENTIALS });
+  t.after(() => p.stop());
+  // The third retry: a 4 s backoff has just begun, which must not hold the exit up.
+  await waitForStderr(p, /retrying SKJOIN[\s\S]*retrying SKJOIN[\s\S]*retrying SKJOIN/);
+  const r = await signalAndTime(p, 'SIGTERM');
+  assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGTERM`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(p.stdout(), '');
+  assert.match(r.stderr, /stopped before the first reading/);
+});
