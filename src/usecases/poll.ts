@@ -9,7 +9,7 @@
  * it after the port closes, and the next cron run reads on it with one round trip instead of a
  * join (§3.8: ~3 s, up to ~40 s, and PANA airtime under the ARIB budget, §3.9).
  */
-import { BmeterError } from '../errors.js';
+import { BmeterError, ERROR_CODES } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
 import { sleep } from './pause.js';
 import { untilAborted } from './until-aborted.js';
@@ -73,7 +73,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   let terminate = false;
   try {
     const started = Date.now();
-    const first = await untilAborted(session.start(o.properties, o.reuseSession ?? true), o.signal);
+    const first = await untilAborted(startOrRetryLater(session, o, continuous), o.signal);
     if (first === undefined) {
       // Stopped during the first join (up to ~40 s with its retries): no reading after it.
       summary.stoppedBy = 'signal';
@@ -133,5 +133,22 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       // A reading given up (after the retries, or a pause outlasting its slot) is said, not dropped silently.
       o.logger.warn({ index, reason: outcome.reason }, `no reading in slot ${index}: ${outcome.detail}`);
     }
+  }
+}
+
+/**
+ * The first reading with its join. In an interval run a failed first join is retried like any
+ * later failure (the session machine rejoins at the next slot); only what no retry can fix ends
+ * the run: AUTH (EVENT 24 after the retries, exit 4) and bad settings.
+ */
+async function startOrRetryLater(session: MeterSession, o: PollOptions, continuous: boolean): Promise<ReadingOutcome & { joined: boolean }> {
+  try {
+    return await session.start(o.properties, o.reuseSession ?? true);
+  } catch (err) {
+    const kind = err instanceof BmeterError ? ERROR_CODES[err.code] : undefined;
+    if (!continuous || (kind !== 'runtime' && kind !== 'port')) throw err;
+    const detail = (err as Error).message;
+    o.logger.warn(`the first join failed (${detail}); trying again at the next reading`);
+    return { ok: false, reason: 'no-session', detail, joined: false };
   }
 }

@@ -48,3 +48,28 @@ test('a reading held past its slot by EVENT 32 is reported at warn, naming the s
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('an interval run whose first SKJOIN fails (FAIL ER10) joins again at a later slot instead of ending', async () => {
+  const simUrl = 'sim://?timeScale=0.001&faults=fail:SKJOIN@1';
+  const cwd = await scannedDir('sim://?timeScale=0.001');
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '4', '--format', 'json'], { cwd, simUrl });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /the first join failed \(SKJOIN failed: FAIL ER10/);
+    assert.ok(r.stdout.trim().split('\n').filter(Boolean).length >= 1, r.stderr);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a one-shot poll whose first SKJOIN fails still ends with the error (cron runs again)', async () => {
+  const simUrl = 'sim://?timeScale=0.001&faults=fail:SKJOIN@1';
+  const cwd = await scannedDir('sim://?timeScale=0.001');
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll'], { cwd, simUrl });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /SKJOIN failed: FAIL ER10/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
