@@ -55,6 +55,8 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   const continuous = o.intervalSeconds !== undefined;
   const count = o.count ?? (continuous ? Infinity : 1);
   const summary: PollSummary = { readings: 0, failed: 0, notifications: 0, joined: false, stoppedBy: 'one-shot' };
+  // Lost readings in a row: the first is a warning, the rest of an outage one line when it ends.
+  let lost: { count: number; from: number } | undefined;
 
   // Records go out in the order they were made (notifications arrive between polls).
   let writes: Promise<void> = Promise.resolve();
@@ -124,14 +126,20 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
 
   async function record(outcome: ReadingOutcome, index: number): Promise<void> {
     if (outcome.ok) {
+      if (lost !== undefined && lost.count > 1) {
+        o.logger.warn(`${lost.count} readings were lost in a row (slots ${lost.from}–${index - 1}); reading again`);
+      }
+      lost = undefined;
       summary.readings += 1;
       o.logger.debug({ index }, 'reading done');
       await emit(outcome.reading);
     } else {
       summary.failed += 1;
       if (o.signal.aborted) return; // stopped as asked: not a lost reading
-      // A reading given up (after the retries, or a pause outlasting its slot) is said, not dropped silently.
-      o.logger.warn({ index, reason: outcome.reason }, `no reading in slot ${index}: ${outcome.detail}`);
+      // A reading given up (after the retries, or a pause outlasting its slot) is said, not dropped
+      // silently — once per outage at warn, so a silent meter does not fill the log.
+      lost = lost === undefined ? { count: 1, from: index } : { ...lost, count: lost.count + 1 };
+      o.logger[lost.count === 1 ? 'warn' : 'debug']({ index, reason: outcome.reason }, `no reading in slot ${index}: ${outcome.detail}`);
     }
   }
 }

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram } from '../fixtures/run-program.js';
@@ -69,6 +69,22 @@ test('a one-shot poll whose first SKJOIN fails still ends with the error (cron r
     const r = await runProgram(['--port', '/dev/ttySIM0', 'poll'], { cwd, simUrl });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /SKJOIN failed: FAIL ER10/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a meter that stops answering is reported once at warn, and the count of lost readings when it answers again', async () => {
+  // Requests 2 to 4 are not answered; answers come back from request 5. One try of 0.1 s per reading.
+  const simUrl = 'sim://?timeScale=0.001&faults=drop@2-4';
+  const cwd = await scannedDir('sim://?timeScale=0.001');
+  try {
+    writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ timeouts: { responseMs: 100 }, retries: { request: 0 } }));
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '6', '--format', 'json'], { cwd, simUrl });
+    assert.equal(r.code, 0, r.stderr);
+    const warns = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'warn').map((l) => l.msg);
+    assert.equal(warns.filter((m) => m.startsWith('no reading in slot')).length, 1, warns.join('\n'));
+    assert.equal(warns.filter((m) => /^\d+ readings were lost in a row \(slots 1–\d+\); reading again$/.test(m)).length, 1, warns.join('\n'));
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
