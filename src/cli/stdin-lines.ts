@@ -29,6 +29,10 @@ class BoundedReadlineParser extends ReadlineParser {
   }
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    // A line completed by the chunk that also crossed the bound is too long as a whole.
+    if (Buffer.isBuffer(chunk) && this.dropped === 0 && chunk.length > this.maxBytes) {
+      return super.push({ overlongBytes: chunk.length } satisfies OverlongLine);
+    }
     if (chunk !== null && this.dropped > 0 && Buffer.isBuffer(chunk)) {
       // The tail of the overlong line, up to its LF: report it in the line's place.
       const line: OverlongLine = { overlongBytes: this.dropped + chunk.length };

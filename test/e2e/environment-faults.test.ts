@@ -65,6 +65,6 @@ test('decode fed one endless line reports it once, skips it, and decodes the nex
   const input = `${'A'.repeat(200_000)}\n1081000102880105FF017201E704000004A8\n`;
   const r = await runBmeter(['decode'], { cwd: dir.path, input });
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, 'line 1: longer than any ERXUDP line or frame (200000 bytes without a line end); skipped\nbmeter: 1 of 2 lines could not be decoded\n');
+  assert.equal(r.stderr, 'line 1: 200000 bytes, longer than any ERXUDP line or frame (64 KiB are read at most); skipped\nbmeter: 1 of 2 lines could not be decoded\n');
   assert.equal((JSON.parse(r.stdout) as { line: number; properties: { value: { watts: number } }[] }).properties[0]?.value.watts, 1192);
 });
