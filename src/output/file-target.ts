@@ -138,9 +138,12 @@ export class FileTarget {
         onCompromised: () => undefined, // the append checks the file itself; a lost lock is not fatal
       });
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new BmeterError('PROTOCOL', `cannot lock output file ${this.path}: another bmeter keeps writing it (${this.path}.lock)`);
+      }
       throw new BmeterError(
         'PROTOCOL',
-        `cannot lock output file ${this.path} (${(err as Error).message}): another bmeter is writing it, or remove a stale ${this.path}.lock`,
+        `cannot create the lock ${this.path}.lock beside the output file (${(err as Error).message}): its folder must be writable`,
       );
     }
   }
