@@ -30,6 +30,7 @@ export class FileTarget {
   private ino = -1;
   /** A regular file; a device or FIFO (`--output /dev/stdout`) is written as it is, unlocked. */
   private regular = true;
+  private wroteToDevice = false;
   private reopenWanted = false;
   private endingChecked = false;
 
@@ -56,7 +57,12 @@ export class FileTarget {
    * fails, after the file is back to its size before the append.
    */
   async append(build: (isEmpty: boolean) => string): Promise<void> {
-    if (!this.regular) return this.writeAll(this.handle as FileHandle, Buffer.from(build(false), 'utf8'), undefined);
+    if (!this.regular) {
+      // A device or FIFO has no size to judge: like stdout, a CSV header once per run.
+      const first = !this.wroteToDevice;
+      this.wroteToDevice = true;
+      return this.writeAll(this.handle as FileHandle, Buffer.from(build(first), 'utf8'), undefined);
+    }
     const release = await this.lock();
     try {
       await this.followName();
