@@ -29,7 +29,7 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['serialport', '@serialport/*', 'pino', 'mqtt', 'vega', 'vega-lite', '@resvg/resvg-js'],
+  external: ['serialport', '@serialport/*', 'pino', 'mqtt', 'vega', 'vega-lite', '@resvg/resvg-js', 'proper-lockfile'],
   plugins: [exactExternal(/^zod$/)],
   // import.meta.url (createRequire in config.ts and logger.ts) becomes the bundle's own URL.
   define: { 'import.meta.url': '__bmeterImportMetaUrl' },

@@ -26,6 +26,11 @@ export interface CliContext {
   now: () => Date;
   /** Timers and now for every wait of the use cases (the one place systemClock is chosen). */
   clock: Clock;
+  /**
+   * Registers a listener for SIGHUP (log rotation: output files are opened by name again);
+   * returns the function that removes it. Absent in tests that do not need it.
+   */
+  onHangup?: (listener: () => void) => () => void;
   /** Created by the program from --log-level / -v once options are parsed. */
   logger(): Logger;
 }

@@ -2,36 +2,28 @@
  * `bmeter decode`: decode ERXUDP log lines or hex ECHONET Lite frames into JSON lines.
  * The logic is in src/decode/decode.ts; this file only wires commander and the streams.
  */
-import { createInterface } from 'node:readline';
-import { InvalidArgumentError, type Command } from 'commander';
-import { MAX_COEFFICIENT, unitExponent, UNIT_EXPONENTS } from '../meter/units.js';
+import type { Command } from 'commander';
 import { runDecode, type DecodeOptions } from '../decode/decode.js';
 import type { CliContext } from './context.js';
+import { parseCoefficient, parseUnitCode } from './meter-options.js';
+import { boundedLines } from './stdin-lines.js';
 
-const UNIT_CODES = Object.keys(UNIT_EXPONENTS)
-  .map((k) => Number(k).toString(16).toUpperCase().padStart(2, '0'))
-  .join(', ');
+/**
+ * The longest line decode reads: an ERXUDP line carries at most 1232 bytes as 2464 hex digits
+ * after a header of ~160 characters (docs/protocol.md §4.1); anything far longer is not a frame.
+ */
+export const MAX_LINE_BYTES = 64 * 1024;
 
-/** An E1 code as written in the spec tables: hex, e.g. 02 (0.01 kWh) or 0A (10 kWh). */
-export function parseUnitCode(value: string): number {
-  const v = value.trim().replace(/^0x/i, '');
-  const code = parseInt(v, 16);
-  if (!/^[0-9A-Fa-f]{1,2}$/.test(v) || unitExponent(code) === undefined) {
-    throw new InvalidArgumentError(
-      `an E1 unit code is hex, one of ${UNIT_CODES} (01 = 0.1 kWh, 02 = 0.01 kWh, 0A = 10 kWh)`,
-    );
+/** Stops reading stdin once the run is stopped (Ctrl-C, or stdout failed). */
+async function* untilAborted<T>(lines: AsyncGenerator<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  for await (const line of lines) {
+    if (signal?.aborted === true) return;
+    yield line;
   }
-  return code;
 }
 
-/** A D3 coefficient: an integer 0–999999. */
-export function parseCoefficient(value: string): number {
-  const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > MAX_COEFFICIENT) {
-    throw new InvalidArgumentError(`a coefficient (D3) is an integer from 0 to ${MAX_COEFFICIENT}`);
-  }
-  return n;
-}
+
+export { parseCoefficient, parseUnitCode } from './meter-options.js';
 
 /**
  * Adds `bmeter decode [frames...]` to `program`: ERXUDP lines or hex ECHONET Lite frames (arguments or stdin)
@@ -49,7 +41,8 @@ export function register(program: Command, ctx: CliContext): void {
       '\nExamples:\n' +
         '  bmeter decode 1081000102880105FF017201E704000004A8\n' +
         "  grep ERXUDP stick.log | bmeter decode --unit 01\n" +
-        'Empty lines and lines starting with # are skipped. Exit status 1 if any line could not be decoded.',
+        'Empty lines and lines starting with # are skipped; a line over 64 KiB is reported and skipped.\n' +
+        'Exit status 1 if any line could not be decoded.',
     )
     .action(async (frames: string[], opts: { unit?: number; coefficient?: number }) => {
       const options: DecodeOptions = {};
@@ -59,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
         // A newcomer's bare `bmeter decode` would otherwise sit silently waiting for input.
         ctx.io.stderr.write('bmeter decode: reading ERXUDP lines or hex frames from the terminal, one per line; end with Ctrl-D (or give them as arguments)\n');
       }
-      const lines = frames.length > 0 ? frames : createInterface({ input: ctx.io.stdin, crlfDelay: Infinity });
+      const lines = frames.length > 0 ? frames : untilAborted(boundedLines(ctx.io.stdin, MAX_LINE_BYTES), ctx.signal);
       await runDecode(lines, options, {
         frame: (json) => void ctx.io.stdout.write(`${JSON.stringify(json)}\n`),
         problem: (message) => void ctx.io.stderr.write(`${message}\n`),

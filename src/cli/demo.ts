@@ -35,7 +35,10 @@ export function register(program: Command, ctx: CliContext): void {
             out.write(`\n$ bmeter poll --interval ${interval} --count ${readings}\n`);
           },
         });
-        out.write('\nWith a real stick: set BMETER_PORT, BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, run `bmeter scan`, then `bmeter poll`.\n');
+        out.write(
+          '\nWith a real stick: set BMETER_PORT, BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, run `bmeter scan`, then `bmeter poll`\n' +
+            '(in a checkout without `npm install -g .`: `npx bmeter scan`, `npx bmeter poll`).\n',
+        );
       } finally {
         await sink.close();
       }

@@ -3,8 +3,9 @@
  * detail (EC half-hours, EE one-minute values), as text, JSON lines or CSV — appended to
  * `--output FILE`, where `--since auto` continues after the last slot already written.
  */
+import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { BmeterError } from '../errors.js';
+import { BmeterError, isBmeterError } from '../errors.js';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
 import { runHistory } from '../history/history.js';
@@ -14,6 +15,7 @@ import { MAX_RECENT, type RecentRequest } from '../history/recent.js';
 import { lastSlotStart, parseSince } from '../history/since.js';
 import { HISTORY_COLUMNS, HISTORY_UNITS } from '../history/slots.js';
 import type { CliContext } from './context.js';
+import { addMeterOptions } from './meter-options.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
 import { createStoreSink, halfHourWriter } from '../serve/store-sink.js';
@@ -33,7 +35,7 @@ function integer(what: string, min: number, max: number) {
  * one-minute values (EE/D0), written as CSV or JSON lines.
  */
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('history')
     .description("backfill the meter's half-hour record (up to 100 days) or its recent one-minute values")
     .option('--days <n>', `today and the n−1 days before it (default 1; at most ${MAX_HISTORY_DAYS})`, integer('--days', 1, MAX_HISTORY_DAYS))
@@ -44,7 +46,8 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
     .option('--db <file>', 'upsert the half-hours into this SQLite store (Node ≥ 22.13); prints only with --format/--output')
-    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds);
+  addMeterOptions(command)
     .addHelpText(
       'after',
       '\nEach day costs SetC E5 + Get E2 (and E4 on meters with reverse metering): a few seconds per day.\n' +
@@ -98,6 +101,9 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext, pr
     else logger.info({ since: new Date(sinceMs).toISOString() }, '--since auto: continuing after the last slot in the file');
   } else if (since !== undefined) {
     sinceMs = parseSince(since);
+    if (sinceMs >= ctx.now().getTime()) {
+      throw new BmeterError('USAGE', `--since ${since} is in the future: no slot after it has been recorded yet — give a past time, or "auto" with --output`);
+    }
   }
 
   const { config, creds, openPort } = early ?? stickSettings(flags, ctx);
@@ -109,8 +115,10 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext, pr
           stdout: ctx.io.stdout,
           units: HISTORY_UNITS,
           ...(output !== undefined && { outputPath: output }),
+          notice: (message) => logger.warn(message),
         })
       : undefined;
+  const offHangup = out === undefined ? undefined : ctx.onHangup?.(() => out.reopen());
   // The store first: a slot is printed once it is committed.
   const stored =
     store === undefined
@@ -126,6 +134,7 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext, pr
   if (sink === undefined) throw new Error('history: no sink');
   try {
     const summary = await runHistory({
+      energyFallback: fallbackFromConfig(config.meter),
       config,
       creds,
       ...(days !== undefined && { days }),
@@ -142,7 +151,16 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext, pr
     });
     logger.info({ days: summary.days, records: summary.records, joined: summary.joined }, 'history done');
     if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'half-hour', store.path);
+    await out?.close();
+    store?.close();
+  } catch (err) {
+    // The built-in simulator is a Release F meter unless asked: say how to get a Release R one.
+    if (resolution === '1m' && config.port.startsWith('sim:') && isBmeterError(err, 'PROTOCOL') && /one-minute history/.test(err.message)) {
+      throw new BmeterError('PROTOCOL', `${err.message} — the built-in simulator serves one-minute history as a Release R meter: --port 'sim://?release=R'`);
+    }
+    throw err;
   } finally {
+    offHangup?.();
     await out?.close();
     store?.close();
   }

@@ -3,7 +3,7 @@
  * that sets the exit status (docs/design.md §1: only cli/ touches process).
  */
 import { CommanderError } from 'commander';
-import { BmeterError } from '../errors.js';
+import { BmeterError, isBmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
 import { createProgram } from './program.js';
 
@@ -14,12 +14,29 @@ import { createProgram } from './program.js';
  */
 export async function main(argv: string[]): Promise<void> {
   const abort = new AbortController();
-  const onSignal = (): void => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // A closed stdout (`bmeter poll … | head -1`) ends the run quietly; the sinks notice it.
+  let stoppedBySignal = false;
+  // `on`, not `once`: a library's exit hook (signal-exit, under proper-lockfile) re-raises a
+  // signal it sees no other listener for, which would kill the run before it stops cleanly.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stoppedBySignal) process.exit(signal === 'SIGINT' ? 130 : 143); // asked twice: stop now
+    stoppedBySignal = true;
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // SIGHUP after log rotation: output files are opened by name again (the default would kill the run).
+  const hangupListeners = new Set<() => void>();
+  const onHangup = (): void => hangupListeners.forEach((listener) => listener());
+  process.on('SIGHUP', onHangup);
+  // A closed stdout (`bmeter poll … | head -1`) ends the run quietly; the sinks notice it. One
+  // that fails (`> /dev/full`: ENOSPC) stops the run and is reported in one line at the end.
+  let stdoutError: NodeJS.ErrnoException | undefined;
+  // stderr on a full disk: there is nowhere left to say anything; the exit status still tells.
+  process.stderr.on('error', () => undefined);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
+    if (err.code === 'EPIPE' || stdoutError !== undefined) return;
+    stdoutError = err;
+    abort.abort();
   });
 
   try {
@@ -36,15 +53,31 @@ export async function main(argv: string[]): Promise<void> {
         stderrIsTTY: process.stderr.isTTY === true,
       },
       signal: abort.signal,
+      onHangup: (listener) => {
+        hangupListeners.add(listener);
+        return () => hangupListeners.delete(listener);
+      },
       argv,
     });
     await program.parseAsync(argv);
     process.exitCode = 0;
   } catch (err) {
-    process.exitCode = reportError(err, process.stderr);
+    // Once stdout failed, the run was stopped for it: that is the one thing to report.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stoppedBySignal && isBmeterError(err, 'CLOSED')) {
+      // Stopped as asked (SIGINT/SIGTERM) in the middle of a wait: say where, and exit 0.
+      process.stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
+      process.exitCode = 0;
+    } else if (stdoutError === undefined) process.exitCode = reportError(err, process.stderr);
   } finally {
+    await new Promise((resolve) => setImmediate(resolve)); // a failed write reports on the next tick
+    if (stdoutError !== undefined) {
+      process.stderr.write(`bmeter: cannot write to standard output: ${stdoutError.message} — output is incomplete\n`);
+      process.exitCode = 1;
+    }
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onHangup);
   }
 }
 
@@ -58,7 +91,18 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
     stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
     return err.exitCode;
   }
+  if (isEnvironmentFault(err)) {
+    // A fault of the machine (a full disk, a missing permission), not of bmeter: no stack trace.
+    stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
+    return 1;
+  }
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
   stderr.write(`bmeter: internal error: ${secretRedactor.redact(message)}\n`);
   return 1;
+}
+
+/** A system call's error (ENOSPC, EACCES, EROFS …) with the call that failed. */
+function isEnvironmentFault(err: unknown): err is NodeJS.ErrnoException {
+  const e = err as NodeJS.ErrnoException;
+  return err instanceof Error && typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) && typeof e.syscall === 'string';
 }

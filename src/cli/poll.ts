@@ -2,6 +2,7 @@
  * `bmeter poll`: read the meter once (cron) or on a schedule (`--interval`), records to stdout
  * or appended to `--output FILE` as text, JSON lines or CSV. Needs the scan file of `bmeter scan`.
  */
+import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
@@ -10,6 +11,7 @@ import { runPoll } from '../poll/poll.js';
 import { columnsFor, parsePropertyList, READING_UNITS } from '../meter/record.js';
 import type { CliContext } from './context.js';
 import { openMeterOutputs } from './meter-outputs.js';
+import { addMeterOptions } from './meter-options.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
 import { createStoreSink, readingWriter } from '../serve/store-sink.js';
@@ -46,7 +48,7 @@ function propertyList(value: string): string {
  * the chosen --format on stdout or --output.
  */
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('poll')
     .description('read the meter: one reading and exit, or readings every --interval seconds')
     .option('--interval <seconds>', 'read on this schedule until SIGINT/SIGTERM (or --count)', numberOption('--interval', 'positive-seconds'))
@@ -57,7 +59,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)', propertyList)
     .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
     .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)')
-    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds);
+  addMeterOptions(command)
     .addHelpText(
       'after',
       '\nOne radio round trip per reading: every property in one ECHONET Lite Get frame.\n' +
@@ -84,8 +87,10 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
         stdout: ctx.io.stdout,
         units: READING_UNITS,
         ...(output !== undefined && { outputPath: output }),
+        notice: (message) => logger.warn(message),
       })
     : undefined;
+  const offHangup = out === undefined ? undefined : ctx.onHangup?.(() => out.reopen());
   const meter = withDb ? await storeMeter(config.scanFile) : '';
   const store = withDb ? await openCliStore('bmeter poll --db', flags['db'], ctx) : undefined;
   // The store first: a record is printed once it is committed.
@@ -107,6 +112,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
       ...(intervalSeconds !== undefined && { intervalSeconds }),
     });
     await runPoll({
+      energyFallback: fallbackFromConfig(config.meter),
       config,
       creds,
       properties,
@@ -123,6 +129,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
     });
     if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'reading', store.path);
   } finally {
+    offHangup?.();
     await out?.close();
     store?.close();
     // An interval run that stops takes its meter offline in HA; a one-shot (cron) run leaves it online.

@@ -24,6 +24,7 @@ export interface ProgramDeps {
   /** Timers and now for the use cases (default: the host's, src/time/clock.ts systemClock). */
   clock?: Clock;
   transportFactory?: CliContext['transportFactory'];
+  onHangup?: CliContext['onHangup'];
   /** The argv about to be parsed: lets the program load only that command's module. */
   argv?: readonly string[];
 }
@@ -41,6 +42,7 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
     now: deps.now ?? (() => new Date()),
     clock: deps.clock ?? systemClock,
     ...(deps.transportFactory !== undefined && { transportFactory: deps.transportFactory }),
+    ...(deps.onHangup !== undefined && { onHangup: deps.onHangup }),
     logger: () => (logger ??= createLazyLogger({ level, destination: deps.io.stderr })),
   };
 

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { BmeterError } from '../errors.js';
 import { runScan } from '../scan/scan.js';
-import { writeScanFile, type ScanFile } from '../scan/scan-file.js';
+import { prepareScanFileFolder, writeScanFile, type ScanFile } from '../scan/scan-file.js';
 import { createScanProgress, silentProgress } from '../scan/progress.js';
 import { closeLink, openLink } from '../session/port.js';
 import type { CliContext } from './context.js';
@@ -30,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('find the smart meter by active scan and write the scan file that `bmeter poll` uses')
     .option('--min-duration <n>', 'first SKSCAN duration to try (config scan.minDuration, default 4)', parseDuration)
     .option('--max-duration <n>', 'last SKSCAN duration to try (config scan.maxDuration, default 7)', parseDuration)
-    .option('--json', 'print the scan file content instead of a summary')
+    .option('--json', 'print the scan file content (without the PairID, a secret) instead of a summary')
     .option('--set-hex-output', 'allow one WOPT 01 (a flash write) if the stick sends binary ERXUDP')
     .addHelpText(
       'after',
@@ -50,6 +50,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   }
   const progress = config.logLevel === 'silent' ? silentProgress() : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
 
+  await prepareScanFileFolder(config.scanFile);
   const link = await openLink({ openPort, config, logger, clock: ctx.clock });
   try {
     const result = await runScan(link.client, creds, {
@@ -63,7 +64,9 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       signal: ctx.signal,
     });
     const file = await writeScanFile(config.scanFile, result);
-    ctx.io.stdout.write(flags['json'] === true ? `${JSON.stringify(file, null, 2)}\n` : summary(file, config.scanFile));
+    // The PairID is part of the Route-B secret: it stays in the (0600) file, not on stdout.
+    const { pairId: _secret, ...shown } = file;
+    ctx.io.stdout.write(flags['json'] === true ? `${JSON.stringify(shown, null, 2)}\n` : summary(file, config.scanFile));
   } finally {
     await closeLink(link, logger);
   }

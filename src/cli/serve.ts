@@ -4,6 +4,8 @@
  * --listen. SIGTERM/SIGINT: the reading in flight finishes, SKTERM, the store closes, exit 0.
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
+import { addMeterOptions } from './meter-options.js';
+import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from './context.js';
 import { stickSettings, waitPortSeconds } from './settings.js';
@@ -30,7 +32,7 @@ function historyDays(value: string): number {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('serve')
     .description('read the meter for months: SQLite store, half-hour backfill, JSON API and /healthz')
     .option('--db <file>', `the SQLite store (created if missing; default ./${DEFAULT_DB})`)
@@ -43,7 +45,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--quiet', 'do not print the records on stdout (they still go to the store)')
     .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
     .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)')
-    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds)
+    .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds);
+  addMeterOptions(command)
     .addHelpText(
       'after',
       '\nNeeds Node 22.13 or newer (node:sqlite). Each reading is committed to the store before the next one.\n' +
@@ -121,6 +124,7 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     logger.info(`dashboard and API on http://${hostText(listen.host)}:${server.address.port}/ (store ${store.path})`);
     try {
       const summary = await runServe({
+        energyFallback: fallbackFromConfig(config.meter),
         config,
         creds,
         logger,

@@ -9,6 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { BmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
+import { credentialProblems, sourceNamer, type SourceNamer } from './config-sources.js';
 import { configSchema, parseSettings, type Config } from './schema.js';
 
 export type { Config } from './schema.js';
@@ -26,9 +27,19 @@ const DEFAULT_CONFIG_FILE = 'bmeter.config.json';
 
 export function loadConfig(input: LoadConfigInput): Config {
   const { flags, env, cwd } = input;
-  const file = readConfigFile(flags, env, cwd, input.warn);
-  const merged = mergeLayers(file, fromEnv(env), fromFlags(flags));
-  const config = parseConfig(merged);
+  const { object: file, path } = readConfigFile(flags, env, cwd, input.warn);
+  const envLayer = fromEnv(env);
+  const flagLayer = fromFlags(flags);
+  const merged = mergeLayers(file, envLayer, flagLayer);
+  const where = sourceNamer(envLayer, flagLayer, path);
+  const problems = credentialProblems(merged, where);
+  if (problems.length > 0) {
+    // Listed with every other fault of the configuration in one message.
+    const rest = parseSettings(merged).success ? [] : wordedIssues(merged, where);
+    throw new BmeterError('CONFIG', `invalid configuration:\n${[...problems, ...rest].join('\n')}`);
+  }
+  const config = parseConfig(merged, where);
+  secretRedactor.add(config.routeB.id?.slice(-8)); // the PairID (SKSCAN's EPANDESC, the scan file)
   secretRedactor.add(config.routeB.id);
   secretRedactor.add(config.routeB.password);
   secretRedactor.add(config.mqtt.password);
@@ -43,9 +54,14 @@ let localeLoaded = false;
  * a locale is configured: the English one is loaded only when a configuration is invalid, and the
  * settings are judged again to word the errors.
  */
-function parseConfig(merged: Record<string, unknown>): Config {
+function parseConfig(merged: Record<string, unknown>, where: SourceNamer): Config {
   const result = parseSettings(merged);
   if (result.success) return result.data;
+  throw new BmeterError('CONFIG', `invalid configuration:\n${wordedIssues(merged, where).join('\n')}`);
+}
+
+/** The whole schema's complaints about `merged`, one line each, in English, naming each value's source. */
+function wordedIssues(merged: Record<string, unknown>, where: SourceNamer): string[] {
   if (!localeLoaded) {
     // Required at run time, not bundled: only an invalid configuration pays for it.
     const en = createRequire(import.meta.url)('zod/v4/locales/en.js') as { default: () => Parameters<typeof z.config>[0] };
@@ -53,7 +69,7 @@ function parseConfig(merged: Record<string, unknown>): Config {
     localeLoaded = true;
   }
   const worded = configSchema.safeParse(merged);
-  throw new BmeterError('CONFIG', `invalid configuration:\n${describeIssues(worded.error ?? result.error)}`);
+  return worded.success ? [] : describeIssues(worded.error, where);
 }
 
 /** The Route-B credentials, or a usage error that says where to put them. */
@@ -72,14 +88,12 @@ export function requireCredentials(config: Config): { id: string; password: stri
   return { id, password };
 }
 
-function describeIssues(error: z.core.$ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-      // Never echo the offending value: it may be a secret.
-      return `  - ${path}: ${issue.message}`;
-    })
-    .join('\n');
+function describeIssues(error: z.core.$ZodError, where: SourceNamer): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    // Never echo the offending value: it may be a secret.
+    return `  - ${path.length > 0 ? where(path) : '(top level)'}: ${issue.message}`;
+  });
 }
 
 function readConfigFile(
@@ -87,14 +101,14 @@ function readConfigFile(
   env: NodeJS.ProcessEnv,
   cwd: string,
   warn?: (message: string) => void,
-): Record<string, unknown> {
+): { object: Record<string, unknown>; path: string | undefined } {
   const named = stringOf(flags['config']) ?? nonEmpty(env['BMETER_CONFIG']);
   const path = resolve(cwd, named ?? DEFAULT_CONFIG_FILE);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if (named === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    if (named === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return { object: {}, path: undefined };
     throw new BmeterError('CONFIG', `cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let parsed: unknown;
@@ -109,9 +123,13 @@ function readConfigFile(
   const object = withoutComments(parsed as Record<string, unknown>);
   const routeB = object['routeB'] as Record<string, unknown> | undefined;
   const mqtt = object['mqtt'] as Record<string, unknown> | undefined;
-  const holdsSecret = routeB?.['password'] !== undefined || mqtt?.['password'] !== undefined;
-  if (holdsSecret && warn !== undefined) warnIfReadableByOthers(path, warn);
-  return object;
+  const held = [
+    routeB?.['id'] !== undefined && 'the Route-B ID',
+    routeB?.['password'] !== undefined && 'the Route-B password',
+    mqtt?.['password'] !== undefined && 'the MQTT password',
+  ].filter((x) => x !== false);
+  if (held.length > 0 && warn !== undefined) warnIfReadableByOthers(path, held.join(' and '), warn);
+  return { object, path };
 }
 
 /**
@@ -141,10 +159,11 @@ function withoutComments(object: Record<string, unknown>): Record<string, unknow
   return out;
 }
 
-function warnIfReadableByOthers(path: string, warn: (message: string) => void): void {
+/** The ID is a secret too: its last 8 characters are the PairID that finds the meter. */
+function warnIfReadableByOthers(path: string, what: string, warn: (message: string) => void): void {
   const mode = statSync(path).mode;
   if ((mode & 0o044) !== 0) {
-    warn(`config file ${path} holds a password but is readable by group or others — run: chmod 600 ${path}`);
+    warn(`config file ${path} holds ${what} but is readable by group or others — run: chmod 600 ${path}`);
   }
 }
 
@@ -181,6 +200,12 @@ function fromFlags(flags: Record<string, unknown>): Record<string, unknown> {
   if (Object.keys(scan).length > 0) layer['scan'] = scan;
   const mqttUrl = stringOf(flags['mqtt']);
   if (mqttUrl !== undefined) layer['mqtt'] = { url: mqttUrl };
+  const meter: Record<string, unknown> = {};
+  // --unit arrives parsed (cli/meter-options.ts parseUnitCode) as the E1 code number.
+  if (typeof flags['unit'] === 'number') meter['unit'] = flags['unit'].toString(16).toUpperCase().padStart(2, '0');
+  setIfDefined(meter, 'coefficient', numberOf(flags['coefficient']));
+  setIfDefined(meter, 'digits', numberOf(flags['digits']));
+  if (Object.keys(meter).length > 0) layer['meter'] = meter;
   const properties = stringOf(flags['properties']);
   if (properties !== undefined) {
     layer['poll'] = { properties: properties.split(',').map((p) => p.trim().toUpperCase().replace(/^0X/, '')).filter(Boolean) };

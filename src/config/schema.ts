@@ -26,6 +26,9 @@ const DEFAULT_PORT = '/dev/ttyUSB0';
 const DEFAULT_SCAN_FILE = 'bmeter.scan.json';
 const DEFAULT_WAIT_PORT_SECONDS = 30;
 const DEFAULT_LOG_LEVEL = 'warn' as const;
+/** An E1 code as hex, with or without 0x and the leading 0 (docs/protocol.md §8: 00–04, 0A–0D). */
+export const UNIT_CODE = /^(?:0[xX])?0?[0-4A-Da-d]$/;
+
 const MQTT_DEFAULTS = { topicPrefix: 'bmeter', discoveryPrefix: 'homeassistant' };
 
 /** An MQTT topic prefix: levels of letters, digits, `_` and `-`, no wildcards, no leading or trailing `/`. */
@@ -91,6 +94,21 @@ const FIELDS = {
       }),
       { properties: DEFAULT_PROPERTIES },
     ),
+  /** What the meter does not say about itself (its nameplate does): used only when it leaves them out. */
+  meter: () =>
+    z._default(
+      z.strictObject({
+        /** E1 code in hex: 01 = 0.1 kWh, 02 = 0.01 kWh, 0A = 10 kWh (docs/protocol.md §8). */
+        unit: z.optional(
+          z.string().check(z.regex(UNIT_CODE, 'an E1 unit code is hex: 00–04 or 0A–0D (01 = 0.1 kWh)')),
+        ),
+        /** D3 coefficient. */
+        coefficient: z.optional(z.int().check(z.minimum(0), z.maximum(999_999))),
+        /** D7 effective digits of the energy counters. */
+        digits: z.optional(z.int().check(z.minimum(1), z.maximum(8))),
+      }),
+      {},
+    ),
   /** MQTT output (`--mqtt`); the URL may carry user:password, but better the fields or the environment. */
   mqtt: () =>
     z._default(
@@ -123,6 +141,7 @@ function buildSchema() {
     scan: f.scan(),
     timeouts: f.timeouts(),
     retries: f.retries(),
+    meter: f.meter(),
     poll: f.poll(),
     mqtt: f.mqtt(),
   });
@@ -143,6 +162,7 @@ function defaults(): Omit<Config, 'dialect'> {
     scan: SCAN_DEFAULTS,
     timeouts: DEFAULT_TIMEOUTS,
     retries: DEFAULT_RETRIES,
+    meter: {},
     poll: { properties: DEFAULT_PROPERTIES },
     mqtt: MQTT_DEFAULTS,
   });

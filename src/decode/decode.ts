@@ -49,6 +49,11 @@ export interface DecodeOutput {
   problem(message: string): void;
 }
 
+/** A line the reader dropped for its length (cli/stdin-lines.ts bounds them). */
+export interface TooLongLine {
+  overlongBytes: number;
+}
+
 export interface DecodeSummary {
   lines: number;
   failed: number;
@@ -59,7 +64,7 @@ export interface DecodeSummary {
  * BmeterError('DECODE', 'N of M lines could not be decoded') at the end if any failed.
  */
 export async function runDecode(
-  lines: Iterable<string> | AsyncIterable<string>,
+  lines: Iterable<string> | AsyncIterable<string | TooLongLine>,
   options: DecodeOptions,
   out: DecodeOutput,
 ): Promise<DecodeSummary> {
@@ -68,6 +73,12 @@ export async function runDecode(
   let failed = 0;
   for await (const raw of lines) {
     lineNo++;
+    if (typeof raw !== 'string') {
+      total++;
+      failed++;
+      out.problem(`line ${lineNo}: ${raw.overlongBytes} bytes, longer than any ERXUDP line or frame (64 KiB are read at most); skipped`);
+      continue;
+    }
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) continue;
     total++;

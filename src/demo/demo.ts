@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../config/schema.js';
+import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { SimOptions } from '../sim/options.js';
 import { runPoll, type PollSummary, type RecordSink } from '../poll/poll.js';
@@ -35,7 +36,14 @@ export interface DemoOptions {
 export async function runDemo(o: DemoOptions): Promise<PollSummary> {
   const { SimStick, attachSimTransport, SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD } = await import('../sim/transport.js');
   const stick = new SimStick({ ...o.sim });
-  const dir = await mkdtemp(join(tmpdir(), 'bmeter-demo-'));
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(tmpdir(), 'bmeter-demo-'));
+  } catch (err) {
+    stick.dispose();
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new BmeterError('CONFIG', `the demo keeps its scan file in a temporary folder, but none can be made in ${tmpdir()} (${code}) — set TMPDIR to a writable folder`, { cause: err });
+  }
   try {
     const scanFile = join(dir, 'bmeter.scan.json');
     const config = configSchema.parse({ port: 'sim://demo', scanFile });

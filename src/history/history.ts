@@ -55,7 +55,7 @@ export async function historyOnSession(session: MeterSession, o: HistoryRequest)
 
 async function historyAfterFirst(session: MeterSession, o: HistoryRequest, first: RequestResult): Promise<Omit<HistorySummary, 'joined'>> {
   if (!first.ok) throw new BmeterError('NO_RESPONSE', `no answer from the meter: ${first.detail}`);
-  const info = meterInfo(first.frame, o.now(), o.logger, session.clock.now());
+  const info = meterInfo(first.frame, o.now(), o.logger, session.clock.now(), o.energyFallback);
   o.logger.debug({ clock: info.clock, ctx: info.ctx, getMap: info.getMap?.map((e) => e.toString(16)) }, 'history: meter');
   const ex = sessionExchange(session, o.signal);
   if (o.recent !== undefined) {

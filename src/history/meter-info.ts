@@ -7,6 +7,7 @@ import type { EchonetFrame } from '../echonet/frame.js';
 import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { decodeMeterDate, decodeMeterTime } from '../meter/device-info.js';
+import { unsetMessage, type EnergyFallback } from '../meter/energy-fallback.js';
 import { decodePropertyMap } from '../meter/property-map.js';
 import type { EnergyContext } from '../meter/units.js';
 import { jstDate, jstMinuteOfDay, type MeterClock } from './dates.js';
@@ -30,10 +31,17 @@ function edtOf(frame: EchonetFrame, epc: number): Buffer | undefined {
 }
 
 /**
- * What the first Get of a history run tells (9F map, D3/D7/E1 context, 98/97 clock); `readAt` is
- * the host clock (epoch ms) when the answer came. Warns when E1 or a usable 9F is missing.
+ * What the first Get of a history run tells (9F map, D3/D7/E1 context — the meter's, else
+ * `fallback`, the user's --unit/--coefficient/--digits — and the 98/97 clock); `readAt` is the host
+ * clock (epoch ms) when the answer came. Warns once for each of D3/D7/E1 the meter left unset.
  */
-export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger, readAt: number): MeterInfo {
+export function meterInfo(
+  frame: EchonetFrame,
+  hostNow: Date,
+  logger: Logger,
+  readAt: number,
+  fallback: EnergyFallback = {},
+): MeterInfo {
   let getMap: number[] | undefined;
   const map = edtOf(frame, 0x9f);
   if (map !== undefined) {
@@ -43,8 +51,8 @@ export function meterInfo(frame: EchonetFrame, hostNow: Date, logger: Logger, re
       logger.warn(`the meter's Get property map (9F) is malformed (${(err as Error).message}); asking for E2/E4 anyway`);
     }
   }
-  const update = updateContext(undefined, frame);
-  if (update.missing.includes(0xe1)) logger.warn('the meter did not give its energy unit (E1): kWh values stay empty');
+  const update = updateContext(undefined, frame, fallback);
+  for (const epc of update.unset) logger.warn(unsetMessage(epc));
   return { getMap, ctx: update.ctx, clock: meterClock(frame, hostNow, logger, readAt) };
 }
 

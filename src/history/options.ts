@@ -2,6 +2,7 @@
  * What a history run takes and gives: the request (days, since, recent detail, where records
  * go) on an open session, the same plus the port session for `bmeter history`, and the summary.
  */
+import type { EnergyFallback } from '../meter/energy-fallback.js';
 import type { Logger } from '../log/logger.js';
 import type { MeterRunOptions, RecordSink } from '../session/run-options.js';
 import type { Progress } from './progress.js';
@@ -23,6 +24,8 @@ export interface HistoryRequest {
   recent?: RecentRequest;
   /** Called once the number of days is known; stderr progress (none when not a terminal). */
   progress?: (total: number) => Progress;
+  /** The user's --unit/--coefficient/--digits for what the meter leaves out of E1/D3/D7. */
+  energyFallback?: EnergyFallback;
   /** Test hook: how long to wait near the meter's midnight (default: the session clock). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }

@@ -18,8 +18,11 @@ export function parseSince(value: string): number {
 }
 
 /**
- * The last record's slot_start in `path` (CSV: the first column; JSON lines: the key), or
- * undefined when the file is missing, empty or has only a header.
+ * The slot_start of the last record in `path` that holds kWh (CSV: the first column, kWh in the
+ * second; JSON lines: the keys), or undefined when the file is missing, empty, has only a header,
+ * or no record with kWh in its tail. A record without kWh (a meter that gave no E1 unit) does not
+ * count as fetched, so the next run asks for that slot again; a torn last line (no newline) is
+ * ignored the same way.
  */
 export async function lastSlotStart(path: string, format: 'csv' | 'json'): Promise<number | undefined> {
   let handle;
@@ -34,34 +37,48 @@ export async function lastSlotStart(path: string, format: 'csv' | 'json'): Promi
     const length = Math.min(size, TAIL_BYTES);
     const buffer = Buffer.alloc(length);
     await handle.read(buffer, 0, length, size - length);
-    const lines = buffer.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const parts = buffer.toString('utf8').split('\n');
+    parts.pop(); // after the last newline: empty, or a torn record
+    const lines = parts.map((l) => l.trim()).filter((l) => l !== '');
     const last = lines.at(-1);
     if (last === undefined) return undefined;
-    const value = format === 'csv' ? csvFirstField(last) : jsonSlot(last);
-    if (value === 'slot_start' && format === 'csv') return undefined; // the header only
-    const ms = value === undefined ? NaN : Date.parse(value);
-    if (!Number.isFinite(ms)) {
-      throw new BmeterError(
-        'USAGE',
-        `--since auto: the last line of ${path} has no slot_start (${JSON.stringify(last.slice(0, 80))}) — is it a \`bmeter history --format ${format}\` file?`,
-      );
+    for (const line of lines.reverse()) {
+      const row = format === 'csv' ? csvRow(line) : jsonRow(line);
+      if (row.slot === 'slot_start' && format === 'csv') return undefined; // reached the header
+      const ms = row.slot === undefined ? NaN : Date.parse(row.slot);
+      if (!Number.isFinite(ms)) {
+        throw new BmeterError(
+          'USAGE',
+          `--since auto: a line of ${path} has no slot_start (${JSON.stringify(line.slice(0, 80))}) — is it a \`bmeter history --format ${format}\` file?`,
+        );
+      }
+      if (row.hasKwh) return ms;
     }
-    return ms;
+    return undefined;
   } finally {
     await handle.close();
   }
 }
 
-function csvFirstField(line: string): string {
-  const m = /^"((?:[^"]|"")*)"/.exec(line);
-  return m ? (m[1] ?? '').replaceAll('""', '"') : (line.split(',')[0] ?? '');
+interface Row {
+  slot: string | undefined;
+  /** energy_normal_kwh holds a value */
+  hasKwh: boolean;
 }
 
-function jsonSlot(line: string): string | undefined {
+function csvRow(line: string): Row {
+  const m = /^"((?:[^"]|"")*)"(.*)$/.exec(line);
+  const slot = m ? (m[1] ?? '').replaceAll('""', '"') : (line.split(',')[0] ?? '');
+  const rest = m ? (m[2] ?? '').replace(/^,/, '') : line.split(',').slice(1).join(',');
+  return { slot, hasKwh: (rest.split(',')[0] ?? '') !== '' };
+}
+
+function jsonRow(line: string): Row {
   try {
-    const v = (JSON.parse(line) as Record<string, unknown>)['slot_start'];
-    return typeof v === 'string' ? v : undefined;
+    const v = JSON.parse(line) as Record<string, unknown>;
+    const slot = v['slot_start'];
+    return { slot: typeof slot === 'string' ? slot : undefined, hasKwh: typeof v['energy_normal_kwh'] === 'number' };
   } catch {
-    return undefined;
+    return { slot: undefined, hasKwh: false };
   }
 }

@@ -11,6 +11,7 @@
 import { ESV } from '../echonet/constants.js';
 import type { EchonetFrame, EchonetProperty } from '../echonet/frame.js';
 import { BmeterError } from '../errors.js';
+import { fillContext, type EnergyFallback } from './energy-fallback.js';
 import { contextFromProperties, type EnergyContext } from './properties.js';
 import { buildReading, READING_FIELDS, type Reading, type ReadingSource } from './reading.js';
 
@@ -87,16 +88,20 @@ export interface ContextUpdate {
   answered: boolean;
   /** Context EPCs the meter did not supply (PDC 0 or absent). */
   missing: number[];
+  /** Of those, the ones no setting (--unit, --coefficient, --digits) replaced. */
+  unset: number[];
 }
 
-/** Takes D3/D7/E1 from an answer; D3 not available → coefficient 1 (§8 D3, capture ak1211-bp35a1-d3-get-sna). */
-export function updateContext(previous: EnergyContext | undefined, frame: EchonetFrame): ContextUpdate {
+/**
+ * Takes D3/D7/E1 from an answer; what the meter left out comes from `fallback` (the user's
+ * --unit/--coefficient/--digits), D3 else 1 (§8 D3, capture S12).
+ */
+export function updateContext(previous: EnergyContext | undefined, frame: EchonetFrame, fallback: EnergyFallback = {}): ContextUpdate {
   const asked = frame.properties.filter((p) => CONTEXT_EPCS.includes(p.epc));
-  if (asked.length === 0) return { ctx: previous ?? {}, answered: false, missing: [] };
-  const ctx = contextFromProperties(frame.properties, previous ?? {});
+  if (asked.length === 0) return { ctx: previous ?? {}, answered: false, missing: [], unset: [] };
   const missing = CONTEXT_EPCS.filter((epc) => !asked.some((p) => p.epc === epc && p.edt.length > 0));
-  if (missing.includes(0xd3) && ctx.coefficient === undefined) ctx.coefficient = 1;
-  return { ctx, answered: true, missing };
+  const { ctx, unset } = fillContext(contextFromProperties(frame.properties, previous ?? {}), missing, fallback);
+  return { ctx, answered: true, missing, unset };
 }
 
 export interface AssembledReading {

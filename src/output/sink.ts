@@ -1,18 +1,22 @@
 /**
  * Where records go: stdout, or appended to a file. Each record is formatted whole and handed to
  * the OS in one write, so a killed process never leaves half a line (a CSV header for a new file
- * goes out in the same write as the first record). A closed stdout (`| head -1`) is not an
- * error: the sink reports `closed` and the command stops quietly.
+ * goes out in the same write as the first record). Files get more care (file-target.ts): all or
+ * nothing, a torn ending repaired, header and append under a lock, reopened by name after log
+ * rotation. A closed stdout (`| head -1`) is not an error: the sink reports `closed` and the
+ * command stops quietly; a failing one (`> /dev/full`) ends the run with one line naming it.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
-import { csvLine, jsonLine, textBlock, type OutputFormat, type OutputRecord } from './format.js';
+import { FileTarget } from './file-target.js';
+import { csvLine, jsonLine, newTextLayout, textBlock, type OutputFormat, type OutputRecord } from './format.js';
 
 export interface Sink {
   write(record: OutputRecord): Promise<void>;
   close(): Promise<void>;
   /** True once stdout has gone away (EPIPE): stop producing records. */
   readonly closed: boolean;
+  /** Open the output file by name again before the next record (SIGHUP); nothing for stdout. */
+  reopen(): void;
 }
 
 export interface SinkOptions {
@@ -23,6 +27,8 @@ export interface SinkOptions {
   stdout: NodeJS.WritableStream;
   /** Units shown after values in the text format, by column. */
   units?: Readonly<Record<string, string>>;
+  /** Told about a repaired or reopened output file. */
+  notice?: (message: string) => void;
 }
 
 /**
@@ -31,29 +37,42 @@ export interface SinkOptions {
  * of throwing.
  */
 export async function createSink(options: SinkOptions): Promise<Sink> {
-  const target = options.outputPath === undefined ? streamTarget(options.stdout) : await fileTarget(options.outputPath);
-  let headerPending = options.format === 'csv' && target.isEmpty;
+  const layout = newTextLayout(); // decimal points line up from record to record
+  const format = (record: OutputRecord, withHeader: boolean): string => {
+    if (options.format === 'json') return jsonLine(record, options.columns);
+    if (options.format === 'csv') {
+      const line = csvLine(options.columns.map((c) => record[c]));
+      return withHeader ? csvLine(options.columns) + line : line;
+    }
+    return textBlock(record, options.columns, options.units, layout);
+  };
+  if (options.outputPath !== undefined) {
+    const file = await FileTarget.open(options.outputPath, options.notice === undefined ? {} : { notice: options.notice });
+    return {
+      closed: false,
+      write: (record) => file.append((isEmpty) => format(record, options.format === 'csv' && isEmpty)),
+      close: () => file.close(),
+      reopen: () => file.reopen(),
+    };
+  }
+  const target = streamTarget(options.stdout);
+  // stdout: a CSV header goes out once per run; a redirect with >> should use --output.
+  let headerPending = options.format === 'csv';
   return {
     get closed() {
       return target.closed;
     },
     async write(record) {
       if (target.closed) return;
-      let text: string;
-      if (options.format === 'json') text = jsonLine(record, options.columns);
-      else if (options.format === 'csv') {
-        text = csvLine(options.columns.map((c) => record[c]));
-        if (headerPending) text = csvLine(options.columns) + text;
-      } else text = textBlock(record, options.columns, options.units);
-      await target.write(text);
+      await target.write(format(record, headerPending));
       headerPending = false;
     },
     close: () => target.close(),
+    reopen: () => undefined,
   };
 }
 
 interface Target {
-  readonly isEmpty: boolean;
   readonly closed: boolean;
   write(text: string): Promise<void>;
   close(): Promise<void>;
@@ -66,8 +85,6 @@ function streamTarget(stream: NodeJS.WritableStream): Target {
   };
   stream.on('error', markClosed);
   return {
-    // stdout: a CSV header goes out once per run; a redirect with >> should use --output.
-    isEmpty: true,
     get closed() {
       return closed;
     },
@@ -77,39 +94,11 @@ function streamTarget(stream: NodeJS.WritableStream): Target {
           if (err === null || err === undefined) return resolve();
           markClosed(err as NodeJS.ErrnoException);
           if (closed) resolve();
-          else reject(new BmeterError('PROTOCOL', `cannot write output: ${err.message}`, { cause: err }));
+          else reject(new BmeterError('PROTOCOL', `cannot write to standard output: ${err.message}`, { cause: err }));
         });
       }),
     close: async () => {
       stream.off('error', markClosed);
-    },
-  };
-}
-
-async function fileTarget(path: string): Promise<Target> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'a', 0o644);
-  } catch (err) {
-    throw new BmeterError('USAGE', `cannot open output file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  const { size } = await handle.stat();
-  let open_ = true;
-  return {
-    isEmpty: size === 0,
-    closed: false,
-    async write(text) {
-      // One write call on an O_APPEND descriptor: the whole line lands, or none of it.
-      try {
-        await handle.write(text);
-      } catch (err) {
-        throw new BmeterError('PROTOCOL', `cannot write to output file ${path}: ${(err as Error).message}`, { cause: err });
-      }
-    },
-    async close() {
-      if (!open_) return;
-      open_ = false;
-      await handle.close();
     },
   };
 }

@@ -9,6 +9,7 @@
  * it after the port closes, and the next cron run reads on it with one round trip instead of a
  * join (§3.8: ~3 s, up to ~40 s, and PANA airtime under the ARIB budget, §3.9).
  */
+import type { EnergyFallback } from '../meter/energy-fallback.js';
 import { BmeterError, ERROR_CODES } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
 import type { MeterSession } from '../session/meter-session.js';
@@ -42,6 +43,8 @@ export interface PollOptions extends MeterRunOptions {
   onSession?: (session: MeterSession) => void;
   /** Told about each scheduled reading that got no answer (metrics). */
   onFailure?: (detail: string) => void;
+  /** The user's --unit/--coefficient/--digits for what the meter leaves out of E1/D3/D7. */
+  energyFallback?: EnergyFallback;
 }
 
 export interface PollSummary {
@@ -63,6 +66,8 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   const continuous = o.intervalSeconds !== undefined;
   const count = o.count ?? (continuous ? Infinity : 1);
   const summary: PollSummary = { readings: 0, failed: 0, notifications: 0, joined: false, stoppedBy: 'one-shot' };
+  // Readings lost in a row: the first is a warning, the rest of an outage one line when it ends.
+  let lost: { count: number; from: number } | undefined;
 
   // Records go out in the order they were made (notifications arrive between polls).
   let writes: Promise<void> = Promise.resolve();
@@ -84,6 +89,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   const reader = new MeterReader(session, {
     logger: o.logger,
     now: o.now,
+    ...(o.energyFallback !== undefined && { energyFallback: o.energyFallback }),
     onNotification: (reading) => {
       summary.notifications += 1;
       void emit(reading).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'cannot write a notification record'));
@@ -153,15 +159,23 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
 
   async function record(outcome: ReadingOutcome, index: number): Promise<void> {
     if (outcome.ok) {
+      if (lost !== undefined && lost.count > 1) {
+        o.logger.warn(`${lost.count} readings were lost in a row (slots ${lost.from}–${index - 1}); reading again`);
+      }
+      lost = undefined;
       summary.readings += 1;
       o.logger.debug({ index }, 'reading done');
       await emit(outcome.reading);
     } else {
       summary.failed += 1;
       o.onFailure?.(outcome.detail);
-      // Sends held past the slot (EVENT 32 TX limit, EVENT 29 re-authentication): the reading is given up.
-      if (outcome.reason === 'held') o.logger.warn(`reading given up: ${outcome.detail}`);
-      else o.logger.debug({ index, detail: outcome.detail }, 'reading failed');
+      if (o.signal.aborted) return; // stopped as asked: not a lost reading
+      // A reading given up (no answer after the retries, or sends held past its slot by EVENT 32 or
+      // EVENT 29) is said, never dropped silently: at warn once per outage, so a silent meter does
+      // not fill the log, and one line with the count when readings come back.
+      lost = lost === undefined ? { count: 1, from: index } : { ...lost, count: lost.count + 1 };
+      const level = lost.count === 1 ? 'warn' : 'debug';
+      o.logger[level]({ index, reason: outcome.reason }, `reading given up in slot ${index}: ${outcome.detail}`);
     }
   }
 }

@@ -4,6 +4,7 @@
  * notifications turned into records (notifications.ts). The session (src/session/meter-session.ts)
  * joins, recovers and holds; this file only knows what a reading is.
  */
+import type { EnergyFallback } from '../meter/energy-fallback.js';
 import { ESV } from '../echonet/constants.js';
 import type { Logger } from '../log/logger.js';
 import type { Reading } from '../meter/reading.js';
@@ -19,6 +20,8 @@ export interface MeterReaderOptions {
   now: () => Date;
   /** Records from the meter's own INF/INFC notifications. */
   onNotification?: (reading: Reading) => void;
+  /** The user's --unit/--coefficient/--digits for what the meter leaves out of E1/D3/D7. */
+  energyFallback?: EnergyFallback;
 }
 
 /** Takes readings on `session` and listens to its notifications. */
@@ -30,7 +33,7 @@ export class MeterReader {
     private readonly session: MeterSession,
     o: MeterReaderOptions,
   ) {
-    this.readings = new ReadingContext(o.logger, o.now, () => this.notifications.flush());
+    this.readings = new ReadingContext(o.logger, o.now, () => this.notifications.flush(), o.energyFallback);
     this.notifications = new NotificationCapture({
       send: (frame) => session.send(frame),
       context: () => this.readings.energy,

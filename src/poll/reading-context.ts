@@ -6,6 +6,7 @@
  */
 import type { EchonetFrame } from '../echonet/frame.js';
 import type { Logger } from '../log/logger.js';
+import { unsetMessage, type EnergyFallback } from '../meter/energy-fallback.js';
 import type { EnergyContext } from '../meter/properties.js';
 import type { Reading } from '../meter/reading.js';
 import { assembleReading, contextKnown, epcName, missingMessage, requestEpcs, updateContext } from '../meter/record.js';
@@ -20,6 +21,8 @@ export class ReadingContext {
     private readonly logger: Logger,
     private readonly now: () => Date,
     private readonly onContext: () => void,
+    /** The user's --unit/--coefficient/--digits for what the meter leaves out. */
+    private readonly fallback: EnergyFallback = {},
   ) {}
 
   /** The energy context known so far. */
@@ -39,12 +42,12 @@ export class ReadingContext {
 
   /** The poll record for a Get answer; takes D3/D7/E1 from it first. */
   reading(frame: EchonetFrame, requested: readonly number[]): Reading {
-    const update = updateContext(this.ctx, frame);
+    const update = updateContext(this.ctx, frame, this.fallback);
     if (update.answered) {
       this.ctx = update.ctx;
       this.logger.debug({ ctx: this.ctx, missing: update.missing.map(epcName) }, 'energy context (D3 coefficient, D7 digits, E1 unit)');
-      // Without E1 every reading asks again: warn the first time only.
-      if (update.missing.includes(0xe1)) this.warnOnce('unit', 'the meter did not give its energy unit (E1): kWh values stay empty');
+      // Without E1 every reading asks again: warn the first time only. D7 matters to history only.
+      for (const epc of update.unset) if (epc !== 0xd7) this.warnOnce(`unset-${epc}`, unsetMessage(epc));
       this.onContext();
     }
     const assembled = assembleReading(frame, requested, this.ctx ?? {}, this.now(), 'poll');

@@ -1,8 +1,9 @@
 /**
  * The scan file: what `bmeter scan` found, so `bmeter poll` can join without scanning again
- * (docs/protocol.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0644.
+ * (docs/protocol.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0600
+ * whatever the umask: it holds the PairID (the last 8 characters of the Route-B ID, a secret).
  */
-import { mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BmeterError } from '../errors.js';
 import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
@@ -71,15 +72,33 @@ export function toScanFile(result: ScanResult): ScanFile {
   };
 }
 
+/** Only the owner reads the scan file: it holds the PairID. */
+export const SCAN_FILE_MODE = 0o600;
+
+/**
+ * Makes sure the scan file's folder exists and can be written, before a scan that takes half a
+ * minute: a usage error (exit 2) naming the folder otherwise.
+ */
+export async function prepareScanFileFolder(path: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new BmeterError('CONFIG', `cannot write the scan file ${path}: folder ${dir} cannot be created or written (${code}) — choose another with --scan-file`, { cause: err });
+  }
+}
+
 /** Writes text to path atomically: a temp file in the same directory, then rename. */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   const { randomBytes } = await import('node:crypto'); // only when writing: a poll never needs crypto
-  await mkdir(dir, { recursive: true });
+  await prepareScanFileFolder(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, text, { mode: 0o644, flag: 'wx' });
-    await chmod(temp, 0o644); // the umask may have narrowed it
+    await writeFile(temp, text, { mode: SCAN_FILE_MODE, flag: 'wx' });
+    await chmod(temp, SCAN_FILE_MODE);
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });

@@ -186,10 +186,8 @@ export function describePan(
   };
 }
 
-export function noMeterError(maxDuration: number, interrupted = false): BmeterError {
-  const head = interrupted
-    ? 'scan interrupted before a meter answered'
-    : `no smart meter answered the active scan (SKSCAN up to duration ${maxDuration})`;
+export function noMeterError(maxDuration: number): BmeterError {
+  const head = `no smart meter answered the active scan (SKSCAN up to duration ${maxDuration})`;
   return new BmeterError(
     'NO_METER',
     `${head}. Check that BMETER_ROUTEB_ID is the Route-B ID your power company sent for this meter, ` +

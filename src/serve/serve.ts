@@ -105,6 +105,7 @@ export async function runServe(o: ServeOptions): Promise<ServeSummary> {
         signal: o.signal,
         logger: o.logger,
         now: o.now,
+        ...(o.energyFallback !== undefined && { energyFallback: o.energyFallback }),
         ...request,
       });
       o.health.answeredOnce();

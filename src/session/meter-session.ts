@@ -10,6 +10,7 @@
  * name the scan file's channel and PAN, the first request is sent on that session; only FAIL ER10,
  * EVENT 21 01 or no answer within a short wait (`keptSessionProbeMs`) lead to a join.
  */
+import { BmeterError, ERROR_CODES } from '../errors.js';
 import type { EchonetFrame, EchonetProperty } from '../echonet/frame.js';
 import { infcResponse } from '../echonet/exchange/match.js';
 import { Requester, type RequestResult } from '../echonet/exchange/requester.js';
@@ -168,6 +169,9 @@ export class MeterSession {
           await this.recover(decision.step);
           this.health.feed({ type: 'recovery-ok', step: decision.step });
         } catch (err) {
+          // A fault no retry can fix (bad settings) ends the run with its message; EVENT 24 here may be a
+          // meter out of reach (an unanswered PANA exchange ends so too), so the ladder goes on.
+          if (err instanceof BmeterError && ERROR_CODES[err.code] === 'usage') throw err;
           const detail = (err as Error).message;
           this.health.feed({ type: 'recovery-failed', step: decision.step, detail });
           return { ok: false, reason: 'recovery', detail: `recovery (${decision.step}) failed: ${detail}` };

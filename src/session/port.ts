@@ -4,6 +4,7 @@
  * recovery step (reopen, recovery.ts) closes the port and opens it again; closing ends the
  * session (with SKTERM when asked, §3.11) and then the port.
  */
+import { namePortHolders } from './port-holders.js';
 import { SkstackClient } from '../skstack/client.js';
 import type { RecoveryStep } from './ladder.js';
 import type { Logger } from '../log/logger.js';
@@ -110,8 +111,9 @@ export async function openLink(o: {
   try {
     await client.open();
   } catch (err) {
+    const explained = await namePortHolders(err, transport);
     await closeLink({ transport, client }, o.logger);
-    throw err;
+    throw explained;
   }
   return { transport, client };
 }

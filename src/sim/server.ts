@@ -11,6 +11,7 @@ import { type Server, type Socket, createServer } from 'node:net';
 import { ReadStream } from 'node:tty';
 import { BmeterError } from '../errors.js';
 import { type SimOptions } from './options.js';
+import { claimPtyPath } from './pty-claim.js';
 import { SimStick } from './stick.js';
 
 export interface SimServeOptions {
@@ -80,11 +81,14 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: () => stri
 
 /**
  * Creates `path` (for the client) and `path.sim` (for the simulator) with
- * `socat -d -d pty,raw,echo=0,link=<path> pty,raw,echo=0,link=<path>.sim`.
+ * `socat -d -d pty,raw,echo=0,link=<path> pty,raw,echo=0,link=<path>.sim`, after claiming both
+ * (pty-claim.ts): an existing file there is refused (USAGE), never replaced.
  */
 export async function servePty(path: string, options: SimServeOptions = {}): Promise<SimServer> {
   const socatBin = options.socat ?? (existsSync('/usr/bin/socat') ? '/usr/bin/socat' : 'socat');
   const simPath = `${path}.sim`;
+  // socat would unlink whatever is at path: claim it first (pty-claim.ts).
+  const release = claimPtyPath(path);
   const socat: ChildProcess = spawn(socatBin, ['-d', '-d', `pty,raw,echo=0,link=${path}`, `pty,raw,echo=0,link=${simPath}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -108,6 +112,7 @@ export async function servePty(path: string, options: SimServeOptions = {}): Pro
     // Not left running (and holding the process open) when the pty pair is unusable.
     if (!exited) socat.kill('SIGTERM');
     if (simFd !== undefined) closeSync(simFd);
+    release();
     if (err instanceof BmeterError) throw err;
     throw new BmeterError('PORT', `cannot open the pty pair ${path}: ${(err as Error).message}`, { cause: err });
   }
@@ -136,6 +141,7 @@ export async function servePty(path: string, options: SimServeOptions = {}): Pro
       for (const fd of [simFd, holdFd]) {
         try { closeSync(fd); } catch { /* already closed */ }
       }
+      release();
       if (owned) stick.dispose();
     },
   };

@@ -139,8 +139,15 @@ export class SkstackClient {
     }
     const binary = (parseInt(value ?? '0', 16) & 1) === 0;
     if (binary && this.options.setHexOutput) {
-      await this.command('WOPT', ['01'], { onOk: () => ({ resolve: undefined }) });
-      return 'hex';
+      // Optional (bmeter reads binary ERXUDP anyway): a stick that refuses WOPT is used as it is.
+      try {
+        await this.command('WOPT', ['01'], { onOk: () => ({ resolve: undefined }) });
+        return 'hex';
+      } catch (err) {
+        if (!isBmeterError(err, 'COMMAND_FAILED') && !isBmeterError(err, 'TIMEOUT')) throw err;
+        this.logger.warn(`--set-hex-output: WOPT 01 failed (${(err as Error).message}); going on with binary ERXUDP, which bmeter reads as well`);
+        return 'binary';
+      }
     }
     return binary ? 'binary' : 'hex';
   }

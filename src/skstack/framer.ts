@@ -8,7 +8,8 @@
  *   a chunk cannot glue or split anything.
  * - ERXUDP with binary data (§4.1, §11.3): the header is read up to DATALEN and its space, then
  *   exactly DATALEN raw bytes (which may contain CR LF, capture wisun2mqtt-binary-crlf-inside-data),
- *   then CRLF. Hex data is an ordinary text line. When ROPT did not say 'binary', the first data
+ *   then CRLF; a DATALEN above 1232 (0x04D0) is a corrupted header read as a faulty text line, so
+ *   the next line resynchronises. Hex data is an ordinary text line. When ROPT did not say 'binary', the first data
  *   byte decides (§4.1 step 4): a hex digit → hex text (ECHONET data starts 0x10, PANA 0x00,
  *   never an ASCII hex digit). Binary data not followed by CRLF falls back to the text path, so a
  *   hex line still parses when the hint was wrong.
@@ -28,6 +29,12 @@ const ERXUDP = Buffer.from('ERXUDP ', 'latin1');
 const SKSENDTO = Buffer.from('SKSENDTO', 'latin1');
 /** Longest ERXUDP header: keyword, 2 × 39-char addresses, ports, MAC, 3 flags, DATALEN. */
 const MAX_HEADER = 160;
+/**
+ * SKSTACK carries at most 1232 (0x04D0) bytes in one datagram (§3.10, S1 MaxDataLength). A larger
+ * DATALEN is a corrupted header (capture of a DATALEN FFFF made the framer wait for 65,537 bytes
+ * and swallow every later line): the line goes the text path, and the next line is read afresh.
+ */
+const MAX_ERXUDP_DATA = 0x04d0;
 /** A line longer than this without a terminator is garbage; it is emitted to bound memory. */
 const MAX_LINE = 8192;
 
@@ -130,6 +137,7 @@ export class SkFramer {
       if (parsed.kind === 'bad') return 'line';
       if (parsed.kind === 'incomplete') continue;
       const n = parsed.header.dataLength;
+      if (n > MAX_ERXUDP_DATA) return 'line';
       if (this.format !== 'binary') {
         if (buf.length <= pos) return 'wait';
         if (n > 0 && isHexDigit(buf[pos] ?? 0)) return 'line';

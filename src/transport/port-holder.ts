@@ -10,10 +10,14 @@ export interface PortHolder {
 }
 
 /**
- * The processes that hold `device` open (pid and command line), from /proc/<pid>/fd links; empty when that
- * cannot be known.
+ * The processes other than `excludePid` (default: this one) that hold `device` open (pid and
+ * command line, lock holders first), from /proc/<pid>/fd links; empty when that cannot be known.
  */
-export async function findPortHolders(device: string, procRoot = '/proc'): Promise<PortHolder[]> {
+export async function findPortHolders(
+  device: string,
+  procRoot = '/proc',
+  excludePid: number = process.pid,
+): Promise<PortHolder[]> {
   let target: string;
   try {
     target = await realpath(device);
@@ -28,6 +32,7 @@ export async function findPortHolders(device: string, procRoot = '/proc'): Promi
   }
   const holders: PortHolder[] = [];
   for (const pid of pids) {
+    if (Number(pid) === excludePid) continue;
     let fds: string[];
     try {
       fds = await readdir(`${procRoot}/${pid}/fd`);

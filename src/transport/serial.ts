@@ -42,9 +42,24 @@ export async function openSerial(path: string, options: SerialOptions = {}): Pro
       logger.info({ port: path }, 'serial port busy; waiting');
       // The last try falls on the deadline itself: the whole --wait-port is waited out.
       const waited = await sleep(systemClock, Math.min(options.retryMs ?? TIMEOUTS.serialRetryMs.default, remaining), options.signal);
-      if (!waited && options.signal?.aborted === true) throw new BmeterError('CLOSED', `stopped while waiting for ${path}`);
+      if (!waited && options.signal?.aborted === true) {
+        throw new BmeterError('CLOSED', `stopped while waiting for ${path}: ${mapped.message.replace(/ — stop it.*$/, '')}`);
+      }
     }
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function openOnce(path: string): Promise<Transport> {
@@ -72,6 +87,8 @@ function wrap(path: string, port: SerialPort): Transport {
       }),
     onData: (listener) => void port.on('data', listener),
     onClose: (listener) => void (closeListener = listener),
+    otherHolders: async () =>
+      (await findPortHolders(path)).map((h) => describeHolders([h])),
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;

@@ -12,6 +12,11 @@ export interface Transport {
   /** Called once when the other end goes away (unplugged stick, closed socket). */
   onClose(listener: (err?: Error) => void): void;
   close(): Promise<void>;
+  /**
+   * Other processes that hold the same device open (serial devices on Linux, from /proc), as
+   * `pid N (command)`; empty when none are known. Absent for transports where it means nothing.
+   */
+  otherHolders?(): Promise<string[]>;
 }
 
 export type TransportFactory = (port: string) => Promise<Transport>;

@@ -18,7 +18,7 @@ test('demo scans and prints three readings with no env and no config', { timeout
   assert.match(run.stdout, /MAC address\s+001C640003DE5A1B/);
   const readings = run.stdout.match(/^\S+ \(poll\)$/gm) ?? [];
   assert.equal(readings.length, 3, describeRun(run));
-  assert.equal((run.stdout.match(/^\s+power_w\s+-?\d+ W$/gm) ?? []).length, 3);
-  assert.equal((run.stdout.match(/^\s+energy_normal_kwh\s+\d+(\.\d+)? kWh$/gm) ?? []).length, 3);
+  assert.equal((run.stdout.match(/^\s+power_w\s+-?\d+\s+W$/gm) ?? []).length, 3);
+  assert.equal((run.stdout.match(/^\s+energy_normal_kwh\s+\d+(\.\d+)?\s+kWh$/gm) ?? []).length, 3);
   assert.deepEqual(readdirSync(dir.path), [], 'the demo leaves no file behind in the working directory');
 });

@@ -85,7 +85,7 @@ for (const dialect of ['single', 'dual'] as const) {
     assert.match(String(file['scannedAt']), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$/);
     assert.ok(Math.abs(Date.parse(String(file['scannedAt'])) - Date.now()) < 60_000, 'scannedAt is now');
 
-    assert.equal(statSync(scanFile).mode & 0o777, 0o644);
+    assert.equal(statSync(scanFile).mode & 0o777, 0o600, 'only the owner reads the PairID');
     assert.deepEqual(readdirSync(dir.path).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
 
     // stderr is not a terminal here: one progress line per attempt, at 4 and 5 and not 6
@@ -120,7 +120,7 @@ for (const dialect of ['single', 'dual'] as const) {
   });
 }
 
-test('scan --json prints exactly the scan file content', { timeout: TARGET.ms(60_000) }, async (t) => {
+test('scan --json prints the scan file content but the PairID', { timeout: TARGET.ms(60_000) }, async (t) => {
   const dir = tempDirFor(t);
   const port = await TARGET.port(dir, ['--find-at', '4']);
   t.after(() => port.stop());
@@ -133,7 +133,10 @@ test('scan --json prints exactly the scan file content', { timeout: TARGET.ms(60
   });
 
   assert.equal(run.code, 0, describeRun(run));
-  assert.deepEqual(JSON.parse(run.stdout), JSON.parse(readFileSync(scanFile, 'utf8')));
+  // All of the file but the PairID (part of the Route-B secret).
+  const { pairId, ...shown } = JSON.parse(readFileSync(scanFile, 'utf8')) as Record<string, unknown>;
+  assert.equal(pairId, 'B0000001');
+  assert.deepEqual(JSON.parse(run.stdout), shown);
 });
 
 test('scan without the Route-B credentials is a usage error naming the variables', { timeout: 30_000 }, async (t) => {

@@ -21,6 +21,9 @@ const VALID: Record<string, unknown>[] = [
   { mqtt: { url: 'mqtt://broker.lan', username: 'ha', password: 'secret' } },
   { mqtt: { topicPrefix: 'home/bmeter', discoveryPrefix: 'ha-test_1' } },
   { mqtt: {} },
+  { meter: { unit: '01', coefficient: 10, digits: 6 } },
+  { meter: { unit: '0x0A' } },
+  { meter: {} },
 ];
 
 const INVALID: Record<string, unknown>[] = [
@@ -38,6 +41,12 @@ const INVALID: Record<string, unknown>[] = [
   { mqtt: { discoveryPrefix: '' } },
   { mqtt: { host: 'broker.lan' } },
   { mqtt: 'mqtt://broker.lan' },
+  { meter: { unit: '05' } },
+  { meter: { unit: 1 } },
+  { meter: { coefficient: 1_000_000 } },
+  { meter: { digits: 9 } },
+  { meter: { digits: 0 } },
+  { meter: { colour: 1 } },
 ];
 
 test('the start-up path gives the whole schema’s result for every valid configuration', () => {

@@ -144,3 +144,48 @@ test('MQTT settings: --mqtt beats BMETER_MQTT_URL beats the file; user and passw
   assert.equal(loadConfig({ flags: { mqtt: 'mqtt://flag' }, env, cwd }).mqtt.url, 'mqtt://flag');
   assert.deepEqual(loadConfig({ flags: {}, env: {}, cwd: tempDir() }).mqtt, { topicPrefix: 'bmeter', discoveryPrefix: 'homeassistant' });
 });
+
+test('a Route-B ID of 31 characters from the environment is named by its variable and its length, never by its value', () => {
+  const id31 = 'ABCDEF0123456789ABCDEF012345678';
+  assert.throws(
+    () => loadConfig({ flags: {}, env: { BMETER_ROUTEB_ID: id31, BMETER_ROUTEB_PASSWORD: PASSWORD }, cwd: tempDir() }),
+    (err: unknown) => {
+      assert.ok(err instanceof BmeterError);
+      assert.equal(err.exitCode, 2);
+      assert.match(err.message, /BMETER_ROUTEB_ID \(routeB\.id\): 31 characters, needs 32/);
+      assert.ok(!err.message.includes(id31));
+      return true;
+    },
+  );
+});
+
+test('a password with a space or a non-ASCII character is refused at start, naming where it came from', () => {
+  const cwd = tempDir();
+  const path = join(cwd, 'bmeter.config.json');
+  writeFileSync(path, JSON.stringify({ routeB: { id: ID, password: 'PW01 2345678' } }), { mode: 0o600 });
+  assert.throws(() => loadConfig({ flags: {}, env: {}, cwd }), (err: unknown) => {
+    assert.ok(err instanceof BmeterError && err.exitCode === 2);
+    assert.match(err.message, new RegExp(`routeB\\.password in ${path.replaceAll('.', '\\.')}: holds a space`));
+    assert.ok(!err.message.includes('PW01 2345678'));
+    return true;
+  });
+  assert.throws(
+    () => loadConfig({ flags: {}, env: { BMETER_ROUTEB_ID: ID, BMETER_ROUTEB_PASSWORD: 'PW0123456789é' }, cwd: tempDir() }),
+    /BMETER_ROUTEB_PASSWORD \(routeB\.password\): holds a character that is not printable ASCII/,
+  );
+});
+
+test('an invalid value from the environment or a flag names the variable or flag', () => {
+  assert.throws(() => loadConfig({ flags: {}, env: { BMETER_LOG_LEVEL: 'loud' }, cwd: tempDir() }), /BMETER_LOG_LEVEL \(logLevel\):/);
+  assert.throws(() => loadConfig({ flags: { minDuration: 'four' }, env: {}, cwd: tempDir() }), /--min-duration \(scan\.minDuration\):/);
+});
+
+test('a config file holding only the Route-B ID and readable by others draws the same warning', () => {
+  const cwd = tempDir();
+  const path = join(cwd, 'bmeter.config.json');
+  writeFileSync(path, JSON.stringify({ routeB: { id: ID } }));
+  chmodSync(path, 0o644);
+  const warnings: string[] = [];
+  loadConfig({ flags: {}, env: {}, cwd, warn: (m) => warnings.push(m) });
+  assert.deepEqual(warnings, [`config file ${path} holds the Route-B ID but is readable by group or others — run: chmod 600 ${path}`]);
+});

@@ -91,7 +91,7 @@ test('--since auto finds the last slot_start of a CSV or JSON-lines file, and no
   writeFileSync(csv, 'slot_start,energy_normal_kwh\n2024-05-01T11:30:00+09:00,1\n2024-05-01T12:00:00+09:00,2\n');
   assert.equal(await lastSlotStart(csv, 'csv'), Date.parse('2024-05-01T03:00:00Z'));
   const json = join(dir, 'a.jsonl');
-  writeFileSync(json, '{"slot_start":"2024-05-01T12:30:00+09:00","consumed_kwh":0.1}\n\n');
+  writeFileSync(json, '{"slot_start":"2024-05-01T12:30:00+09:00","energy_normal_kwh":3,"consumed_kwh":0.1}\n\n');
   assert.equal(await lastSlotStart(json, 'json'), Date.parse('2024-05-01T03:30:00Z'));
   const header = join(dir, 'h.csv');
   writeFileSync(header, 'slot_start,energy_normal_kwh\n');

@@ -69,7 +69,7 @@ test('text output aligns labels and shows units, with a dash for missing values'
     units: { power_w: 'W', current_r_a: 'A' },
   });
   await sink.write({ timestamp: '2026-11-28T10:00:00+09:00', power_w: 1192, current_r_a: null, source: 'poll' });
-  assert.equal(out.text(), '2026-11-28T10:00:00+09:00 (poll)\n  power_w      1192 W\n  current_r_a  —\n');
+  assert.equal(out.text(), '2026-11-28T10:00:00+09:00 (poll)\n  power_w       1192   W\n  current_r_a  —\n');
 });
 
 test('a stdout that was closed by the reader (EPIPE) marks the sink closed instead of failing', async () => {
@@ -91,10 +91,27 @@ test('an output file that cannot take the record is a runtime error naming the f
     await assert.rejects(sink.write({ timestamp: 't', power_w: 1, note: null }), (err: unknown) => {
       assert.ok(err instanceof BmeterError);
       assert.equal(err.exitCode, 1);
-      assert.match(err.message, /cannot write to output file \/dev\/full: ENOSPC/);
+      assert.match(err.message, /cannot append to output file \/dev\/full: ENOSPC/);
       return true;
     });
   } finally {
     await sink.close();
   }
+});
+
+test('text output lines up decimal points from one record to the next', async () => {
+  const out = collect();
+  const units = { power_w: 'W', energy_normal_kwh: 'kWh' };
+  const sink = await createSink({ format: 'text', columns: ['timestamp', 'power_w', 'energy_normal_kwh'], stdout: out.stream, units });
+  await sink.write({ timestamp: 't1', power_w: 1192, energy_normal_kwh: 12345 });
+  await sink.write({ timestamp: 't2', power_w: -524, energy_normal_kwh: 12344.9 });
+  assert.equal(
+    out.text(),
+    't1\n' +
+      '  power_w             1192   W\n' +
+      '  energy_normal_kwh  12345   kWh\n' +
+      't2\n' +
+      '  power_w             -524   W\n' +
+      '  energy_normal_kwh  12344.9 kWh\n',
+  );
 });

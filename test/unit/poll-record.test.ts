@@ -88,7 +88,11 @@ describe('the poll session context', () => {
     const warns = lines.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'warn');
     assert.deepEqual(
       warns.map((w) => w.msg),
-      ['the meter did not give its energy unit (E1): kWh values stay empty', 'meter answered Get_SNA: E3 not available — recorded as null'],
+      [
+        "the meter did not give its energy unit (E1): kWh values stay empty — set --unit <E1 code> (meter.unit in the config file), e.g. --unit 01 for 0.1 kWh, 02 for 0.01 kWh (see the meter's nameplate)",
+        "the meter did not give its coefficient (D3): using 1 — set --coefficient <n> (meter.coefficient in the config file) if the meter's nameplate gives another multiplier",
+        'meter answered Get_SNA: E3 not available — recorded as null',
+      ],
     );
   });
 });

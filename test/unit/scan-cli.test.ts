@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/transport.js';
@@ -41,10 +41,11 @@ test('scan writes ./bmeter.scan.json by default and summarises the meter on stdo
   assert.doesNotMatch(run.stderr, /duration 6/);
 });
 
-test('scan --json prints the scan file content on stdout', async () => {
+test('scan --json prints the scan file content on stdout, all but the PairID', async () => {
   const run = await runScanCommand(['--json'], { simUrl: 'sim://?findAt=4&timeScale=0.001&dialect=dual' });
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), run.file);
+  const { pairId: _secret, ...shown } = run.file ?? {};
+  assert.deepEqual(JSON.parse(run.stdout), shown);
   assert.equal(run.file?.['dialect'], 'dual');
 });
 
@@ -88,8 +89,46 @@ test('with a neighbour in range the meter with our PairID is chosen', async () =
 test('the credentials never appear on stdout or stderr, even at trace level', async () => {
   const run = await runScanCommand(['--log-level', 'trace'], { simUrl: 'sim://?findAt=4&timeScale=0.001' });
   assert.equal(run.code, 0, run.stderr);
-  for (const secret of [SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD]) {
+  // The PairID (the ID's last 8 characters) is part of the secret too.
+  for (const secret of [SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD, 'B0000001']) {
     assert.ok(!run.stdout.includes(secret), 'stdout is clean');
     assert.ok(!run.stderr.includes(secret), 'stderr is clean');
+  }
+});
+
+test('scan --json prints the scan file without the PairID, which stays in the file', async () => {
+  const run = await runScanCommand(['--json', '-vvv'], { simUrl: 'sim://?findAt=4&timeScale=0.001' });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.file?.['pairId'], 'B0000001');
+  assert.equal((JSON.parse(run.stdout) as Record<string, unknown>)['macAddress'], '001C640003DE5A1B');
+  assert.ok(!run.stdout.includes('B0000001'), run.stdout);
+  assert.ok(!run.stderr.includes('B0000001'));
+});
+
+test('a scan file folder that cannot be created is one line naming it, exit 2, before the port is opened', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));
+  try {
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the folder should be');
+    const target = join(blocker, 'sub', 'bmeter.scan.json');
+    const run = await runProgram(['scan', '--port', '/dev/ttySIM0', '--scan-file', target], { cwd: dir, simUrl: 'sim://?findAt=4&timeScale=0.001' });
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, `bmeter: cannot write the scan file ${target}: folder ${join(blocker, 'sub')} cannot be created or written (ENOTDIR) — choose another with --scan-file\n`);
+    assert.deepEqual(run.ports, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the scan file is written 0600 whatever the umask', async () => {
+  const old = process.umask(0o022);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));
+    const run = await runProgram(['scan', '--port', '/dev/ttySIM0'], { cwd: dir, simUrl: 'sim://?findAt=4&timeScale=0.001' });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(statSync(join(dir, 'bmeter.scan.json')).mode & 0o777, 0o600);
+    rmSync(dir, { recursive: true, force: true });
+  } finally {
+    process.umask(old);
   }
 });

@@ -31,12 +31,12 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-test('the scan file round-trips with version 1, mode 0644 and no temp file left', async () => {
+test('the scan file round-trips with version 1, mode 0600 and no temp file left', async () => {
   await withDir(async (dir) => {
     const path = join(dir, 'scan.json');
     await writeScanFile(path, RESULT);
     assert.deepEqual(await readdir(dir), ['scan.json']);
-    assert.equal((await stat(path)).mode & 0o777, 0o644);
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
     const json = JSON.parse(await readFile(path, 'utf8'));
     assert.deepEqual(json, { version: 1, ...RESULT });
     assert.deepEqual(Object.keys(json), [

@@ -210,6 +210,31 @@ describe('SkFramer', () => {
   });
 });
 
+describe('SkFramer with a corrupted binary ERXUDP header', () => {
+  for (const format of [undefined, 'binary'] as const) {
+    it(`reads DATALEN FFFF (above the 1232 bytes SKSTACK carries) as a faulty line and the next lines normally (hint ${format ?? 'none'})`, () => {
+      const input = Buffer.concat([
+        Buffer.from('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400030C12A4 1 FFFF '),
+        Buffer.from([0x10, 0x81, 0x00, 0x01]),
+        Buffer.from('\r\nOK\r\nEVENT 21 FE80:0000:0000:0000:021C:6400:030C:12A4 00\r\n'),
+      ]);
+      const lines = byteByByte(input, new SkFramer(format === undefined ? {} : { erxudpFormat: format }));
+      assert.equal(lines.length, 3);
+      assert.ok(lines[0]?.type === 'text' && lines[0].fault !== undefined, JSON.stringify(lines[0]));
+      assert.deepEqual(lines[1], { type: 'ok' });
+      assert.equal(lines[2]?.type, 'event');
+    });
+  }
+
+  it('still reads a binary datagram of exactly 1232 bytes', () => {
+    const data = Buffer.alloc(0x04d0, 0x10);
+    const input = Buffer.concat([Buffer.from('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400030C12A4 1 04D0 '), data, Buffer.from('\r\n')]);
+    const lines = new SkFramer({ erxudpFormat: 'binary' }).push(input);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]?.type === 'erxudp' && lines[0].data.length, 1232);
+  });
+});
+
 describe('SkFramer with a wrong format hint', () => {
   it('still reads a hex ERXUDP line when ROPT said binary (capture cracker-d3)', () => {
     const lines = new SkFramer({ erxudpFormat: 'binary' }).push(crlf(captureLines('cracker-d3')));

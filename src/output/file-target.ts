@@ -1,0 +1,162 @@
+/**
+ * An output file that records are appended to, safe against the faults of a long-lived cron job:
+ *
+ * - All or nothing: each record goes out in one write; a short or failed write (a full disk) is
+ *   undone by truncating the file back to where the append began, and reported.
+ * - A file that ends without a newline (torn by an earlier crash or by hand) gets one before
+ *   the first append, so the new record never continues the torn line.
+ * - One step under a lock (`FILE.lock`, proper-lockfile): whether the file is empty (so a CSV
+ *   header goes first) and the append, so two overlapping cron runs on a new file write one
+ *   header between them.
+ * - Log rotation: before each append the file is looked up by name; when it was renamed away or
+ *   deleted (or `reopen()` was called, on SIGHUP) it is opened again by name, so no record goes
+ *   to a file nobody can see.
+ */
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { BmeterError } from '../errors.js';
+
+export interface FileTargetOptions {
+  /** Told about a repaired file ending or a reopened file (the CLI's logger at warn/info). */
+  notice?: (message: string) => void;
+  /** Lock settings (tests shorten them). */
+  lock?: { staleMs?: number; retries?: number };
+  /** Test hook: opens the file (default node:fs/promises `open(path, 'a+', 0o644)`: append, and read the last byte). */
+  openFile?: (path: string) => Promise<FileHandle>;
+}
+
+/** An append-only output file; see the file comment for the guarantees. */
+export class FileTarget {
+  private handle: FileHandle | undefined;
+  private ino = -1;
+  /** A regular file; a device or FIFO (`--output /dev/stdout`) is written as it is, unlocked. */
+  private regular = true;
+  private wroteToDevice = false;
+  private reopenWanted = false;
+  private endingChecked = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly options: FileTargetOptions,
+  ) {}
+
+  /** Opens (or creates) `path` for appending; a usage error (exit 2) naming it when it cannot be. */
+  static async open(path: string, options: FileTargetOptions = {}): Promise<FileTarget> {
+    const target = new FileTarget(path, options);
+    await target.openByName();
+    return target;
+  }
+
+  /** The next append opens the file by name again (SIGHUP after log rotation). */
+  reopen(): void {
+    this.reopenWanted = true;
+  }
+
+  /**
+   * Appends the text `build(isEmpty)` returns, under the lock. `isEmpty` says whether the file
+   * holds nothing yet (the CSV header goes first then). Throws PROTOCOL (exit 1) when the write
+   * fails, after the file is back to its size before the append.
+   */
+  async append(build: (isEmpty: boolean) => string): Promise<void> {
+    if (!this.regular) {
+      // A device or FIFO has no size to judge: like stdout, a CSV header once per run.
+      const first = !this.wroteToDevice;
+      this.wroteToDevice = true;
+      return this.writeAll(this.handle as FileHandle, Buffer.from(build(first), 'utf8'), undefined);
+    }
+    const release = await this.lock();
+    try {
+      await this.followName();
+      const handle = this.handle as FileHandle;
+      const { size } = await handle.stat();
+      const repair = size > 0 && !this.endingChecked && !(await endsWithNewline(handle, size));
+      this.endingChecked = true;
+      if (repair) this.options.notice?.(`output file ${this.path} did not end with a newline (a torn record?): starting a new line`);
+      const bytes = Buffer.from((repair ? '\n' : '') + build(size === 0), 'utf8');
+      await this.writeAll(handle, bytes, size);
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close();
+  }
+
+  private async writeAll(handle: FileHandle, bytes: Buffer, sizeBefore: number | undefined): Promise<void> {
+    let problem: string | undefined;
+    try {
+      // One write(2) on an O_APPEND descriptor; a full disk makes it short or fail.
+      const { bytesWritten } = await handle.write(bytes, 0, bytes.length);
+      if (bytesWritten !== bytes.length) problem = `only ${bytesWritten} of ${bytes.length} bytes were written (disk full?)`;
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    if (problem === undefined) return;
+    if (sizeBefore === undefined) throw new BmeterError('PROTOCOL', `cannot append to output file ${this.path}: ${problem}`);
+    let undone = 'the partial record was removed';
+    try {
+      await handle.truncate(sizeBefore);
+    } catch (err) {
+      undone = `and the partial record could not be removed (${(err as Error).message}): check the end of the file`;
+    }
+    throw new BmeterError('PROTOCOL', `cannot append to output file ${this.path}: ${problem}; ${undone}`);
+  }
+
+  /** Reopens by name when the open file is no longer the one the name points at. */
+  private async followName(): Promise<void> {
+    let current: number | undefined;
+    try {
+      current = (await stat(this.path)).ino;
+    } catch {
+      current = undefined; // deleted or renamed away: open creates it again
+    }
+    if (!this.reopenWanted && current === this.ino && this.handle !== undefined) return;
+    const why = this.reopenWanted ? 'on SIGHUP' : current === undefined ? 'it was moved or deleted' : 'it was replaced';
+    this.reopenWanted = false;
+    await this.close().catch(() => undefined);
+    await this.openByName();
+    this.endingChecked = false;
+    this.options.notice?.(`reopened output file ${this.path} (${why})`);
+  }
+
+  private async openByName(): Promise<void> {
+    try {
+      this.handle = await (this.options.openFile ?? ((p: string) => open(p, 'a+', 0o644)))(this.path);
+      const st = await this.handle.stat();
+      this.ino = st.ino;
+      this.regular = st.isFile();
+    } catch (err) {
+      throw new BmeterError('USAGE', `cannot open output file ${this.path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private async lock(): Promise<() => Promise<void>> {
+    const lockfile = await import('proper-lockfile');
+    const staleMs = this.options.lock?.staleMs ?? 10_000;
+    try {
+      return await lockfile.lock(this.path, {
+        realpath: false,
+        lockfilePath: `${this.path}.lock`,
+        stale: staleMs,
+        retries: { retries: this.options.lock?.retries ?? 100, minTimeout: 20, maxTimeout: 200 },
+        onCompromised: () => undefined, // the append checks the file itself; a lost lock is not fatal
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new BmeterError('PROTOCOL', `cannot lock output file ${this.path}: another bmeter keeps writing it (${this.path}.lock)`);
+      }
+      throw new BmeterError(
+        'PROTOCOL',
+        `cannot create the lock ${this.path}.lock beside the output file (${(err as Error).message}): its folder must be writable`,
+      );
+    }
+  }
+}
+
+async function endsWithNewline(handle: FileHandle, size: number): Promise<boolean> {
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}

@@ -1,0 +1,100 @@
+/**
+ * SIGINT/SIGTERM stop bmeter within about two seconds whatever it waits for, saying where it
+ * was, with exit status 0 (stopped as asked): here during a scan's SKSCAN (up to 35 s) and while
+ * waiting for a port another program holds (up to --wait-port). The built CLI, spawned as a user
+ * would; the time to exit is measured from the signal to the process's end.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
+import { describeRun, runBmeter, spawnBmeter, type BmeterProcess } from './helpers/run-bmeter.js';
+import { tempDirFor } from './helpers/temp-dir.js';
+
+const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
+
+async function waitForStderr(p: BmeterProcess, pattern: RegExp, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(p.stderr())) {
+    if (Date.now() > deadline) throw new Error(`no ${pattern} on stderr:\n${p.stderr()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function signalAndTime(p: BmeterProcess, signal: NodeJS.Signals): Promise<{ ms: number; code: number | null; stderr: string }> {
+  const sent = Date.now();
+  process.kill(p.pid, signal);
+  const result = await p.exited;
+  return { ms: Date.now() - sent, code: result.code, stderr: result.stderr };
+}
+
+test('Ctrl-C during a scan ends it within 2 s, saying it was interrupted (not "no meter found")', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-sig-');
+  // Real time: the first SKSCAN (duration 4) takes 4.6 s, and the meter is heard only at 14.
+  const p = spawnBmeter(['scan', '--port', 'sim://?timeScale=1&findAt=14'], { cwd: dir.path, env: CREDENTIALS });
+  t.after(() => p.stop());
+  await waitForStderr(p, /attempt 1\/4/);
+  await new Promise((r) => setTimeout(r, 500));
+  const r = await signalAndTime(p, 'SIGINT');
+  assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGINT`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /bmeter: scan interrupted \(SIGINT\/SIGTERM\) before a meter answered; the scan file was not written\n$/);
+  assert.doesNotMatch(r.stderr, /no smart meter answered/);
+  assert.equal(existsSync(dir.file('bmeter.scan.json')), false);
+});
+
+test('SIGTERM while waiting for a port another program holds ends the wait within 2 s, naming the holder', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-sig-');
+  const scan = await runBmeter(['scan', '--port', 'sim://?timeScale=0.001'], { cwd: dir.path, env: CREDENTIALS });
+  assert.equal(scan.code, 0, describeRun(scan));
+  const tty = dir.file('tty');
+  const socat = spawn('socat', [`PTY,link=${tty},raw,echo=0`, 'EXEC:sleep 60'], { stdio: 'ignore' });
+  t.after(() => socat.kill('SIGTERM'));
+  for (let i = 0; i < 100 && !existsSync(tty); i++) await new Promise((r) => setTimeout(r, 20));
+  const holder = spawn('flock', ['--exclusive', tty, 'sleep', '60'], { stdio: 'ignore' });
+  t.after(() => holder.kill('SIGTERM'));
+  await new Promise((r) => setTimeout(r, 200));
+
+  const p = spawnBmeter(['poll', '--port', tty, '--wait-port', '30', '-v'], { cwd: dir.path, env: CREDENTIALS });
+  t.after(() => p.stop());
+  await waitForStderr(p, /serial port busy; waiting/);
+  const r = await signalAndTime(p, 'SIGTERM');
+  assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGTERM`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`bmeter: stopped while waiting for ${tty}: ${tty} is busy: held by pid \\d+ \\(flock --exclusive ${tty} sleep 60\\)\\n$`));
+});
+
+test('SIGTERM while a Get goes unanswered ends the interval run within 2 s with SKTERM, keeping the records read', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-sig-');
+  // The meter answers the first request, then none (each unanswered try waits 10 s, three tries).
+  const port = 'sim://?timeScale=0.001&faults=drop@2%2B';
+  const scan = await runBmeter(['scan', '--port', port], { cwd: dir.path, env: CREDENTIALS });
+  assert.equal(scan.code, 0, describeRun(scan));
+  const p = spawnBmeter(['poll', '--port', port, '--interval', '1', '--format', 'json', '-vv'], { cwd: dir.path, env: CREDENTIALS });
+  t.after(() => p.stop());
+  await waitForStderr(p, /reading done/);
+  await new Promise((r) => setTimeout(r, 1500)); // the second Get is out and unanswered
+  const r = await signalAndTime(p, 'SIGTERM');
+  assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGTERM`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(p.stdout().trim().split('\n').length, 1, 'the first reading was written');
+  assert.match(r.stderr, /PANA session terminated \(SKTERM\)|SKTERM/);
+  assert.doesNotMatch(r.stderr, /no reading in slot/);
+});
+
+test('SIGTERM during the first join (EVENT 24, retried with backoff) ends the run within 2 s, without a reading after it', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-sig-');
+  const scan = await runBmeter(['scan', '--port', 'sim://?timeScale=0.001'], { cwd: dir.path, env: CREDENTIALS });
+  assert.equal(scan.code, 0, describeRun(scan));
+  // The meter rejects every join: SKJOIN is retried after 1 s, 2 s, 4 s (7 s and more in all).
+  const p = spawnBmeter(['poll', '--port', 'sim://?timeScale=0.001&authReject=1', '--interval', '60', '-vv'], { cwd: dir.path, env: CREDENTIALS });
+  t.after(() => p.stop());
+  // The third retry: a 4 s backoff has just begun, which must not hold the exit up.
+  await waitForStderr(p, /retrying SKJOIN[\s\S]*retrying SKJOIN[\s\S]*retrying SKJOIN/);
+  const r = await signalAndTime(p, 'SIGTERM');
+  assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGTERM`);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(p.stdout(), '');
+  assert.match(r.stderr, /stopped before the first reading/);
+});

@@ -1,0 +1,91 @@
+/**
+ * Readings the ARIB transmit-time limit (EVENT 32 … EVENT 33) gets in the way of: retried once
+ * sending is allowed again, and, when the pause outlasts the reading's slot, reported at warn
+ * instead of dropped without a word. The real program with the built-in simulator.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProgram } from '../fixtures/run-program.js';
+
+async function scannedDir(simUrl: string): Promise<string> {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-lost-'));
+  const scan = await runProgram(['--port', '/dev/ttySIM0', 'scan'], { cwd, simUrl });
+  assert.equal(scan.code, 0, scan.stderr);
+  return cwd;
+}
+
+test('a reading whose Get meets EVENT 32 is sent again after EVENT 33: three readings, three records', async () => {
+  // The limit starts at the 2nd request and lasts 60 simulated seconds (60 ms at this time scale).
+  const simUrl = 'sim://?timeScale=0.001&faults=event32@2&aribHoldS=60';
+  const cwd = await scannedDir(simUrl);
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '1', '--count', '3', '--format', 'json'], { cwd, simUrl });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 3, r.stderr);
+    assert.doesNotMatch(r.stderr, /no reading in slot/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a reading held past its slot by EVENT 32 is reported at warn, naming the slot and the cause', async () => {
+  // The limit lasts 100,000 simulated seconds (100 s here): longer than the whole run.
+  const simUrl = 'sim://?timeScale=0.001&faults=event32@2&aribHoldS=100000';
+  const cwd = await scannedDir(simUrl);
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '2', '--format', 'json'], { cwd, simUrl });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 1);
+    const warns = r.stderr.split('\n').filter((l) => l.includes('no reading in slot'));
+    assert.equal(warns.length, 1, r.stderr);
+    const line = JSON.parse(warns[0] ?? '{}') as { level: string; msg: string };
+    assert.equal(line.level, 'warn');
+    assert.equal(line.msg, 'no reading in slot 1: the stick cannot send (session down, re-authenticating or TX-limited)');
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('an interval run whose first SKJOIN fails (FAIL ER10) joins again at a later slot instead of ending', async () => {
+  const simUrl = 'sim://?timeScale=0.001&faults=fail:SKJOIN@1';
+  const cwd = await scannedDir('sim://?timeScale=0.001');
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '4', '--format', 'json'], { cwd, simUrl });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /the first join failed \(SKJOIN failed: FAIL ER10/);
+    assert.ok(r.stdout.trim().split('\n').filter(Boolean).length >= 1, r.stderr);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a one-shot poll whose first SKJOIN fails still ends with the error (cron runs again)', async () => {
+  const simUrl = 'sim://?timeScale=0.001&faults=fail:SKJOIN@1';
+  const cwd = await scannedDir('sim://?timeScale=0.001');
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll'], { cwd, simUrl });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /SKJOIN failed: FAIL ER10/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a meter that stops answering is reported once at warn, and the count of lost readings when it answers again', async () => {
+  // Requests 2 to 4 are not answered; answers come back from request 5. One try of 0.1 s per reading.
+  const simUrl = 'sim://?timeScale=0.001&faults=drop@2-4';
+  const cwd = await scannedDir('sim://?timeScale=0.001');
+  try {
+    writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ timeouts: { responseMs: 100 }, retries: { request: 0 } }));
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '6', '--format', 'json'], { cwd, simUrl });
+    assert.equal(r.code, 0, r.stderr);
+    const warns = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'warn').map((l) => l.msg);
+    assert.equal(warns.filter((m) => m.startsWith('no reading in slot')).length, 1, warns.join('\n'));
+    assert.equal(warns.filter((m) => /^\d+ readings were lost in a row \(slots 1–\d+\); reading again$/.test(m)).length, 1, warns.join('\n'));
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
