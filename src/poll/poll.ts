@@ -10,7 +10,7 @@
  * join (§3.8: ~3 s, up to ~40 s, and PANA airtime under the ARIB budget, §3.9).
  */
 import type { EnergyFallback } from '../meter/energy-fallback.js';
-import { BmeterError, ERROR_CODES } from '../errors.js';
+import { BmeterError, ERROR_CODES, isBmeterError } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
 import type { MeterSession } from '../session/meter-session.js';
 import type { ReadingOutcome } from '../session/options.js';
@@ -80,8 +80,10 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   try {
     opened = await openPortSession(o);
   } catch (err) {
-    if (!o.signal.aborted) throw err;
-    summary.stoppedBy = 'signal'; // stopped while waiting for the port: nothing to end
+    // Stopped while waiting for the port: nothing to end. A CLOSED error says what was waited for
+    // (the CLI prints it as one line and exits 0).
+    if (!o.signal.aborted || isBmeterError(err, 'CLOSED')) throw err;
+    summary.stoppedBy = 'signal';
     return summary;
   }
   const { session, close } = opened;
@@ -106,6 +108,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     } catch (err) {
       if (o.signal.aborted) {
         summary.stoppedBy = 'signal'; // the first SKJOIN abandoned: not joined, no SKTERM
+        o.logger.info('stopped before the first reading (SIGINT/SIGTERM)');
         return summary;
       }
       // An interval run retries a failed first join like any later failure; only AUTH ends it.
@@ -175,7 +178,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       // not fill the log, and one line with the count when readings come back.
       lost = lost === undefined ? { count: 1, from: index } : { ...lost, count: lost.count + 1 };
       const level = lost.count === 1 ? 'warn' : 'debug';
-      o.logger[level]({ index, reason: outcome.reason }, `reading given up in slot ${index}: ${outcome.detail}`);
+      o.logger[level]({ index, reason: outcome.reason }, `no reading in slot ${index}: ${outcome.detail}`);
     }
   }
 }

@@ -39,7 +39,7 @@ test('Ctrl-C during a scan ends it within 2 s, saying it was interrupted (not "n
   const r = await signalAndTime(p, 'SIGINT');
   assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGINT`);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /bmeter: scan interrupted \(SIGINT\/SIGTERM\) before a meter answered; the scan file was not written\n$/);
+  assert.match(r.stderr, /bmeter: scan interrupted \(SIGINT\/SIGTERM\) before a meter was chosen; the scan file was not written\n$/);
   assert.doesNotMatch(r.stderr, /no smart meter answered/);
   assert.equal(existsSync(dir.file('bmeter.scan.json')), false);
 });

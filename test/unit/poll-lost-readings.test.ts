@@ -32,13 +32,15 @@ test('a reading whose Get meets EVENT 32 is sent again after EVENT 33: three rea
 });
 
 test('a reading held past its slot by EVENT 32 is reported at warn, naming the slot and the cause', async () => {
-  // The limit lasts 100,000 simulated seconds (100 s here): longer than the whole run.
-  const simUrl = 'sim://?timeScale=0.001&faults=event32@2&aribHoldS=100000';
+  // The limit lasts 1,000 simulated seconds (1 s here): longer than the slots of the 0.3 s interval, so
+  // the readings of those slots are given up; --count 2 counts records, so the run ends with the second
+  // record after the limit.
+  const simUrl = 'sim://?timeScale=0.001&faults=event32@2&aribHoldS=1000';
   const cwd = await scannedDir(simUrl);
   try {
     const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '2', '--format', 'json'], { cwd, simUrl });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim().split('\n').length, 1);
+    assert.equal(r.stdout.trim().split('\n').length, 2);
     const warns = r.stderr.split('\n').filter((l) => l.includes('no reading in slot'));
     assert.equal(warns.length, 1, r.stderr);
     const line = JSON.parse(warns[0] ?? '{}') as { level: string; msg: string };
