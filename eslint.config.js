@@ -55,6 +55,8 @@ export default tseslint.config(
       'no-regex-spaces': 'off',
       // `let x!: T` assigned once inside a fake's callback is clearer than a holder object.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // JSON payloads read back from the program (MQTT discovery, API answers) are inspected field by field.
+      '@typescript-eslint/no-explicit-any': 'off',
     },
   },
   {
@@ -66,11 +68,5 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     plugins: { jsdoc },
     rules: { 'jsdoc/require-jsdoc': ['error', requireDocstring] },
-  },
-  {
-    // These folders are being restructured on another branch; their missing docstrings are reported
-    // but do not fail the lint until that work lands. Remove this block then.
-    files: ['src/usecases/**/*.ts', 'src/skstack/**/*.ts', 'src/echonet/**/*.ts', 'src/config/**/*.ts'],
-    rules: { 'jsdoc/require-jsdoc': ['warn', requireDocstring] },
   },
 );

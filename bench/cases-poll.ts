@@ -25,7 +25,10 @@ export interface PollFigures {
 export async function makeScanFile(ctx: BenchContext): Promise<void> {
   const host = await startSimHost(ctx.root, { timeScale: 0.01 });
   try {
-    const run = await runBmeter(ctx.bin, ['scan', '--port', host.port, '--log-level', 'silent'], { env: ctx.env, cwd: ctx.tmp });
+    const run = await runBmeter(ctx.bin, ['scan', '--port', host.port, '--log-level', 'silent'], {
+      env: ctx.env,
+      cwd: ctx.tmp,
+    });
     expectOk('bmeter scan (scan file)', run);
   } finally {
     await host.close();
@@ -35,7 +38,11 @@ export async function makeScanFile(ctx: BenchContext): Promise<void> {
 export async function pollCases(ctx: BenchContext): Promise<PollFigures> {
   const host = await startSimHost(ctx.root, { rttMs: RTT_MS, timeScale: 1 });
   const poll = (extra: string[] = [], rss = false) =>
-    runBmeter(ctx.bin, ['poll', '--port', host.port, '--format', 'json', ...extra], { env: ctx.env, cwd: ctx.tmp, measureRss: rss });
+    runBmeter(ctx.bin, ['poll', '--port', host.port, '--format', 'json', ...extra], {
+      env: ctx.env,
+      cwd: ctx.tmp,
+      measureRss: rss,
+    });
   try {
     const joinMs: number[] = [];
     const joinSends: number[] = [];
@@ -88,7 +95,10 @@ export async function pollCases(ctx: BenchContext): Promise<PollFigures> {
       sendTosPerReadingInterval: figure([host.sendTos() / run.lines.length], 'SKSENDTO'),
       sendTosPerCronKept: figure(keptSends, 'SKSENDTO'),
       sendTosPerCronJoin: figure(joinSends, 'SKSENDTO'),
-      intervalReadingRatio: figure(spans.map((s) => s / RTT_MS), '×'),
+      intervalReadingRatio: figure(
+        spans.map((s) => s / RTT_MS),
+        '×',
+      ),
       intervalReadingMs: figure(spans, 'ms'),
       cronKeptMs: figure(keptMs, 'ms'),
       cronJoinMs: figure(joinMs, 'ms'),
@@ -98,4 +108,3 @@ export async function pollCases(ctx: BenchContext): Promise<PollFigures> {
     await host.close();
   }
 }
-

@@ -21,10 +21,14 @@ export async function scanCases(ctx: BenchContext, runs: number, timeScale: numb
   const once = async (findAt: number, extra: string[] = []): Promise<number> => {
     const host = await startSimHost(ctx.root, { findAt, timeScale });
     try {
-      const run = await runBmeter(ctx.bin, ['scan', '--port', host.port, '--log-level', 'silent', '--scan-file', `${ctx.tmp}/scan-bench.json`, ...extra], {
-        env: ctx.env,
-        cwd: ctx.tmp,
-      });
+      const run = await runBmeter(
+        ctx.bin,
+        ['scan', '--port', host.port, '--log-level', 'silent', '--scan-file', `${ctx.tmp}/scan-bench.json`, ...extra],
+        {
+          env: ctx.env,
+          cwd: ctx.tmp,
+        },
+      );
       expectOk(`bmeter scan (findAt ${findAt})`, run);
       return run.exitMs;
     } finally {
@@ -40,7 +44,9 @@ export async function scanCases(ctx: BenchContext, runs: number, timeScale: numb
     at5.push(await once(5));
     at6.push(await once(6));
     fixed.push(await once(4, ['--min-duration', '6', '--max-duration', '6']));
-    ctx.log(`scan run ${i + 1}: d4 ${at4[i]?.toFixed(0)} ms, d5 ${at5[i]?.toFixed(0)} ms, d6 ${at6[i]?.toFixed(0)} ms, fixed 6 ${fixed[i]?.toFixed(0)} ms`);
+    ctx.log(
+      `scan run ${i + 1}: d4 ${at4[i]?.toFixed(0)} ms, d5 ${at5[i]?.toFixed(0)} ms, d6 ${at6[i]?.toFixed(0)} ms, fixed 6 ${fixed[i]?.toFixed(0)} ms`,
+    );
   }
   return {
     timeScale,
@@ -48,6 +54,9 @@ export async function scanCases(ctx: BenchContext, runs: number, timeScale: numb
     findAt5Ms: figure(at5, 'ms'),
     findAt6Ms: figure(at6, 'ms'),
     fixed6Ms: figure(fixed, 'ms'),
-    ratio4: figure(at4.map((v, i) => v / (fixed[i] ?? NaN)), '×'),
+    ratio4: figure(
+      at4.map((v, i) => v / (fixed[i] ?? NaN)),
+      '×',
+    ),
   };
 }

@@ -148,8 +148,8 @@ export function renderSee(see: SeeFigures | undefined, machine?: Machine): strin
     [
       `Data: generated (a fixed daily curve with midday export), ${see.readings} readings 30 s apart over 7 days`,
       `and ${see.halfHours} half hours (100 days), served by the API test double (test/fixtures/fake-api.ts) with the`,
-      'real dashboardRoutes(); the real `serve` store was not on this branch. Chromium: Debian\'s /usr/bin/chromium,',
-      'headless, one warm-up page load not counted, a new page per run. Times of the page are the browser\'s own',
+      "real dashboardRoutes(); the real `serve` store was not on this branch. Chromium: Debian's /usr/bin/chromium,",
+      "headless, one warm-up page load not counted, a new page per run. Times of the page are the browser's own",
       '(performance marks from navigation start). `bmeter plot` runs are process start → exit, from a history CSV',
       `of the 100 days.${where} Reproduce: \`BENCH_LABEL=see BENCH_ONLY=see npm run bench\`.`,
     ].join(' '),
@@ -161,8 +161,7 @@ export function renderSee(see: SeeFigures | undefined, machine?: Machine): strin
       `(\`bmeter-ready\` mark) | ≤ 1000 ms | ${mark(see.readyMs, 1000)} |`,
     `| switch the power chart to 7 days (${see.readings} points, 3 pages of /api/readings) | — | ` +
       `${show(see.sevenDaysMs)} |`,
-    '| `bmeter plot --chart daily` of 100 days of half hours → SVG | ≤ 2000 ms | ' +
-      `${mark(see.plotDailyMs, 2000)} |`,
+    '| `bmeter plot --chart daily` of 100 days of half hours → SVG | ≤ 2000 ms | ' + `${mark(see.plotDailyMs, 2000)} |`,
     `| \`bmeter plot --chart half-hours\` of 100 days (${see.halfHours * 2} bars) → SVG | ≤ 2000 ms | ` +
       `${mark(see.plotHalfHoursMs, 2000)} |`,
     `| \`bmeter plot --chart daily\` → PNG | — | ${show(see.plotPngMs)} |`,

@@ -63,7 +63,11 @@ export async function startCases(ctx: BenchContext): Promise<StartFigures> {
       expectOk('bmeter --help', h);
       const byte = server.nextFirstByte();
       const t0 = performance.now();
-      const p = runBmeter(ctx.bin, ['poll', '--port', `tcp://127.0.0.1:${server.port}`], { env: ctx.env, cwd: ctx.tmp, timeoutMs: 20_000 });
+      const p = runBmeter(ctx.bin, ['poll', '--port', `tcp://127.0.0.1:${server.port}`], {
+        env: ctx.env,
+        cwd: ctx.tmp,
+        timeoutMs: 20_000,
+      });
       const firstMs = (await byte) - t0;
       await p; // exits with a port error once the server closes the connection
       if (warmUp) continue;
@@ -77,7 +81,9 @@ export async function startCases(ctx: BenchContext): Promise<StartFigures> {
   } finally {
     await server.close();
   }
-  ctx.log(`node -e 0: ${node.map((x) => x.toFixed(0)).join(', ')} ms; --version: ${version.map((x) => x.toFixed(0)).join(', ')} ms; first byte: ${firstByte.map((x) => x.toFixed(0)).join(', ')} ms`);
+  ctx.log(
+    `node -e 0: ${node.map((x) => x.toFixed(0)).join(', ')} ms; --version: ${version.map((x) => x.toFixed(0)).join(', ')} ms; first byte: ${firstByte.map((x) => x.toFixed(0)).join(', ')} ms`,
+  );
   return {
     nodeMs: figure(node, 'ms'),
     versionMs: figure(version, 'ms'),

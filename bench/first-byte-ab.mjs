@@ -3,13 +3,40 @@ import { tmpdir } from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
-writeFileSync(`${tmpdir()}/bmeter-fb-scan.json`, JSON.stringify({ version: 1, scannedAt: '2024-05-01T12:00:00.000+09:00', dialect: 'single', firmware: '1.2.10', channel: 59, channelHex: '3B', channelPage: 9, panId: '6393', macAddress: '001C640003DD6393', ipv6: 'FE80:0000:0000:0000:021C:6400:03DD:6393', lqi: 100, rssiDbm: -55.3, pairId: '12345678' }));
+writeFileSync(
+  `${tmpdir()}/bmeter-fb-scan.json`,
+  JSON.stringify({
+    version: 1,
+    scannedAt: '2024-05-01T12:00:00.000+09:00',
+    dialect: 'single',
+    firmware: '1.2.10',
+    channel: 59,
+    channelHex: '3B',
+    channelPage: 9,
+    panId: '6393',
+    macAddress: '001C640003DD6393',
+    ipv6: 'FE80:0000:0000:0000:021C:6400:03DD:6393',
+    lqi: 100,
+    rssiDbm: -55.3,
+    pairId: '12345678',
+  }),
+);
 const server = createServer();
 let onByte;
-server.on('connection', (s) => s.once('data', () => { onByte?.(); s.destroy(); }));
+server.on('connection', (s) =>
+  s.once('data', () => {
+    onByte?.();
+    s.destroy();
+  }),
+);
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const port = server.address().port;
-const env = { ...process.env, BMETER_ROUTEB_ID: '0'.repeat(24) + '12345678', BMETER_ROUTEB_PASSWORD: 'XXXXXXXXXXXX', BMETER_SCAN_FILE: `${tmpdir()}/bmeter-fb-scan.json` };
+const env = {
+  ...process.env,
+  BMETER_ROUTEB_ID: '0'.repeat(24) + '12345678',
+  BMETER_ROUTEB_PASSWORD: 'XXXXXXXXXXXX',
+  BMETER_SCAN_FILE: `${tmpdir()}/bmeter-fb-scan.json`,
+};
 // Usage: node bench/first-byte-ab.mjs <tree before> <tree after> (each with bin/ and dist/ built).
 const [before, after] = process.argv.slice(2);
 if (!before || !after) throw new Error('usage: node bench/first-byte-ab.mjs <tree before> <tree after>');
@@ -18,7 +45,10 @@ const t = { base: [], cur: [], node: [] };
 for (let i = 0; i < 21; i++) {
   for (const [k, r] of Object.entries(roots)) {
     const s = process.hrtime.bigint();
-    const p = spawn(process.execPath, [`${r}/bin/bmeter.js`, 'poll', '--port', `tcp://127.0.0.1:${port}`], { env, stdio: 'ignore' });
+    const p = spawn(process.execPath, [`${r}/bin/bmeter.js`, 'poll', '--port', `tcp://127.0.0.1:${port}`], {
+      env,
+      stdio: 'ignore',
+    });
     await new Promise((res) => (onByte = res));
     t[k].push(Number(process.hrtime.bigint() - s) / 1e6);
     p.kill('SIGKILL');
@@ -31,4 +61,6 @@ for (let i = 0; i < 21; i++) {
 server.close();
 const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const ratio = (k) => med(t[k].map((v, i) => v / t.node[i])).toFixed(2);
-console.log(`first byte median ms: node ${med(t.node).toFixed(1)} base ${med(t.base).toFixed(1)} (${ratio('base')}×) cur ${med(t.cur).toFixed(1)} (${ratio('cur')}×)`);
+console.log(
+  `first byte median ms: node ${med(t.node).toFixed(1)} base ${med(t.base).toFixed(1)} (${ratio('base')}×) cur ${med(t.cur).toFixed(1)} (${ratio('cur')}×)`,
+);

@@ -38,10 +38,14 @@ const soakReadings = Number(env['BENCH_SOAK_READINGS'] ?? 10_000);
 
 function runSoak(scanFile: string): Promise<SoakResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'soak.ts'), root, scanFile, String(soakReadings)], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', join(here, 'soak.ts'), root, scanFile, String(soakReadings)],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.on('error', reject);
@@ -67,7 +71,8 @@ try {
   if (only.has('scan')) results.scan = await scanCases(ctx, scanRuns, scanScale);
   if (only.has('serve')) {
     const sqlite = sqliteNode(env);
-    if (sqlite === undefined) ctx.log('serve: skipped — this Node has no node:sqlite; set BENCH_SQLITE_NODE to a Node ≥ 22.13');
+    if (sqlite === undefined)
+      ctx.log('serve: skipped — this Node has no node:sqlite; set BENCH_SQLITE_NODE to a Node ≥ 22.13');
     else {
       ctx.log(`serve: a day of readings into the store, then bmeter serve against sim:// (${sqlite})`);
       const serve = await serveCases(sqlite, root, Number(env['BENCH_SERVE_SECONDS'] ?? 60));

@@ -37,18 +37,24 @@ export interface SoakResult {
 const FAULT_KINDS = ['drop', 'event29', 'sna:E8', 'garbage'] as const;
 
 /** Seeded request numbers (2 … 1.05 × readings) for `rate` of them, kinds in turn. */
-export function faultSchedule(readings: number, rate: number, seed = 7): { spec: string; counts: Record<string, number> } {
+export function faultSchedule(
+  readings: number,
+  rate: number,
+  seed = 7,
+): { spec: string; counts: Record<string, number> } {
   let s = seed >>> 0;
-  const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const random = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const total = Math.round(readings * rate);
   const picked = new Set<number>();
   while (picked.size < total) picked.add(2 + Math.floor(random() * (readings - 1)));
   const counts: Record<string, number> = {};
-  const items = [...picked].sort((a, b) => a - b).map((n, i) => {
-    const kind = FAULT_KINDS[i % FAULT_KINDS.length] ?? 'drop';
-    counts[kind] = (counts[kind] ?? 0) + 1;
-    return `${kind}@${n}`;
-  });
+  const items = [...picked]
+    .sort((a, b) => a - b)
+    .map((n, i) => {
+      const kind = FAULT_KINDS[i % FAULT_KINDS.length] ?? 'drop';
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      return `${kind}@${n}`;
+    });
   return { spec: items.join(','), counts };
 }
 
@@ -67,9 +73,17 @@ export async function soak(root: string, scanFile: string, readings: number): Pr
   const sim = (await import(url('sim/transport.js'))) as SimTransportModule;
 
   const schedule = faultSchedule(readings, 0.05);
-  const stick = new sim.SimStick({ rttMs: 1, timeScale: 0.001, faults: (await import(url('sim/faults.js'))).parseFaults(schedule.spec) });
+  const stick = new sim.SimStick({
+    rttMs: 1,
+    timeScale: 0.001,
+    faults: (await import(url('sim/faults.js'))).parseFaults(schedule.spec),
+  });
   const sends = countSendTos(stick);
-  const env = { BMETER_ROUTEB_ID: sim.SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: sim.SIM_DEMO_PASSWORD, BMETER_SCAN_FILE: scanFile };
+  const env = {
+    BMETER_ROUTEB_ID: sim.SIM_DEMO_ROUTEB_ID,
+    BMETER_ROUTEB_PASSWORD: sim.SIM_DEMO_PASSWORD,
+    BMETER_SCAN_FILE: scanFile,
+  };
   const config = loadConfig({ flags: { port: 'sim://bench' }, env, cwd: process.cwd() });
   config.timeouts.responseMs = 100; // a dropped reply is retried after 100 ms (the sim answers in ~1 ms)
   const memory: MemorySample[] = [];

@@ -18,7 +18,10 @@ const temp = `${target}.${process.pid}.tmp`;
 
 /** Marks only the bare specifier external (esbuild's `external` would take every subpath too). */
 function exactExternal(filter) {
-  return { name: 'exact-external', setup: (b) => b.onResolve({ filter }, (args) => ({ path: args.path, external: true })) };
+  return {
+    name: 'exact-external',
+    setup: (b) => b.onResolve({ filter }, (args) => ({ path: args.path, external: true })),
+  };
 }
 
 await build({

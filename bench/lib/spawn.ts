@@ -37,7 +37,11 @@ export function runTimed(command: string, args: readonly string[], options: Spaw
   const argv = wrap ? ['-f', 'BENCH_MAXRSS_KB=%M', command, ...args] : [...args];
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(file, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, argv, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines: TimedRun['lines'] = [];
     let partial = '';
     let stderr = '';

@@ -22,7 +22,6 @@ async function* untilAborted<T>(lines: AsyncGenerator<T>, signal: AbortSignal | 
   }
 }
 
-
 export { parseCoefficient, parseUnitCode } from './meter-options.js';
 
 /**
@@ -34,13 +33,17 @@ export function register(program: Command, ctx: CliContext): void {
     .command('decode')
     .description('decode ERXUDP lines or hex ECHONET Lite frames (arguments, or one per line on stdin) into JSON lines')
     .argument('[frames...]', 'ERXUDP lines (quoted) or hex frames; read from stdin when none is given')
-    .option('--unit <code>', 'E1 unit code (hex) for energy values when the frame has no E1, e.g. 01 = 0.1 kWh', parseUnitCode)
+    .option(
+      '--unit <code>',
+      'E1 unit code (hex) for energy values when the frame has no E1, e.g. 01 = 0.1 kWh',
+      parseUnitCode,
+    )
     .option('--coefficient <n>', 'D3 coefficient when the frame has no D3 (default 1)', parseCoefficient)
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  bmeter decode 1081000102880105FF017201E704000004A8\n' +
-        "  grep ERXUDP stick.log | bmeter decode --unit 01\n" +
+        '  grep ERXUDP stick.log | bmeter decode --unit 01\n' +
         'Empty lines and lines starting with # are skipped; a line over 64 KiB is reported and skipped.\n' +
         'Exit status 1 if any line could not be decoded.',
     )
@@ -50,7 +53,9 @@ export function register(program: Command, ctx: CliContext): void {
       if (opts.coefficient !== undefined) options.coefficient = opts.coefficient;
       if (frames.length === 0 && (ctx.io.stdin as { isTTY?: boolean }).isTTY === true) {
         // A newcomer's bare `bmeter decode` would otherwise sit silently waiting for input.
-        ctx.io.stderr.write('bmeter decode: reading ERXUDP lines or hex frames from the terminal, one per line; end with Ctrl-D (or give them as arguments)\n');
+        ctx.io.stderr.write(
+          'bmeter decode: reading ERXUDP lines or hex frames from the terminal, one per line; end with Ctrl-D (or give them as arguments)\n',
+        );
       }
       const lines = frames.length > 0 ? frames : untilAborted(boundedLines(ctx.io.stdin, MAX_LINE_BYTES), ctx.signal);
       await runDecode(lines, options, {

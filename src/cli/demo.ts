@@ -29,7 +29,12 @@ export function register(program: Command, ctx: CliContext): void {
           now: ctx.now,
           sink,
           onScan: (file, path) => {
-            out.write(summary(file, path).replace(/^Scan file written to .*$/m, 'Scan file written (a temporary one for the demo)'));
+            out.write(
+              summary(file, path).replace(
+                /^Scan file written to .*$/m,
+                'Scan file written (a temporary one for the demo)',
+              ),
+            );
           },
           onPollStart: (readings, interval) => {
             out.write(`\n$ bmeter poll --interval ${interval} --count ${readings}\n`);

@@ -38,20 +38,41 @@ export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('history')
     .description("backfill the meter's half-hour record (up to 100 days) or its recent one-minute values")
-    .option('--days <n>', `today and the n−1 days before it (default 1; at most ${MAX_HISTORY_DAYS})`, integer('--days', 1, MAX_HISTORY_DAYS))
+    .option(
+      '--days <n>',
+      `today and the n−1 days before it (default 1; at most ${MAX_HISTORY_DAYS})`,
+      integer('--days', 1, MAX_HISTORY_DAYS),
+    )
     .option('--day <d>', 'one day: 0 = today, 1 = yesterday … 99', integer('--day', 0, 99))
-    .option('--since <time>', 'only slots after this ISO 8601 time, or "auto": after the last slot in --db, else in --output')
-    .addOption(new Option('--resolution <step>', '30m: half-hour history (E2/E4, or EC with --recent); 1m: one-minute history (EE/D0, Release R meters)').choices(['30m', '1m']).default('30m'))
-    .option('--recent <n>', `the n most recent slots from EC/ED (30m, ≤ ${MAX_RECENT['30m']}) or EE/EF (1m, ≤ ${MAX_RECENT['1m']})`, integer('--recent', 1, MAX_RECENT['1m']))
+    .option(
+      '--since <time>',
+      'only slots after this ISO 8601 time, or "auto": after the last slot in --db, else in --output',
+    )
+    .addOption(
+      new Option(
+        '--resolution <step>',
+        '30m: half-hour history (E2/E4, or EC with --recent); 1m: one-minute history (EE/D0, Release R meters)',
+      )
+        .choices(['30m', '1m'])
+        .default('30m'),
+    )
+    .option(
+      '--recent <n>',
+      `the n most recent slots from EC/ED (30m, ≤ ${MAX_RECENT['30m']}) or EE/EF (1m, ≤ ${MAX_RECENT['1m']})`,
+      integer('--recent', 1, MAX_RECENT['1m']),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
-    .option('--db <file>', 'upsert the half-hours into this SQLite store (Node ≥ 22.13); prints only with --format/--output')
+    .option(
+      '--db <file>',
+      'upsert the half-hours into this SQLite store (Node ≥ 22.13); prints only with --format/--output',
+    )
     .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds);
   addMeterOptions(command)
     .addHelpText(
       'after',
       '\nEach day costs SetC E5 + Get E2 (and E4 on meters with reverse metering): a few seconds per day.\n' +
-        'Records: slot_start, energy_normal_kwh, energy_reverse_kwh (the meter\'s counters at that time),\n' +
+        "Records: slot_start, energy_normal_kwh, energy_reverse_kwh (the meter's counters at that time),\n" +
         'consumed_kwh, exported_kwh (energy in the half hour ending at slot_start).\n' +
         'Nightly cron: bmeter history --since auto --format csv --output ~/meter/halfhours.csv',
     )
@@ -60,7 +81,11 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
-async function historyAction(flags: Record<string, unknown>, ctx: CliContext, printBesideStore: boolean): Promise<void> {
+async function historyAction(
+  flags: Record<string, unknown>,
+  ctx: CliContext,
+  printBesideStore: boolean,
+): Promise<void> {
   const withDb = flags['db'] !== undefined;
   if (withDb) await requireSqlite('bmeter history --db'); // exit 2 on Node < 22.13, before anything else
   const logger = ctx.logger();
@@ -74,12 +99,20 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext, pr
     throw new BmeterError('USAGE', `--recent with 30m resolution is at most ${MAX_RECENT['30m']}`);
   }
   const recent: RecentRequest | undefined =
-    resolution === '1m' || recentCount !== undefined ? { resolution, ...(recentCount !== undefined && { count: recentCount }) } : undefined;
+    resolution === '1m' || recentCount !== undefined
+      ? { resolution, ...(recentCount !== undefined && { count: recentCount }) }
+      : undefined;
   if (recent !== undefined && (days !== undefined || day !== undefined)) {
-    throw new BmeterError('USAGE', '--days/--day select E2 days; --recent and --resolution 1m read the recent history instead');
+    throw new BmeterError(
+      'USAGE',
+      '--days/--day select E2 days; --recent and --resolution 1m read the recent history instead',
+    );
   }
   if (recent !== undefined && withDb) {
-    throw new BmeterError('USAGE', '--db stores the half-hour record (E2/E4); --recent and --resolution 1m are not stored');
+    throw new BmeterError(
+      'USAGE',
+      '--db stores the half-hour record (E2/E4); --recent and --resolution 1m are not stored',
+    );
   }
   const { format, output } = outputFlags(flags, ctx);
 
@@ -90,19 +123,34 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext, pr
   const store = withDb ? await openCliStore('bmeter history --db', flags['db'], ctx) : undefined;
   if (since === 'auto' && store !== undefined) {
     sinceMs = store.lastSlotMs(meter);
-    if (sinceMs === undefined) logger.info(`--since auto: ${store.path} has no half-hours yet; fetching ${days ?? 1} day(s)`);
-    else logger.info({ since: new Date(sinceMs).toISOString() }, '--since auto: continuing after the last slot in the store');
+    if (sinceMs === undefined)
+      logger.info(`--since auto: ${store.path} has no half-hours yet; fetching ${days ?? 1} day(s)`);
+    else
+      logger.info(
+        { since: new Date(sinceMs).toISOString() },
+        '--since auto: continuing after the last slot in the store',
+      );
   } else if (since === 'auto') {
     if (output === undefined || format === 'text') {
-      throw new BmeterError('USAGE', '--since auto needs --db FILE, or --output FILE with --format csv or json (it reads the last slot_start there)');
+      throw new BmeterError(
+        'USAGE',
+        '--since auto needs --db FILE, or --output FILE with --format csv or json (it reads the last slot_start there)',
+      );
     }
     sinceMs = await lastSlotStart(output, format);
     if (sinceMs === undefined) logger.info(`--since auto: ${output} has no records yet; fetching ${days ?? 1} day(s)`);
-    else logger.info({ since: new Date(sinceMs).toISOString() }, '--since auto: continuing after the last slot in the file');
+    else
+      logger.info(
+        { since: new Date(sinceMs).toISOString() },
+        '--since auto: continuing after the last slot in the file',
+      );
   } else if (since !== undefined) {
     sinceMs = parseSince(since);
     if (sinceMs >= ctx.now().getTime()) {
-      throw new BmeterError('USAGE', `--since ${since} is in the future: no slot after it has been recorded yet — give a past time, or "auto" with --output`);
+      throw new BmeterError(
+        'USAGE',
+        `--since ${since} is in the future: no slot after it has been recorded yet — give a past time, or "auto" with --output`,
+      );
     }
   }
 
@@ -155,8 +203,16 @@ async function historyAction(flags: Record<string, unknown>, ctx: CliContext, pr
     store?.close();
   } catch (err) {
     // The built-in simulator is a Release F meter unless asked: say how to get a Release R one.
-    if (resolution === '1m' && config.port.startsWith('sim:') && isBmeterError(err, 'PROTOCOL') && /one-minute history/.test(err.message)) {
-      throw new BmeterError('PROTOCOL', `${err.message} — the built-in simulator serves one-minute history as a Release R meter: --port 'sim://?release=R'`);
+    if (
+      resolution === '1m' &&
+      config.port.startsWith('sim:') &&
+      isBmeterError(err, 'PROTOCOL') &&
+      /one-minute history/.test(err.message)
+    ) {
+      throw new BmeterError(
+        'PROTOCOL',
+        `${err.message} — the built-in simulator serves one-minute history as a Release R meter: --port 'sim://?release=R'`,
+      );
     }
     throw err;
   } finally {

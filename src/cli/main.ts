@@ -104,5 +104,7 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
 /** A system call's error (ENOSPC, EACCES, EROFS …) with the call that failed. */
 function isEnvironmentFault(err: unknown): err is NodeJS.ErrnoException {
   const e = err as NodeJS.ErrnoException;
-  return err instanceof Error && typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) && typeof e.syscall === 'string';
+  return (
+    err instanceof Error && typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) && typeof e.syscall === 'string'
+  );
 }

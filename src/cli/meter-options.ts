@@ -34,14 +34,27 @@ export function parseCoefficient(value: string): number {
 /** D7 effective digits: an integer 1–8. */
 export function parseDigits(value: string): number {
   const n = Number(value.trim());
-  if (!/^[1-8]$/.test(value.trim())) throw new InvalidArgumentError('the effective digits (D7) are a whole number from 1 to 8');
+  if (!/^[1-8]$/.test(value.trim()))
+    throw new InvalidArgumentError('the effective digits (D7) are a whole number from 1 to 8');
   return n;
 }
 
 /** Adds --unit, --coefficient and --digits (used only when the meter does not give E1/D3/D7). */
 export function addMeterOptions(command: Command): Command {
   return command
-    .option('--unit <code>', 'E1 unit code (hex) when the meter gives none, e.g. 01 = 0.1 kWh (config meter.unit)', parseUnitCode)
-    .option('--coefficient <n>', 'D3 coefficient when the meter gives none (default 1; config meter.coefficient)', parseCoefficient)
-    .option('--digits <n>', 'D7 effective digits of the counters when the meter gives none (config meter.digits)', parseDigits);
+    .option(
+      '--unit <code>',
+      'E1 unit code (hex) when the meter gives none, e.g. 01 = 0.1 kWh (config meter.unit)',
+      parseUnitCode,
+    )
+    .option(
+      '--coefficient <n>',
+      'D3 coefficient when the meter gives none (default 1; config meter.coefficient)',
+      parseCoefficient,
+    )
+    .option(
+      '--digits <n>',
+      'D7 effective digits of the counters when the meter gives none (config meter.digits)',
+      parseDigits,
+    );
 }

@@ -23,10 +23,15 @@ const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
 function numberOption(what: string, kind: 'positive-seconds' | 'count') {
   return (value: string): number => {
     const n = Number(value);
-    const ok = value.trim() !== '' && Number.isFinite(n) && (kind === 'count' ? Number.isInteger(n) && n >= 1 : n > 0 && n <= MAX_INTERVAL_SECONDS);
+    const ok =
+      value.trim() !== '' &&
+      Number.isFinite(n) &&
+      (kind === 'count' ? Number.isInteger(n) && n >= 1 : n > 0 && n <= MAX_INTERVAL_SECONDS);
     if (!ok) {
       throw new InvalidArgumentError(
-        kind === 'count' ? `${what} must be a whole number ≥ 1` : `${what} must be a number of seconds > 0 and at most ${MAX_INTERVAL_SECONDS} (24.8 days)`,
+        kind === 'count'
+          ? `${what} must be a whole number ≥ 1`
+          : `${what} must be a number of seconds > 0 and at most ${MAX_INTERVAL_SECONDS} (24.8 days)`,
       );
     }
     return n;
@@ -51,11 +56,18 @@ export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('poll')
     .description('read the meter: one reading and exit, or readings every --interval seconds')
-    .option('--interval <seconds>', 'read on this schedule until SIGINT/SIGTERM (or --count)', numberOption('--interval', 'positive-seconds'))
+    .option(
+      '--interval <seconds>',
+      'read on this schedule until SIGINT/SIGTERM (or --count)',
+      numberOption('--interval', 'positive-seconds'),
+    )
     .option('--count <n>', 'stop after n readings', numberOption('--count', 'count'))
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text'))
     .option('--output <file>', 'append records to this file instead of stdout (CSV header only for a new file)')
-    .option('--db <file>', 'commit each reading to this SQLite store (Node ≥ 22.13); prints only with --format/--output')
+    .option(
+      '--db <file>',
+      'commit each reading to this SQLite store (Node ≥ 22.13); prints only with --format/--output',
+    )
     .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)', propertyList)
     .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
     .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)')

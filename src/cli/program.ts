@@ -4,7 +4,8 @@
  *
  * Fast start: given the argv, only the module of the command being run is loaded
  * (all of them for help, `help <cmd>` or anything unclear); zod only for a config file that is
- * not plainly valid (config/schema.ts builds only the settings given), pino only when something is logged (createLazyLogger).
+ * not plainly valid (config/schema.ts builds only the settings given), pino only when something is
+ * logged (createLazyLogger).
  */
 import { Command, Option } from 'commander';
 import { createLazyLogger, type Logger } from '../log/logger.js';
@@ -47,7 +48,9 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
   };
 
   const program = new Command('bmeter')
-    .description('Read Japanese low-voltage smart electricity meters over the B-route (Wi-SUN, SKSTACK IP, ECHONET Lite)')
+    .description(
+      'Read Japanese low-voltage smart electricity meters over the B-route (Wi-SUN, SKSTACK IP, ECHONET Lite)',
+    )
     .version(VERSION, '-V, --version')
     .option('-p, --port <port>', 'stick: device path, tcp://host:port or sim:// (env BMETER_PORT)')
     .option('-c, --config <file>', 'config file (env BMETER_CONFIG; default ./bmeter.config.json if present)')

@@ -48,7 +48,10 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   if (minDuration > maxDuration) {
     throw new BmeterError('USAGE', `--min-duration ${minDuration} is larger than --max-duration ${maxDuration}`);
   }
-  const progress = config.logLevel === 'silent' ? silentProgress() : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
+  const progress =
+    config.logLevel === 'silent'
+      ? silentProgress()
+      : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
 
   await prepareScanFileFolder(config.scanFile);
   const link = await openLink({ openPort, config, logger, clock: ctx.clock });
@@ -66,7 +69,9 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
     const file = await writeScanFile(config.scanFile, result);
     // The PairID is part of the Route-B secret: it stays in the (0600) file, not on stdout.
     const { pairId: _secret, ...shown } = file;
-    ctx.io.stdout.write(flags['json'] === true ? `${JSON.stringify(shown, null, 2)}\n` : summary(file, config.scanFile));
+    ctx.io.stdout.write(
+      flags['json'] === true ? `${JSON.stringify(shown, null, 2)}\n` : summary(file, config.scanFile),
+    );
   } finally {
     await closeLink(link, logger);
   }

@@ -31,6 +31,9 @@ function historyDays(value: string): number {
   return n;
 }
 
+/**
+ *
+ */
 export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('serve')
@@ -118,7 +121,9 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
       if (event.type === 'status') metrics.setSessionState(event.data.state);
     });
     const quiet = flags['quiet'] === true;
-    const printed = quiet ? undefined : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
+    const printed = quiet
+      ? undefined
+      : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
     const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
     const server = await http.startHttpServer(listen, routes, logger);
     logger.info(`dashboard and API on http://${hostText(listen.host)}:${server.address.port}/ (store ${store.path})`);

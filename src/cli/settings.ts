@@ -28,7 +28,9 @@ export function stickSettings(flags: Record<string, unknown>, ctx: CliContext): 
   const creds = requireCredentials(config);
   const waitPortMs = config.waitPortSeconds * 1000;
   const openPort = (port: string): Promise<Transport> =>
-    ctx.transportFactory !== undefined ? ctx.transportFactory(port) : openTransport(port, {
+    ctx.transportFactory !== undefined
+      ? ctx.transportFactory(port)
+      : openTransport(port, {
           waitPortMs,
           logger,
           schemes: CLI_SCHEMES,
@@ -40,7 +42,10 @@ export function stickSettings(flags: Record<string, unknown>, ctx: CliContext): 
 }
 
 /** `--format` and `--output` (resolved against the working directory; undefined: stdout). */
-export function outputFlags(flags: Record<string, unknown>, ctx: CliContext): { format: OutputFormat; output: string | undefined } {
+export function outputFlags(
+  flags: Record<string, unknown>,
+  ctx: CliContext,
+): { format: OutputFormat; output: string | undefined } {
   return {
     format: (typeof flags['format'] === 'string' ? flags['format'] : 'text') as OutputFormat,
     output: typeof flags['output'] === 'string' ? resolve(ctx.io.cwd, flags['output']) : undefined,
@@ -50,6 +55,7 @@ export function outputFlags(flags: Record<string, unknown>, ctx: CliContext): { 
 /** commander parser for `--wait-port <seconds>`. */
 export function waitPortSeconds(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('--wait-port must be a number of seconds ≥ 0');
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError('--wait-port must be a number of seconds ≥ 0');
   return n;
 }

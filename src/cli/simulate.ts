@@ -45,9 +45,17 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--model <model>', 'bp35a1 | rl7023-ips | bp35c2 (default from --dialect: single → bp35a1, dual → bp35c2)')
     .option('--erxudp <format>', 'hex | binary: initial ERXUDP data format (WOPT flash)')
     .option('--find-at <d>', 'the meter answers scans from this SKSCAN duration on (default 4)', number(0, 14))
-    .option('--time-scale <factor>', 'multiplies simulated durations (default 0.01: a duration-6 scan takes 0.18 s)', number(1e-6, 100))
+    .option(
+      '--time-scale <factor>',
+      'multiplies simulated durations (default 0.01: a duration-6 scan takes 0.18 s)',
+      number(1e-6, 100),
+    )
     .option('--rtt-ms <ms>', 'real ms before the meter answers a request (default 20)', number(0, 60_000))
-    .option('--faults <spec>', 'fault schedule, e.g. drop@3,event29@5,sna:E8@9,fail:SKJOIN@1 (grammar: src/sim/faults.ts)', faultSpec)
+    .option(
+      '--faults <spec>',
+      'fault schedule, e.g. drop@3,event29@5,sna:E8@9,fail:SKJOIN@1 (grammar: src/sim/faults.ts)',
+      faultSpec,
+    )
     .option('--fault-rate <p>', 'random fault probability per request (soak mode)', number(0, 1))
     .option('--seed <n>', 'seed for random faults and values', number(0, 2 ** 31))
     .option('--sim <query>', 'further simulator options as a query string, e.g. "pv=1&coefficient=none&release=R"')
@@ -86,13 +94,16 @@ async function simulateAction(flags: Record<string, unknown>, ctx: CliContext): 
   const servers: SimServer[] = [];
   try {
     const pty = typeof flags['pty'] === 'string' ? flags['pty'] : undefined;
-    const listen = typeof flags['listen'] === 'string' ? flags['listen'] : pty === undefined ? DEFAULT_LISTEN : undefined;
+    const listen =
+      typeof flags['listen'] === 'string' ? flags['listen'] : pty === undefined ? DEFAULT_LISTEN : undefined;
     if (listen !== undefined) servers.push(await serveTcp(listen, { stick }));
     if (pty !== undefined) servers.push(await servePty(pty, { stick }));
   } catch (e) {
     await Promise.all(servers.map((s) => s.close()));
     stick.dispose();
-    throw e instanceof BmeterError ? e : new BmeterError('PORT', `bmeter simulate: ${(e as Error).message}`, { cause: e });
+    throw e instanceof BmeterError
+      ? e
+      : new BmeterError('PORT', `bmeter simulate: ${(e as Error).message}`, { cause: e });
   }
 
   const family = o.dialect === 'dual' ? 'dual-stack' : 'single-stack';

@@ -18,7 +18,11 @@ class BoundedReadlineParser extends ReadlineParser {
   private dropped = 0;
 
   constructor(private readonly maxBytes: number) {
-    super({ delimiter: Buffer.from('\n'), encoding: undefined, readableObjectMode: true } as unknown as ConstructorParameters<typeof ReadlineParser>[0]);
+    super({
+      delimiter: Buffer.from('\n'),
+      encoding: undefined,
+      readableObjectMode: true,
+    } as unknown as ConstructorParameters<typeof ReadlineParser>[0]);
   }
 
   override _transform(chunk: Buffer, encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -50,10 +54,20 @@ class BoundedReadlineParser extends ReadlineParser {
 }
 
 /** The lines of `input` as strings (UTF-8, LF or CRLF ends), overlong ones as `OverlongLine`. */
-export async function* boundedLines(input: NodeJS.ReadableStream, maxBytes: number): AsyncGenerator<string | OverlongLine> {
+export async function* boundedLines(
+  input: NodeJS.ReadableStream,
+  maxBytes: number,
+): AsyncGenerator<string | OverlongLine> {
   const parser = new BoundedReadlineParser(maxBytes);
   // A read error (stdin a directory: EISDIR) ends the lines with that error, not silently.
-  input.once('error', (err: Error) => parser.destroy(Object.assign(new Error(`cannot read standard input: ${err.message}`), { code: (err as NodeJS.ErrnoException).code, syscall: 'read' })));
+  input.once('error', (err: Error) =>
+    parser.destroy(
+      Object.assign(new Error(`cannot read standard input: ${err.message}`), {
+        code: (err as NodeJS.ErrnoException).code,
+        syscall: 'read',
+      }),
+    ),
+  );
   input.pipe(parser);
   for await (const chunk of parser as AsyncIterable<Buffer | OverlongLine>) {
     if (Buffer.isBuffer(chunk)) yield chunk.toString('utf8').replace(/\r$/, '');

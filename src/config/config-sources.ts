@@ -36,11 +36,18 @@ const FLAG_NAMES: Readonly<Record<string, string>> = {
  * The namer for one load: a path set by a flag names the flag, one set by the environment names
  * the variable, anything else the config file (or the bare path when there is no file).
  */
-export function sourceNamer(envLayer: Record<string, unknown>, flagLayer: Record<string, unknown>, file: string | undefined): SourceNamer {
+export function sourceNamer(
+  envLayer: Record<string, unknown>,
+  flagLayer: Record<string, unknown>,
+  file: string | undefined,
+): SourceNamer {
   return (path) => {
     const dotted = path.join('.');
     const top = [path[0] ?? '', path[1] ?? ''];
-    for (const [layer, names] of [[flagLayer, FLAG_NAMES], [envLayer, ENV_NAMES]] as const) {
+    for (const [layer, names] of [
+      [flagLayer, FLAG_NAMES],
+      [envLayer, ENV_NAMES],
+    ] as const) {
       const name = names[dotted] ?? names[top.join('.')] ?? names[top[0] ?? ''];
       if (name !== undefined && valueAt(layer, path.slice(0, 2)) !== undefined) return `${name} (${dotted})`;
     }
@@ -74,9 +81,12 @@ export function credentialProblems(merged: Record<string, unknown>, where: Sourc
   }
   const password = routeB['password'];
   if (typeof password === 'string') {
-    const fault = characterFault(password) ?? (password.length > 32 ? `${password.length} characters, at most 32` : undefined);
+    const fault =
+      characterFault(password) ?? (password.length > 32 ? `${password.length} characters, at most 32` : undefined);
     if (fault !== undefined) {
-      problems.push(`  - ${where(['routeB', 'password'])}: ${fault} (the Route-B password, 12 characters from the power company)`);
+      problems.push(
+        `  - ${where(['routeB', 'password'])}: ${fault} (the Route-B password, 12 characters from the power company)`,
+      );
       delete routeB['password'];
     }
   }
@@ -86,10 +96,10 @@ export function credentialProblems(merged: Record<string, unknown>, where: Sourc
 /** What the stick would refuse in a credential: a space, or a character outside printable ASCII. */
 function characterFault(value: string): string | undefined {
   if (/\s/.test(value)) return 'holds a space or other blank (the stick takes none)';
-  if (!/^[\x21-\x7e]*$/.test(value)) return 'holds a character that is not printable ASCII (the stick takes only those)';
+  if (!/^[\x21-\x7e]*$/.test(value))
+    return 'holds a character that is not printable ASCII (the stick takes only those)';
   return undefined;
 }
-
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -25,6 +25,9 @@ export interface LoadConfigInput {
 
 const DEFAULT_CONFIG_FILE = 'bmeter.config.json';
 
+/**
+ *
+ */
 export function loadConfig(input: LoadConfigInput): Config {
   const { flags, env, cwd } = input;
   const { object: file, path } = readConfigFile(flags, env, cwd, input.warn);
@@ -64,7 +67,9 @@ function parseConfig(merged: Record<string, unknown>, where: SourceNamer): Confi
 function wordedIssues(merged: Record<string, unknown>, where: SourceNamer): string[] {
   if (!localeLoaded) {
     // Required at run time, not bundled: only an invalid configuration pays for it.
-    const en = createRequire(import.meta.url)('zod/v4/locales/en.js') as { default: () => Parameters<typeof z.config>[0] };
+    const en = createRequire(import.meta.url)('zod/v4/locales/en.js') as {
+      default: () => Parameters<typeof z.config>[0];
+    };
     z.config(en.default());
     localeLoaded = true;
   }
@@ -115,7 +120,10 @@ function readConfigFile(
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new BmeterError('CONFIG', `config file ${path} is not valid JSON (${jsonFault(text, (err as Error).message)})`);
+    throw new BmeterError(
+      'CONFIG',
+      `config file ${path} is not valid JSON (${jsonFault(text, (err as Error).message)})`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new BmeterError('CONFIG', `config file ${path} must hold a JSON object`);
@@ -140,7 +148,8 @@ function readConfigFile(
 function jsonFault(text: string, message: string): string {
   const quoted = /, (?:\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(message)?.[1];
   const position = /at position (\d+)/.exec(message)?.[1];
-  const at = position !== undefined ? Number(position) : quoted ? text.indexOf(quoted) + Math.floor(quoted.length / 2) : -1;
+  const at =
+    position !== undefined ? Number(position) : quoted ? text.indexOf(quoted) + Math.floor(quoted.length / 2) : -1;
   const reason = message
     // Node 22+ (V8 12) adds "(line L column C)" after the position.
     .replace(/(?:,\s*(?:\.\.\.)?"[\s\S]*| in JSON at position \d+| at position \d+)(?: \(line \d+ column \d+\))?$/, '')
@@ -208,7 +217,12 @@ function fromFlags(flags: Record<string, unknown>): Record<string, unknown> {
   if (Object.keys(meter).length > 0) layer['meter'] = meter;
   const properties = stringOf(flags['properties']);
   if (properties !== undefined) {
-    layer['poll'] = { properties: properties.split(',').map((p) => p.trim().toUpperCase().replace(/^0X/, '')).filter(Boolean) };
+    layer['poll'] = {
+      properties: properties
+        .split(',')
+        .map((p) => p.trim().toUpperCase().replace(/^0X/, ''))
+        .filter(Boolean),
+    };
   }
   return layer;
 }
@@ -219,8 +233,7 @@ function mergeLayers(...layers: Record<string, unknown>[]): Record<string, unkno
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       const current = out[key];
-      out[key] =
-        isPlainObject(current) && isPlainObject(value) ? mergeLayers(current, value) : value;
+      out[key] = isPlainObject(current) && isPlainObject(value) ? mergeLayers(current, value) : value;
     }
   }
   return out;

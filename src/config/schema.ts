@@ -7,7 +7,14 @@
  */
 import * as z from 'zod/mini';
 import { LOG_LEVELS } from '../log/levels.js';
-import { DEFAULT_CHANNEL_SCAN_DURATIONS, DEFAULT_RETRIES, DEFAULT_TIMEOUTS, RETRIES, TIMEOUTS, type TimingEntry } from '../time/timing.js';
+import {
+  DEFAULT_CHANNEL_SCAN_DURATIONS,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUTS,
+  RETRIES,
+  TIMEOUTS,
+  type TimingEntry,
+} from '../time/timing.js';
 
 /** The EPCs a poll reads by default (§9 periodic set). */
 export const DEFAULT_PROPERTIES = ['E7', 'E8', 'E0', 'E3', 'EA', 'EB'];
@@ -33,10 +40,16 @@ const MQTT_DEFAULTS = { topicPrefix: 'bmeter', discoveryPrefix: 'homeassistant' 
 
 /** An MQTT topic prefix: levels of letters, digits, `_` and `-`, no wildcards, no leading or trailing `/`. */
 export const MQTT_PREFIX = /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/;
-const MQTT_PREFIX_MESSAGE = 'a topic prefix is letters, digits, _ and - in levels split by /, e.g. bmeter or home/bmeter';
+const MQTT_PREFIX_MESSAGE =
+  'a topic prefix is letters, digits, _ and - in levels split by /, e.g. bmeter or home/bmeter';
 const mqttPrefix = (def: string) => z._default(z.string().check(z.regex(MQTT_PREFIX, MQTT_PREFIX_MESSAGE)), def);
 
-const SCAN_DEFAULTS = { minDuration: 4, maxDuration: 7, marginMs: 2000, channelDurations: [...DEFAULT_CHANNEL_SCAN_DURATIONS] };
+const SCAN_DEFAULTS = {
+  minDuration: 4,
+  maxDuration: 7,
+  marginMs: 2000,
+  channelDurations: [...DEFAULT_CHANNEL_SCAN_DURATIONS],
+};
 
 /**
  * Each top-level setting's schema, built only when that setting is given: constructing zod
@@ -88,7 +101,9 @@ const FIELDS = {
       z.strictObject({
         /** EPCs read by every poll, in one Get frame. */
         properties: z._default(
-          z.array(z.string().check(z.regex(/^[0-9A-Fa-f]{2}$/, 'an EPC is two hex digits, e.g. E7'))).check(z.minLength(1)),
+          z
+            .array(z.string().check(z.regex(/^[0-9A-Fa-f]{2}$/, 'an EPC is two hex digits, e.g. E7')))
+            .check(z.minLength(1)),
           DEFAULT_PROPERTIES,
         ),
       }),
@@ -99,9 +114,7 @@ const FIELDS = {
     z._default(
       z.strictObject({
         /** E1 code in hex: 01 = 0.1 kWh, 02 = 0.01 kWh, 0A = 10 kWh (docs/protocol.md §8). */
-        unit: z.optional(
-          z.string().check(z.regex(UNIT_CODE, 'an E1 unit code is hex: 00–04 or 0A–0D (01 = 0.1 kWh)')),
-        ),
+        unit: z.optional(z.string().check(z.regex(UNIT_CODE, 'an E1 unit code is hex: 00–04 or 0A–0D (01 = 0.1 kWh)'))),
         /** D3 coefficient. */
         coefficient: z.optional(z.int().check(z.minimum(0), z.maximum(999_999))),
         /** D7 effective digits of the energy counters. */
@@ -186,5 +199,7 @@ export function parseSettings(input: Record<string, unknown>): ReturnType<typeof
   const shape = Object.fromEntries(keys.map((k) => [k, FIELDS[k]()]));
   const present = z.strictObject(shape).safeParse(Object.fromEntries(keys.map((k) => [k, input[k]])));
   if (!present.success) return configSchema.safeParse(input);
-  return { success: true, data: { ...defaults(), ...present.data } as Config } as ReturnType<typeof configSchema.safeParse>;
+  return { success: true, data: { ...defaults(), ...present.data } as Config } as ReturnType<
+    typeof configSchema.safeParse
+  >;
 }

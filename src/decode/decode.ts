@@ -76,7 +76,9 @@ export async function runDecode(
     if (typeof raw !== 'string') {
       total++;
       failed++;
-      out.problem(`line ${lineNo}: ${raw.overlongBytes} bytes, longer than any ERXUDP line or frame (64 KiB are read at most); skipped`);
+      out.problem(
+        `line ${lineNo}: ${raw.overlongBytes} bytes, longer than any ERXUDP line or frame (64 KiB are read at most); skipped`,
+      );
       continue;
     }
     const text = raw.trim();

@@ -33,6 +33,9 @@ export interface DemoOptions {
   sim?: Partial<SimOptions>;
 }
 
+/**
+ *
+ */
 export async function runDemo(o: DemoOptions): Promise<PollSummary> {
   const { SimStick, attachSimTransport, SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD } = await import('../sim/transport.js');
   const stick = new SimStick({ ...o.sim });
@@ -42,7 +45,11 @@ export async function runDemo(o: DemoOptions): Promise<PollSummary> {
   } catch (err) {
     stick.dispose();
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new BmeterError('CONFIG', `the demo keeps its scan file in a temporary folder, but none can be made in ${tmpdir()} (${code}) — set TMPDIR to a writable folder`, { cause: err });
+    throw new BmeterError(
+      'CONFIG',
+      `the demo keeps its scan file in a temporary folder, but none can be made in ${tmpdir()} (${code}) — set TMPDIR to a writable folder`,
+      { cause: err },
+    );
   }
   try {
     const scanFile = join(dir, 'bmeter.scan.json');
@@ -53,7 +60,12 @@ export async function runDemo(o: DemoOptions): Promise<PollSummary> {
     const link = await openLink({ openPort, config, logger: o.logger });
     let file: ScanFile;
     try {
-      const result = await runScan(link.client, creds, { ...config.scan, logger: o.logger, now: o.now, signal: o.signal });
+      const result = await runScan(link.client, creds, {
+        ...config.scan,
+        logger: o.logger,
+        now: o.now,
+        signal: o.signal,
+      });
       file = await writeScanFile(scanFile, result);
     } finally {
       await closeLink(link, o.logger);

@@ -37,15 +37,15 @@ export class FrameError extends BmeterError {
 /** EHD1 EHD2 TID SEOJ DEOJ ESV OPC */
 export const HEADER_LENGTH = 12;
 
+/**
+ *
+ */
 export function decodeFrame(bytes: Uint8Array): EchonetFrame {
   const len = bytes.length;
   if (len < 1) throw new FrameError('frame truncated: empty frame (the header needs 12 bytes)', 0);
   const ehd1 = bytes[0] ?? 0;
   if (ehd1 !== EHD1) {
-    throw new FrameError(
-      `not an ECHONET Lite frame: EHD1 is 0x${hex(ehd1)} at offset 0 (expected 0x10)`,
-      0,
-    );
+    throw new FrameError(`not an ECHONET Lite frame: EHD1 is 0x${hex(ehd1)} at offset 0 (expected 0x10)`, 0);
   }
   if (len >= 2) {
     const ehd2 = bytes[1] ?? 0;
@@ -56,17 +56,11 @@ export function decodeFrame(bytes: Uint8Array): EchonetFrame {
       );
     }
     if (ehd2 !== EHD2_FORMAT1) {
-      throw new FrameError(
-        `malformed frame: unknown EHD2 0x${hex(ehd2)} at offset 1 (expected 0x81)`,
-        1,
-      );
+      throw new FrameError(`malformed frame: unknown EHD2 0x${hex(ehd2)} at offset 1 (expected 0x81)`, 1);
     }
   }
   if (len < HEADER_LENGTH) {
-    throw new FrameError(
-      `frame truncated: the header needs ${HEADER_LENGTH} bytes but only ${len} are present`,
-      len,
-    );
+    throw new FrameError(`frame truncated: the header needs ${HEADER_LENGTH} bytes but only ${len} are present`, len);
   }
   const tid = ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0);
   const seoj = eojAt(bytes, 4);
@@ -78,10 +72,7 @@ export function decodeFrame(bytes: Uint8Array): EchonetFrame {
   let offset = HEADER_LENGTH;
   for (let i = 1; i <= opc; i++) {
     if (offset >= len) {
-      throw new FrameError(
-        `frame truncated: OPC is ${opc} but property ${i} is missing at offset ${offset}`,
-        offset,
-      );
+      throw new FrameError(`frame truncated: OPC is ${opc} but property ${i} is missing at offset ${offset}`, offset);
     }
     const epc = bytes[offset] ?? 0;
     if (offset + 1 >= len) {
@@ -111,19 +102,18 @@ export function decodeFrame(bytes: Uint8Array): EchonetFrame {
   return { tid, seoj, deoj, esv, properties };
 }
 
+/**
+ *
+ */
 export function encodeFrame(frame: EchonetFrame): Buffer {
   if (!Number.isInteger(frame.tid) || frame.tid < 0 || frame.tid > 0xffff) {
     throw new FrameError(`cannot encode frame: TID ${String(frame.tid)} is not a 16-bit integer`, 2);
   }
   checkByte(frame.esv, 'ESV', 10);
   if (frame.properties.length > 0xff) {
-    throw new FrameError(
-      `cannot encode frame: ${frame.properties.length} properties exceed OPC 255`,
-      11,
-    );
+    throw new FrameError(`cannot encode frame: ${frame.properties.length} properties exceed OPC 255`, 11);
   }
-  const size =
-    HEADER_LENGTH + frame.properties.reduce((n, p) => n + 2 + p.edt.length, 0);
+  const size = HEADER_LENGTH + frame.properties.reduce((n, p) => n + 2 + p.edt.length, 0);
   const out = Buffer.alloc(size);
   out[0] = EHD1;
   out[1] = EHD2_FORMAT1;
@@ -171,10 +161,7 @@ function eojAt(bytes: Uint8Array, at: number): string {
 
 function writeEoj(out: Buffer, at: number, eoj: string, what: string): void {
   if (!/^[0-9A-Fa-f]{6}$/.test(eoj)) {
-    throw new FrameError(
-      `cannot encode frame: ${what} "${eoj}" is not 6 hex digits (e.g. 028801)`,
-      at,
-    );
+    throw new FrameError(`cannot encode frame: ${what} "${eoj}" is not 6 hex digits (e.g. 028801)`, at);
   }
   out.write(eoj, at, 3, 'hex');
 }

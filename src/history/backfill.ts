@@ -31,7 +31,11 @@ export interface BackfillOptions extends HistoryRequest {
  * The half-hour backfill: per planned day, oldest first, SetC E5 + Get E2 (+E4), records written
  * as each day comes. Waits once near the meter's midnight so E5/E2 are not split (§8.1).
  */
-export async function backfill(ex: Exchange, info: MeterInfo, o: BackfillOptions): Promise<Omit<HistorySummary, 'joined'>> {
+export async function backfill(
+  ex: Exchange,
+  info: MeterInfo,
+  o: BackfillOptions,
+): Promise<Omit<HistorySummary, 'joined'>> {
   requireEpcs(info, [0xe2, 0xe5], 'historical cumulative energy 1');
   const reverse = info.getMap === undefined || info.getMap.includes(0xe4);
   if (!reverse) o.logger.info('the meter has no reverse-direction history (E4 not in 9F): reverse values are null');
@@ -41,7 +45,8 @@ export async function backfill(ex: Exchange, info: MeterInfo, o: BackfillOptions
     ...(o.day !== undefined && { day: o.day }),
     ...(o.sinceMs !== undefined && { sinceMs: o.sinceMs }),
   });
-  if (plan.truncated) o.logger.warn('--since lies before the oldest day the meter keeps (99 days ago); slots before it are lost');
+  if (plan.truncated)
+    o.logger.warn('--since lies before the oldest day the meter keeps (99 days ago); slots before it are lost');
   const progress = o.progress?.(plan.dates.length);
   const recorder = new SlotRecorder(info.ctx, SLOT_MS);
   const wait = o.sleep ?? (async (ms: number, signal: AbortSignal) => void (await sleep(o.clock, ms, signal)));
@@ -57,7 +62,10 @@ export async function backfill(ex: Exchange, info: MeterInfo, o: BackfillOptions
       const untilSafe = midnightWaitMs(clock, o.clock.now(), guardMs);
       if (untilSafe > 0 && !waited) {
         waited = true;
-        o.logger.info({ waitMs: untilSafe }, "the meter's clock is near midnight: waiting so E5/E2 are not split by the day change (§8.1)");
+        o.logger.info(
+          { waitMs: untilSafe },
+          "the meter's clock is near midnight: waiting so E5/E2 are not split by the day change (§8.1)",
+        );
         await wait(untilSafe, o.signal);
         clock = meterClock(await ex(ESV.Get, CLOCK_GET), o.now(), o.logger, o.clock.now());
       } else if (untilSafe > 0 || clockStale(clock, o.clock.now())) {
@@ -87,7 +95,13 @@ function meterNowMs(clock: MeterClock, hostNowMs: number): number {
 }
 
 /** SetC E5 then Get E2 (+E4), back to back (§8 "atomic with E5"); the answer's day is checked. */
-async function fetchDay(ex: Exchange, clock: MeterClock, date: JstDate, reverse: boolean, logger: Logger): Promise<RawSlot[] | undefined> {
+async function fetchDay(
+  ex: Exchange,
+  clock: MeterClock,
+  date: JstDate,
+  reverse: boolean,
+  logger: Logger,
+): Promise<RawSlot[] | undefined> {
   const day = daysBetween(clock.date, date);
   if (day < 0 || day > 99) {
     logger.warn(`${date} is outside the meter's history (E5 0–99 days back from ${clock.date}); skipped`);
@@ -96,10 +110,16 @@ async function fetchDay(ex: Exchange, clock: MeterClock, date: JstDate, reverse:
   for (let attempt = 0; ; attempt++) {
     const set = await ex(ESV.SetC, [{ epc: 0xe5, edt: encodeHistoryDay(day) }]);
     if (set.esv !== ESV.Set_Res) {
-      throw new BmeterError('PROTOCOL', `the meter refused SetC E5 = ${day} (${date}): answer ESV 0x${set.esv.toString(16).toUpperCase()}`);
+      throw new BmeterError(
+        'PROTOCOL',
+        `the meter refused SetC E5 = ${day} (${date}): answer ESV 0x${set.esv.toString(16).toUpperCase()}`,
+      );
     }
     const epcs = reverse ? [0xe2, 0xe4] : [0xe2];
-    const got = await ex(ESV.Get, epcs.map((epc) => ({ epc, edt: Buffer.alloc(0) })));
+    const got = await ex(
+      ESV.Get,
+      epcs.map((epc) => ({ epc, edt: Buffer.alloc(0) })),
+    );
     const normal = got.properties.find((p) => p.epc === 0xe2 && p.edt.length > 0);
     if (normal === undefined) throw new BmeterError('PROTOCOL', `the meter gave no E2 for ${date} (Get_SNA)`);
     const answeredDay = normal.edt.length >= 2 ? normal.edt.readUInt16BE(0) : -1;

@@ -15,13 +15,16 @@ export const MAX_HISTORY_DAYS = 100;
 /** A Japan-time calendar date, "YYYY-MM-DD". */
 export type JstDate = string;
 
+/**
+ *
+ */
 export function jstDate(ms: number): JstDate {
   return new Date(ms + JST).toISOString().slice(0, 10);
 }
 
 /** Minutes since Japan-time midnight (with fractions). */
 export function jstMinuteOfDay(ms: number): number {
-  return (((ms + JST) % DAY) + DAY) % DAY / MINUTE;
+  return ((((ms + JST) % DAY) + DAY) % DAY) / MINUTE;
 }
 
 function dayNumber(date: JstDate): number {
@@ -30,6 +33,9 @@ function dayNumber(date: JstDate): number {
   return Math.round(ms / DAY);
 }
 
+/**
+ *
+ */
 export function addDays(date: JstDate, days: number): JstDate {
   return new Date((dayNumber(date) + days) * DAY).toISOString().slice(0, 10);
 }

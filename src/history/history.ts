@@ -48,15 +48,25 @@ export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
  * machine like any exchange). Throws NO_RESPONSE when the meter does not answer the first Get,
  * PROTOCOL when it lacks the history EPCs; a signal ends it quietly with what it wrote.
  */
-export async function historyOnSession(session: MeterSession, o: HistoryRequest): Promise<Omit<HistorySummary, 'joined'>> {
+export async function historyOnSession(
+  session: MeterSession,
+  o: HistoryRequest,
+): Promise<Omit<HistorySummary, 'joined'>> {
   const first = await session.exchange(ESV.Get, FIRST_GET, session.clock.now() + session.timing.joinMs, o.signal);
   return historyAfterFirst(session, o, first);
 }
 
-async function historyAfterFirst(session: MeterSession, o: HistoryRequest, first: RequestResult): Promise<Omit<HistorySummary, 'joined'>> {
+async function historyAfterFirst(
+  session: MeterSession,
+  o: HistoryRequest,
+  first: RequestResult,
+): Promise<Omit<HistorySummary, 'joined'>> {
   if (!first.ok) throw new BmeterError('NO_RESPONSE', `no answer from the meter: ${first.detail}`);
   const info = meterInfo(first.frame, o.now(), o.logger, session.clock.now(), o.energyFallback);
-  o.logger.debug({ clock: info.clock, ctx: info.ctx, getMap: info.getMap?.map((e) => e.toString(16)) }, 'history: meter');
+  o.logger.debug(
+    { clock: info.clock, ctx: info.ctx, getMap: info.getMap?.map((e) => e.toString(16)) },
+    'history: meter',
+  );
   const ex = sessionExchange(session, o.signal);
   if (o.recent !== undefined) {
     const records = await runRecent(ex, info, o.recent, { ...o, clock: session.clock }).catch((err: unknown) => {

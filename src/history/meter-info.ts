@@ -48,7 +48,9 @@ export function meterInfo(
     try {
       getMap = decodePropertyMap(map, 0x9f);
     } catch (err) {
-      logger.warn(`the meter's Get property map (9F) is malformed (${(err as Error).message}); asking for E2/E4 anyway`);
+      logger.warn(
+        `the meter's Get property map (9F) is malformed (${(err as Error).message}); asking for E2/E4 anyway`,
+      );
     }
   }
   const update = updateContext(undefined, frame, fallback);

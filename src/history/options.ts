@@ -39,4 +39,3 @@ export interface HistorySummary {
   joined: boolean;
   reverse: boolean;
 }
-

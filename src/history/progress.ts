@@ -11,7 +11,15 @@ export interface Progress {
 
 const WIDTH = 24;
 
-export function createProgress(stream: NodeJS.WritableStream, enabled: boolean, total: number, unit = 'days'): Progress {
+/**
+ *
+ */
+export function createProgress(
+  stream: NodeJS.WritableStream,
+  enabled: boolean,
+  total: number,
+  unit = 'days',
+): Progress {
   if (!enabled || total < 2) return { update: () => undefined, finish: () => undefined };
   let shown = false;
   return {

@@ -59,35 +59,48 @@ export async function runRecent(
   let newest: number;
   if (request.resolution === '1m') {
     requireEpcs(info, [0xd0, 0xee, 0xef], 'one-minute history (Release R)');
-    const d0 = (await ex(ESV.Get, [{ epc: 0xd0, edt: Buffer.alloc(0) }])).properties.find((p) => p.epc === 0xd0 && p.edt.length > 0);
-    if (d0 === undefined) throw new BmeterError('PROTOCOL', 'this meter has no one-minute history: it answered Get D0 with Get_SNA');
+    const d0 = (await ex(ESV.Get, [{ epc: 0xd0, edt: Buffer.alloc(0) }])).properties.find(
+      (p) => p.epc === 0xd0 && p.edt.length > 0,
+    );
+    if (d0 === undefined)
+      throw new BmeterError('PROTOCOL', 'this meter has no one-minute history: it answered Get D0 with Get_SNA');
     newest = Math.floor(Date.parse(decodeOneMinuteEnergy(d0.edt).at) / MINUTE) * MINUTE;
   } else {
     requireEpcs(info, [0xec, 0xed], 'recent half-hour history (EC/ED)');
     newest = Math.floor(clockMs / spec.stepMs) * spec.stepMs;
   }
-  let count = request.count ?? (o.sinceMs === undefined ? spec.chunk : Math.floor((newest - o.sinceMs) / spec.stepMs) + 1);
+  let count =
+    request.count ?? (o.sinceMs === undefined ? spec.chunk : Math.floor((newest - o.sinceMs) / spec.stepMs) + 1);
   count = Math.max(1, Math.min(MAX_RECENT[request.resolution], count));
 
   const byTime = new Map<number, RawSlot>();
-  for (let done = 0; done < count; ) {
+  for (let done = 0; done < count;) {
     const n = Math.min(spec.chunk, count - done);
     const at = newest - done * spec.stepMs;
-    const set = await ex(ESV.SetC, [{ epc: spec.setEpc, edt: encodeHistorySetting({ at: isoJstOf(at), count: n }, spec.setEpc) }]);
+    const set = await ex(ESV.SetC, [
+      { epc: spec.setEpc, edt: encodeHistorySetting({ at: isoJstOf(at), count: n }, spec.setEpc) },
+    ]);
     if (set.esv !== ESV.Set_Res) {
       throw new BmeterError('PROTOCOL', `the meter refused SetC ${hex(spec.setEpc)} = ${isoJstOf(at)}, ${n} items`);
     }
-    const got = (await ex(ESV.Get, [{ epc: spec.getEpc, edt: Buffer.alloc(0) }])).properties.find((p) => p.epc === spec.getEpc && p.edt.length > 0);
+    const got = (await ex(ESV.Get, [{ epc: spec.getEpc, edt: Buffer.alloc(0) }])).properties.find(
+      (p) => p.epc === spec.getEpc && p.edt.length > 0,
+    );
     if (got === undefined) throw new BmeterError('PROTOCOL', `the meter gave no ${hex(spec.getEpc)} (Get_SNA)`);
     const history = spec.decode(got.edt);
-    if (Date.parse(history.at) !== at) o.logger.warn(`${hex(spec.getEpc)} answered for ${history.at}, asked ${isoJstOf(at)}`);
+    if (Date.parse(history.at) !== at)
+      o.logger.warn(`${hex(spec.getEpc)} answered for ${history.at}, asked ${isoJstOf(at)}`);
     for (const item of history.items) {
       const ms = Date.parse(item.at);
       byTime.set(ms, { ms, normal: item.normal, reverse: item.reverse });
     }
     done += n;
   }
-  const slots = recordedSlots([...byTime.values()].sort((a, b) => a.ms - b.ms), clockMs + MINUTE, true);
+  const slots = recordedSlots(
+    [...byTime.values()].sort((a, b) => a.ms - b.ms),
+    clockMs + MINUTE,
+    true,
+  );
   const recorder = new SlotRecorder(info.ctx, spec.stepMs);
   let records = 0;
   for (const record of recorder.take(slots, o.sinceMs)) {

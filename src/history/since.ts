@@ -12,7 +12,10 @@ export function parseSince(value: string): number {
   const text = /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? `${value.trim()}T00:00:00+09:00` : value.trim();
   const ms = /T\d{2}:\d{2}/.test(text) && /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? Date.parse(text) : NaN;
   if (!Number.isFinite(ms)) {
-    throw new BmeterError('USAGE', `--since "${value}" is not an ISO 8601 time with offset, e.g. 2024-05-01T12:00:00+09:00 (or "auto" with --output)`);
+    throw new BmeterError(
+      'USAGE',
+      `--since "${value}" is not an ISO 8601 time with offset, e.g. 2024-05-01T12:00:00+09:00 (or "auto" with --output)`,
+    );
   }
   return ms;
 }

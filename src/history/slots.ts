@@ -11,7 +11,13 @@ import { energyKwh, scaleEnergy, wrapDelta, type EnergyContext } from '../meter/
 import { isoJstOf } from './dates.js';
 
 /** Record columns, in order (CSV header, JSON key order, text block). */
-export const HISTORY_COLUMNS = ['slot_start', 'energy_normal_kwh', 'energy_reverse_kwh', 'consumed_kwh', 'exported_kwh'] as const;
+export const HISTORY_COLUMNS = [
+  'slot_start',
+  'energy_normal_kwh',
+  'energy_reverse_kwh',
+  'consumed_kwh',
+  'exported_kwh',
+] as const;
 
 export const HISTORY_UNITS: Readonly<Record<string, string>> = {
   energy_normal_kwh: 'kWh',
@@ -75,8 +81,10 @@ export class SlotRecorder {
     if (unit === undefined) return null;
     const digits = this.ctx.digits;
     let raw: number;
-    if (digits !== undefined && Number.isInteger(digits) && digits >= 1 && digits <= 8) raw = wrapDelta(now, before, digits);
-    else if (now >= before) raw = now - before; // D7 unknown: no wrap can be undone
+    if (digits !== undefined && Number.isInteger(digits) && digits >= 1 && digits <= 8)
+      raw = wrapDelta(now, before, digits);
+    else if (now >= before)
+      raw = now - before; // D7 unknown: no wrap can be undone
     else return null;
     return energyKwh(raw, this.ctx.coefficient ?? 1, unit);
   }

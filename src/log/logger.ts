@@ -57,7 +57,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
-const LEVEL_VALUES: Record<LevelWithSilent, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const LEVEL_VALUES: Record<LevelWithSilent, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
 const METHODS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /**

@@ -58,7 +58,14 @@ export function isoJst(dt: MeterDateTime): string {
 export function parseIsoJst(iso: string): MeterDateTime | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\+09:00$/.exec(iso);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const dt = { year, month, day, hour, minute, second };
   return dateTimeFault(dt) === undefined ? dt : undefined;
 }

@@ -19,9 +19,22 @@ export function encodeOperationStatus(on: boolean): Buffer {
 
 /** 81 location codes, bits 6–3 of the 1-byte form (ECHONET Lite Appendix, superclass 0x81). */
 export const LOCATION_CODES = [
-  'unknown', 'living room', 'dining room', 'kitchen', 'bathroom', 'lavatory', 'washroom',
-  'passageway', 'room', 'stairway', 'front door', 'storeroom', 'garden/outer perimeter', 'garage',
-  'veranda/balcony', 'others',
+  'unknown',
+  'living room',
+  'dining room',
+  'kitchen',
+  'bathroom',
+  'lavatory',
+  'washroom',
+  'passageway',
+  'room',
+  'stairway',
+  'front door',
+  'storeroom',
+  'garden/outer perimeter',
+  'garage',
+  'veranda/balcony',
+  'others',
 ] as const;
 
 export interface InstallationLocation {
@@ -209,7 +222,8 @@ export function decodeDigits(edt: Uint8Array): number {
 
 /** D7 effective digits EDT (1 byte, 1–8; §8.1). Throws BmeterError('DECODE') outside that range. */
 export function encodeDigits(d: number): Buffer {
-  if (!Number.isInteger(d) || d < 1 || d > 8) throw new BmeterError('DECODE', `cannot encode D7 digits ${d}: must be 1–8`);
+  if (!Number.isInteger(d) || d < 1 || d > 8)
+    throw new BmeterError('DECODE', `cannot encode D7 digits ${d}: must be 1–8`);
   return Buffer.from([d]);
 }
 
@@ -224,14 +238,17 @@ export function decodeUnitCode(edt: Uint8Array): number {
  * outside a byte.
  */
 export function encodeUnitCode(code: number): Buffer {
-  if (!Number.isInteger(code) || code < 0 || code > 0xff) throw new BmeterError('DECODE', `cannot encode E1 code ${code}`);
+  if (!Number.isInteger(code) || code < 0 || code > 0xff)
+    throw new BmeterError('DECODE', `cannot encode E1 code ${code}`);
   return Buffer.from([code]);
 }
 
 function oneOf<T>(epc: number, byte: number, table: Record<number, T>): T {
   const v = table[byte];
   if (v === undefined) {
-    const allowed = Object.keys(table).map((k) => `0x${Number(k).toString(16).toUpperCase()}`).join(' or ');
+    const allowed = Object.keys(table)
+      .map((k) => `0x${Number(k).toString(16).toUpperCase()}`)
+      .join(' or ');
     throw new PropertyError(epc, `value 0x${byte.toString(16).toUpperCase().padStart(2, '0')} is not ${allowed}`);
   }
   return v;

@@ -15,7 +15,9 @@ export interface EnergyFallback {
 }
 
 /** The config file's `meter` section (unit as an E1 code in hex, e.g. "01") → a fallback. */
-export function fallbackFromConfig(meter: { unit?: string | undefined; coefficient?: number | undefined; digits?: number | undefined } | undefined): EnergyFallback {
+export function fallbackFromConfig(
+  meter: { unit?: string | undefined; coefficient?: number | undefined; digits?: number | undefined } | undefined,
+): EnergyFallback {
   const out: EnergyFallback = {};
   if (meter?.unit !== undefined) {
     const code = Number.parseInt(meter.unit.replace(/^0x/i, ''), 16);
@@ -31,7 +33,11 @@ export function fallbackFromConfig(meter: { unit?: string | undefined; coefficie
  * D3 with 1 when neither has it (§8: D3 absent means 1). Returns the EPCs still unknown to the
  * user's settings too, so the caller can say which option to set.
  */
-export function fillContext(ctx: EnergyContext, missing: readonly number[], fallback: EnergyFallback): { ctx: EnergyContext; unset: number[] } {
+export function fillContext(
+  ctx: EnergyContext,
+  missing: readonly number[],
+  fallback: EnergyFallback,
+): { ctx: EnergyContext; unset: number[] } {
   const out: EnergyContext = { ...ctx };
   const unset: number[] = [];
   if (missing.includes(0xe1)) {
@@ -55,13 +61,19 @@ export function fillContext(ctx: EnergyContext, missing: readonly number[], fall
 /** The warning for a context EPC the meter did not give and no setting replaces, naming the option. */
 export function unsetMessage(epc: number): string {
   if (epc === 0xe1) {
-    return 'the meter did not give its energy unit (E1): kWh values stay empty — set --unit <E1 code> ' +
-      '(meter.unit in the config file), e.g. --unit 01 for 0.1 kWh, 02 for 0.01 kWh (see the meter\'s nameplate)';
+    return (
+      'the meter did not give its energy unit (E1): kWh values stay empty — set --unit <E1 code> ' +
+      "(meter.unit in the config file), e.g. --unit 01 for 0.1 kWh, 02 for 0.01 kWh (see the meter's nameplate)"
+    );
   }
   if (epc === 0xd3) {
-    return 'the meter did not give its coefficient (D3): using 1 — set --coefficient <n> (meter.coefficient in the config file) ' +
-      'if the meter\'s nameplate gives another multiplier';
+    return (
+      'the meter did not give its coefficient (D3): using 1 — set --coefficient <n> (meter.coefficient in the config file) ' +
+      "if the meter's nameplate gives another multiplier"
+    );
   }
-  return 'the meter did not give its number of effective digits (D7): a counter that wraps to 0 cannot be followed — ' +
-    'set --digits <1–8> (meter.digits in the config file), usually 6 or 8';
+  return (
+    'the meter did not give its number of effective digits (D7): a counter that wraps to 0 cannot be followed — ' +
+    'set --digits <1–8> (meter.digits in the config file), usually 6 or 8'
+  );
 }

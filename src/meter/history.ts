@@ -102,10 +102,7 @@ function decodeStepped(edt: Uint8Array, epc: number, stepMinutes: number): Histo
   expectMinLength(epc, edt, 7, layout);
   const n = u8(edt, 6);
   if (edt.length !== 7 + 8 * n) {
-    throw new PropertyError(
-      epc,
-      `n = ${n} needs ${7 + 8 * n} bytes (${layout}) but got ${edt.length}`,
-    );
+    throw new PropertyError(epc, `n = ${n} needs ${7 + 8 * n} bytes (${layout}) but got ${edt.length}`);
   }
   const newest = readDateTime(epc, edt, 0, false);
   const items: HistoryItem[] = [];

@@ -8,9 +8,24 @@ import { expectLength, hex2, u16 } from './edt.js';
 import { decodeCurrents, decodePower, type encodeCurrents } from './instantaneous.js';
 import { unitMultiplier } from './units.js';
 
-export interface PowerValue { watts: number | null; unit: 'W'; reason?: string }
-export interface CurrentsValue { r_a: number | null; t_a: number | null; unit: 'A'; r_reason?: string; t_reason?: string }
-export interface UnitValue { code: string; kwh_per_unit: number | null; unit: 'kWh'; reason?: string }
+export interface PowerValue {
+  watts: number | null;
+  unit: 'W';
+  reason?: string;
+}
+export interface CurrentsValue {
+  r_a: number | null;
+  t_a: number | null;
+  unit: 'A';
+  r_reason?: string;
+  t_reason?: string;
+}
+export interface UnitValue {
+  code: string;
+  kwh_per_unit: number | null;
+  unit: 'kWh';
+  reason?: string;
+}
 
 /** E1 unit code → multiplier in kWh (null with a reason for an unknown code). */
 export function unitValue(code: number): UnitValue {

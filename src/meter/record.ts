@@ -48,13 +48,18 @@ export const READING_UNITS: Readonly<Record<string, string>> = {
   fixed_reverse_kwh: 'kWh',
 };
 
+/**
+ *
+ */
 export function epcName(epc: number): string {
   return epc.toString(16).toUpperCase().padStart(2, '0');
 }
 
 /** `--properties E7,E8` (or the config's list) → EPCs, in the order given, without repeats. */
 export function parsePropertyList(list: string | readonly string[]): number[] {
-  const names = (typeof list === 'string' ? list.split(',') : list).map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
+  const names = (typeof list === 'string' ? list.split(',') : list)
+    .map((s) => s.trim().toUpperCase())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new BmeterError('USAGE', 'no properties given: use e.g. --properties E7,E8');
   const out: number[] = [];
   for (const name of names) {
@@ -96,7 +101,11 @@ export interface ContextUpdate {
  * Takes D3/D7/E1 from an answer; what the meter left out comes from `fallback` (the user's
  * --unit/--coefficient/--digits), D3 else 1 (§8 D3, capture S12).
  */
-export function updateContext(previous: EnergyContext | undefined, frame: EchonetFrame, fallback: EnergyFallback = {}): ContextUpdate {
+export function updateContext(
+  previous: EnergyContext | undefined,
+  frame: EchonetFrame,
+  fallback: EnergyFallback = {},
+): ContextUpdate {
   const asked = frame.properties.filter((p) => CONTEXT_EPCS.includes(p.epc));
   if (asked.length === 0) return { ctx: previous ?? {}, answered: false, missing: [], unset: [] };
   const missing = CONTEXT_EPCS.filter((epc) => !asked.some((p) => p.epc === epc && p.edt.length > 0));

@@ -84,10 +84,7 @@ export function wrapDelta(now: number, prev: number, digits: number): number {
     throw new BmeterError('DECODE', `effective digits (D7) must be an integer 1–8, got ${digits}`);
   }
   if (!isCount(now) || !isCount(prev)) {
-    throw new BmeterError(
-      'DECODE',
-      `energy counters must be non-negative integers, got now=${now} prev=${prev}`,
-    );
+    throw new BmeterError('DECODE', `energy counters must be non-negative integers, got now=${now} prev=${prev}`);
   }
   const modulus = 10 ** digits;
   return (((now - prev) % modulus) + modulus) % modulus;

@@ -70,7 +70,10 @@ export class FileTarget {
       const { size } = await handle.stat();
       const repair = size > 0 && !this.endingChecked && !(await endsWithNewline(handle, size));
       this.endingChecked = true;
-      if (repair) this.options.notice?.(`output file ${this.path} did not end with a newline (a torn record?): starting a new line`);
+      if (repair)
+        this.options.notice?.(
+          `output file ${this.path} did not end with a newline (a torn record?): starting a new line`,
+        );
       const bytes = Buffer.from((repair ? '\n' : '') + build(size === 0), 'utf8');
       await this.writeAll(handle, bytes, size);
     } finally {
@@ -89,12 +92,14 @@ export class FileTarget {
     try {
       // One write(2) on an O_APPEND descriptor; a full disk makes it short or fail.
       const { bytesWritten } = await handle.write(bytes, 0, bytes.length);
-      if (bytesWritten !== bytes.length) problem = `only ${bytesWritten} of ${bytes.length} bytes were written (disk full?)`;
+      if (bytesWritten !== bytes.length)
+        problem = `only ${bytesWritten} of ${bytes.length} bytes were written (disk full?)`;
     } catch (err) {
       problem = (err as Error).message;
     }
     if (problem === undefined) return;
-    if (sizeBefore === undefined) throw new BmeterError('PROTOCOL', `cannot append to output file ${this.path}: ${problem}`);
+    if (sizeBefore === undefined)
+      throw new BmeterError('PROTOCOL', `cannot append to output file ${this.path}: ${problem}`);
     let undone = 'the partial record was removed';
     try {
       await handle.truncate(sizeBefore);
@@ -145,7 +150,10 @@ export class FileTarget {
       });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new BmeterError('PROTOCOL', `cannot lock output file ${this.path}: another bmeter keeps writing it (${this.path}.lock)`);
+        throw new BmeterError(
+          'PROTOCOL',
+          `cannot lock output file ${this.path}: another bmeter keeps writing it (${this.path}.lock)`,
+        );
       }
       throw new BmeterError(
         'PROTOCOL',

@@ -35,6 +35,9 @@ export interface TextLayout {
   fracWidth: number;
 }
 
+/**
+ *
+ */
 export function newTextLayout(): TextLayout {
   return { intWidth: 5, fracWidth: 2 };
 }

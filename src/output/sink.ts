@@ -47,7 +47,10 @@ export async function createSink(options: SinkOptions): Promise<Sink> {
     return textBlock(record, options.columns, options.units, layout);
   };
   if (options.outputPath !== undefined) {
-    const file = await FileTarget.open(options.outputPath, options.notice === undefined ? {} : { notice: options.notice });
+    const file = await FileTarget.open(
+      options.outputPath,
+      options.notice === undefined ? {} : { notice: options.notice },
+    );
     return {
       closed: false,
       write: (record) => file.append((isEmpty) => format(record, options.format === 'csv' && isEmpty)),

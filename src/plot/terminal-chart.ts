@@ -25,7 +25,7 @@ const EIGHTHS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as
 
 function range(values: number[]): { top: number; bottom: number } {
   let top = Math.max(0, ...values);
-  let bottom = Math.min(0, ...values);
+  const bottom = Math.min(0, ...values);
   if (top === bottom) top = bottom + 1;
   return { top, bottom };
 }

@@ -59,7 +59,8 @@ export interface PollSummary {
 /**
  * Runs the poll: `sink.write` once per reading (source "poll") and once per notification (source
  * "notification"). `count` readings recorded end the run (a silent meter is retried, climbing the
- * recovery ladder, until they are). Throws NO_RESPONSE when a one-shot reading failed; AUTH (exit 4) when the join was rejected; PORT/NOT_SKSTACK for the stick.
+ * recovery ladder, until they are). Throws NO_RESPONSE when a one-shot reading failed; AUTH (exit 4)
+ * when the join was rejected; PORT/NOT_SKSTACK for the stick.
  */
 export async function runPoll(o: PollOptions): Promise<PollSummary> {
   const intervalMs = Math.max(0, (o.intervalSeconds ?? 0) * 1000);
@@ -94,7 +95,9 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     ...(o.energyFallback !== undefined && { energyFallback: o.energyFallback }),
     onNotification: (reading) => {
       summary.notifications += 1;
-      void emit(reading).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'cannot write a notification record'));
+      void emit(reading).catch((err: unknown) =>
+        o.logger.warn({ err: (err as Error).message }, 'cannot write a notification record'),
+      );
     },
   });
   o.onSession?.(session);
@@ -139,10 +142,13 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
         break;
       }
       if (o.between !== undefined && continuous) {
-        await o.between(session, o.signal).catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'work between readings failed'));
+        await o
+          .between(session, o.signal)
+          .catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'work between readings failed'));
       }
       const slot = nextSlot(started, intervalMs, index, clock.now());
-      if (slot.skipped > 0) o.logger.debug({ skipped: slot.skipped }, 'the last reading ran past its slot; skipping missed slots');
+      if (slot.skipped > 0)
+        o.logger.debug({ skipped: slot.skipped }, 'the last reading ran past its slot; skipping missed slots');
       await sleep(clock, delayUntil(slot, clock.now()), o.signal);
       if (o.signal.aborted) {
         summary.stoppedBy = 'signal';

@@ -45,13 +45,17 @@ export class ReadingContext {
     const update = updateContext(this.ctx, frame, this.fallback);
     if (update.answered) {
       this.ctx = update.ctx;
-      this.logger.debug({ ctx: this.ctx, missing: update.missing.map(epcName) }, 'energy context (D3 coefficient, D7 digits, E1 unit)');
+      this.logger.debug(
+        { ctx: this.ctx, missing: update.missing.map(epcName) },
+        'energy context (D3 coefficient, D7 digits, E1 unit)',
+      );
       // Without E1 every reading asks again: warn the first time only. D7 matters to history only.
       for (const epc of update.unset) if (epc !== 0xd7) this.warnOnce(`unset-${epc}`, unsetMessage(epc));
       this.onContext();
     }
     const assembled = assembleReading(frame, requested, this.ctx ?? {}, this.now(), 'poll');
-    if (assembled.missing.length > 0) this.warnOnce(assembled.missing.join(','), missingMessage(assembled.missing, assembled.partial));
+    if (assembled.missing.length > 0)
+      this.warnOnce(assembled.missing.join(','), missingMessage(assembled.missing, assembled.partial));
     return assembled.reading;
   }
 

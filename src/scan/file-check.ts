@@ -17,7 +17,8 @@ const HEX16 = HEX(16);
 const IPV6 = /^FE80(:[0-9A-F]{4}){7}$/;
 const PAIR_ID = /^[0-9A-Za-z]{8}$/;
 /** ISO date-time with seconds and a ±hh:mm offset (a subset of z.iso.datetime({ offset: true })). */
-const DATETIME = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?[+-]([01]\d|2[0-3]):[0-5]\d$/;
+const DATETIME =
+  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?[+-]([01]\d|2[0-3]):[0-5]\d$/;
 
 function int(v: unknown, min: number, max: number): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max;
@@ -35,6 +36,9 @@ function datetime(v: unknown): v is string {
   return new Date(Date.UTC(y, mo - 1, d)).getUTCDate() === d; // no 31 April, no 29 February 2023
 }
 
+/**
+ *
+ */
 export function quickCheckScanFile(data: unknown): ScanFile | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
   const f = data as Record<string, unknown>;

@@ -24,12 +24,13 @@ export const scanFileSchema = z
     channelPage: z.number().int().min(0).max(255),
     panId: hex(4),
     macAddress: hex(16),
-    ipv6: z
-      .string()
-      .regex(/^FE80(:[0-9A-F]{4}){7}$/, 'expected a full upper-case link-local address FE80:0000:…'),
+    ipv6: z.string().regex(/^FE80(:[0-9A-F]{4}){7}$/, 'expected a full upper-case link-local address FE80:0000:…'),
     lqi: z.number().int().min(0).max(255),
     rssiDbm: z.number(),
-    pairId: z.string().regex(/^[0-9A-Za-z]{8}$/, 'expected 8 characters').nullable(),
+    pairId: z
+      .string()
+      .regex(/^[0-9A-Za-z]{8}$/, 'expected 8 characters')
+      .nullable(),
   })
   .superRefine((file, ctx) => {
     if (Number.parseInt(file.channelHex, 16) !== file.channel) {
@@ -43,6 +44,9 @@ export const scanFileSchema = z
 
 export type ScanFile = z.infer<typeof scanFileSchema>;
 
+/**
+ *
+ */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => `  ${issue.path.length > 0 ? issue.path.join('.') : '(file)'}: ${issue.message}`)

@@ -15,6 +15,9 @@ export interface ScanProgressOptions {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
+/**
+ *
+ */
 export function createScanProgress(options: ScanProgressOptions): ScanProgress {
   return options.isTTY ? ttyProgress(options) : lineProgress(options);
 }

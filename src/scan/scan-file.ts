@@ -30,6 +30,9 @@ export async function parseScanFile(data: unknown, path: string): Promise<ScanFi
   return parsed.data;
 }
 
+/**
+ *
+ */
 export async function readScanFile(path: string): Promise<ScanFile> {
   let text: string;
   try {
@@ -86,7 +89,11 @@ export async function prepareScanFileFolder(path: string): Promise<void> {
     await access(dir, constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new BmeterError('CONFIG', `cannot write the scan file ${path}: folder ${dir} cannot be created or written (${code}) — choose another with --scan-file`, { cause: err });
+    throw new BmeterError(
+      'CONFIG',
+      `cannot write the scan file ${path}: folder ${dir} cannot be created or written (${code}) — choose another with --scan-file`,
+      { cause: err },
+    );
   }
 }
 

@@ -100,6 +100,9 @@ export function channelFromHex(hex: string): number {
   return Number.parseInt(hex.trim(), 16);
 }
 
+/**
+ *
+ */
 export function channelToHex(channel: number): string {
   return channel.toString(16).toUpperCase().padStart(2, '0');
 }
@@ -186,6 +189,9 @@ export function describePan(
   };
 }
 
+/**
+ *
+ */
 export function noMeterError(maxDuration: number): BmeterError {
   const head = `no smart meter answered the active scan (SKSCAN up to duration ${maxDuration})`;
   return new BmeterError(
@@ -223,7 +229,10 @@ export async function runScan(
       progress?.attemptStarted?.({ duration, index, count: durations.length, expectedMs });
       logger.debug({ duration, expectedMs, timeoutMs }, 'SKSCAN active scan');
       const started = elapsedClock(options).now();
-      const scanned = await unlessAborted(client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs }), options.signal);
+      const scanned = await unlessAborted(
+        client.scan(duration, { channelMask: ALL_CHANNELS_MASK, timeoutMs }),
+        options.signal,
+      );
       if ('aborted' in scanned) {
         interrupted = true; // Ctrl-C during SKSCAN: leave it, the port closes under it
         break;
@@ -231,7 +240,8 @@ export async function runScan(
       const pans = scanned.value;
       progress?.attemptEnded?.({ duration, found: pans.length, elapsedMs: elapsedClock(options).now() - started });
       logger.debug({ duration, found: pans.length }, 'SKSCAN finished');
-      for (const pan of pans) if (pan.fault !== undefined) logger.warn({ fault: pan.fault }, 'ignoring an unusable EPANDESC');
+      for (const pan of pans)
+        if (pan.fault !== undefined) logger.warn({ fault: pan.fault }, 'ignoring an unusable EPANDESC');
       chosen = selectMeter(options.accept === undefined ? pans : pans.filter(options.accept), creds.id);
       if (chosen !== undefined) break;
     }
@@ -240,7 +250,10 @@ export async function runScan(
   }
   if (interrupted) {
     // Ctrl-C / SIGTERM: not a scan that found nothing, so no advice about IDs and antennas.
-    throw new BmeterError('CLOSED', 'scan interrupted (SIGINT/SIGTERM) before a meter was chosen; the scan file was not written');
+    throw new BmeterError(
+      'CLOSED',
+      'scan interrupted (SIGINT/SIGTERM) before a meter was chosen; the scan file was not written',
+    );
   }
   if (chosen === undefined) throw noMeterError(options.maxDuration);
   if (!chosen.pairIdMatched) {
@@ -269,7 +282,10 @@ async function crossCheckLl64(
   try {
     const fromStick = (await ll64(mac)).trim().toUpperCase();
     if (fromStick !== local) {
-      logger.warn({ mac, local, skll64: fromStick }, 'SKLL64 disagrees with the link-local address derived from the MAC; using the derived one');
+      logger.warn(
+        { mac, local, skll64: fromStick },
+        'SKLL64 disagrees with the link-local address derived from the MAC; using the derived one',
+      );
     }
   } catch (err) {
     logger.debug({ err }, 'SKLL64 cross-check failed; using the address derived from the MAC');

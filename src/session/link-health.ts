@@ -6,7 +6,14 @@
 import type { Logger } from '../log/logger.js';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import { Waitress } from '../time/waitress.js';
-import { canSend, initialSessionState, transition, type SessionInput, type SessionState, type Transition } from './machine.js';
+import {
+  canSend,
+  initialSessionState,
+  transition,
+  type SessionInput,
+  type SessionState,
+  type Transition,
+} from './machine.js';
 
 /** The link-health state of one session, with waits for its changes. */
 export class LinkHealth {

@@ -144,7 +144,10 @@ function onEvent(state: SessionState, num: number): Transition {
       return {
         state: { ...state, phase: 'reauthenticating' },
         actions: [
-          log('warn', 'PANA session lifetime expired (EVENT 29): holding sends until the stick re-authenticates (EVENT 25)'),
+          log(
+            'warn',
+            'PANA session lifetime expired (EVENT 29): holding sends until the stick re-authenticates (EVENT 25)',
+          ),
           { type: 'arm-reauth-timer' },
         ],
       };
@@ -160,7 +163,9 @@ function onEvent(state: SessionState, num: number): Transition {
     case 0x28: {
       if (state.phase === 'down') return { state, actions: [] };
       const what =
-        num === 0x26 ? 'the meter ended the PANA session (EVENT 26)' : `the PANA session was terminated (EVENT ${num.toString(16)})`;
+        num === 0x26
+          ? 'the meter ended the PANA session (EVENT 26)'
+          : `the PANA session was terminated (EVENT ${num.toString(16)})`;
       const t = goDown(state, `${what}; will rejoin`);
       if (state.phase === 'reauthenticating') t.actions.unshift({ type: 'cancel-reauth-timer' });
       return t;

@@ -15,14 +15,20 @@ import type { EchonetFrame, EchonetProperty } from '../echonet/frame.js';
 import { infcResponse } from '../echonet/exchange/match.js';
 import { Requester, type RequestResult } from '../echonet/exchange/requester.js';
 import type { Clock } from '../time/clock.js';
-import type { Attempt, MeterSessionOptions, NotificationListener, RequestWhen, SessionFailure, SessionTiming } from './options.js';
+import type {
+  Attempt,
+  MeterSessionOptions,
+  NotificationListener,
+  RequestWhen,
+  SessionFailure,
+  SessionTiming,
+} from './options.js';
 import { asRequestResult } from './outcomes.js';
 import { recoveryContext, recoveryStep } from './recovery.js';
 import { routeLine, type InboxTargets } from './inbox.js';
 import { joinMeter, sessionMayBeKept, terminateSession, type MeterAddress, type SessionClient } from './link.js';
 import { LinkHealth } from './link-health.js';
 import type { RecoveryStep, SessionState } from './machine.js';
-
 
 /** One PANA session with the meter under the link-health machine; see the file comment. */
 export class MeterSession {
@@ -110,12 +116,21 @@ export class MeterSession {
    * (epoch ms) or `signal`. A failed recovery reads as `no-session`, a hold past its deadline as
    * `interrupted`.
    */
-  async exchange(esv: number, properties: readonly EchonetProperty[], holdUntil: number, signal?: AbortSignal): Promise<RequestResult> {
+  async exchange(
+    esv: number,
+    properties: readonly EchonetProperty[],
+    holdUntil: number,
+    signal?: AbortSignal,
+  ): Promise<RequestResult> {
     return asRequestResult(await this.run(this.sender(esv, properties), holdUntil, signal));
   }
 
   /** The first exchange of a process, as `start` runs it (join failures throw: AUTH → exit 4). */
-  async startExchange(esv: number, properties: readonly EchonetProperty[], reuse: boolean): Promise<RequestResult & { joined: boolean }> {
+  async startExchange(
+    esv: number,
+    properties: readonly EchonetProperty[],
+    reuse: boolean,
+  ): Promise<RequestResult & { joined: boolean }> {
     const { joined, ...result } = await this.start(this.sender(esv, properties), reuse);
     return { ...asRequestResult(result), joined };
   }
@@ -124,7 +139,10 @@ export class MeterSession {
    * The first request of a process: on the kept session when that is safe (see the file comment),
    * else after SKJOIN. Join failures throw (AUTH → exit 4, TIMEOUT).
    */
-  async start<T extends { ok: true }>(attempt: Attempt<T>, reuse: boolean): Promise<(T | SessionFailure) & { joined: boolean }> {
+  async start<T extends { ok: true }>(
+    attempt: Attempt<T>,
+    reuse: boolean,
+  ): Promise<(T | SessionFailure) & { joined: boolean }> {
     if (reuse && (await sessionMayBeKept(this.client, this.meter, this.o.logger))) {
       this.o.logger.debug('trying the PANA session the stick kept from an earlier run');
       const probe = await attempt(this.clock.now(), undefined, {
@@ -146,7 +164,11 @@ export class MeterSession {
   }
 
   /** One request under the state machine: reads, or recovers first, or waits while sends are held. */
-  async run<T extends { ok: true }>(attempt: Attempt<T>, holdUntil: number, signal?: AbortSignal): Promise<T | SessionFailure> {
+  async run<T extends { ok: true }>(
+    attempt: Attempt<T>,
+    holdUntil: number,
+    signal?: AbortSignal,
+  ): Promise<T | SessionFailure> {
     let recovered = false;
     for (;;) {
       const t = this.health.feed({ type: 'poll-due' });
@@ -182,7 +204,10 @@ export class MeterSession {
       }
       const changed = await this.health.waitForChange(holdUntil - this.clock.now(), signal);
       if (!changed) {
-        const detail = decision.reason === 'tx-limited' ? 'ARIB transmission limit (EVENT 32) still active' : 'still re-authenticating (EVENT 29)';
+        const detail =
+          decision.reason === 'tx-limited'
+            ? 'ARIB transmission limit (EVENT 32) still active'
+            : 'still re-authenticating (EVENT 29)';
         this.health.feed({ type: 'reading-failed', reason: 'held', detail });
         return { ok: false, reason: 'held', detail };
       }
@@ -224,7 +249,11 @@ export class MeterSession {
 
   private sender(esv: number, properties: readonly EchonetProperty[]): Attempt<Extract<RequestResult, { ok: true }>> {
     return (holdUntil, signal, tries) =>
-      this.request(esv, properties, { holdUntil, ...(signal !== undefined && { signal }), ...(tries !== undefined && { tries }) });
+      this.request(esv, properties, {
+        holdUntil,
+        ...(signal !== undefined && { signal }),
+        ...(tries !== undefined && { tries }),
+      });
   }
 
   private feedOutcome(outcome: { ok: true } | SessionFailure): void {
@@ -257,7 +286,10 @@ export class MeterSession {
       event: (num) => this.health.feed({ type: 'event', num }),
       notification: (frame, needsReply) => {
         if (this.notificationListener !== undefined) return this.notificationListener(frame, needsReply);
-        if (needsReply) this.send(infcResponse(frame)).catch((err: unknown) => this.o.logger.debug({ err: String(err) }, 'INFC_Res failed'));
+        if (needsReply)
+          this.send(infcResponse(frame)).catch((err: unknown) =>
+            this.o.logger.debug({ err: String(err) }, 'INFC_Res failed'),
+          );
       },
     };
     client.onNotification((line) => {

@@ -46,7 +46,11 @@ export interface RequestWhen {
  * One request to the meter (a reading's Get, or one half of a history SetC/Get pair): waits while
  * sends are held until `holdUntil` (epoch ms) or `signal`; `tries` overrides the configured ones.
  */
-export type Attempt<T extends { ok: true }> = (holdUntil: number, signal?: AbortSignal, tries?: Tries) => Promise<T | SessionFailure>;
+export type Attempt<T extends { ok: true }> = (
+  holdUntil: number,
+  signal?: AbortSignal,
+  tries?: Tries,
+) => Promise<T | SessionFailure>;
 
 /** The session's timings (ms) and attempt counts: the session part of the timing table (src/config/timing.ts). */
 export interface SessionTiming {

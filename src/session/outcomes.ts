@@ -24,11 +24,13 @@ export function failedNotThrown<T extends { ok: true }>(attempt: Attempt<T>): At
   };
 }
 
-/** An exchange gone wrong as a request result: a failed recovery is no session, a hold past its deadline an interruption. */
+/**
+ * An exchange gone wrong as a request result: a failed recovery is no session, a hold past its
+ * deadline an interruption.
+ */
 export function asRequestResult(outcome: Extract<RequestResult, { ok: true }> | SessionFailure): RequestResult {
   if (outcome.ok) return outcome;
   if (outcome.reason === 'recovery') return { ...outcome, reason: 'no-session' };
   if (outcome.reason === 'held') return { ...outcome, reason: 'interrupted' };
   return { ...outcome, reason: outcome.reason };
 }
-

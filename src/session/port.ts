@@ -9,7 +9,13 @@ import { SkstackClient } from '../skstack/client.js';
 import type { RecoveryStep } from './ladder.js';
 import type { Logger } from '../log/logger.js';
 import { systemClock, type Clock } from '../time/clock.js';
-import { DEFAULT_CHANNEL_SCAN_DURATIONS, DEFAULT_RETRIES, DEFAULT_TIMEOUTS, type Retries, type Timeouts } from '../time/timing.js';
+import {
+  DEFAULT_CHANNEL_SCAN_DURATIONS,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUTS,
+  type Retries,
+  type Timeouts,
+} from '../time/timing.js';
 import type { Transport } from '../transport/transport.js';
 import { readScanFile } from '../scan/scan-file.js';
 import { MeterSession } from './meter-session.js';
@@ -64,12 +70,21 @@ export interface PortSession {
 }
 
 /** The timing table's values for these settings: configured rows, defaults for the rest. */
-export function resolveTiming(settings: Pick<StickSettings, 'timeouts' | 'retries'>): { timeouts: Timeouts; retries: Retries } {
-  return { timeouts: { ...DEFAULT_TIMEOUTS, ...settings.timeouts }, retries: { ...DEFAULT_RETRIES, ...settings.retries } };
+export function resolveTiming(settings: Pick<StickSettings, 'timeouts' | 'retries'>): {
+  timeouts: Timeouts;
+  retries: Retries;
+} {
+  return {
+    timeouts: { ...DEFAULT_TIMEOUTS, ...settings.timeouts },
+    retries: { ...DEFAULT_RETRIES, ...settings.retries },
+  };
 }
 
 /** The session's part of the timing table. */
-export function sessionTiming(settings: Pick<StickSettings, 'timeouts' | 'retries'>, joinBackoffMs?: number): SessionTiming {
+export function sessionTiming(
+  settings: Pick<StickSettings, 'timeouts' | 'retries'>,
+  joinBackoffMs?: number,
+): SessionTiming {
   const { timeouts: t, retries: r } = resolveTiming(settings);
   return {
     joinMs: t.joinMs,

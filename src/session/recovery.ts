@@ -40,11 +40,17 @@ export async function scanKnownChannel(r: RecoveryContext): Promise<MeterAddress
   await r.client.setPassword(r.creds.password);
   await r.client.setRouteBId(r.creds.id);
   for (const duration of r.scan.channelDurations) {
-    const pans = await r.client.scan(duration, { channelMask: mask, timeoutMs: scanTimeoutMs(duration, r.scan.marginMs, 1) });
+    const pans = await r.client.scan(duration, {
+      channelMask: mask,
+      timeoutMs: scanTimeoutMs(duration, r.scan.marginMs, 1),
+    });
     r.logger.debug({ duration, mask, found: pans.length }, 'SKSCAN on the known channel');
     if (pans.some((p) => isSameMeter(p, r.meter))) return r.meter;
   }
-  throw new BmeterError('NO_METER', `the meter ${r.meter.macAddress} did not answer a scan of channel ${r.meter.channel}`);
+  throw new BmeterError(
+    'NO_METER',
+    `the meter ${r.meter.macAddress} did not answer a scan of channel ${r.meter.channel}`,
+  );
 }
 
 /**
@@ -52,7 +58,10 @@ export async function scanKnownChannel(r: RecoveryContext): Promise<MeterAddress
  * the Route-B ID (a replaced meter). A neighbour's meter is neither, and must never be adopted.
  */
 function isOwnMeter(pan: PanDescriptorLike, r: RecoveryContext): boolean {
-  return isSameMeter(pan, r.meter) || (pan.pairId !== undefined && pan.pairId.trim().toUpperCase() === expectedPairId(r.creds.id));
+  return (
+    isSameMeter(pan, r.meter) ||
+    (pan.pairId !== undefined && pan.pairId.trim().toUpperCase() === expectedPairId(r.creds.id))
+  );
 }
 
 /**

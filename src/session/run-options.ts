@@ -18,4 +18,3 @@ export interface MeterRunOptions extends PortSessionOptions {
   /** Try the PANA session the stick kept before joining (default true). */
   reuseSession?: boolean;
 }
-

@@ -57,7 +57,10 @@ const REQUEST_KINDS: readonly RequestFaultKind[] = ['drop', 'garbage', 'event29'
  */
 export function parseFaults(spec: string): FaultPlan {
   const plan: FaultPlan = { request: [], sna: [], fail: [], fragment: null };
-  for (const raw of spec.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const raw of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const at = raw.indexOf('@');
     const head = at < 0 ? raw : raw.slice(0, at);
     const when = at < 0 ? EVERY : parseWhen(raw.slice(at + 1), raw);
@@ -128,7 +131,13 @@ export class FaultInjector {
     if (this.rate > 0 && this.random() < this.rate) {
       kinds.add(REQUEST_KINDS[Math.floor(this.random() * REQUEST_KINDS.length)] ?? 'drop');
     }
-    const session = kinds.has('event26') ? 'event26' : kinds.has('event29') ? 'event29' : kinds.has('event32') ? 'event32' : null;
+    const session = kinds.has('event26')
+      ? 'event26'
+      : kinds.has('event29')
+        ? 'event29'
+        : kinds.has('event32')
+          ? 'event32'
+          : null;
     return {
       drop: kinds.has('drop'),
       garbage: kinds.has('garbage'),

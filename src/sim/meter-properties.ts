@@ -4,7 +4,14 @@
  * client's decoders in src/meter/.
  */
 import {
-  DIGITS, type JstParts, MeterValues, NO_DATA_U32, UNIT_CODE, jstDayStart, jstParts, lastHalfHour,
+  DIGITS,
+  type JstParts,
+  MeterValues,
+  NO_DATA_U32,
+  UNIT_CODE,
+  jstDayStart,
+  jstParts,
+  lastHalfHour,
 } from './meter-values.js';
 
 const MINUTE = 60_000;
@@ -117,10 +124,15 @@ export function meterProperties(values: MeterValues, cursor: HistoryCursor, cfg:
   get.set(0x88, () => u8(0x42));
   get.set(0x8a, () => Buffer.from(MAKER_CODE, 'hex'));
   get.set(0x8d, () => Buffer.from('SIM000000001', 'latin1'));
-  get.set(0x97, (now) => { const p = jstParts(now); return Buffer.from([p.hour, p.minute]); });
+  get.set(0x97, (now) => {
+    const p = jstParts(now);
+    return Buffer.from([p.hour, p.minute]);
+  });
   get.set(0x98, (now) => dateTime(jstParts(now), false).subarray(0, 4));
   if (releaseR) {
-    get.set(0xc0, () => Buffer.concat([Buffer.from([0x00]), Buffer.from(MAKER_CODE, 'hex'), Buffer.from('SIMROUTEB001', 'latin1')]));
+    get.set(0xc0, () =>
+      Buffer.concat([Buffer.from([0x00]), Buffer.from(MAKER_CODE, 'hex'), Buffer.from('SIMROUTEB001', 'latin1')]),
+    );
     get.set(0xd0, (now) => {
       const t = Math.floor(now / MINUTE) * MINUTE;
       return Buffer.concat([dateTime(jstParts(t), true), u32(normal(t)), u32(reverse(t))]);
@@ -136,7 +148,11 @@ export function meterProperties(values: MeterValues, cursor: HistoryCursor, cfg:
     get.set(0xe4, history1(reverse));
   }
   get.set(0xe5, () => u8(cursor.day));
-  get.set(0xe7, (now) => { const b = Buffer.alloc(4); b.writeInt32BE(values.powerW(now)); return b; });
+  get.set(0xe7, (now) => {
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(values.powerW(now));
+    return b;
+  });
   get.set(0xe8, (now) => {
     const [r, t] = values.currentsDeciAmps(now);
     const b = Buffer.alloc(4);
@@ -150,13 +166,19 @@ export function meterProperties(values: MeterValues, cursor: HistoryCursor, cfg:
     const c = ecCursor(now);
     return Buffer.concat([dateTime(jstParts(c.at), false), u8(c.n), ...pairs(c.at, c.n, SLOT, now)]);
   });
-  get.set(0xed, (now) => { const c = ecCursor(now); return Buffer.concat([dateTime(jstParts(c.at), false), u8(c.n)]); });
+  get.set(0xed, (now) => {
+    const c = ecCursor(now);
+    return Buffer.concat([dateTime(jstParts(c.at), false), u8(c.n)]);
+  });
   if (releaseR) {
     get.set(0xee, (now) => {
       const c = eeCursor(now);
       return Buffer.concat([dateTime(jstParts(c.at), false), u8(c.n), ...pairs(c.at, c.n, MINUTE, now)]);
     });
-    get.set(0xef, (now) => { const c = eeCursor(now); return Buffer.concat([dateTime(jstParts(c.at), false), u8(c.n)]); });
+    get.set(0xef, (now) => {
+      const c = eeCursor(now);
+      return Buffer.concat([dateTime(jstParts(c.at), false), u8(c.n)]);
+    });
   }
 
   set.set(0x81, (edt) => edt.length === 1);
@@ -166,8 +188,17 @@ export function meterProperties(values: MeterValues, cursor: HistoryCursor, cfg:
     cursor.day = day === 0xff ? 0 : day;
     return true;
   });
-  set.set(0xed, (edt) => { const c = parseCursor(edt, 12, true); if (c) cursor.ec = c; return c !== null; });
-  if (releaseR) set.set(0xef, (edt) => { const c = parseCursor(edt, 10, false); if (c) cursor.ee = c; return c !== null; });
+  set.set(0xed, (edt) => {
+    const c = parseCursor(edt, 12, true);
+    if (c) cursor.ec = c;
+    return c !== null;
+  });
+  if (releaseR)
+    set.set(0xef, (edt) => {
+      const c = parseCursor(edt, 10, false);
+      if (c) cursor.ee = c;
+      return c !== null;
+    });
 
   const inf = [0x80, 0x81, 0x88, 0xea, ...(cfg.reverse ? [0xeb] : [])];
   get.set(0x9d, () => propertyMap(inf));
@@ -181,7 +212,9 @@ export function nodeProfileProperties(): Map<number, Getter> {
   const get = new Map<number, Getter>();
   get.set(0x80, () => u8(0x30));
   get.set(0x82, () => Buffer.from([0x01, 0x0d, 0x01, 0x00]));
-  get.set(0x83, () => Buffer.concat([Buffer.from([0xfe]), Buffer.from(MAKER_CODE, 'hex'), Buffer.from('SIMNODE000001', 'latin1')]));
+  get.set(0x83, () =>
+    Buffer.concat([Buffer.from([0xfe]), Buffer.from(MAKER_CODE, 'hex'), Buffer.from('SIMNODE000001', 'latin1')]),
+  );
   get.set(0x8a, () => Buffer.from(MAKER_CODE, 'hex'));
   get.set(0xd3, () => Buffer.from([0x00, 0x00, 0x01]));
   get.set(0xd4, () => Buffer.from([0x00, 0x02]));

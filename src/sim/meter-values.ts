@@ -71,8 +71,11 @@ export class MeterValues {
   private readonly baseReverseWh: number;
   private readonly phase: number;
 
-  constructor(private readonly o: MeterValueOptions, startMs: number) {
-    this.phase = (o.seed % 997) / 997 * 2 * Math.PI;
+  constructor(
+    private readonly o: MeterValueOptions,
+    startMs: number,
+  ) {
+    this.phase = ((o.seed % 997) / 997) * 2 * Math.PI;
     this.epoch = jstDayStart(startMs) - HISTORY_DAYS * DAY;
     this.baseNormalWh = o.initialKwh * 1000 - this.integral(startMs).normal;
     this.baseReverseWh = o.pv ? 1234_000 - this.integral(startMs).reverse : 0;
@@ -80,10 +83,12 @@ export class MeterValues {
 
   /** Net instantaneous power, W (E7); negative when PV exports. */
   powerW(ms: number): number {
-    const h = (((ms + JST_OFFSET) / 3_600_000) % 24 + 24) % 24;
+    const h = ((((ms + JST_OFFSET) / 3_600_000) % 24) + 24) % 24;
     const morning = 220 * Math.exp(-(((h - 7.5) / 1.5) ** 2));
     const evening = 480 * Math.exp(-(((h - 19.5) / 2.5) ** 2));
-    const wobble = 120 * Math.sin((2 * Math.PI * ms) / (17 * MINUTE)) + 60 * Math.sin((2 * Math.PI * ms) / (5.3 * MINUTE) + this.phase);
+    const wobble =
+      120 * Math.sin((2 * Math.PI * ms) / (17 * MINUTE)) +
+      60 * Math.sin((2 * Math.PI * ms) / (5.3 * MINUTE) + this.phase);
     const load = 260 + morning + evening + wobble;
     const sun = this.o.pv ? 2600 * Math.max(0, Math.sin((Math.PI * (h - 6)) / 12)) ** 1.5 : 0;
     return Math.round(load - sun);

@@ -8,7 +8,11 @@ import { ESV, EOJ } from '../echonet/constants.js';
 import { type EchonetFrame, type EchonetProperty, decodeFrame, encodeFrame } from '../echonet/frame.js';
 import { MeterValues } from './meter-values.js';
 import {
-  type Getter, type HistoryCursor, type Setter, meterProperties, nodeProfileProperties,
+  type Getter,
+  type HistoryCursor,
+  type Setter,
+  meterProperties,
+  nodeProfileProperties,
 } from './meter-properties.js';
 
 export interface SimMeterOptions {

@@ -131,32 +131,85 @@ export function simOptionsFromQuery(params: URLSearchParams): Partial<SimOptions
   const out: Partial<SimOptions> = {};
   for (const [key, value] of params) {
     switch (key) {
-      case 'dialect': out.dialect = oneOf(key, value, ['single', 'dual'] as const); break;
-      case 'model': out.model = oneOf(key, value, ['bp35a1', 'rl7023-ips', 'bp35c2'] as const); break;
-      case 'erxudp': out.erxudp = oneOf(key, value, ['hex', 'binary'] as const); break;
-      case 'wiring': out.wiring = oneOf(key, value, ['1p3w', '1p2w'] as const); break;
-      case 'findAt': out.findAt = num(key, value); break;
-      case 'timeScale': out.timeScale = num(key, value); break;
-      case 'rttMs': out.rttMs = num(key, value); break;
-      case 'faultRate': out.faultRate = num(key, value); break;
-      case 'seed': out.seed = num(key, value); break;
-      case 'neighbours': case 'neighbors': out.neighbours = num(key, value); break;
-      case 'channel': out.channel = num(key, value); break;
-      case 'lqi': out.lqi = num(key, value); break;
-      case 'lifetime': case 'sessionLifetimeS': out.sessionLifetimeS = num(key, value); break;
-      case 'aribHoldS': out.aribHoldS = num(key, value); break;
-      case 'initialKwh': out.initialKwh = num(key, value); break;
-      case 'authReject': out.authReject = bool(value); break;
-      case 'pv': out.pv = bool(value); break;
-      case 'reverse': out.reverse = bool(value); break;
-      case 'clock': out.clock = frozenClock(value); break;
-      case 'coefficient': out.coefficient = value === 'none' ? null : num(key, value); break;
-      case 'release': out.release = value.toUpperCase().slice(0, 1); break;
-      case 'routeBId': out.routeBId = value; break;
-      case 'password': out.password = value; break;
-      case 'meterMac': out.meterMac = value.toUpperCase(); break;
-      case 'faults': out.faults = parseFaults(value); break;
-      default: throw new BmeterError('USAGE', `unknown sim option "${key}" (see src/sim/options.ts)`);
+      case 'dialect':
+        out.dialect = oneOf(key, value, ['single', 'dual'] as const);
+        break;
+      case 'model':
+        out.model = oneOf(key, value, ['bp35a1', 'rl7023-ips', 'bp35c2'] as const);
+        break;
+      case 'erxudp':
+        out.erxudp = oneOf(key, value, ['hex', 'binary'] as const);
+        break;
+      case 'wiring':
+        out.wiring = oneOf(key, value, ['1p3w', '1p2w'] as const);
+        break;
+      case 'findAt':
+        out.findAt = num(key, value);
+        break;
+      case 'timeScale':
+        out.timeScale = num(key, value);
+        break;
+      case 'rttMs':
+        out.rttMs = num(key, value);
+        break;
+      case 'faultRate':
+        out.faultRate = num(key, value);
+        break;
+      case 'seed':
+        out.seed = num(key, value);
+        break;
+      case 'neighbours':
+      case 'neighbors':
+        out.neighbours = num(key, value);
+        break;
+      case 'channel':
+        out.channel = num(key, value);
+        break;
+      case 'lqi':
+        out.lqi = num(key, value);
+        break;
+      case 'lifetime':
+      case 'sessionLifetimeS':
+        out.sessionLifetimeS = num(key, value);
+        break;
+      case 'aribHoldS':
+        out.aribHoldS = num(key, value);
+        break;
+      case 'initialKwh':
+        out.initialKwh = num(key, value);
+        break;
+      case 'authReject':
+        out.authReject = bool(value);
+        break;
+      case 'pv':
+        out.pv = bool(value);
+        break;
+      case 'reverse':
+        out.reverse = bool(value);
+        break;
+      case 'clock':
+        out.clock = frozenClock(value);
+        break;
+      case 'coefficient':
+        out.coefficient = value === 'none' ? null : num(key, value);
+        break;
+      case 'release':
+        out.release = value.toUpperCase().slice(0, 1);
+        break;
+      case 'routeBId':
+        out.routeBId = value;
+        break;
+      case 'password':
+        out.password = value;
+        break;
+      case 'meterMac':
+        out.meterMac = value.toUpperCase();
+        break;
+      case 'faults':
+        out.faults = parseFaults(value);
+        break;
+      default:
+        throw new BmeterError('USAGE', `unknown sim option "${key}" (see src/sim/options.ts)`);
     }
   }
   return out;

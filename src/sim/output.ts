@@ -60,7 +60,7 @@ export class SimOutput {
       sink(pending);
       return;
     }
-    for (let at = 0; at < pending.length; ) {
+    for (let at = 0; at < pending.length;) {
       const size = randomInt(this.random, 1, max);
       sink(pending.subarray(at, at + size));
       at += size;

@@ -15,7 +15,15 @@ const FLAG_REQUEST = 0x8000;
 const FLAG_START = 0x4000;
 const FLAG_COMPLETE = 0x2000;
 
-const AVP = { auth: 1, eapPayload: 2, integrityAlgorithm: 3, keyId: 4, prfAlgorithm: 6, resultCode: 7, sessionLifetime: 8 } as const;
+const AVP = {
+  auth: 1,
+  eapPayload: 2,
+  integrityAlgorithm: 3,
+  keyId: 4,
+  prfAlgorithm: 6,
+  resultCode: 7,
+  sessionLifetime: 8,
+} as const;
 
 function avp(code: number, value: Buffer): Buffer {
   const head = Buffer.alloc(8);
@@ -61,7 +69,10 @@ export class PanaScript {
 
   /** 0x28 bytes: PANA-Auth-Request with the S flag, PRF and integrity algorithms. */
   start(): Buffer {
-    return this.message(FLAG_REQUEST | FLAG_START, [avp(AVP.prfAlgorithm, u32(5)), avp(AVP.integrityAlgorithm, u32(0x0c))]);
+    return this.message(FLAG_REQUEST | FLAG_START, [
+      avp(AVP.prfAlgorithm, u32(5)),
+      avp(AVP.integrityAlgorithm, u32(0x0c)),
+    ]);
   }
 
   /** 0x68 bytes: EAP-Request (EAP-PSK first message) with RAND_S and the server/peer identity. */
@@ -82,7 +93,10 @@ export class PanaScript {
    *  0x28 bytes on failure (Result-Code 1 PANA_AUTHENTICATION_REJECTED, EAP-Failure). */
   complete(success: boolean, lifetimeS: number): Buffer {
     if (!success) {
-      return this.message(FLAG_REQUEST | FLAG_COMPLETE, [avp(AVP.resultCode, u32(1)), avp(AVP.eapPayload, Buffer.from([0x04, 0x02, 0x00, 0x04]))]);
+      return this.message(FLAG_REQUEST | FLAG_COMPLETE, [
+        avp(AVP.resultCode, u32(1)),
+        avp(AVP.eapPayload, Buffer.from([0x04, 0x02, 0x00, 0x04])),
+      ]);
     }
     return this.message(FLAG_REQUEST | FLAG_COMPLETE, [
       avp(AVP.resultCode, u32(0)),

@@ -26,10 +26,16 @@ export function claimPtyPath(path: string, pid = process.pid): () => void {
   const marker = claimMarker(path);
   const holder = markerPid(marker);
   if (holder !== undefined && holder !== 'unknown' && isAlive(holder)) {
-    throw new BmeterError('USAGE', `${path} is served by another bmeter simulate (pid ${holder}) — stop it or choose another --pty path`);
+    throw new BmeterError(
+      'USAGE',
+      `${path} is served by another bmeter simulate (pid ${holder}) — stop it or choose another --pty path`,
+    );
   }
   if (holder === 'unknown') {
-    throw new BmeterError('USAGE', `${marker} exists and was not written by bmeter simulate — remove it or choose another --pty path`);
+    throw new BmeterError(
+      'USAGE',
+      `${marker} exists and was not written by bmeter simulate — remove it or choose another --pty path`,
+    );
   }
   const stale = holder !== undefined; // a simulator that died without cleaning up
   for (const p of [path, `${path}.sim`]) {
@@ -53,7 +59,9 @@ export function claimPtyPath(path: string, pid = process.pid): () => void {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new BmeterError('USAGE', `${path} is being claimed by another bmeter simulate — choose another --pty path`);
     }
-    throw new BmeterError('USAGE', `cannot create ${marker} for --pty ${path}: ${(err as Error).message}`, { cause: err });
+    throw new BmeterError('USAGE', `cannot create ${marker} for --pty ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   writeSync(fd, `${MARK}${pid}\n`);
   closeSync(fd);

@@ -64,9 +64,24 @@ export class RegisterFile {
   /** Power-on defaults (SKRESET restores them too). SFE = 1: echo on (§1). */
   reset(): void {
     const defaults: Record<RegisterName, string> = {
-      S01: this.ownMac, S02: '21', S03: 'FFFF', S07: '00000000', S0A: '00000000', S0B: '00000000',
-      S15: '1', S16: '00015180', S17: '1', SA0: '1', SA1: '1', SA2: '0', SA9: '1', SF0: '0',
-      SFB: '0', SFD: '00000000', SFE: '1', SFF: '0',
+      S01: this.ownMac,
+      S02: '21',
+      S03: 'FFFF',
+      S07: '00000000',
+      S0A: '00000000',
+      S0B: '00000000',
+      S15: '1',
+      S16: '00015180',
+      S17: '1',
+      SA0: '1',
+      SA1: '1',
+      SA2: '0',
+      SA9: '1',
+      SF0: '0',
+      SFB: '0',
+      SFD: '00000000',
+      SFE: '1',
+      SFF: '0',
     };
     this.values = new Map(Object.entries(defaults) as [RegisterName, string][]);
   }

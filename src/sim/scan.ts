@@ -38,18 +38,32 @@ export interface VisibleMeter {
 /** The meters a scan can hear: ours, and optionally one neighbour on another channel. */
 export function visibleMeters(ctx: StickContext): VisibleMeter[] {
   const o = ctx.o;
-  const meters: VisibleMeter[] = o.offAir ? [] : [
-    {
-      // PAN ID = low 16 bits of the MAC, as on every capture (§3.6); PairID = last 8 chars of
-      // the meter's Route-B ID (§3.4 S0A).
-      pan: { channel: o.channel, panId: Number.parseInt(o.meterMac.slice(12), 16), addr: o.meterMac, lqi: o.lqi, pairId: o.routeBId.slice(-8) },
-      findAt: o.findAt,
-    },
-  ];
+  const meters: VisibleMeter[] = o.offAir
+    ? []
+    : [
+        {
+          // PAN ID = low 16 bits of the MAC, as on every capture (§3.6); PairID = last 8 chars of
+          // the meter's Route-B ID (§3.4 S0A).
+          pan: {
+            channel: o.channel,
+            panId: Number.parseInt(o.meterMac.slice(12), 16),
+            addr: o.meterMac,
+            lqi: o.lqi,
+            pairId: o.routeBId.slice(-8),
+          },
+          findAt: o.findAt,
+        },
+      ];
   if (o.neighbours > 0) {
     const mac = '001C6400F00D7C41';
     meters.push({
-      pan: { channel: o.channel > 36 ? o.channel - 4 : o.channel + 4, panId: 0x7c41, addr: mac, lqi: 0x5a, pairId: 'B0NEIGH2' },
+      pan: {
+        channel: o.channel > 36 ? o.channel - 4 : o.channel + 4,
+        panId: 0x7c41,
+        addr: mac,
+        lqi: 0x5a,
+        pairId: 'B0NEIGH2',
+      },
       findAt: o.findAt,
     });
   }
@@ -65,21 +79,33 @@ export function runScan(ctx: StickContext, req: ScanRequest): void {
   const steps: [number, () => void][] = [];
   for (const channel of channels) {
     const heard = meters.filter((m) => m.pan.channel === channel && req.duration >= m.findAt);
-    steps.push([dwell, () => {
-      if (req.mode === SCAN_MODE.ed) return;
-      for (const m of heard) {
-        ctx.out.write(eventLine(format, 0x20, ctx.ownLla) + epandesc(format, m.pan, req.mode === SCAN_MODE.activeWithIe));
-      }
-    }]);
+    steps.push([
+      dwell,
+      () => {
+        if (req.mode === SCAN_MODE.ed) return;
+        for (const m of heard) {
+          ctx.out.write(
+            eventLine(format, 0x20, ctx.ownLla) + epandesc(format, m.pan, req.mode === SCAN_MODE.activeWithIe),
+          );
+        }
+      },
+    ]);
   }
-  steps.push([0, () => {
-    if (req.mode === SCAN_MODE.ed) {
-      const pairs = channels.map((c) => `${hex(c, 2)} ${hex(meters.some((m) => m.pan.channel === c) ? 0xa0 : 0x12 + (c % 7), 2)}`);
-      // BP35A1 1.2.10 prints an extra CRLF after the EEDSCAN line (§3.6).
-      ctx.out.write(eventLine(format, 0x1f, ctx.ownLla) + 'EEDSCAN' + CRLF + pairs.join(' ') + CRLF + (format.dual ? '' : CRLF));
-    } else {
-      ctx.out.write(eventLine(format, 0x22, ctx.ownLla));
-    }
-  }]);
+  steps.push([
+    0,
+    () => {
+      if (req.mode === SCAN_MODE.ed) {
+        const pairs = channels.map(
+          (c) => `${hex(c, 2)} ${hex(meters.some((m) => m.pan.channel === c) ? 0xa0 : 0x12 + (c % 7), 2)}`,
+        );
+        // BP35A1 1.2.10 prints an extra CRLF after the EEDSCAN line (§3.6).
+        ctx.out.write(
+          eventLine(format, 0x1f, ctx.ownLla) + 'EEDSCAN' + CRLF + pairs.join(' ') + CRLF + (format.dual ? '' : CRLF),
+        );
+      } else {
+        ctx.out.write(eventLine(format, 0x22, ctx.ownLla));
+      }
+    },
+  ]);
   ctx.timers.script('scan', steps);
 }

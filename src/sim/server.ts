@@ -31,7 +31,9 @@ export interface SimServer {
 }
 
 function stickFor(options: SimServeOptions): { stick: SimStick; owned: boolean } {
-  return options.stick !== undefined ? { stick: options.stick, owned: false } : { stick: new SimStick(options.sim ?? {}), owned: true };
+  return options.stick !== undefined
+    ? { stick: options.stick, owned: false }
+    : { stick: new SimStick(options.sim ?? {}), owned: true };
 }
 
 /** Listens on `tcp://host:port` (port 0 = any free port). A new connection replaces the old one. */
@@ -55,7 +57,9 @@ export async function serveTcp(url: string, options: SimServeOptions = {}): Prom
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new BmeterError('PORT', `cannot listen on ${url}: ${err.message}`, { cause: err })));
+    server.once('error', (err) =>
+      reject(new BmeterError('PORT', `cannot listen on ${url}: ${err.message}`, { cause: err })),
+    );
     server.listen(Number(m[2]), host, () => resolve());
   });
   const addr = server.address();
@@ -89,21 +93,39 @@ export async function servePty(path: string, options: SimServeOptions = {}): Pro
   const simPath = `${path}.sim`;
   // socat would unlink whatever is at path: claim it first (pty-claim.ts).
   const release = claimPtyPath(path);
-  const socat: ChildProcess = spawn(socatBin, ['-d', '-d', `pty,raw,echo=0,link=${path}`, `pty,raw,echo=0,link=${simPath}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const socat: ChildProcess = spawn(
+    socatBin,
+    ['-d', '-d', `pty,raw,echo=0,link=${path}`, `pty,raw,echo=0,link=${simPath}`],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   let exited = false;
-  socat.stderr?.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-2000); });
-  socat.on('exit', () => { exited = true; });
-  socat.on('error', (err) => { exited = true; log += `\n${err.message}`; });
+  socat.stderr?.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-2000);
+  });
+  socat.on('exit', () => {
+    exited = true;
+  });
+  socat.on('error', (err) => {
+    exited = true;
+    log += `\n${err.message}`;
+  });
   const flags = constants.O_RDWR | constants.O_NOCTTY;
   let simFd: number | undefined;
   let holdFd: number;
   try {
-    await waitFor(() => exited || (existsSync(path) && existsSync(simPath) && log.includes('starting data transfer')), 5000,
-      () => `socat did not create ${path}: ${log.trim() || 'no output'}`);
-    if (exited) throw new BmeterError('PORT', `socat failed to create ${path}: ${log.trim() || 'it exited'} (is socat installed?)`);
+    await waitFor(
+      () => exited || (existsSync(path) && existsSync(simPath) && log.includes('starting data transfer')),
+      5000,
+      () => `socat did not create ${path}: ${log.trim() || 'no output'}`,
+    );
+    if (exited)
+      throw new BmeterError(
+        'PORT',
+        `socat failed to create ${path}: ${log.trim() || 'it exited'} (is socat installed?)`,
+      );
     simFd = openSync(simPath, flags);
     // Holding the client side open keeps socat from seeing a hangup (and exiting) each time a
     // client closes the port, so the stick survives across client runs.
@@ -139,7 +161,11 @@ export async function servePty(path: string, options: SimServeOptions = {}): Pro
         await gone;
       }
       for (const fd of [simFd, holdFd]) {
-        try { closeSync(fd); } catch { /* already closed */ }
+        try {
+          closeSync(fd);
+        } catch {
+          /* already closed */
+        }
       }
       release();
       if (owned) stick.dispose();

@@ -22,7 +22,18 @@ const PORT_PANA = 0x02cc;
 const PANA_STEP_MS = 300;
 /** PANA retransmissions before giving up when nobody answers: 2+4+8+8+8+8 s ≈ 38 s (§3.8, after momonga). */
 const PANA_GIVE_UP_MS = 38_000;
-const EVENT = { na: 0x02, udpSent: 0x21, joinFailed: 0x24, joined: 0x25, peerEnded: 0x26, terminated: 0x27, terminateTimeout: 0x28, expired: 0x29, txLimit: 0x32, txLimitOff: 0x33 } as const;
+const EVENT = {
+  na: 0x02,
+  udpSent: 0x21,
+  joinFailed: 0x24,
+  joined: 0x25,
+  peerEnded: 0x26,
+  terminated: 0x27,
+  terminateTimeout: 0x28,
+  expired: 0x29,
+  txLimit: 0x32,
+  txLimitOff: 0x33,
+} as const;
 const SEND = { ok: 0x00, failed: 0x01, neighbourSolicitation: 0x02 } as const;
 
 interface Peer {
@@ -56,7 +67,18 @@ export class SimSession {
   }
 
   private datagram(peer: Peer, dest: string, port: number, secured: boolean, data: Buffer): void {
-    this.ctx.out.write(erxudp(this.ctx.format(), { sender: peer.lla, dest, rport: port, lport: port, senderMac: peer.mac, secured, lqi: peer.lqi, data }));
+    this.ctx.out.write(
+      erxudp(this.ctx.format(), {
+        sender: peer.lla,
+        dest,
+        rport: port,
+        lport: port,
+        senderMac: peer.mac,
+        secured,
+        lqi: peer.lqi,
+        data,
+      }),
+    );
   }
 
   /** Drops the session without a word (SKRESET, a new SKJOIN). */
@@ -75,10 +97,16 @@ export class SimSession {
     const { o, timers } = this.ctx;
     const radio = this.ctx.radio();
     const reachable = this.reachable(target, radio);
-    const fail = () => { this.state = 'none'; this.event(EVENT.joinFailed, target); };
+    const fail = () => {
+      this.state = 'none';
+      this.event(EVENT.joinFailed, target);
+    };
     if (reachable === undefined) {
       // Nobody answers the neighbour solicitation / PANA-Client-Initiation: retransmit, give up.
-      timers.script('join', [[100, () => this.event(EVENT.udpSent, target, SEND.neighbourSolicitation)], [PANA_GIVE_UP_MS, fail]]);
+      timers.script('join', [
+        [100, () => this.event(EVENT.udpSent, target, SEND.neighbourSolicitation)],
+        [PANA_GIVE_UP_MS, fail],
+      ]);
       return;
     }
     const peer: Peer = { lla: target, mac: reachable.pan.addr, lqi: reachable.pan.lqi };
@@ -98,11 +126,14 @@ export class SimSession {
       [PANA_STEP_MS, sent],
       [PANA_STEP_MS, rx(() => pana.complete(success, o.sessionLifetimeS))],
       [PANA_STEP_MS, sent],
-      [100, () => {
-        if (!success) return fail();
-        this.up(peer);
-        this.datagram(peer, MULTICAST_ALL_NODES, PORT_ECHONET, true, this.meter.instanceListInf());
-      }],
+      [
+        100,
+        () => {
+          if (!success) return fail();
+          this.up(peer);
+          this.datagram(peer, MULTICAST_ALL_NODES, PORT_ECHONET, true, this.meter.instanceListInf());
+        },
+      ],
     ]);
   }
 
@@ -144,7 +175,10 @@ export class SimSession {
     }
     const pana = new PanaScript(this.random);
     this.ctx.timers.script('session', [
-      [PANA_STEP_MS * 2, () => this.datagram(peer, this.ctx.ownLla, PORT_PANA, false, pana.complete(true, this.ctx.o.sessionLifetimeS))],
+      [
+        PANA_STEP_MS * 2,
+        () => this.datagram(peer, this.ctx.ownLla, PORT_PANA, false, pana.complete(true, this.ctx.o.sessionLifetimeS)),
+      ],
       [PANA_STEP_MS, () => this.event(EVENT.udpSent, peer.lla, SEND.ok)],
       [100, () => this.up(peer)],
     ]);
@@ -177,7 +211,8 @@ export class SimSession {
   send(dest: string, port: number, sec: number, data: Buffer): string | null {
     const encrypted = sec === 1 || (sec === 2 && this.state === 'up');
     if (sec === 1 && this.state !== 'up' && this.state !== 'reauth') return 'ER10';
-    const sendResult = (param: number) => this.ctx.out.write(eventLine(this.ctx.format(), EVENT.udpSent, dest, param) + 'OK\r\n');
+    const sendResult = (param: number) =>
+      this.ctx.out.write(eventLine(this.ctx.format(), EVENT.udpSent, dest, param) + 'OK\r\n');
     if (this.txLimited || (encrypted && this.state === 'reauth')) {
       sendResult(SEND.failed);
       return null;

@@ -32,13 +32,16 @@ export class Scheduler {
   real(group: TimerGroup, ms: number, fn: () => void): void {
     const set = this.groups.get(group) ?? new Set();
     this.groups.set(group, set);
-    const timer = setTimeout(() => {
-      set.delete(timer);
-      fn();
-      const waiters = this.fired;
-      this.fired = [];
-      for (const w of waiters) w();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        set.delete(timer);
+        fn();
+        const waiters = this.fired;
+        this.fired = [];
+        for (const w of waiters) w();
+      },
+      Math.max(0, ms),
+    );
     if (ms > KEEP_ALIVE_MAX_MS) timer.unref();
     set.add(timer);
   }

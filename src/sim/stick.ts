@@ -96,7 +96,8 @@ export class SimStick {
    * (register S02) gets no answer to its sends and no PANA answer to SKJOIN until it scans and joins again.
    */
   moveMeter(channel: number): void {
-    if (!Number.isInteger(channel) || channel < 33 || channel > 60) throw new RangeError(`channel must be 33–60, got ${channel}`);
+    if (!Number.isInteger(channel) || channel < 33 || channel > 60)
+      throw new RangeError(`channel must be 33–60, got ${channel}`);
     this.options.channel = channel;
   }
 
@@ -173,7 +174,9 @@ export class SimStick {
         if (!arity(0, a)) return;
         const r = this.registers;
         // 5th field: ADDR16 FFFE on single-stack, a side-like digit on dual-stack (§3.2).
-        this.reply(`EINFO ${this.ctx.ownLla} ${r.get('S01')} ${r.get('S02')} ${r.get('S03')} ${dual ? '0' : 'FFFE'}\r\nOK`);
+        this.reply(
+          `EINFO ${this.ctx.ownLla} ${r.get('S01')} ${r.get('S02')} ${r.get('S03')} ${dual ? '0' : 'FFFE'}\r\nOK`,
+        );
       },
       SKRESET: (a) => {
         if (!arity(0, a)) return;
@@ -213,11 +216,22 @@ export class SimStick {
         const [mode, mask, duration, side = '0'] = a.map((x) => x.toUpperCase());
         const modes: number[] = Object.values(SCAN_MODE);
         const d = Number.parseInt(duration ?? '', 16);
-        if (!modes.includes(Number(mode)) || !/^[0-9]$/.test(mode ?? '') || !/^[0-9A-F]{1,8}$/.test(mask ?? '')
-          || !/^[0-9A-E]$/.test(duration ?? '') || !/^[01]$/.test(side)) return this.fail('ER06');
+        if (
+          !modes.includes(Number(mode)) ||
+          !/^[0-9]$/.test(mode ?? '') ||
+          !/^[0-9A-F]{1,8}$/.test(mask ?? '') ||
+          !/^[0-9A-E]$/.test(duration ?? '') ||
+          !/^[01]$/.test(side)
+        )
+          return this.fail('ER06');
         if (this.ctx.timers.pending('scan')) return this.fail('ER10');
         ok();
-        runScan(this.ctx, { mode: Number(mode), mask: Number.parseInt(mask ?? '0', 16), duration: d, side: Number(side) });
+        runScan(this.ctx, {
+          mode: Number(mode),
+          mask: Number.parseInt(mask ?? '0', 16),
+          duration: d,
+          side: Number(side),
+        });
       },
       SKLL64: (a) => {
         if (!arity(1, a)) return;
@@ -237,7 +251,8 @@ export class SimStick {
         if (code !== null) this.fail(code);
       },
       SKSENDTO: () => this.fail('ER05'), // a header line without its data (no DATALEN + space)
-      ROPT: (a) => arity(0, a, true) && this.reply(`OK ${this.flash.value.toString(16).toUpperCase().padStart(2, '0')}`, true),
+      ROPT: (a) =>
+        arity(0, a, true) && this.reply(`OK ${this.flash.value.toString(16).toUpperCase().padStart(2, '0')}`, true),
       WOPT: (a) => {
         if (!arity(1, a, true)) return;
         if (!/^0[01]$/.test(a[0] ?? '')) return this.fail('ER06', true);
@@ -261,11 +276,19 @@ export class SimStick {
     const dual = this.options.dialect === 'dual';
     if (args.length !== (dual ? 6 : 5)) return this.fail('ER05');
     const [handle = '', address = '', port = '', sec = '', ...rest] = args;
-    const side = dual ? rest[0] ?? '' : '0';
+    const side = dual ? (rest[0] ?? '') : '0';
     const dataLen = Number.parseInt(rest[rest.length - 1] ?? '', 16);
     const dest = canonicalIpv6(address);
-    if (!/^[1-6]$/.test(handle) || dest === null || !/^[0-9A-Fa-f]{4}$/.test(port) || !/^[0-2]$/.test(sec)
-      || !/^[01]$/.test(side) || dataLen < 1 || dataLen > 0x04d0) return this.fail('ER06');
+    if (
+      !/^[1-6]$/.test(handle) ||
+      dest === null ||
+      !/^[0-9A-Fa-f]{4}$/.test(port) ||
+      !/^[0-2]$/.test(sec) ||
+      !/^[01]$/.test(side) ||
+      dataLen < 1 ||
+      dataLen > 0x04d0
+    )
+      return this.fail('ER06');
     const code = this.session.send(dest, Number.parseInt(port, 16), Number(sec), data);
     if (code !== null) this.fail(code);
   }

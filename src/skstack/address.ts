@@ -9,11 +9,17 @@ export function normalizeIpv6(address: string): string {
   const [head = '', tail] = upper.split('::');
   const h = head === '' ? [] : head.split(':');
   const t = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  const groups =
+    tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
   return groups.map((g) => g.padStart(4, '0')).join(':');
 }
 
+/**
+ *
+ */
 export function checkRegister(reg: string, value?: string): void {
-  if (!/^S[0-9A-F]{1,2}$/.test(reg)) throw new BmeterError('USAGE', `"${reg}" is not a SKSTACK register name (S02, S3, SFE …)`);
-  if (value !== undefined && !/^[0-9A-F]{1,32}$/.test(value)) throw new BmeterError('USAGE', `register ${reg} value must be upper-case hex, got "${value}"`);
+  if (!/^S[0-9A-F]{1,2}$/.test(reg))
+    throw new BmeterError('USAGE', `"${reg}" is not a SKSTACK register name (S02, S3, SFE …)`);
+  if (value !== undefined && !/^[0-9A-F]{1,32}$/.test(value))
+    throw new BmeterError('USAGE', `register ${reg} value must be upper-case hex, got "${value}"`);
 }

@@ -8,14 +8,22 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import type { Transport } from '../transport/transport.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { checkRegister } from './address.js';
-import { EVENT, hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
+import { hex, MAX_SENDTO_DATA, scanTimeoutMs, type CommandName } from './commands.js';
 import { drainUntilQuiet } from './drain.js';
 import type { Dialect, DialectSource } from './dialect.js';
 import { identifyStick } from './identify.js';
 import { isFail } from './errors.js';
 import type { ErxudpFormat } from './framer.js';
 import { Inbound } from './inbound.js';
-import { connectionClosed, Event21Tracker, joinTimeout, observeJoin, observeScan, sendToArgs, terminateSpec } from './operations.js';
+import {
+  connectionClosed,
+  Event21Tracker,
+  joinTimeout,
+  observeJoin,
+  observeScan,
+  sendToArgs,
+  terminateSpec,
+} from './operations.js';
 import type { Notification, PanDescriptor, ScanOptions, SkstackClientOptions, SkTimeouts, StickInfo } from './types.js';
 import { DEFAULT_TIMEOUTS } from './types.js';
 import { buildJob, type CommandSpec } from './job.js';
@@ -24,6 +32,9 @@ import { Pending, type Job } from './pending.js';
 export type { Notification, PanDescriptor, ScanOptions, SkstackClientOptions, SkTimeouts, StickInfo } from './types.js';
 export { DEFAULT_TIMEOUTS } from './types.js';
 
+/**
+ *
+ */
 export class SkstackClient {
   private readonly logger: Logger;
   private readonly timeouts: SkTimeouts;
@@ -35,7 +46,10 @@ export class SkstackClient {
   private dialectSourceValue: DialectSource;
   private infoValue: StickInfo | undefined;
 
-  constructor(private readonly transport: Transport, private readonly options: SkstackClientOptions = {}) {
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: SkstackClientOptions = {},
+  ) {
     this.logger = options.logger ?? silentLogger();
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.clock = options.clock ?? systemClock;
@@ -94,9 +108,18 @@ export class SkstackClient {
       this.inbound.draining = true;
       await this.transport.write('\r\n').catch((err: unknown) => {
         if (isBmeterError(err)) throw err;
-        throw new BmeterError('PORT', `writing to ${this.transport.description} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new BmeterError(
+          'PORT',
+          `writing to ${this.transport.description} failed: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
       });
-      await drainUntilQuiet(this.clock, this.timeouts.drainMs, this.timeouts.drainQuietMs, (a) => (this.inbound.drainActivity = a));
+      await drainUntilQuiet(
+        this.clock,
+        this.timeouts.drainMs,
+        this.timeouts.drainQuietMs,
+        (a) => (this.inbound.drainActivity = a),
+      );
       this.inbound.draining = false;
       this.inbound.refuseJ11();
       try {
@@ -113,10 +136,16 @@ export class SkstackClient {
         command: (name, args, spec) => this.command(name, args, spec),
         refuseJ11: () => this.inbound.refuseJ11(),
       });
-      if (!this.options.dialect && detected) [this.dialectValue, this.dialectSourceValue] = [detected.dialect, detected.source];
+      if (!this.options.dialect && detected)
+        [this.dialectValue, this.dialectSourceValue] = [detected.dialect, detected.source];
       const erxudpFormat = await this.readOutputFormat();
       this.inbound.setErxudpFormat(erxudpFormat);
-      const info: StickInfo = { firmware, dialect: this.dialectValue, dialectSource: this.dialectSourceValue, erxudpFormat };
+      const info: StickInfo = {
+        firmware,
+        dialect: this.dialectValue,
+        dialectSource: this.dialectSourceValue,
+        erxudpFormat,
+      };
       if (einfo) Object.assign(info, { ownIpv6: einfo.ipv6, ownMac: einfo.mac });
       this.infoValue = info;
       this.logger.debug({ ...info }, 'stick ready');
@@ -145,7 +174,9 @@ export class SkstackClient {
         return 'hex';
       } catch (err) {
         if (!isBmeterError(err, 'COMMAND_FAILED') && !isBmeterError(err, 'TIMEOUT')) throw err;
-        this.logger.warn(`--set-hex-output: WOPT 01 failed (${(err as Error).message}); going on with binary ERXUDP, which bmeter reads as well`);
+        this.logger.warn(
+          `--set-hex-output: WOPT 01 failed (${(err as Error).message}); going on with binary ERXUDP, which bmeter reads as well`,
+        );
         return 'binary';
       }
     }
@@ -160,13 +191,15 @@ export class SkstackClient {
   }
 
   async setRouteBId(id: string): Promise<void> {
-    if (!/^[\x21-\x7e]{32}$/.test(id)) throw new BmeterError('CONFIG', 'the Route-B ID must be exactly 32 printable ASCII characters');
+    if (!/^[\x21-\x7e]{32}$/.test(id))
+      throw new BmeterError('CONFIG', 'the Route-B ID must be exactly 32 printable ASCII characters');
     await this.command('SKSETRBID', [id], { onOk: () => ({ resolve: undefined }) });
   }
 
   /** Active scan with IE (mode 2, §3.6); resolves with every PAN seen when EVENT 22 comes. */
   async scan(duration: number, options: ScanOptions = {}): Promise<PanDescriptor[]> {
-    if (!Number.isInteger(duration) || duration < 0 || duration > 14) throw new BmeterError('USAGE', `scan duration must be 0–14, got ${duration}`);
+    if (!Number.isInteger(duration) || duration < 0 || duration > 14)
+      throw new BmeterError('USAGE', `scan duration must be 0–14, got ${duration}`);
     const mask = (options.channelMask ?? 0xffffffff) >>> 0;
     const total = options.timeoutMs ?? scanTimeoutMs(duration, mask, this.timeouts.scanMarginMs);
     return this.withDialectFallback(() => {
@@ -182,7 +215,8 @@ export class SkstackClient {
 
   /** MAC → link-local IPv6 (§3.7): the answer is a bare address line, no OK. */
   async ll64(mac: string): Promise<string> {
-    if (!/^[0-9A-Fa-f]{16}$/.test(mac)) throw new BmeterError('USAGE', `SKLL64 needs a 16-hex-digit MAC address, got "${mac}"`);
+    if (!/^[0-9A-Fa-f]{16}$/.test(mac))
+      throw new BmeterError('USAGE', `SKLL64 needs a 16-hex-digit MAC address, got "${mac}"`);
     return this.command<string>('SKLL64', [mac.toUpperCase()], {
       onOk: (_v, r) => ({ resolve: r?.type === 'text' ? r.text.trim().toUpperCase() : '' }),
     });
@@ -195,7 +229,10 @@ export class SkstackClient {
 
   async getRegister(reg: string): Promise<string> {
     checkRegister(reg);
-    return this.command<string>('SKSREG', [reg], { expect: 'esreg', onOk: (_v, r) => ({ resolve: r?.type === 'esreg' ? r.value : '' }) });
+    return this.command<string>('SKSREG', [reg], {
+      expect: 'esreg',
+      onOk: (_v, r) => ({ resolve: r?.type === 'esreg' ? r.value : '' }),
+    });
   }
 
   /** PANA authentication (§3.8): EVENT 25 from that address; EVENT 24 → AUTH. */
@@ -213,7 +250,8 @@ export class SkstackClient {
    * is the last EVENT 21 param from that address (00 sent, 01 failed, 02 did NS instead).
    */
   async sendTo(ipv6: string, data: Buffer, options: { port: number; secured?: 0 | 1 | 2 }): Promise<{ param: number }> {
-    if (data.length < 1 || data.length > MAX_SENDTO_DATA) throw new BmeterError('USAGE', `SKSENDTO data must be 1–${MAX_SENDTO_DATA} bytes, got ${data.length}`);
+    if (data.length < 1 || data.length > MAX_SENDTO_DATA)
+      throw new BmeterError('USAGE', `SKSENDTO data must be 1–${MAX_SENDTO_DATA} bytes, got ${data.length}`);
     return this.withDialectFallback(() => {
       const tracker = new Event21Tracker(ipv6);
       const args = sendToArgs(ipv6, options.port, options.secured ?? 1, this.dialectValue, data.length);
@@ -237,7 +275,9 @@ export class SkstackClient {
   }
 
   async close(): Promise<void> {
-    this.pending.closeAll(new BmeterError('CLOSED', `the client for ${this.transport.description} was closed while a command was pending`));
+    this.pending.closeAll(
+      new BmeterError('CLOSED', `the client for ${this.transport.description} was closed while a command was pending`),
+    );
     await this.transport.close();
   }
 
@@ -246,7 +286,8 @@ export class SkstackClient {
       return await attempt();
     } catch (err) {
       // §2/§11.1: FAIL ER05 = wrong argument count = the other dialect (unless the user chose it).
-      if (!isFail(err, '05') || this.dialectSourceValue === 'option' || this.dialectSourceValue === 'fallback') throw err;
+      if (!isFail(err, '05') || this.dialectSourceValue === 'option' || this.dialectSourceValue === 'fallback')
+        throw err;
       this.dialectValue = this.dialectValue === 'dual' ? 'single' : 'dual';
       this.dialectSourceValue = 'fallback';
       if (this.infoValue) Object.assign(this.infoValue, { dialect: this.dialectValue, dialectSource: 'fallback' });

@@ -81,6 +81,9 @@ export function scanTimeoutMs(duration: number, mask: number, marginMs = 5_000):
   return Math.ceil(9.6 * (2 ** duration + 1) * Math.max(1, channelCount(mask))) + marginMs;
 }
 
+/**
+ *
+ */
 export function hex(value: number, digits: number): string {
   return value.toString(16).toUpperCase().padStart(digits, '0');
 }

@@ -34,4 +34,3 @@ function elidePanaData(text: string): string {
   const keep = dataLen < 0 ? 6 : dataLen + 1;
   return `${tokens.slice(0, keep).join(' ')} <PANA data not logged>`;
 }
-

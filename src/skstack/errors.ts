@@ -21,6 +21,9 @@ const HINTS: Record<string, Record<string, string>> = {
   ROPT: { '04': 'hex-only firmware such as RL7023 Stick-D/IPS' },
 };
 
+/**
+ *
+ */
 export function failMeaning(code: string): string {
   return (FAIL_CODES as Record<string, string>)[code] ?? 'reserved error code';
 }
@@ -32,12 +35,18 @@ export class SkstackCommandError extends BmeterError {
 
   constructor(command: string, failCode: string) {
     const hint = HINTS[command]?.[failCode];
-    super('COMMAND_FAILED', `${command} failed: FAIL ER${failCode} (${failMeaning(failCode)}${hint ? ` — ${hint}` : ''})`);
+    super(
+      'COMMAND_FAILED',
+      `${command} failed: FAIL ER${failCode} (${failMeaning(failCode)}${hint ? ` — ${hint}` : ''})`,
+    );
     this.failCode = failCode;
     this.command = command;
   }
 }
 
+/**
+ *
+ */
 export function isFail(err: unknown, code?: string): err is SkstackCommandError {
   return err instanceof SkstackCommandError && (code === undefined || err.failCode === code);
 }

@@ -34,9 +34,7 @@ const HEX_ONLY = /^[0-9A-Fa-f]*$/;
 
 /** Outcome of looking at the header tokens of a line that may still be arriving. */
 export type HeaderParse =
-  | { kind: 'ok'; header: ErxudpHeader; tokensUsed: number }
-  | { kind: 'incomplete' }
-  | { kind: 'bad'; reason: string };
+  { kind: 'ok'; header: ErxudpHeader; tokensUsed: number } | { kind: 'incomplete' } | { kind: 'bad'; reason: string };
 
 /**
  * Parses the header tokens that follow the word `ERXUDP` (tokens[0] is the sender).
@@ -63,11 +61,17 @@ export function parseErxudpHeaderTokens(tokens: readonly string[], complete: boo
   for (let i = 5; ; i++) {
     const token = tokens[i];
     if (token === undefined) {
-      return complete ? { kind: 'bad', reason: 'ERXUDP has no DATALEN (a 4-hex-digit field) after the flags' } : { kind: 'incomplete' };
+      return complete
+        ? { kind: 'bad', reason: 'ERXUDP has no DATALEN (a 4-hex-digit field) after the flags' }
+        : { kind: 'incomplete' };
     }
     if (HEX4.test(token)) {
       if (flags.length === 0) return { kind: 'bad', reason: 'ERXUDP has no SECURED flag before DATALEN' };
-      return { kind: 'ok', header: buildHeader(sender, dest, rportHex, lportHex, senderMac, flags, token), tokensUsed: i + 1 };
+      return {
+        kind: 'ok',
+        header: buildHeader(sender, dest, rportHex, lportHex, senderMac, flags, token),
+        tokensUsed: i + 1,
+      };
     }
     if (!HEX_FLAG.test(token)) return { kind: 'bad', reason: `ERXUDP flag "${token}" is not 1–2 hex digits` };
     flags.push(token);
@@ -86,7 +90,8 @@ function buildHeader(
 ): ErxudpHeader {
   const n = flags.map((f) => parseInt(f, 16));
   // §4.1 step 2: 1 flag = SECURED; 2 = SECURED SIDE; 3 = RSSI SECURED SIDE.
-  const [rssi, secured, side] = n.length === 1 ? [undefined, n[0], undefined] : n.length === 2 ? [undefined, n[0], n[1]] : [n[0], n[1], n[2]];
+  const [rssi, secured, side] =
+    n.length === 1 ? [undefined, n[0], undefined] : n.length === 2 ? [undefined, n[0], n[1]] : [n[0], n[1], n[2]];
   const header: ErxudpHeader = {
     sender: sender.toUpperCase(),
     dest: dest.toUpperCase(),
@@ -107,7 +112,10 @@ function buildHeader(
  * "ERXUDP data is 26 hex characters, DATALEN 000E says 28".
  */
 export function parseErxudpText(line: string): ErxudpLine {
-  const text = line.replace(/\r?\n$/, '').replace(/\r$/, '').trim();
+  const text = line
+    .replace(/\r?\n$/, '')
+    .replace(/\r$/, '')
+    .trim();
   const tokens = text.split(/ +/);
   if (tokens[0] !== 'ERXUDP') {
     throw new BmeterError('PROTOCOL', `not an ERXUDP line: it starts with "${(tokens[0] ?? '').slice(0, 20)}"`);
@@ -120,7 +128,10 @@ export function parseErxudpText(line: string): ErxudpLine {
   const { header, tokensUsed } = parsed;
   const dataTokens = rest.slice(tokensUsed);
   if (dataTokens.length > 1) {
-    throw new BmeterError('PROTOCOL', `ERXUDP has ${dataTokens.length} fields after DATALEN; expected one hex data field`);
+    throw new BmeterError(
+      'PROTOCOL',
+      `ERXUDP has ${dataTokens.length} fields after DATALEN; expected one hex data field`,
+    );
   }
   const hex = dataTokens[0] ?? '';
   const lenHex = rest[tokensUsed - 1] ?? '';

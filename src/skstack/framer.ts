@@ -40,6 +40,9 @@ const MAX_LINE = 8192;
 
 export type ErxudpFormat = 'hex' | 'binary';
 
+/**
+ *
+ */
 export class SkFramer {
   private buf: Buffer = Buffer.alloc(0);
   private swallowLf = false;

@@ -44,7 +44,9 @@ export async function identifyStick(c: IdentifyContext): Promise<StickIdentity> 
       throw err;
     });
   const einfo = await c
-    .command<EinfoLine | undefined>('SKINFO', [], { onOk: (_v, r) => ({ resolve: r?.type === 'einfo' ? r : undefined }) })
+    .command<EinfoLine | undefined>('SKINFO', [], {
+      onOk: (_v, r) => ({ resolve: r?.type === 'einfo' ? r : undefined }),
+    })
     .catch((err: unknown) => {
       c.logger.debug({ err: (err as Error).message }, 'SKINFO failed');
       return undefined;

@@ -15,6 +15,9 @@ export type CommandSpec<T> = Pick<Job<T>, 'onOk'> &
     timeoutError?: (phase: 'status' | 'completion') => Error;
   };
 
+/**
+ *
+ */
 export function buildJob<T>(
   name: CommandName,
   args: string[],

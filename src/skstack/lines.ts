@@ -9,11 +9,23 @@ import { parseErxudpText, type ErxudpLine } from './erxudp.js';
 
 export type { ErxudpLine } from './erxudp.js';
 
-export interface OkLine { type: 'ok'; value?: string }
+export interface OkLine {
+  type: 'ok';
+  value?: string;
+}
 /** `FAIL ERnn` (§5); `code` is the two characters after ER, e.g. '04'. */
-export interface FailLine { type: 'fail'; code: string }
+export interface FailLine {
+  type: 'fail';
+  code: string;
+}
 /** `EVENT <NUM> <SENDER>[ <SIDE>][ <PARAM>]` (§4). `num` is the hex number read, e.g. 0x21. */
-export interface EventLine { type: 'event'; num: number; sender?: string; side?: number; param?: number }
+export interface EventLine {
+  type: 'event';
+  num: number;
+  sender?: string;
+  side?: number;
+  param?: number;
+}
 export interface EpandescLine {
   type: 'epandesc';
   /** Logical channel as a number (`Channel:3B` → 59). NaN only when `fault` is set. */
@@ -28,14 +40,36 @@ export interface EpandescLine {
   /** Set when a required item was missing or not hex (e.g. a masked capture); the block is unusable. */
   fault?: string;
 }
-export interface EverLine { type: 'ever'; version: string }
+export interface EverLine {
+  type: 'ever';
+  version: string;
+}
 /** `EINFO <IPADDR> <ADDR64> <CHANNEL> <PANID> <ADDR16 | SIDE>` (§3.2). */
-export interface EinfoLine { type: 'einfo'; ipv6: string; mac: string; channel: number; panId: string; field5: string }
-export interface EsregLine { type: 'esreg'; value: string }
+export interface EinfoLine {
+  type: 'einfo';
+  ipv6: string;
+  mac: string;
+  channel: number;
+  panId: string;
+  field5: string;
+}
+export interface EsregLine {
+  type: 'esreg';
+  value: string;
+}
 /** The stick echoing a command (SFE=1, §1). `command` may hold secrets: mask before logging. */
-export interface EchoLine { type: 'echo'; command: string }
-export interface TextLine { type: 'text'; text: string; fault?: string }
-export interface EmptyLine { type: 'empty' }
+export interface EchoLine {
+  type: 'echo';
+  command: string;
+}
+export interface TextLine {
+  type: 'text';
+  text: string;
+  fault?: string;
+}
+export interface EmptyLine {
+  type: 'empty';
+}
 
 export type SkLine =
   | OkLine
@@ -62,7 +96,9 @@ export function classifyLine(raw: string): SkLine {
   if (text.startsWith('OK ')) return { type: 'ok', value: text.slice(3).trim() };
   if (text.startsWith('FAIL')) {
     const m = /^FAIL ER([0-9A-Fa-f]{2})$/.exec(text);
-    return m ? { type: 'fail', code: (m[1] ?? '').toUpperCase() } : { type: 'text', text: raw, fault: 'malformed FAIL line' };
+    return m
+      ? { type: 'fail', code: (m[1] ?? '').toUpperCase() }
+      : { type: 'text', text: raw, fault: 'malformed FAIL line' };
   }
   if (text.startsWith('EVENT ')) return parseEvent(text) ?? { type: 'text', text: raw, fault: 'malformed EVENT line' };
   if (text.startsWith('ERXUDP ')) {
@@ -108,7 +144,14 @@ function parseEinfo(text: string): EinfoLine | undefined {
   if (!ipv6?.includes(':') || !mac || !HEX.test(mac) || !channel || !HEX.test(channel) || !panId || !HEX.test(panId)) {
     return undefined;
   }
-  return { type: 'einfo', ipv6: ipv6.toUpperCase(), mac: mac.toUpperCase(), channel: parseInt(channel, 16), panId: panId.toUpperCase(), field5: field5 ?? '' };
+  return {
+    type: 'einfo',
+    ipv6: ipv6.toUpperCase(),
+    mac: mac.toUpperCase(),
+    channel: parseInt(channel, 16),
+    panId: panId.toUpperCase(),
+    field5: field5 ?? '',
+  };
 }
 
 /** Item names inside an EPANDESC block (§3.6); item lines start with two spaces. */
@@ -120,7 +163,8 @@ export function buildEpandesc(items: ReadonlyMap<string, string>): EpandescLine 
   const hexItem = (key: string, digits?: number): string => {
     const value = items.get(key);
     if (value === undefined) faults.push(`no ${key}`);
-    else if (!HEX.test(value) || (digits !== undefined && value.length !== digits)) faults.push(`${key} "${value}" is not hex`);
+    else if (!HEX.test(value) || (digits !== undefined && value.length !== digits))
+      faults.push(`${key} "${value}" is not hex`);
     return (value ?? '').toUpperCase();
   };
   const channelHex = hexItem('Channel');

@@ -87,7 +87,12 @@ export function joinRejectedMessage(ipv6: string): string {
 }
 
 /** SKJOIN's timeout: no OK within `commandMs` (status), or neither EVENT 25 nor 24 within `joinMs` (§3.8). */
-export function joinTimeout(ipv6: string, phase: 'status' | 'completion', commandMs: number, joinMs: number): BmeterError {
+export function joinTimeout(
+  ipv6: string,
+  phase: 'status' | 'completion',
+  commandMs: number,
+  joinMs: number,
+): BmeterError {
   return new BmeterError(
     'TIMEOUT',
     phase === 'status'
@@ -99,11 +104,19 @@ export function joinTimeout(ipv6: string, phase: 'status' | 'completion', comman
 /** What is pending when the transport closes under the client (an unplugged stick, a closed bridge). */
 export function connectionClosed(description: string, err: Error | undefined): BmeterError {
   const why = err ? `: ${err.message}` : '';
-  return new BmeterError('CLOSED', `the connection to ${description} closed${why} — was the stick unplugged?`, { cause: err });
+  return new BmeterError('CLOSED', `the connection to ${description} closed${why} — was the stick unplugged?`, {
+    cause: err,
+  });
 }
 
 /** SKSENDTO's arguments (§3.10): handle 1, address, port, SEC, the dual stack's side 0, DATALEN. */
-export function sendToArgs(ipv6: string, port: number, secured: 0 | 1 | 2, dialect: 'single' | 'dual', length: number): string[] {
+export function sendToArgs(
+  ipv6: string,
+  port: number,
+  secured: 0 | 1 | 2,
+  dialect: 'single' | 'dual',
+  length: number,
+): string[] {
   const side = dialect === 'dual' ? ['0'] : [];
   return ['1', ipv6.toUpperCase(), hexN(port, 4), String(secured), ...side, hexN(length, 4)];
 }

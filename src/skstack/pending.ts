@@ -69,6 +69,9 @@ export interface PendingHooks {
   clock: Clock;
 }
 
+/**
+ *
+ */
 export class Pending {
   echoMode: 'unknown' | 'on' | 'off' = 'unknown';
   readonly stats = { strayStatus: 0, staleEchoes: 0 };
@@ -147,7 +150,8 @@ export class Pending {
   private isExpected(cur: InFlight, line: SkLine): boolean {
     if (cur.response || cur.statusSeen || !cur.job.expect) return false;
     if (this.echoMode === 'on' && !cur.echoSeen) return false;
-    if (cur.job.expect === 'ipv6') return line.type === 'text' && line.fault === undefined && IPV6.test(line.text.trim());
+    if (cur.job.expect === 'ipv6')
+      return line.type === 'text' && line.fault === undefined && IPV6.test(line.text.trim());
     return line.type === cur.job.expect;
   }
 
@@ -155,7 +159,10 @@ export class Pending {
     const cur = this.current;
     const stray = (why: string): void => {
       this.stats.strayStatus++;
-      this.hooks.logger.debug({ status: line.type === 'ok' ? 'OK' : `FAIL ER${line.code}`, why }, 'stray status line ignored');
+      this.hooks.logger.debug(
+        { status: line.type === 'ok' ? 'OK' : `FAIL ER${line.code}`, why },
+        'stray status line ignored',
+      );
     };
     if (!cur) {
       this.owedStatus = false;
@@ -163,7 +170,8 @@ export class Pending {
     }
     if (!cur.job.status || cur.statusSeen) return stray(`${cur.job.name} already answered`);
     if (this.echoMode === 'on' && !cur.echoSeen) return stray(`before the echo of ${cur.job.name}`);
-    if (line.type === 'ok' && cur.job.expect && !cur.response) return stray(`before the ${cur.job.expect.toUpperCase()} line of ${cur.job.name}`);
+    if (line.type === 'ok' && cur.job.expect && !cur.response)
+      return stray(`before the ${cur.job.expect.toUpperCase()} line of ${cur.job.name}`);
     cur.statusSeen = true;
     if (line.type === 'fail') return this.finish(cur, { reject: cur.job.failError(line.code) });
     this.settleOk(cur, line.value);
@@ -208,7 +216,9 @@ export class Pending {
       },
       (err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
-        this.finish(cur, { reject: new BmeterError('PORT', `writing ${job.logText} failed: ${message}`, { cause: err }) });
+        this.finish(cur, {
+          reject: new BmeterError('PORT', `writing ${job.logText} failed: ${message}`, { cause: err }),
+        });
       },
     );
   }

@@ -76,4 +76,3 @@ export interface ScanOptions {
   /** Called for every PAN found, as it arrives. */
   onProgress?: (pan: PanDescriptor) => void;
 }
-

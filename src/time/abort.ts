@@ -6,7 +6,10 @@
  */
 
 /** `promise`'s value, or `{ aborted: true }` as soon as `signal` aborts (at once when it already has). */
-export async function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<{ value: T } | { aborted: true }> {
+export async function unlessAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<{ value: T } | { aborted: true }> {
   if (signal === undefined) return { value: await promise };
   if (signal.aborted) {
     promise.catch(() => undefined);

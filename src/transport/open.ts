@@ -48,7 +48,8 @@ export async function openTransport(port: string, options: OpenTransportOptions 
     const known = ['tcp', ...Object.keys(options.schemes ?? {})].map((s) => `${s}://`).join(', ');
     throw new BmeterError('USAGE', `unknown port scheme in "${port}": use a device path or one of ${known}`);
   }
-  if (port.trim() === '') throw new BmeterError('USAGE', 'no port given: use a device path such as /dev/ttyUSB0, tcp://host:port or sim://');
+  if (port.trim() === '')
+    throw new BmeterError('USAGE', 'no port given: use a device path such as /dev/ttyUSB0, tcp://host:port or sim://');
   const { openSerial } = await import('./serial.js');
   return openSerial(port, {
     ...(options.waitPortMs !== undefined && { waitPortMs: options.waitPortMs }),

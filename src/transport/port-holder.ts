@@ -71,7 +71,11 @@ async function flockPids(device: string, procRoot: string): Promise<Set<number>>
 
 async function commandLine(procDir: string): Promise<string> {
   const raw = await readFile(`${procDir}/cmdline`, 'utf8').catch(() => '');
-  const text = raw.split('\0').filter((s) => s !== '').join(' ').replace(/\s+/g, ' ');
+  const text = raw
+    .split('\0')
+    .filter((s) => s !== '')
+    .join(' ')
+    .replace(/\s+/g, ' ');
   return text.length > 120 ? `${text.slice(0, 117)}...` : text || '?';
 }
 

@@ -41,25 +41,19 @@ export async function openSerial(path: string, options: SerialOptions = {}): Pro
       if (mapped.code !== 'PORT_BUSY' || remaining <= 0) throw mapped;
       logger.info({ port: path }, 'serial port busy; waiting');
       // The last try falls on the deadline itself: the whole --wait-port is waited out.
-      const waited = await sleep(systemClock, Math.min(options.retryMs ?? TIMEOUTS.serialRetryMs.default, remaining), options.signal);
+      const waited = await sleep(
+        systemClock,
+        Math.min(options.retryMs ?? TIMEOUTS.serialRetryMs.default, remaining),
+        options.signal,
+      );
       if (!waited && options.signal?.aborted === true) {
-        throw new BmeterError('CLOSED', `stopped while waiting for ${path}: ${mapped.message.replace(/ — stop it.*$/, '')}`);
+        throw new BmeterError(
+          'CLOSED',
+          `stopped while waiting for ${path}: ${mapped.message.replace(/ — stop it.*$/, '')}`,
+        );
       }
     }
   }
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 function openOnce(path: string): Promise<Transport> {
@@ -87,8 +81,7 @@ function wrap(path: string, port: SerialPort): Transport {
       }),
     onData: (listener) => void port.on('data', listener),
     onClose: (listener) => void (closeListener = listener),
-    otherHolders: async () =>
-      (await findPortHolders(path)).map((h) => describeHolders([h])),
+    otherHolders: async () => (await findPortHolders(path)).map((h) => describeHolders([h])),
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
@@ -102,15 +95,25 @@ function wrap(path: string, port: SerialPort): Transport {
 export async function mapOpenError(path: string, err: unknown): Promise<BmeterError> {
   const message = err instanceof Error ? err.message : String(err);
   if (/No such file or directory|ENOENT/i.test(message)) {
-    return new BmeterError('PORT_MISSING', `no such device ${path} — is the stick plugged in? \`ls /dev/serial/by-id/\``, { cause: err });
+    return new BmeterError(
+      'PORT_MISSING',
+      `no such device ${path} — is the stick plugged in? \`ls /dev/serial/by-id/\``,
+      { cause: err },
+    );
   }
   if (/Permission denied|EACCES/i.test(message)) {
-    return new BmeterError('PORT_DENIED', `permission denied opening ${path} — add yourself to the dialout group: sudo usermod -aG dialout $USER, then log in again`, { cause: err });
+    return new BmeterError(
+      'PORT_DENIED',
+      `permission denied opening ${path} — add yourself to the dialout group: sudo usermod -aG dialout $USER, then log in again`,
+      { cause: err },
+    );
   }
   if (/Cannot lock port|Resource temporarily unavailable|EBUSY|EAGAIN/i.test(message)) {
     const holders = (await findPortHolders(path)).filter((h) => h.pid !== process.pid);
     const who = holders.length > 0 ? `held by ${describeHolders(holders)}` : 'held by another process';
-    return new BmeterError('PORT_BUSY', `${path} is busy: ${who} — stop it, or wait for it with --wait-port`, { cause: err });
+    return new BmeterError('PORT_BUSY', `${path} is busy: ${who} — stop it, or wait for it with --wait-port`, {
+      cause: err,
+    });
   }
   return new BmeterError('PORT', `cannot open ${path}: ${message}`, { cause: err });
 }

@@ -30,7 +30,12 @@ export function openTcp(url: string, options: { connectTimeoutMs?: number } = {}
     socket.setNoDelay(true);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new BmeterError('PORT', `no connection to ${url} within ${(options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS) / 1000} s — is the bridge reachable?`));
+      reject(
+        new BmeterError(
+          'PORT',
+          `no connection to ${url} within ${(options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS) / 1000} s — is the bridge reachable?`,
+        ),
+      );
     }, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -45,8 +50,10 @@ export function openTcp(url: string, options: { connectTimeoutMs?: number } = {}
 }
 
 function mapTcpError(url: string, err: NodeJS.ErrnoException): BmeterError {
-  if (err.code === 'ECONNREFUSED') return new BmeterError('PORT', `connection refused by ${url} — is ser2net/socat listening there?`, { cause: err });
-  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return new BmeterError('PORT', `cannot resolve the host of ${url}`, { cause: err });
+  if (err.code === 'ECONNREFUSED')
+    return new BmeterError('PORT', `connection refused by ${url} — is ser2net/socat listening there?`, { cause: err });
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+    return new BmeterError('PORT', `cannot resolve the host of ${url}`, { cause: err });
   return new BmeterError('PORT', `cannot connect to ${url}: ${err.message}`, { cause: err });
 }
 
@@ -63,7 +70,9 @@ function wrap(url: string, socket: Socket): Transport {
     write: (data) =>
       new Promise<void>((resolve, reject) => {
         if (socket.destroyed) return reject(new BmeterError('CLOSED', `${url} is closed`));
-        socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data, (err) => (err ? reject(err) : resolve()));
+        socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data, (err) =>
+          err ? reject(err) : resolve(),
+        );
       }),
     onData: (listener) => void socket.on('data', listener),
     onClose: (listener) => void (closeListener = listener),

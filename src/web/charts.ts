@@ -57,12 +57,18 @@ function mount(holder: HTMLElement, options: Omit<uPlot.Options, 'width' | 'heig
   observer.observe(holder);
   // Axis text and grid follow the page's colours (light or dark).
   const text = getComputedStyle(document.body).color;
-  const axes = (options.axes ?? []).map((a) => ({ stroke: text, grid: { stroke: '#8883' }, ticks: { stroke: '#8883' }, ...a }));
+  const axes = (options.axes ?? []).map((a) => ({
+    stroke: text,
+    grid: { stroke: '#8883' },
+    ticks: { stroke: '#8883' },
+    ...a,
+  }));
   return {
     set(data, xRange) {
       holder.dataset['points'] = String(countValues(data));
       range = xRange;
-      if (plot === undefined) plot = new uPlot({ ...options, axes, hooks, legend: { live: false }, ...size() }, data, holder);
+      if (plot === undefined)
+        plot = new uPlot({ ...options, axes, hooks, legend: { live: false }, ...size() }, data, holder);
       else plot.setData(data, !zoomed);
       if (!zoomed) applyRange();
     },

@@ -101,8 +101,14 @@ describe('dashboard with readings in the store', () => {
     assert.equal(await xMin(), zoomed);
     await session.page.locator('#power-chart .u-over').dblclick();
     await session.page.waitForFunction(
-      ([z]) => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string } } })
-        .document.querySelector('#power-chart').getAttribute('data-x-min')) < z,
+      ([z]) =>
+        Number(
+          (
+            globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string } } }
+          ).document
+            .querySelector('#power-chart')
+            .getAttribute('data-x-min'),
+        ) < z,
       [zoomed] as const,
     );
     assert.ok(Math.abs((await xMin()) - full) < 120, 'back to the 24 h range');

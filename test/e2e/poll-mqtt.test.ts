@@ -43,7 +43,12 @@ const T60 = { timeout: 60_000 };
 const T90 = { timeout: 90_000 };
 
 const records = (text: string): Record<string, unknown>[] =>
-  text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  text.trim() === ''
+    ? []
+    : text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const ONE_SHOT =
   'a one-shot poll publishes discovery, the state the meter gave and online, with credentials from the environment';
@@ -169,8 +174,23 @@ test(RESTART, { timeout: 120_000 }, async (t) => {
   const prom = dir.file('bmeter.prom');
   const count = 16;
   const proc = spawnBmeter(
-    ['poll', ...common, '--interval', '0.4', '--count', String(count), '--format', 'json', '--output', out, '-v',
-      '--mqtt', broker.url, '--metrics-file', prom],
+    [
+      'poll',
+      ...common,
+      '--interval',
+      '0.4',
+      '--count',
+      String(count),
+      '--format',
+      'json',
+      '--output',
+      out,
+      '-v',
+      '--mqtt',
+      broker.url,
+      '--metrics-file',
+      prom,
+    ],
     { env: CREDENTIALS, cwd: dir.path, timeoutMs: 90_000 },
   );
   t.after(() => proc.stop(500));
@@ -231,8 +251,15 @@ test('two meters on one broker keep apart: own topics, own device, own values', 
     const mine = records(run.stdout);
     const states = watcher.messages(`bmeter/${meter}/state`).map((m) => JSON.parse(m.payload) as Row);
     const times = mine.map((r) => r['timestamp']);
-    assert.deepEqual(states.map((s) => s['timestamp']), times, `meter ${meter}: exactly its own readings`);
-    assert.deepEqual(states.map((s) => s['energy_normal_kwh']), mine.map((r) => r['energy_normal_kwh']));
+    assert.deepEqual(
+      states.map((s) => s['timestamp']),
+      times,
+      `meter ${meter}: exactly its own readings`,
+    );
+    assert.deepEqual(
+      states.map((s) => s['energy_normal_kwh']),
+      mine.map((r) => r['energy_normal_kwh']),
+    );
     const config = watcher.messages(`homeassistant/device/bmeter_${meter}/config`)[0]?.payload ?? '{}';
     const d = JSON.parse(config) as Record<string, any>;
     assert.deepEqual(d['device']['identifiers'], [`bmeter_${meter}`]);
@@ -277,8 +304,20 @@ test('--metrics-file counts a failed reading and a recovery by its step', { time
   const common = await scanned(dir, `sim://?meterMac=${MAC}&faults=event26@3,drop@5,drop@6,drop@7`);
   const prom = dir.file('bmeter.prom');
   const run = await runBmeter(
-    ['poll', ...common, '--config', config, '--interval', '0.3', '--count', '5', '--format', 'json',
-      '--metrics-file', prom],
+    [
+      'poll',
+      ...common,
+      '--config',
+      config,
+      '--interval',
+      '0.3',
+      '--count',
+      '5',
+      '--format',
+      'json',
+      '--metrics-file',
+      prom,
+    ],
     { env: CREDENTIALS, cwd: dir.path },
   );
   assert.equal(run.code, 0, describeRun(run));

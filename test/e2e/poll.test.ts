@@ -17,8 +17,16 @@ import { tempDirFor } from './helpers/temp-dir.js';
 const CREDENTIALS = TARGET.credentials;
 const SECRETS = [CREDENTIALS.BMETER_ROUTEB_ID, CREDENTIALS.BMETER_ROUTEB_PASSWORD];
 const FIELDS = [
-  'timestamp', 'power_w', 'current_r_a', 'current_t_a', 'energy_normal_kwh', 'energy_reverse_kwh',
-  'fixed_normal_at', 'fixed_normal_kwh', 'fixed_reverse_at', 'fixed_reverse_kwh',
+  'timestamp',
+  'power_w',
+  'current_r_a',
+  'current_t_a',
+  'energy_normal_kwh',
+  'energy_reverse_kwh',
+  'fixed_normal_at',
+  'fixed_normal_kwh',
+  'fixed_reverse_at',
+  'fixed_reverse_kwh',
 ];
 
 /** The meter's Get_Res/Get_SNA properties from a trace log (rx ERXUDP lines, data in hex). */
@@ -29,7 +37,8 @@ function meterAnswer(stderr: string): Map<number, Buffer> {
     const rx = String((JSON.parse(line) as { rx: string }).rx);
     const data = Buffer.from(rx.split(' ').at(-1) ?? '', 'hex');
     // EHD 1081, SEOJ 028801 at 4..6, ESV at 10: 0x72 Get_Res or 0x52 Get_SNA
-    if (data.length < 12 || data.readUInt16BE(0) !== 0x1081 || data.subarray(4, 7).toString('hex') !== '028801') continue;
+    if (data.length < 12 || data.readUInt16BE(0) !== 0x1081 || data.subarray(4, 7).toString('hex') !== '028801')
+      continue;
     if (data[10] !== 0x72 && data[10] !== 0x52) continue;
     const props = new Map<number, Buffer>();
     let at = 12;
@@ -91,53 +100,64 @@ const VARIANTS =
     : [{ name: 'the stick', simArgs: [] }];
 
 for (const { name, simArgs } of VARIANTS) {
-  test(`poll on ${name}: JSON and CSV values match the meter, the next poll reuses the session, no secret in any output`, { timeout: TARGET.ms(90_000) }, async (t) => {
-    const dir = tempDirFor(t);
-    const port = await TARGET.port(dir, simArgs);
-    t.after(() => port.stop());
-    const common = ['--port', port.path, '--scan-file', dir.file('scan.json')];
-    const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: TARGET.ms(60_000) };
+  test(
+    `poll on ${name}: JSON and CSV values match the meter, the next poll reuses the session, no secret in any output`,
+    { timeout: TARGET.ms(90_000) },
+    async (t) => {
+      const dir = tempDirFor(t);
+      const port = await TARGET.port(dir, simArgs);
+      t.after(() => port.stop());
+      const common = ['--port', port.path, '--scan-file', dir.file('scan.json')];
+      const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: TARGET.ms(60_000) };
 
-    const scan = await runBmeter(['scan', ...TARGET.scanArgs, ...common], opts);
-    assert.equal(scan.code, 0, describeRun(scan));
+      const scan = await runBmeter(['scan', ...TARGET.scanArgs, ...common], opts);
+      assert.equal(scan.code, 0, describeRun(scan));
 
-    // 1) JSON, at trace level: joins (SKSETPWD, SKSETRBID, SKJOIN on the wire) and leaks nothing
-    const json = await runBmeter(['poll', ...common, '--format', 'json', '--log-level', 'trace'], opts);
-    assert.equal(json.code, 0, describeRun(json));
-    const lines = json.stdout.trim().split('\n');
-    assert.equal(lines.length, 1, 'one reading');
-    const record = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
-    assert.deepEqual(Object.keys(record), [...FIELDS, 'source'], 'the record fields in order, then source');
-    assert.equal(record['source'], 'poll');
-    for (const [key, value] of Object.entries(expectedFrom(meterAnswer(json.stderr)))) assert.equal(record[key], value, key);
-    // A fresh stick has no session to keep; a real one may still hold the session of an earlier test.
-    if (TARGET.freshStickPerTest) assert.match(json.stderr, /"tx":"SKJOIN/, 'the first poll joined');
-    const everything = json.stdout + json.stderr + scan.stdout + scan.stderr;
-    for (const secret of SECRETS) {
-      for (const form of [secret, ...hexOf(secret)]) {
-        assert.ok(!everything.includes(form), `a credential (${form === secret ? 'plain' : 'hex'}) reached the output`);
+      // 1) JSON, at trace level: joins (SKSETPWD, SKSETRBID, SKJOIN on the wire) and leaks nothing
+      const json = await runBmeter(['poll', ...common, '--format', 'json', '--log-level', 'trace'], opts);
+      assert.equal(json.code, 0, describeRun(json));
+      const lines = json.stdout.trim().split('\n');
+      assert.equal(lines.length, 1, 'one reading');
+      const record = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+      assert.deepEqual(Object.keys(record), [...FIELDS, 'source'], 'the record fields in order, then source');
+      assert.equal(record['source'], 'poll');
+      for (const [key, value] of Object.entries(expectedFrom(meterAnswer(json.stderr))))
+        assert.equal(record[key], value, key);
+      // A fresh stick has no session to keep; a real one may still hold the session of an earlier test.
+      if (TARGET.freshStickPerTest) assert.match(json.stderr, /"tx":"SKJOIN/, 'the first poll joined');
+      const everything = json.stdout + json.stderr + scan.stdout + scan.stderr;
+      for (const secret of SECRETS) {
+        for (const form of [secret, ...hexOf(secret)]) {
+          assert.ok(
+            !everything.includes(form),
+            `a credential (${form === secret ? 'plain' : 'hex'}) reached the output`,
+          );
+        }
       }
-    }
 
-    // 2) CSV appended to a file, twice: header once, values as above, and no SKJOIN (kept session)
-    const csvFile = dir.file('readings.csv');
-    const expected: Record<string, unknown>[] = [];
-    for (let i = 0; i < 2; i++) {
-      const csv = await runBmeter(['poll', ...common, '--format', 'csv', '--output', csvFile, '--log-level', 'trace'], opts);
-      assert.equal(csv.code, 0, describeRun(csv));
-      assert.equal(csv.stdout, '', 'records go to the file, not stdout');
-      assert.doesNotMatch(csv.stderr, /"tx":"SKJOIN/, 'a poll on the kept session does no SKJOIN');
-      assert.match(csv.stderr, /"tx":"SKSENDTO/);
-      expected.push(expectedFrom(meterAnswer(csv.stderr)));
-    }
-    const rows = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
-    assert.equal(rows.length, 3, 'a header and two records');
-    assert.equal(rows[0], FIELDS.join(','), 'the CSV header is exactly the record fields, no source column');
-    for (const [n, row] of rows.slice(1).entries()) {
-      const cells = row.split(',');
-      const byName = Object.fromEntries(FIELDS.map((f, i) => [f, cells[i]]));
-      assert.equal(cells.length, FIELDS.length);
-      for (const [key, value] of Object.entries(expected[n] ?? {})) assert.equal(byName[key], String(value), key);
-    }
-  });
+      // 2) CSV appended to a file, twice: header once, values as above, and no SKJOIN (kept session)
+      const csvFile = dir.file('readings.csv');
+      const expected: Record<string, unknown>[] = [];
+      for (let i = 0; i < 2; i++) {
+        const csv = await runBmeter(
+          ['poll', ...common, '--format', 'csv', '--output', csvFile, '--log-level', 'trace'],
+          opts,
+        );
+        assert.equal(csv.code, 0, describeRun(csv));
+        assert.equal(csv.stdout, '', 'records go to the file, not stdout');
+        assert.doesNotMatch(csv.stderr, /"tx":"SKJOIN/, 'a poll on the kept session does no SKJOIN');
+        assert.match(csv.stderr, /"tx":"SKSENDTO/);
+        expected.push(expectedFrom(meterAnswer(csv.stderr)));
+      }
+      const rows = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
+      assert.equal(rows.length, 3, 'a header and two records');
+      assert.equal(rows[0], FIELDS.join(','), 'the CSV header is exactly the record fields, no source column');
+      for (const [n, row] of rows.slice(1).entries()) {
+        const cells = row.split(',');
+        const byName = Object.fromEntries(FIELDS.map((f, i) => [f, cells[i]]));
+        assert.equal(cells.length, FIELDS.length);
+        for (const [key, value] of Object.entries(expected[n] ?? {})) assert.equal(byName[key], String(value), key);
+      }
+    },
+  );
 }

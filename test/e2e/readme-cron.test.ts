@@ -48,17 +48,28 @@ test('the README cron lines run as shown after npm install -g', { timeout: 240_0
   const meter = dir.file('meter');
   await run('mkdir', [meter]);
   for (const { path } of blocks) assert.equal(path, '/usr/local/bin:/usr/bin:/bin');
-  const cronPath = (path: string): string => path.replace('/usr/local/bin', `${join(prefix, 'bin')}:${dirname(process.execPath)}`);
+  const cronPath = (path: string): string =>
+    path.replace('/usr/local/bin', `${join(prefix, 'bin')}:${dirname(process.execPath)}`);
   const env = (path: string) => ({ PATH: cronPath(path), HOME: dir.path, SHELL: '/bin/sh' });
   const first = blocks[0] as { path: string; line: string };
   // Once, by hand, as the README's set-up says: the scan.
-  await run('sh', ['-c', `cd ${meter} && BMETER_ROUTEB_ID=${SIM_DEMO_ROUTEB_ID} BMETER_ROUTEB_PASSWORD=${SIM_DEMO_PASSWORD} bmeter scan --port ${SIM_PORT}`], { env: env(first.path) });
+  await run(
+    'sh',
+    [
+      '-c',
+      `cd ${meter} && BMETER_ROUTEB_ID=${SIM_DEMO_ROUTEB_ID} BMETER_ROUTEB_PASSWORD=${SIM_DEMO_PASSWORD} bmeter scan --port ${SIM_PORT}`,
+    ],
+    { env: env(first.path) },
+  );
   for (const { path, line } of [first, first, ...blocks.slice(1)]) {
     await run('sh', ['-c', command(line, meter)], { env: env(path) });
   }
   const power = readFileSync(join(meter, 'power.csv'), 'utf8').trim().split('\n');
   assert.equal(power.length, 3, 'a header and two readings');
-  assert.equal(power[0], 'timestamp,power_w,current_r_a,current_t_a,energy_normal_kwh,energy_reverse_kwh,fixed_normal_at,fixed_normal_kwh,fixed_reverse_at,fixed_reverse_kwh');
+  assert.equal(
+    power[0],
+    'timestamp,power_w,current_r_a,current_t_a,energy_normal_kwh,energy_reverse_kwh,fixed_normal_at,fixed_normal_kwh,fixed_reverse_at,fixed_reverse_kwh',
+  );
   const halfHours = readFileSync(join(meter, 'halfhours.csv'), 'utf8').trim().split('\n');
   assert.equal(halfHours[0], 'slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh');
   // 2026-11-30 from 00:00 to 12:00 +09:00 on the simulator's frozen clock: 25 half-hour marks.

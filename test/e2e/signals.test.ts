@@ -22,7 +22,10 @@ async function waitForStderr(p: BmeterProcess, pattern: RegExp, timeoutMs = 15_0
   }
 }
 
-async function signalAndTime(p: BmeterProcess, signal: NodeJS.Signals): Promise<{ ms: number; code: number | null; stderr: string }> {
+async function signalAndTime(
+  p: BmeterProcess,
+  signal: NodeJS.Signals,
+): Promise<{ ms: number; code: number | null; stderr: string }> {
   const sent = Date.now();
   process.kill(p.pid, signal);
   const result = await p.exited;
@@ -39,7 +42,10 @@ test('Ctrl-C during a scan ends it within 2 s, saying it was interrupted (not "n
   const r = await signalAndTime(p, 'SIGINT');
   assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGINT`);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /bmeter: scan interrupted \(SIGINT\/SIGTERM\) before a meter was chosen; the scan file was not written\n$/);
+  assert.match(
+    r.stderr,
+    /bmeter: scan interrupted \(SIGINT\/SIGTERM\) before a meter was chosen; the scan file was not written\n$/,
+  );
   assert.doesNotMatch(r.stderr, /no smart meter answered/);
   assert.equal(existsSync(dir.file('bmeter.scan.json')), false);
 });
@@ -62,7 +68,12 @@ test('SIGTERM while waiting for a port another program holds ends the wait withi
   const r = await signalAndTime(p, 'SIGTERM');
   assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGTERM`);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, new RegExp(`bmeter: stopped while waiting for ${tty}: ${tty} is busy: held by pid \\d+ \\(flock --exclusive ${tty} sleep 60\\)\\n$`));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `bmeter: stopped while waiting for ${tty}: ${tty} is busy: held by pid \\d+ \\(flock --exclusive ${tty} sleep 60\\)\\n$`,
+    ),
+  );
 });
 
 test('SIGTERM while a Get goes unanswered ends the interval run within 2 s with SKTERM, keeping the records read', async (t) => {
@@ -71,7 +82,10 @@ test('SIGTERM while a Get goes unanswered ends the interval run within 2 s with 
   const port = 'sim://?timeScale=0.001&faults=drop@2%2B';
   const scan = await runBmeter(['scan', '--port', port], { cwd: dir.path, env: CREDENTIALS });
   assert.equal(scan.code, 0, describeRun(scan));
-  const p = spawnBmeter(['poll', '--port', port, '--interval', '1', '--format', 'json', '-vv'], { cwd: dir.path, env: CREDENTIALS });
+  const p = spawnBmeter(['poll', '--port', port, '--interval', '1', '--format', 'json', '-vv'], {
+    cwd: dir.path,
+    env: CREDENTIALS,
+  });
   t.after(() => p.stop());
   await waitForStderr(p, /reading done/);
   await new Promise((r) => setTimeout(r, 1500)); // the second Get is out and unanswered
@@ -88,7 +102,10 @@ test('SIGTERM during the first join (EVENT 24, retried with backoff) ends the ru
   const scan = await runBmeter(['scan', '--port', 'sim://?timeScale=0.001'], { cwd: dir.path, env: CREDENTIALS });
   assert.equal(scan.code, 0, describeRun(scan));
   // The meter rejects every join: SKJOIN is retried after 1 s, 2 s, 4 s (7 s and more in all).
-  const p = spawnBmeter(['poll', '--port', 'sim://?timeScale=0.001&authReject=1', '--interval', '60', '-vv'], { cwd: dir.path, env: CREDENTIALS });
+  const p = spawnBmeter(['poll', '--port', 'sim://?timeScale=0.001&authReject=1', '--interval', '60', '-vv'], {
+    cwd: dir.path,
+    env: CREDENTIALS,
+  });
   t.after(() => p.stop());
   // The third retry: a 4 s backoff has just begun, which must not hold the exit up.
   await waitForStderr(p, /retrying SKJOIN[\s\S]*retrying SKJOIN[\s\S]*retrying SKJOIN/);

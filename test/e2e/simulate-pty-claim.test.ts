@@ -16,7 +16,10 @@ test('a regular file at the --pty path is refused with exit 2 naming it, and lef
   writeFileSync(path, 'my notes\n');
   const r = await runBmeter(['simulate', '--pty', path], { cwd: dir.path, timeoutMs: 15_000 });
   assert.equal(r.code, 2, r.stderr);
-  assert.equal(r.stderr, `bmeter: ${path} already exists (a file) — bmeter simulate --pty never replaces a file: choose a path that does not exist\n`);
+  assert.equal(
+    r.stderr,
+    `bmeter: ${path} already exists (a file) — bmeter simulate --pty never replaces a file: choose a path that does not exist\n`,
+  );
   assert.equal(readFileSync(path, 'utf8'), 'my notes\n');
   assert.deepEqual(readdirSync(dir.path), ['ttyUSB0']);
 });
@@ -43,8 +46,11 @@ test('a second simulator on the same path is refused while the first keeps servi
   });
   const second = await runBmeter(['simulate', '--pty', path], { cwd: dir.path, timeoutMs: 15_000 });
   assert.equal(second.code, 2, second.stderr);
-  assert.equal(second.stderr, `bmeter: ${path} is served by another bmeter simulate (pid ${first.process.pid}) — stop it or choose another --pty path\n`);
-  assert.ok(lstatSync(path).isSymbolicLink(), 'the first simulator\'s link is still there');
+  assert.equal(
+    second.stderr,
+    `bmeter: ${path} is served by another bmeter simulate (pid ${first.process.pid}) — stop it or choose another --pty path\n`,
+  );
+  assert.ok(lstatSync(path).isSymbolicLink(), "the first simulator's link is still there");
   await first.stop();
   stopped = true;
   assert.deepEqual(readdirSync(dir.path), ['keep.txt']);

@@ -87,8 +87,17 @@ test('online first, discovery once the first reading shows the wiring, then the 
   const late = await watch(t, broker.url, [AVAILABILITY, DISCOVERY, STATE]);
   const retained = await late.next(STATE, (m) => m.retain);
   assert.equal(JSON.parse(retained.payload).power_w, 412);
-  assert.ok(late.messages().every((m) => m.retain), 'availability, discovery and state are retained');
-  assert.deepEqual(late.messages().map((m) => m.topic).sort(), [AVAILABILITY, DISCOVERY, STATE].sort());
+  assert.ok(
+    late.messages().every((m) => m.retain),
+    'availability, discovery and state are retained',
+  );
+  assert.deepEqual(
+    late
+      .messages()
+      .map((m) => m.topic)
+      .sort(),
+    [AVAILABILITY, DISCOVERY, STATE].sort(),
+  );
 });
 
 test("Home Assistant's birth message (homeassistant/status online) brings discovery and state again", async (t) => {

@@ -25,29 +25,33 @@ function smallTmpfs(kib: number): { dir: string; unmount: () => void } | string 
 
 const tmpfs = smallTmpfs(8);
 
-test('a record that does not fit on a full disk is removed again and the file keeps its complete lines', { skip: typeof tmpfs === 'string' ? tmpfs : false }, async () => {
-  if (typeof tmpfs === 'string') return;
-  try {
-    const path = join(tmpfs.dir, 'out.csv');
-    const before = `timestamp,power_w\n${'x'.repeat(8192 - 18 - 30)}\n`; // 30 bytes free of 8 KiB
-    writeFileSync(path, before);
-    const sink = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
-    await assert.rejects(
-      sink.write({ timestamp: '2026-11-28T10:00:00.000+09:00', power_w: 1192 }),
-      (err: Error) => err.message.includes(path) && err.message.includes('the partial record was removed'),
-    );
-    await sink.close();
-    assert.equal(readFileSync(path, 'utf8'), before);
-    // The next run, with room again, appends a whole line after the last complete one.
-    writeFileSync(path, 'timestamp,power_w\nt0,1\n');
-    const next = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
-    await next.write({ timestamp: 't1', power_w: 2 });
-    await next.close();
-    assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\nt0,1\nt1,2\n');
-  } finally {
-    tmpfs.unmount();
-  }
-});
+test(
+  'a record that does not fit on a full disk is removed again and the file keeps its complete lines',
+  { skip: typeof tmpfs === 'string' ? tmpfs : false },
+  async () => {
+    if (typeof tmpfs === 'string') return;
+    try {
+      const path = join(tmpfs.dir, 'out.csv');
+      const before = `timestamp,power_w\n${'x'.repeat(8192 - 18 - 30)}\n`; // 30 bytes free of 8 KiB
+      writeFileSync(path, before);
+      const sink = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
+      await assert.rejects(
+        sink.write({ timestamp: '2026-11-28T10:00:00.000+09:00', power_w: 1192 }),
+        (err: Error) => err.message.includes(path) && err.message.includes('the partial record was removed'),
+      );
+      await sink.close();
+      assert.equal(readFileSync(path, 'utf8'), before);
+      // The next run, with room again, appends a whole line after the last complete one.
+      writeFileSync(path, 'timestamp,power_w\nt0,1\n');
+      const next = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
+      await next.write({ timestamp: 't1', power_w: 2 });
+      await next.close();
+      assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\nt0,1\nt1,2\n');
+    } finally {
+      tmpfs.unmount();
+    }
+  },
+);
 
 test('a short write is truncated back to the size before the append and reported', async () => {
   const path = join(fresh(), 'out.csv');
@@ -69,7 +73,10 @@ test('a short write is truncated back to the size before the append and reported
     });
   };
   const file = await FileTarget.open(path, { openFile });
-  await assert.rejects(file.append(() => 't1,1192\n'), /only 5 of 8 bytes were written \(disk full\?\); the partial record was removed/);
+  await assert.rejects(
+    file.append(() => 't1,1192\n'),
+    /only 5 of 8 bytes were written \(disk full\?\); the partial record was removed/,
+  );
   await file.close();
   assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\nt0,1\n');
 });
@@ -78,7 +85,13 @@ test('a file torn in the middle of a line gets a newline before the next record,
   const path = join(fresh(), 'out.csv');
   writeFileSync(path, 'timestamp,power_w\nt0,1\nt1,11'); // torn by an earlier full disk
   const notices: string[] = [];
-  const sink = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough(), notice: (m) => notices.push(m) });
+  const sink = await createSink({
+    format: 'csv',
+    columns: COLUMNS,
+    outputPath: path,
+    stdout: new PassThrough(),
+    notice: (m) => notices.push(m),
+  });
   await sink.write({ timestamp: 't2', power_w: 3 });
   await sink.write({ timestamp: 't3', power_w: 4 });
   await sink.close();
@@ -103,7 +116,13 @@ test('after the output file is renamed away the next record goes to a new file o
   const dir = fresh();
   const path = join(dir, 'out.csv');
   const notices: string[] = [];
-  const sink = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough(), notice: (m) => notices.push(m) });
+  const sink = await createSink({
+    format: 'csv',
+    columns: COLUMNS,
+    outputPath: path,
+    stdout: new PassThrough(),
+    notice: (m) => notices.push(m),
+  });
   await sink.write({ timestamp: 't1', power_w: 1 });
   renameSync(path, `${path}.1`); // logrotate
   await sink.write({ timestamp: 't2', power_w: 2 });
@@ -112,13 +131,22 @@ test('after the output file is renamed away the next record goes to a new file o
   await sink.close();
   assert.equal(readFileSync(`${path}.1`, 'utf8'), 'timestamp,power_w\nt1,1\n');
   assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\nt3,3\n');
-  assert.deepEqual(notices, [`reopened output file ${path} (it was moved or deleted)`, `reopened output file ${path} (it was moved or deleted)`]);
+  assert.deepEqual(notices, [
+    `reopened output file ${path} (it was moved or deleted)`,
+    `reopened output file ${path} (it was moved or deleted)`,
+  ]);
 });
 
 test('reopen (SIGHUP) opens the file by name again before the next record', async () => {
   const path = join(fresh(), 'out.jsonl');
   const notices: string[] = [];
-  const sink = await createSink({ format: 'json', columns: COLUMNS, outputPath: path, stdout: new PassThrough(), notice: (m) => notices.push(m) });
+  const sink = await createSink({
+    format: 'json',
+    columns: COLUMNS,
+    outputPath: path,
+    stdout: new PassThrough(),
+    notice: (m) => notices.push(m),
+  });
   await sink.write({ timestamp: 't1', power_w: 1 });
   sink.reopen();
   await sink.write({ timestamp: 't2', power_w: 2 });
@@ -131,7 +159,8 @@ test('an output file in a folder that does not exist is a usage error naming it'
   const path = join(fresh(), 'missing', 'out.csv');
   await assert.rejects(
     createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() }),
-    (err: Error & { exitCode?: number }) => err.message.startsWith(`cannot open output file ${path}`) && err.exitCode === 2,
+    (err: Error & { exitCode?: number }) =>
+      err.message.startsWith(`cannot open output file ${path}`) && err.exitCode === 2,
   );
 });
 

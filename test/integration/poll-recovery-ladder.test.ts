@@ -81,7 +81,15 @@ async function rig(sim: Partial<SimOptions>): Promise<Rig> {
   };
   const config = {
     ...base.config,
-    timeouts: { ...base.config.timeouts, commandMs: 300, skverMs: 300, sendToMs: 300, terminateMs: 300, responseMs: 100, joinMs: 2000 },
+    timeouts: {
+      ...base.config.timeouts,
+      commandMs: 300,
+      skverMs: 300,
+      sendToMs: 300,
+      terminateMs: 300,
+      responseMs: 100,
+      joinMs: 2000,
+    },
     retries: { ...base.config.retries, join: 1, request: 0 },
     scan: { ...base.config.scan, minDuration: 4, maxDuration: 7, marginMs: 2000 },
   };
@@ -182,7 +190,15 @@ describe('the poll recovery ladder against the simulator', () => {
     assert.equal(summary.stoppedBy, 'signal');
     assert.equal(summary.readings, 1);
     const steps = r.timeline.filter((x) => x !== 'SKJOIN');
-    assert.deepEqual(steps.slice(0, 7), [OPEN, `${KNOWN_CHANNEL_SCAN} 6`, `${FULL_SCAN} 4`, OPEN, `${KNOWN_CHANNEL_SCAN} 6`, `${FULL_SCAN} 4`, OPEN]);
+    assert.deepEqual(steps.slice(0, 7), [
+      OPEN,
+      `${KNOWN_CHANNEL_SCAN} 6`,
+      `${FULL_SCAN} 4`,
+      OPEN,
+      `${KNOWN_CHANNEL_SCAN} 6`,
+      `${FULL_SCAN} 4`,
+      OPEN,
+    ]);
   });
 
   it('finds a meter that moved to another channel with the full rescan and rewrites the scan file', async () => {
@@ -219,7 +235,13 @@ describe('the poll recovery ladder against the simulator', () => {
     assert.equal(after['panId'], before['panId']);
     assert.equal(after['ipv6'], before['ipv6']);
     assert.equal(r.stick.registers.get('S02'), '21', 'the stick joined on channel 33');
-    assert.equal(countOf(warnings(r.logs), `the meter answers on channel 33, PAN ${String(before['panId'])} now; scan file ${r.scanFile} updated`), 1);
+    assert.equal(
+      countOf(
+        warnings(r.logs),
+        `the meter answers on channel 33, PAN ${String(before['panId'])} now; scan file ${r.scanFile} updated`,
+      ),
+      1,
+    );
 
     // The next run (cron) starts from the rewritten scan file: it reads on the session the stick
     // kept on channel 33, without a scan or a join.
@@ -273,10 +295,19 @@ describe('the poll recovery ladder against the simulator', () => {
     assert.equal(summary.stoppedBy, 'signal');
     assert.ok(summary.failed >= 8, `failed ${summary.failed}`);
     const steps = r.timeline.filter((x) => x !== 'SKJOIN');
-    assert.deepEqual(steps.slice(0, 4), [OPEN, `${KNOWN_CHANNEL_SCAN} 6`, `${KNOWN_CHANNEL_SCAN} 7`, `${KNOWN_CHANNEL_SCAN} 8`]);
+    assert.deepEqual(steps.slice(0, 4), [
+      OPEN,
+      `${KNOWN_CHANNEL_SCAN} 6`,
+      `${KNOWN_CHANNEL_SCAN} 7`,
+      `${KNOWN_CHANNEL_SCAN} 8`,
+    ]);
     const warns = warnings(r.logs);
     for (const step of ['rejoin', 'scan-channel', 'full-scan']) {
-      assert.equal(warns.filter((m) => m.startsWith(`recovery step ${step} failed:`)).length, 1, `${step}\n${warns.join('\n')}`);
+      assert.equal(
+        warns.filter((m) => m.startsWith(`recovery step ${step} failed:`)).length,
+        1,
+        `${step}\n${warns.join('\n')}`,
+      );
     }
     const file = JSON.parse(await readFile(r.scanFile, 'utf8')) as Record<string, unknown>;
     assert.equal(file['channel'], 59, 'the scan file is left as it was');

@@ -35,9 +35,14 @@ interface Rig {
 async function rig(): Promise<Rig> {
   const stick = new SimStick({ timeScale: 0.0005, rttMs: 1 });
   const dir = mkdtempSync(join(tmpdir(), 'bmeter-round-trips-'));
-  cleanups.push(() => stick.dispose(), () => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(
+    () => stick.dispose(),
+    () => rmSync(dir, { recursive: true, force: true }),
+  );
   const requests: string[][] = [];
-  const session = stick.session as unknown as { send: (dest: string, port: number, sec: number, data: Buffer) => string | null };
+  const session = stick.session as unknown as {
+    send: (dest: string, port: number, sec: number, data: Buffer) => string | null;
+  };
   const send = session.send.bind(session);
   session.send = (dest, port, sec, data) => {
     requests.push(decodeFrame(data).properties.map((p) => p.epc.toString(16).toUpperCase()));
@@ -45,7 +50,11 @@ async function rig(): Promise<Rig> {
   };
   const o = stick.options;
   const scanFile = await writeSimScanFile(stick, dir);
-  const config = configSchema.parse({ port: 'sim://test', scanFile, timeouts: { commandMs: 2000, joinMs: 3000, responseMs: 500 } });
+  const config = configSchema.parse({
+    port: 'sim://test',
+    scanFile,
+    timeouts: { commandMs: 2000, joinMs: 3000, responseMs: 500 },
+  });
   const records: Record<string, unknown>[] = [];
   const options = (over: Partial<PollOptions> = {}): PollOptions => ({
     config,

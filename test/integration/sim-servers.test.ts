@@ -15,7 +15,8 @@ import { BmeterError } from '../../src/errors.js';
 async function until(read: () => string, want: string, ms = 3000): Promise<string> {
   const start = Date.now();
   while (!read().includes(want)) {
-    if (Date.now() - start > ms) throw new Error(`timeout waiting for ${JSON.stringify(want)}; got ${JSON.stringify(read())}`);
+    if (Date.now() - start > ms)
+      throw new Error(`timeout waiting for ${JSON.stringify(want)}; got ${JSON.stringify(read())}`);
     await new Promise((r) => setTimeout(r, 5));
   }
   return read();
@@ -26,7 +27,9 @@ async function tcpExchange(address: string, send: string, want: string): Promise
   assert.ok(m);
   const socket = connect(Number(m[2]), m[1]);
   let out = '';
-  socket.on('data', (d) => { out += d.toString('latin1'); });
+  socket.on('data', (d) => {
+    out += d.toString('latin1');
+  });
   await new Promise<void>((r) => socket.once('connect', () => r()));
   socket.write(send);
   await until(() => out, want);
@@ -45,35 +48,55 @@ test('the TCP server answers SKVER and keeps the stick state across connections'
 
 const socat = existsSync('/usr/bin/socat');
 
-test('the pty server answers SKVER through the serialport package, twice in a row', { skip: socat ? false : 'socat is not installed' }, async () => {
-  const path = `/tmp/bmeter-sim-test-${process.pid}`;
-  const server = await servePty(path, { sim: { dialect: 'dual', timeScale: 0.001 } });
-  try {
-    for (let run = 0; run < 2; run++) {
-      const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
-      await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-      let out = '';
-      port.on('data', (d: Buffer) => { out += d.toString('latin1'); });
-      port.write('SKVER\r\n');
-      assert.equal(await until(() => out, 'OK\r\n'), 'SKVER\r\nEVER 1.5.2\r\nOK\r\n');
-      await new Promise<void>((resolve) => port.close(() => resolve()));
+test(
+  'the pty server answers SKVER through the serialport package, twice in a row',
+  { skip: socat ? false : 'socat is not installed' },
+  async () => {
+    const path = `/tmp/bmeter-sim-test-${process.pid}`;
+    const server = await servePty(path, { sim: { dialect: 'dual', timeScale: 0.001 } });
+    try {
+      for (let run = 0; run < 2; run++) {
+        const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+        await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+        let out = '';
+        port.on('data', (d: Buffer) => {
+          out += d.toString('latin1');
+        });
+        port.write('SKVER\r\n');
+        assert.equal(await until(() => out, 'OK\r\n'), 'SKVER\r\nEVER 1.5.2\r\nOK\r\n');
+        await new Promise<void>((resolve) => port.close(() => resolve()));
+      }
+    } finally {
+      await server.close();
     }
-  } finally {
-    await server.close();
-  }
-  assert.equal(existsSync(path), false, 'socat removed its link');
-});
+    assert.equal(existsSync(path), false, 'socat removed its link');
+  },
+);
 
 test('the pty server stops its socat when the pty pair cannot be opened', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'bmeter-fake-socat-'));
   try {
     // Reports success, but makes directories where the pty links should be: opening them fails.
     const fake = join(dir, 'socat');
-    writeFileSync(fake, '#!/bin/sh\np="${3#*link=}"\nmkdir "$p" "$p.sim"\necho $$ > "$p.pid"\necho "starting data transfer" >&2\nexec sleep 30\n', { mode: 0o755 });
+    writeFileSync(
+      fake,
+      '#!/bin/sh\np="${3#*link=}"\nmkdir "$p" "$p.sim"\necho $$ > "$p.pid"\necho "starting data transfer" >&2\nexec sleep 30\n',
+      { mode: 0o755 },
+    );
     const path = join(dir, 'pty');
-    await assert.rejects(servePty(path, { socat: fake }), (err: unknown) => err instanceof BmeterError && err.code === 'PORT');
+    await assert.rejects(
+      servePty(path, { socat: fake }),
+      (err: unknown) => err instanceof BmeterError && err.code === 'PORT',
+    );
     const pid = Number(readFileSync(`${path}.pid`, 'utf8'));
-    await until(() => { try { process.kill(pid, 0); return ''; } catch { return 'gone'; } }, 'gone');
+    await until(() => {
+      try {
+        process.kill(pid, 0);
+        return '';
+      } catch {
+        return 'gone';
+      }
+    }, 'gone');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -82,18 +105,41 @@ test('the pty server stops its socat when the pty pair cannot be opened', async 
 test('bmeter simulate prints where it listens and the demo credentials, and stops on the abort signal', async () => {
   const stderr = new PassThrough();
   let err = '';
-  stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const abort = new AbortController();
   const ctx = {
-    io: { stdout: new PassThrough(), stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd(), stderrIsTTY: false },
+    io: {
+      stdout: new PassThrough(),
+      stderr,
+      stdin: new PassThrough(),
+      env: {},
+      cwd: process.cwd(),
+      stderrIsTTY: false,
+    },
     signal: abort.signal,
     now: () => new Date(),
-    logger: () => { throw new Error('not used'); },
+    logger: () => {
+      throw new Error('not used');
+    },
   } as unknown as CliContext;
   const program = new Command('bmeter').exitOverride();
   program.option('--dialect <dialect>');
   register(program, ctx);
-  const done = program.parseAsync(['node', 'bmeter', 'simulate', '--listen', 'tcp://127.0.0.1:0', '--dialect', 'dual', '--find-at', '6', '--faults', 'drop@2']);
+  const done = program.parseAsync([
+    'node',
+    'bmeter',
+    'simulate',
+    '--listen',
+    'tcp://127.0.0.1:0',
+    '--dialect',
+    'dual',
+    '--find-at',
+    '6',
+    '--faults',
+    'drop@2',
+  ]);
   try {
     const text = await until(() => err, 'stop with Ctrl-C');
     assert.match(text, /bp35c2 \(dual-stack\)/);

@@ -8,7 +8,9 @@ describe('openTransport', () => {
     const t = await openTransport('sim://', { schemes: CLI_SCHEMES });
     assert.equal(t.description, 'sim://');
     let out = '';
-    t.onData((chunk) => { out += chunk.toString('latin1'); });
+    t.onData((chunk) => {
+      out += chunk.toString('latin1');
+    });
     await t.write('SKVER\r\n');
     for (let i = 0; i < 300 && !out.includes('OK\r\n'); i++) await new Promise((r) => setTimeout(r, 10));
     // a fresh simulated stick: echo on, single-stack BP35A1 firmware (EVER 1.2.10)
@@ -17,6 +19,9 @@ describe('openTransport', () => {
   });
 
   it('refuses sim:// when no one registered it, naming the schemes it knows', async () => {
-    await assert.rejects(openTransport('sim://'), (err: unknown) => err instanceof Error && /unknown port scheme.*tcp:\/\//.test(err.message));
+    await assert.rejects(
+      openTransport('sim://'),
+      (err: unknown) => err instanceof Error && /unknown port scheme.*tcp:\/\//.test(err.message),
+    );
   });
 });

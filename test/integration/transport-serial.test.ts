@@ -1,7 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, closeSync, readSync, writeSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readSync,
+  writeSync,
+  rmSync,
+  chmodSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSerial, mapOpenError } from '../../src/transport/serial.js';
@@ -11,7 +21,8 @@ import { BmeterError } from '../../src/errors.js';
 const SOCAT = '/usr/bin/socat';
 /** A single process that takes the same exclusive flock serialport takes, then sleeps. */
 function lockHolder(path: string): ChildProcess {
-  const script = 'import fcntl,sys,time\nf=open(sys.argv[1],"rb")\nfcntl.flock(f,fcntl.LOCK_EX)\nprint("locked",flush=True)\ntime.sleep(30)';
+  const script =
+    'import fcntl,sys,time\nf=open(sys.argv[1],"rb")\nfcntl.flock(f,fcntl.LOCK_EX)\nprint("locked",flush=True)\ntime.sleep(30)';
   return spawn('python3', ['-c', script, path], { stdio: ['ignore', 'pipe', 'ignore'] });
 }
 function locked(child: ChildProcess): Promise<void> {
@@ -85,9 +96,16 @@ describe('serial transport over a socat pty pair', { skip, timeout: 20_000 }, ()
     const holder = lockHolder(a);
     try {
       await locked(holder);
-      await assert.rejects(openTransport(a), (err: unknown) =>
-        err instanceof BmeterError && err.code === 'PORT_BUSY' && err.exitCode === 5 &&
-        err.message.startsWith(`${a} is busy: held by pid ${holder.pid} (`) && err.message.includes('python3 -c import fcntl') && err.message.endsWith('— stop it, or wait for it with --wait-port'));
+      await assert.rejects(
+        openTransport(a),
+        (err: unknown) =>
+          err instanceof BmeterError &&
+          err.code === 'PORT_BUSY' &&
+          err.exitCode === 5 &&
+          err.message.startsWith(`${a} is busy: held by pid ${holder.pid} (`) &&
+          err.message.includes('python3 -c import fcntl') &&
+          err.message.endsWith('— stop it, or wait for it with --wait-port'),
+      );
     } finally {
       await stop(holder);
     }
@@ -110,7 +128,10 @@ describe('serial transport over a socat pty pair', { skip, timeout: 20_000 }, ()
   it('gives up on a busy port with PORT_BUSY once waitPortMs runs out', async () => {
     const first = await openSerial(a);
     try {
-      await assert.rejects(openSerial(a, { waitPortMs: 300 }), (err: unknown) => err instanceof BmeterError && err.code === 'PORT_BUSY');
+      await assert.rejects(
+        openSerial(a, { waitPortMs: 300 }),
+        (err: unknown) => err instanceof BmeterError && err.code === 'PORT_BUSY',
+      );
     } finally {
       await first.close();
     }
@@ -119,9 +140,14 @@ describe('serial transport over a socat pty pair', { skip, timeout: 20_000 }, ()
 
 describe('serial port errors', () => {
   it('says the device is missing and how to look for it', async () => {
-    await assert.rejects(openTransport('/dev/ttyBMETER-NOPE'), (err: unknown) =>
-      err instanceof BmeterError && err.code === 'PORT_MISSING' && err.exitCode === 5 &&
-      err.message === 'no such device /dev/ttyBMETER-NOPE — is the stick plugged in? `ls /dev/serial/by-id/`');
+    await assert.rejects(
+      openTransport('/dev/ttyBMETER-NOPE'),
+      (err: unknown) =>
+        err instanceof BmeterError &&
+        err.code === 'PORT_MISSING' &&
+        err.exitCode === 5 &&
+        err.message === 'no such device /dev/ttyBMETER-NOPE — is the stick plugged in? `ls /dev/serial/by-id/`',
+    );
   });
 
   it('maps "Permission denied" to PORT_DENIED with the dialout hint', async () => {
@@ -130,20 +156,30 @@ describe('serial port errors', () => {
     assert.match(err.message, /add yourself to the dialout group: sudo usermod -aG dialout \$USER, then log in again/);
   });
 
-  it('reports a permission problem on a real file when not running as root', { skip: process.getuid?.() === 0 ? 'running as root: permissions are not enforced' : false }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bmeter-perm-'));
-    const f = join(dir, 'tty');
-    writeFileSync(f, '');
-    chmodSync(f, 0o000);
-    try {
-      await assert.rejects(openTransport(f), (err: unknown) => err instanceof BmeterError && err.code === 'PORT_DENIED');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'reports a permission problem on a real file when not running as root',
+    { skip: process.getuid?.() === 0 ? 'running as root: permissions are not enforced' : false },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bmeter-perm-'));
+      const f = join(dir, 'tty');
+      writeFileSync(f, '');
+      chmodSync(f, 0o000);
+      try {
+        await assert.rejects(
+          openTransport(f),
+          (err: unknown) => err instanceof BmeterError && err.code === 'PORT_DENIED',
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('rejects unknown schemes and an empty port as usage errors', async () => {
-    await assert.rejects(openTransport('udp://x:1'), (err: unknown) => err instanceof BmeterError && err.code === 'USAGE');
+    await assert.rejects(
+      openTransport('udp://x:1'),
+      (err: unknown) => err instanceof BmeterError && err.code === 'USAGE',
+    );
     await assert.rejects(openTransport(''), (err: unknown) => err instanceof BmeterError && err.code === 'USAGE');
   });
 });

@@ -49,8 +49,11 @@ describe('tcp transport', () => {
       const err = await new Promise<Error | undefined>((resolve) => t.onClose(resolve));
       assert.ok(err instanceof Error);
       assert.equal(err.message, 'the bridge closed the connection');
-      await assert.rejects(t.write('SKVER\r\n'), (e: unknown) =>
-        e instanceof BmeterError && e.code === 'CLOSED' && e.message === `tcp://127.0.0.1:${port} is closed`);
+      await assert.rejects(
+        t.write('SKVER\r\n'),
+        (e: unknown) =>
+          e instanceof BmeterError && e.code === 'CLOSED' && e.message === `tcp://127.0.0.1:${port} is closed`,
+      );
     } finally {
       server.close();
     }
@@ -59,14 +62,25 @@ describe('tcp transport', () => {
   it('turns a refused connection into a PORT error that says what to check', async () => {
     const { server, port } = await listen(() => undefined);
     await new Promise((r) => server.close(r));
-    await assert.rejects(openTransport(`tcp://127.0.0.1:${port}`), (err: unknown) =>
-      err instanceof BmeterError && err.code === 'PORT' && err.exitCode === 5 &&
-      err.message === `connection refused by tcp://127.0.0.1:${port} — is ser2net/socat listening there?`);
+    await assert.rejects(
+      openTransport(`tcp://127.0.0.1:${port}`),
+      (err: unknown) =>
+        err instanceof BmeterError &&
+        err.code === 'PORT' &&
+        err.exitCode === 5 &&
+        err.message === `connection refused by tcp://127.0.0.1:${port} — is ser2net/socat listening there?`,
+    );
   });
 
   it('rejects a malformed tcp:// address as a usage error', () => {
-    assert.throws(() => parseTcpUrl('tcp://host'), (err: unknown) => err instanceof BmeterError && err.code === 'USAGE');
-    assert.throws(() => parseTcpUrl('tcp://host:99999'), (err: unknown) => err instanceof BmeterError && err.code === 'USAGE');
+    assert.throws(
+      () => parseTcpUrl('tcp://host'),
+      (err: unknown) => err instanceof BmeterError && err.code === 'USAGE',
+    );
+    assert.throws(
+      () => parseTcpUrl('tcp://host:99999'),
+      (err: unknown) => err instanceof BmeterError && err.code === 'USAGE',
+    );
     assert.deepEqual(parseTcpUrl('tcp://[::1]:4000'), { host: '::1', port: 4000 });
   });
 });

@@ -103,7 +103,10 @@ test('decode with no frames on a terminal says it reads stdin, then decodes what
     const r = await run(cwd, ['decode'], stdin);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /reading ERXUDP lines or hex frames from the terminal.*Ctrl-D/);
-    assert.deepEqual((JSON.parse(r.stdout) as { properties: { value: unknown }[] }).properties[0]?.value, { watts: 1192, unit: 'W' });
+    assert.deepEqual((JSON.parse(r.stdout) as { properties: { value: unknown }[] }).properties[0]?.value, {
+      watts: 1192,
+      unit: 'W',
+    });
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -118,7 +121,10 @@ test('history --since in the future says so and exits 2, before the port is open
       now: () => new Date('2026-11-30T12:00:00+09:00'),
     });
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'bmeter: --since 2030-01-01T00:00:00+09:00 is in the future: no slot after it has been recorded yet — give a past time, or "auto" with --output\n');
+    assert.equal(
+      r.stderr,
+      'bmeter: --since 2030-01-01T00:00:00+09:00 is in the future: no slot after it has been recorded yet — give a past time, or "auto" with --output\n',
+    );
     assert.deepEqual(r.ports, []);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
@@ -128,9 +134,15 @@ test('history --since in the future says so and exits 2, before the port is open
 test('history --resolution 1m against the default simulator says that sim://?release=R serves it', async () => {
   const cwd = await scanned();
   try {
-    const r = await runProgram(['--port', 'sim://?timeScale=0.001', 'history', '--resolution', '1m'], { cwd, simUrl: SIM });
+    const r = await runProgram(['--port', 'sim://?timeScale=0.001', 'history', '--resolution', '1m'], {
+      cwd,
+      simUrl: SIM,
+    });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /one-minute history.* — the built-in simulator serves one-minute history as a Release R meter: --port 'sim:\/\/\?release=R'\n$/);
+    assert.match(
+      r.stderr,
+      /one-minute history.* — the built-in simulator serves one-minute history as a Release R meter: --port 'sim:\/\/\?release=R'\n$/,
+    );
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }

@@ -12,7 +12,14 @@ const ID = 'A'.repeat(32);
 const VALID: Record<string, unknown>[] = [
   {},
   { routeB: { id: ID, password: 'p4ssw0rd1234' } },
-  { port: 'tcp://127.0.0.1:4000', scanFile: '/tmp/x.json', dialect: 'dual', setHexOutput: true, waitPortSeconds: 0.5, logLevel: 'debug' },
+  {
+    port: 'tcp://127.0.0.1:4000',
+    scanFile: '/tmp/x.json',
+    dialect: 'dual',
+    setHexOutput: true,
+    waitPortSeconds: 0.5,
+    logLevel: 'debug',
+  },
   { scan: { minDuration: 0, maxDuration: 14, channelDurations: [7] } },
   { timeouts: { commandMs: 100, joinMs: 300_000, responseMs: 120_000, neighbourWaitMs: 0 } },
   { retries: { join: 0, request: 20, neighbourSolicitations: 1 } },

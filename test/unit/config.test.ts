@@ -28,7 +28,10 @@ test('defaults apply when nothing is given', () => {
 
 test('flags beat the environment, which beats the config file', () => {
   const cwd = tempDir();
-  writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ port: 'tcp://file:1', scanFile: 'file.json', logLevel: 'error' }));
+  writeFileSync(
+    join(cwd, 'bmeter.config.json'),
+    JSON.stringify({ port: 'tcp://file:1', scanFile: 'file.json', logLevel: 'error' }),
+  );
   const env = { BMETER_PORT: 'tcp://env:2', BMETER_SCAN_FILE: '/abs/env.json' };
   const config = loadConfig({ flags: { port: 'sim://' }, env, cwd });
   assert.equal(config.port, 'sim://');
@@ -56,7 +59,12 @@ test('every invalid field is listed by its path, without echoing the values', ()
   const cwd = tempDir();
   writeFileSync(
     join(cwd, 'bmeter.config.json'),
-    JSON.stringify({ routeB: { id: 'short-secret-id' }, scan: { maxDuration: 99 }, timeouts: { joinMs: 'soon' }, colour: 'red' }),
+    JSON.stringify({
+      routeB: { id: 'short-secret-id' },
+      scan: { maxDuration: 99 },
+      timeouts: { joinMs: 'soon' },
+      colour: 'red',
+    }),
   );
   assert.throws(
     () => loadConfig({ flags: {}, env: {}, cwd }),
@@ -74,10 +82,7 @@ test('every invalid field is listed by its path, without echoing the values', ()
 });
 
 test('a non-numeric flag value is reported as an invalid field', () => {
-  assert.throws(
-    () => loadConfig({ flags: { minDuration: 'four' }, env: {}, cwd: tempDir() }),
-    /scan\.minDuration/,
-  );
+  assert.throws(() => loadConfig({ flags: { minDuration: 'four' }, env: {}, cwd: tempDir() }), /scan\.minDuration/);
 });
 
 test('credentials come from the environment, and their absence names the variables', () => {
@@ -114,7 +119,10 @@ test('a config file holding the password and readable by others draws a warning'
 test('a config file that is not JSON is reported by line, without quoting the text around the fault', () => {
   const cwd = tempDir();
   // A password written without quotes: V8's own message would quote most of it.
-  writeFileSync(join(cwd, 'bmeter.config.json'), `{\n  "port": "/dev/ttyUSB0",\n  "routeB": { "password": ${PASSWORD} }\n}\n`);
+  writeFileSync(
+    join(cwd, 'bmeter.config.json'),
+    `{\n  "port": "/dev/ttyUSB0",\n  "routeB": { "password": ${PASSWORD} }\n}\n`,
+  );
   assert.throws(
     () => loadConfig({ flags: {}, env: {}, cwd }),
     (err: unknown) => {
@@ -127,12 +135,18 @@ test('a config file that is not JSON is reported by line, without quoting the te
   writeFileSync(join(cwd, 'bmeter.config.json'), '');
   assert.throws(() => loadConfig({ flags: {}, env: {}, cwd }), /is not valid JSON \(unexpected end of JSON input\)/);
   writeFileSync(join(cwd, 'bmeter.config.json'), '{\n  "port": "/dev/ttyUSB0"\n  "routeB": {}\n}\n');
-  assert.throws(() => loadConfig({ flags: {}, env: {}, cwd }), /is not valid JSON \(expected ',' or '}' after property value at line 3\)/);
+  assert.throws(
+    () => loadConfig({ flags: {}, env: {}, cwd }),
+    /is not valid JSON \(expected ',' or '}' after property value at line 3\)/,
+  );
 });
 
 test('MQTT settings: --mqtt beats BMETER_MQTT_URL beats the file; user and password from the environment', () => {
   const cwd = tempDir();
-  writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ mqtt: { url: 'mqtt://file', username: 'fileuser', topicPrefix: 'home/meter' } }));
+  writeFileSync(
+    join(cwd, 'bmeter.config.json'),
+    JSON.stringify({ mqtt: { url: 'mqtt://file', username: 'fileuser', topicPrefix: 'home/meter' } }),
+  );
   const env = { BMETER_MQTT_URL: 'mqtt://env', BMETER_MQTT_USERNAME: 'envuser', BMETER_MQTT_PASSWORD: 'envpass' };
   assert.deepEqual(loadConfig({ flags: {}, env, cwd }).mqtt, {
     url: 'mqtt://env',
@@ -142,7 +156,10 @@ test('MQTT settings: --mqtt beats BMETER_MQTT_URL beats the file; user and passw
     discoveryPrefix: 'homeassistant',
   });
   assert.equal(loadConfig({ flags: { mqtt: 'mqtt://flag' }, env, cwd }).mqtt.url, 'mqtt://flag');
-  assert.deepEqual(loadConfig({ flags: {}, env: {}, cwd: tempDir() }).mqtt, { topicPrefix: 'bmeter', discoveryPrefix: 'homeassistant' });
+  assert.deepEqual(loadConfig({ flags: {}, env: {}, cwd: tempDir() }).mqtt, {
+    topicPrefix: 'bmeter',
+    discoveryPrefix: 'homeassistant',
+  });
 });
 
 test('a Route-B ID of 31 characters from the environment is named by its variable and its length, never by its value', () => {
@@ -163,21 +180,31 @@ test('a password with a space or a non-ASCII character is refused at start, nami
   const cwd = tempDir();
   const path = join(cwd, 'bmeter.config.json');
   writeFileSync(path, JSON.stringify({ routeB: { id: ID, password: 'PW01 2345678' } }), { mode: 0o600 });
-  assert.throws(() => loadConfig({ flags: {}, env: {}, cwd }), (err: unknown) => {
-    assert.ok(err instanceof BmeterError && err.exitCode === 2);
-    assert.match(err.message, new RegExp(`routeB\\.password in ${path.replaceAll('.', '\\.')}: holds a space`));
-    assert.ok(!err.message.includes('PW01 2345678'));
-    return true;
-  });
   assert.throws(
-    () => loadConfig({ flags: {}, env: { BMETER_ROUTEB_ID: ID, BMETER_ROUTEB_PASSWORD: 'PW0123456789é' }, cwd: tempDir() }),
+    () => loadConfig({ flags: {}, env: {}, cwd }),
+    (err: unknown) => {
+      assert.ok(err instanceof BmeterError && err.exitCode === 2);
+      assert.match(err.message, new RegExp(`routeB\\.password in ${path.replaceAll('.', '\\.')}: holds a space`));
+      assert.ok(!err.message.includes('PW01 2345678'));
+      return true;
+    },
+  );
+  assert.throws(
+    () =>
+      loadConfig({ flags: {}, env: { BMETER_ROUTEB_ID: ID, BMETER_ROUTEB_PASSWORD: 'PW0123456789é' }, cwd: tempDir() }),
     /BMETER_ROUTEB_PASSWORD \(routeB\.password\): holds a character that is not printable ASCII/,
   );
 });
 
 test('an invalid value from the environment or a flag names the variable or flag', () => {
-  assert.throws(() => loadConfig({ flags: {}, env: { BMETER_LOG_LEVEL: 'loud' }, cwd: tempDir() }), /BMETER_LOG_LEVEL \(logLevel\):/);
-  assert.throws(() => loadConfig({ flags: { minDuration: 'four' }, env: {}, cwd: tempDir() }), /--min-duration \(scan\.minDuration\):/);
+  assert.throws(
+    () => loadConfig({ flags: {}, env: { BMETER_LOG_LEVEL: 'loud' }, cwd: tempDir() }),
+    /BMETER_LOG_LEVEL \(logLevel\):/,
+  );
+  assert.throws(
+    () => loadConfig({ flags: { minDuration: 'four' }, env: {}, cwd: tempDir() }),
+    /--min-duration \(scan\.minDuration\):/,
+  );
 });
 
 test('a config file holding only the Route-B ID and readable by others draws the same warning', () => {
@@ -187,5 +214,7 @@ test('a config file holding only the Route-B ID and readable by others draws the
   chmodSync(path, 0o644);
   const warnings: string[] = [];
   loadConfig({ flags: {}, env: {}, cwd, warn: (m) => warnings.push(m) });
-  assert.deepEqual(warnings, [`config file ${path} holds the Route-B ID but is readable by group or others — run: chmod 600 ${path}`]);
+  assert.deepEqual(warnings, [
+    `config file ${path} holds the Route-B ID but is readable by group or others — run: chmod 600 ${path}`,
+  ]);
 });

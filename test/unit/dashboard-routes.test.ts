@@ -122,7 +122,7 @@ describe('dashboard routes', () => {
     let status = 0;
     let body = '';
     const res = { writeHead: (s: number) => ((status = s), res), end: (b: string) => void (body = b) };
-    routes[0]?.handle({ headers: {} } as never, res as never, new URL('http://localhost/'));
+    void routes[0]?.handle({ headers: {} } as never, res as never, new URL('http://localhost/'));
     assert.equal(status, 500);
     assert.match(body, /run npm run build/);
   });

@@ -41,7 +41,10 @@ describe('runDecode', () => {
     assert.equal(f.erxudp?.secured, true);
     assert.equal(f.erxudp?.side, undefined);
     assert.deepEqual(f.properties[0], {
-      epc: 'EA', name: 'cumulative energy at fixed time (normal direction)', pdc: 11, edt: '07E60801141E0000012D02',
+      epc: 'EA',
+      name: 'cumulative energy at fixed time (normal direction)',
+      pdc: 11,
+      edt: '07E60801141E0000012D02',
       value: { at: '2022-08-01T20:30:00+09:00', raw: 77058, kwh: 770.58, unit: 'kWh' },
     });
   });
@@ -57,12 +60,20 @@ describe('runDecode', () => {
 
   it('decodes a dual-stack ERXUDP line with the RSSI token (layout C): LQI 0x50 is −82.27 dBm', async () => {
     // written by hand from docs/protocol.md §4.1 layout C, data = Get_Res E7 1192 W (18 bytes = 0012)
-    const line = 'ERXUDP FE80:0000:0000:0000:C2F9:4500:4058:B5FB FE80:0000:0000:0000:021D:1291:0004:E578 0E1A 0E1A C2F945004058B5FB 50 1 0 0012 1081000102880105FF017201E704000004A8';
+    const line =
+      'ERXUDP FE80:0000:0000:0000:C2F9:4500:4058:B5FB FE80:0000:0000:0000:021D:1291:0004:E578 0E1A 0E1A C2F945004058B5FB 50 1 0 0012 1081000102880105FF017201E704000004A8';
     const { frames, error } = await decodeAll([line]);
     assert.equal(error, undefined);
     assert.deepEqual(frames[0]?.erxudp, {
-      sender: 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB', dest: 'FE80:0000:0000:0000:021D:1291:0004:E578',
-      rport: '0E1A', lport: '0E1A', sender_mac: 'C2F945004058B5FB', secured: true, side: 0, lqi: 0x50, rssi_dbm: -82.27,
+      sender: 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB',
+      dest: 'FE80:0000:0000:0000:021D:1291:0004:E578',
+      rport: '0E1A',
+      lport: '0E1A',
+      sender_mac: 'C2F945004058B5FB',
+      secured: true,
+      side: 0,
+      lqi: 0x50,
+      rssi_dbm: -82.27,
     });
     assert.deepEqual(frames[0]?.properties[0]?.value, { watts: 1192, unit: 'W' });
   });
@@ -77,7 +88,13 @@ describe('runDecode', () => {
   it('decodes two properties of one frame (capture yakumo-bp35a1-e7-e8-opc2)', async () => {
     const { frames } = await decodeAll(['1081100202880105FF017202E7040000029CE80400280028']);
     assert.equal(frames[0]?.opc, 2);
-    assert.deepEqual(frames[0]?.properties.map((p) => p.value), [{ watts: 668, unit: 'W' }, { r_a: 4, t_a: 4, unit: 'A' }]);
+    assert.deepEqual(
+      frames[0]?.properties.map((p) => p.value),
+      [
+        { watts: 668, unit: 'W' },
+        { r_a: 4, t_a: 4, unit: 'A' },
+      ],
+    );
   });
 
   it('reports a bad line on its own with its line number and fault, decodes the others, then fails with a count', async () => {
@@ -91,18 +108,28 @@ describe('runDecode', () => {
       '1081469A02880105FF017201E704FFFFFDF4',
     ];
     const { frames, problems, error } = await decodeAll(lines);
-    assert.deepEqual(frames.map((f) => f.line), [2, 5]);
-    assert.deepEqual(problems, ['line 4: frame truncated: property 2 (EPC E8) declares PDC 4 but only 1 bytes remain at offset 20']);
+    assert.deepEqual(
+      frames.map((f) => f.line),
+      [2, 5],
+    );
+    assert.deepEqual(problems, [
+      'line 4: frame truncated: property 2 (EPC E8) declares PDC 4 but only 1 bytes remain at offset 20',
+    ]);
     assert.ok(error instanceof BmeterError);
     assert.equal(error.code, 'DECODE');
     assert.equal(error.message, '1 of 3 lines could not be decoded');
   });
 
   it('says why a line is neither an ERXUDP line nor hex, and why a PANA datagram is not ECHONET Lite', async () => {
-    const pana = captureLines('rswsuha-skjoin-pana-sequence').find((l) => l.includes(' 02CC 02CC ') && l.includes(' 0028 '));
+    const pana = captureLines('rswsuha-skjoin-pana-sequence').find(
+      (l) => l.includes(' 02CC 02CC ') && l.includes(' 0028 '),
+    );
     assert.ok(pana);
     const { problems, error } = await decodeAll(['EVENT 21 FE80::1 00', pana, '10810']);
-    assert.match(problems[0] ?? '', /^line 1: not an ERXUDP line or a hex frame: "V" at character 2 is not a hex digit$/);
+    assert.match(
+      problems[0] ?? '',
+      /^line 1: not an ERXUDP line or a hex frame: "V" at character 2 is not a hex digit$/,
+    );
     assert.match(problems[1] ?? '', /^line 2: not ECHONET Lite: ERXUDP from port 02CC to 02CC \(PANA authentication\)/);
     assert.match(problems[2] ?? '', /^line 3: hex frame has an odd number of digits \(5\)$/);
     assert.equal((error as Error).message, '3 of 3 lines could not be decoded');
@@ -124,7 +151,12 @@ describe('runDecode', () => {
 
   it('gives energy raw with kWh null when no unit is known (capture futomi-e0-109349)', async () => {
     const { frames } = await decodeAll(['1081CEC002880105FF017201E0040001AB25']);
-    assert.deepEqual(frames[0]?.properties[0]?.value, { raw: 109349, kwh: null, unit: 'kWh', reason: 'unit unknown (E1 not read)' });
+    assert.deepEqual(frames[0]?.properties[0]?.value, {
+      raw: 109349,
+      kwh: null,
+      unit: 'kWh',
+      reason: 'unit unknown (E1 not read)',
+    });
   });
 
   it('scales energy with --unit and --coefficient (capture futomi-e0-109349: 10934.9 kWh at 0.1)', async () => {
@@ -154,7 +186,9 @@ describe('bmeter decode (commander wiring)', () => {
     stdout.on('data', (c: Buffer) => (out += c.toString()));
     stderr.on('data', (c: Buffer) => (err += c.toString()));
     const ctx = { io: { stdout, stderr, stdin, env: {}, cwd: '/', stderrIsTTY: false } } as unknown as CliContext;
-    const program = new Command('bmeter').exitOverride().configureOutput({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) });
+    const program = new Command('bmeter')
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => void (out += s), writeErr: (s) => void (err += s) });
     register(program, ctx);
     if (stdinText !== undefined) stdin.end(stdinText);
     const done = program.parseAsync(['node', 'bmeter', 'decode', ...args]);
@@ -166,9 +200,17 @@ describe('bmeter decode (commander wiring)', () => {
 
   it('decodes frames given as arguments, one JSON line each, with --unit in hex', async () => {
     // captures futomi-e0-109349 (E0 109349 → 10934.9 kWh at 0.1) and futomi-e7-neg524 (TID 469A)
-    const r = await run(['--unit', '01', '1081CEC002880105FF017201E0040001AB25', '1081469A02880105FF017201E704FFFFFDF4']);
+    const r = await run([
+      '--unit',
+      '01',
+      '1081CEC002880105FF017201E0040001AB25',
+      '1081469A02880105FF017201E704FFFFFDF4',
+    ]);
     assert.equal(r.error, undefined);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as DecodedFrameJson);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as DecodedFrameJson);
     assert.equal(lines.length, 2);
     assert.equal((lines[0]?.properties[0]?.value as { kwh: number }).kwh, 10934.9);
     assert.equal(lines[1]?.tid, '469A');

@@ -1,7 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ECHONET_UDP_PORT, EOJ, ESV, esvName } from '../../src/echonet/constants.js';
-import { decodeFrame, encodeFrame, FrameError, getRequest, nextTid, type EchonetFrame } from '../../src/echonet/frame.js';
+import {
+  decodeFrame,
+  encodeFrame,
+  FrameError,
+  getRequest,
+  nextTid,
+  type EchonetFrame,
+} from '../../src/echonet/frame.js';
 import { BmeterError } from '../../src/errors.js';
 import { captureFrame, loadCaptures } from '../fixtures/captures.js';
 
@@ -24,10 +31,22 @@ function expectFrameError(bytes: Uint8Array, message: RegExp, offset: number): v
 describe('ECHONET Lite constants', () => {
   it('names every ESV of docs/protocol.md §7 with its code', () => {
     const table: [number, string][] = [
-      [0x60, 'SetI'], [0x61, 'SetC'], [0x62, 'Get'], [0x63, 'INF_REQ'], [0x6e, 'SetGet'],
-      [0x71, 'Set_Res'], [0x72, 'Get_Res'], [0x73, 'INF'], [0x74, 'INFC'], [0x7a, 'INFC_Res'],
-      [0x7e, 'SetGet_Res'], [0x50, 'SetI_SNA'], [0x51, 'SetC_SNA'], [0x52, 'Get_SNA'],
-      [0x53, 'INF_SNA'], [0x5e, 'SetGet_SNA'],
+      [0x60, 'SetI'],
+      [0x61, 'SetC'],
+      [0x62, 'Get'],
+      [0x63, 'INF_REQ'],
+      [0x6e, 'SetGet'],
+      [0x71, 'Set_Res'],
+      [0x72, 'Get_Res'],
+      [0x73, 'INF'],
+      [0x74, 'INFC'],
+      [0x7a, 'INFC_Res'],
+      [0x7e, 'SetGet_Res'],
+      [0x50, 'SetI_SNA'],
+      [0x51, 'SetC_SNA'],
+      [0x52, 'Get_SNA'],
+      [0x53, 'INF_SNA'],
+      [0x5e, 'SetGet_SNA'],
     ];
     for (const [code, name] of table) {
       assert.equal(esvName(code), name);
@@ -67,10 +86,13 @@ describe('decodeFrame on real captures', () => {
   it('decodes two properties in one frame (capture yakumo-bp35a1-e7-e8-opc2, TID 1002)', () => {
     const f = decodeFrame(captureFrame('yakumo-bp35a1-e7-e8-opc2'));
     assert.equal(f.tid, 0x1002);
-    assert.deepEqual(f.properties.map((p) => [p.epc, p.edt.toString('hex')]), [
-      [0xe7, '0000029c'],
-      [0xe8, '00280028'],
-    ]);
+    assert.deepEqual(
+      f.properties.map((p) => [p.epc, p.edt.toString('hex')]),
+      [
+        [0xe7, '0000029c'],
+        [0xe8, '00280028'],
+      ],
+    );
   });
 
   it('decodes the node-profile INF multicast after join (capture rswsuha-skjoin-pana-sequence)', () => {
@@ -86,7 +108,14 @@ describe('decodeFrame on real captures', () => {
     let checked = 0;
     for (const c of loadCaptures()) {
       if (typeof c.frame_hex !== 'string') continue;
-      const ecl = c.ecl as { tid: string; seoj: string; deoj: string; esv: string; opc: number; props: { epc: string; pdc: number; edt: string }[] };
+      const ecl = c.ecl as {
+        tid: string;
+        seoj: string;
+        deoj: string;
+        esv: string;
+        opc: number;
+        props: { epc: string; pdc: number; edt: string }[];
+      };
       const f = decodeFrame(Buffer.from(c.frame_hex, 'hex'));
       assert.equal(f.tid, parseInt(ecl.tid, 16), c.id);
       assert.equal(f.seoj, ecl.seoj, c.id);
@@ -108,7 +137,11 @@ describe('decodeFrame on bad input', () => {
   it('names the property, its PDC, the bytes left and the offset when an EDT is cut short', () => {
     // header (12) + E7 04 000004A8 (6) + E8 04 0062 (only 2 of 4 EDT bytes): EDT starts at 20
     const bytes = hex('1081 0001 028801 05FF01 72 02  E7 04 000004A8  E8 04 0062');
-    expectFrameError(bytes, /^frame truncated: property 2 \(EPC E8\) declares PDC 4 but only 2 bytes remain at offset 20$/, 20);
+    expectFrameError(
+      bytes,
+      /^frame truncated: property 2 \(EPC E8\) declares PDC 4 but only 2 bytes remain at offset 20$/,
+      20,
+    );
   });
 
   it('reports a header shorter than 12 bytes', () => {
@@ -120,7 +153,11 @@ describe('decodeFrame on bad input', () => {
   });
 
   it('reports a property missing when OPC promises more', () => {
-    expectFrameError(hex('1081 0001 028801 05FF01 72 02  E7 04 000004A8'), /OPC is 2 but property 2 is missing at offset 18/, 18);
+    expectFrameError(
+      hex('1081 0001 028801 05FF01 72 02  E7 04 000004A8'),
+      /OPC is 2 but property 2 is missing at offset 18/,
+      18,
+    );
   });
 
   it('reports a property that ends after its EPC, without a PDC', () => {
@@ -140,13 +177,23 @@ describe('decodeFrame on bad input', () => {
   });
 
   it('refuses bytes left over after the last property', () => {
-    expectFrameError(hex('1081 0001 028801 05FF01 72 01 E7 00 FF FF'), /2 unexpected byte\(s\) after the last of 1 properties at offset 14/, 14);
+    expectFrameError(
+      hex('1081 0001 028801 05FF01 72 01 E7 00 FF FF'),
+      /2 unexpected byte\(s\) after the last of 1 properties at offset 14/,
+      14,
+    );
   });
 });
 
 describe('encodeFrame', () => {
   it('writes the Get E7 request byte for byte as captured from a real session (capture rswsuha-sksendto-echo-e7-228w, S14: 1081525305FF010288016201E700)', () => {
-    const frame: EchonetFrame = { tid: 0x5253, seoj: '05FF01', deoj: '028801', esv: ESV.Get, properties: [{ epc: 0xe7, edt: Buffer.alloc(0) }] };
+    const frame: EchonetFrame = {
+      tid: 0x5253,
+      seoj: '05FF01',
+      deoj: '028801',
+      esv: ESV.Get,
+      properties: [{ epc: 0xe7, edt: Buffer.alloc(0) }],
+    };
     assert.deepEqual(encodeFrame(frame), hex('1081525305FF010288016201E700'));
   });
 
@@ -159,25 +206,43 @@ describe('encodeFrame', () => {
   });
 
   it('writes a SetC E5 with its one-byte EDT (docs/protocol.md §7 example)', () => {
-    const frame: EchonetFrame = { tid: 1, seoj: '05ff01', deoj: '028801', esv: ESV.SetC, properties: [{ epc: 0xe5, edt: Buffer.from([0x01]) }] };
+    const frame: EchonetFrame = {
+      tid: 1,
+      seoj: '05ff01',
+      deoj: '028801',
+      esv: ESV.SetC,
+      properties: [{ epc: 0xe5, edt: Buffer.from([0x01]) }],
+    };
     assert.deepEqual(encodeFrame(frame), hex('1081 0001 05FF01 028801 61 01 E5 01 01'));
   });
 
   it('round-trips a multi-property frame through decodeFrame', () => {
     const frame: EchonetFrame = {
-      tid: 0xffff, seoj: '028801', deoj: '05FF01', esv: ESV.Get_Res,
-      properties: [{ epc: 0x80, edt: hex('30') }, { epc: 0xe7, edt: hex('FFFFFDF4') }, { epc: 0xd3, edt: Buffer.alloc(0) }],
+      tid: 0xffff,
+      seoj: '028801',
+      deoj: '05FF01',
+      esv: ESV.Get_Res,
+      properties: [
+        { epc: 0x80, edt: hex('30') },
+        { epc: 0xe7, edt: hex('FFFFFDF4') },
+        { epc: 0xd3, edt: Buffer.alloc(0) },
+      ],
     };
     assert.deepEqual(decodeFrame(encodeFrame(frame)), frame);
   });
 
   it('refuses to encode a TID, EOJ, ESV or EDT that does not fit, with a FrameError', () => {
     const ok: EchonetFrame = { tid: 1, seoj: '05FF01', deoj: '028801', esv: 0x62, properties: [] };
-    assert.throws(() => encodeFrame({ ...ok, tid: 0x10000 }), (err: unknown) =>
-      err instanceof FrameError && err.message === 'cannot encode frame: TID 65536 is not a 16-bit integer');
+    assert.throws(
+      () => encodeFrame({ ...ok, tid: 0x10000 }),
+      (err: unknown) =>
+        err instanceof FrameError && err.message === 'cannot encode frame: TID 65536 is not a 16-bit integer',
+    );
     assert.throws(() => encodeFrame({ ...ok, seoj: '05FF' }), /SEOJ "05FF" is not 6 hex digits/);
-    assert.throws(() => encodeFrame({ ...ok, esv: 300 }), (err: unknown) =>
-      err instanceof FrameError && err.message === 'cannot encode frame: ESV 300 is not a byte');
+    assert.throws(
+      () => encodeFrame({ ...ok, esv: 300 }),
+      (err: unknown) => err instanceof FrameError && err.message === 'cannot encode frame: ESV 300 is not a byte',
+    );
     assert.throws(() => encodeFrame({ ...ok, properties: [{ epc: 0xe2, edt: Buffer.alloc(256) }] }), /PDC max is 255/);
   });
 });

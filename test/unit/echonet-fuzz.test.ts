@@ -24,7 +24,10 @@ function checkFrame(view: Uint8Array): 'ok' | 'error' {
     if (err instanceof assert.AssertionError) throw err;
     assert.ok(err instanceof FrameError, `decodeFrame threw ${String(err)}`);
     assert.equal(err.code, 'DECODE');
-    assert.ok(Number.isInteger(err.offset) && err.offset >= 0 && err.offset <= view.length, `offset ${err.offset} outside 0…${view.length}`);
+    assert.ok(
+      Number.isInteger(err.offset) && err.offset >= 0 && err.offset <= view.length,
+      `offset ${err.offset} outside 0…${view.length}`,
+    );
     return 'error';
   }
 }
@@ -47,7 +50,10 @@ describe('decoders under random input', () => {
       const len = int(rand, 40);
       const body = bytes(rand, len);
       // bias half the cases towards a valid header so the property loop is exercised
-      if (i % 2 === 0 && len >= 2) { body[0] = 0x10; body[1] = 0x81; }
+      if (i % 2 === 0 && len >= 2) {
+        body[0] = 0x10;
+        body[1] = 0x81;
+      }
       if (i % 4 === 0 && len >= 12) body[11] = int(rand, 4);
       const backing = Buffer.concat([body, Buffer.alloc(16, 0xee)]);
       seen[checkFrame(backing.subarray(0, len))]++;
@@ -57,7 +63,9 @@ describe('decoders under random input', () => {
 
   it('decodeFrame gives a frame or a FrameError for every truncation and 2000 byte flips of the real captures', () => {
     const rand = prng(42);
-    const frames = loadCaptures().flatMap((c) => (typeof c.frame_hex === 'string' ? [Buffer.from(c.frame_hex, 'hex')] : []));
+    const frames = loadCaptures().flatMap((c) =>
+      typeof c.frame_hex === 'string' ? [Buffer.from(c.frame_hex, 'hex')] : [],
+    );
     assert.ok(frames.length >= 35, `only ${frames.length} capture frames: the loops below would prove little`);
     for (const f of frames) for (let n = 0; n <= f.length; n++) checkFrame(f.subarray(0, n));
     for (let i = 0; i < 2000; i++) {

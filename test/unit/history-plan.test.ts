@@ -24,7 +24,11 @@ test('--day 1 plans yesterday only, across a year boundary', () => {
 });
 
 test('--since without --days reaches back to the day holding the since slot, at most 100 days', () => {
-  assert.deepEqual(planDays('2024-05-01', { sinceMs: Date.parse('2024-04-29T23:30:00+09:00') }).dates, ['2024-04-29', '2024-04-30', '2024-05-01']);
+  assert.deepEqual(planDays('2024-05-01', { sinceMs: Date.parse('2024-04-29T23:30:00+09:00') }).dates, [
+    '2024-04-29',
+    '2024-04-30',
+    '2024-05-01',
+  ]);
   const far = planDays('2024-05-01', { sinceMs: Date.parse('2023-01-01T00:00:00+09:00') });
   assert.equal(far.dates.length, 100);
   assert.equal(far.dates[0], '2024-01-23');
@@ -52,8 +56,20 @@ test('differences wrap modulo 10^D7 on raw counters before scaling (999990 → 5
     { ms: HALF, normal: 5, reverse: 7 },
   ]);
   assert.deepEqual(out, [
-    { slot_start: '1970-01-01T09:00:00+09:00', energy_normal_kwh: 99999, energy_reverse_kwh: 0.7, consumed_kwh: null, exported_kwh: null },
-    { slot_start: '1970-01-01T09:30:00+09:00', energy_normal_kwh: 0.5, energy_reverse_kwh: 0.7, consumed_kwh: 1.5, exported_kwh: 0 },
+    {
+      slot_start: '1970-01-01T09:00:00+09:00',
+      energy_normal_kwh: 99999,
+      energy_reverse_kwh: 0.7,
+      consumed_kwh: null,
+      exported_kwh: null,
+    },
+    {
+      slot_start: '1970-01-01T09:30:00+09:00',
+      energy_normal_kwh: 0.5,
+      energy_reverse_kwh: 0.7,
+      consumed_kwh: 1.5,
+      exported_kwh: 0,
+    },
   ]);
 });
 
@@ -66,15 +82,27 @@ test('a difference needs the slot just before: after a gap or a no-data slot it 
     { ms: 4 * HALF, normal: 130, reverse: undefined },
     { ms: 5 * HALF, normal: 131, reverse: undefined },
   ]);
-  assert.deepEqual(out.map((r) => r.consumed_kwh), [null, null, null, null, 0.03]);
-  assert.deepEqual(out.map((r) => r.energy_normal_kwh), [3, 3.3, null, 3.9, 3.93]);
+  assert.deepEqual(
+    out.map((r) => r.consumed_kwh),
+    [null, null, null, null, 0.03],
+  );
+  assert.deepEqual(
+    out.map((r) => r.energy_normal_kwh),
+    [3, 3.3, null, 3.9, 3.93],
+  );
   assert.ok(out.every((r) => r.energy_reverse_kwh === null && r.exported_kwh === null));
 });
 
 test("today's trailing no-data slots are left out; a gap inside the day is kept", () => {
   const slots = [0, 1, 2, 3].map((k) => ({ ms: k * HALF, normal: k === 1 || k === 3 ? null : 10, reverse: undefined }));
-  assert.deepEqual(recordedSlots(slots, 10 * HALF, true).map((s) => s.ms), [0, HALF, 2 * HALF]);
-  assert.deepEqual(recordedSlots(slots, 10 * HALF, false).map((s) => s.ms), [0, HALF, 2 * HALF, 3 * HALF]);
+  assert.deepEqual(
+    recordedSlots(slots, 10 * HALF, true).map((s) => s.ms),
+    [0, HALF, 2 * HALF],
+  );
+  assert.deepEqual(
+    recordedSlots(slots, 10 * HALF, false).map((s) => s.ms),
+    [0, HALF, 2 * HALF, 3 * HALF],
+  );
 });
 
 test('--since accepts ISO times with an offset and bare dates (Japan midnight), and rejects the rest', () => {

@@ -60,7 +60,7 @@ const MAY1 = Date.parse('2024-05-01T00:00:00+09:00');
 const DAY = 24 * 60 * MIN;
 
 describe('bmeter history against the simulator', () => {
-  it('backfills three days slot by slot as the meter holds them, oldest first, without today\'s future slots', async () => {
+  it("backfills three days slot by slot as the meter holds them, oldest first, without today's future slots", async () => {
     const r = await rig({ pv: true });
     const summary = await runHistory(r.options({ days: 3 }));
     assert.equal(summary.days, 3);
@@ -69,7 +69,10 @@ describe('bmeter history against the simulator', () => {
     const start = MAY1 - 2 * DAY;
     r.records.forEach((rec, i) => assert.deepEqual(rec, expected(r.stick, start + i * HALF, i > 0), `slot ${i}`));
     assert.equal(r.records.at(-1)?.['slot_start'], '2024-05-01T12:00:00+09:00');
-    assert.ok(r.records.some((rec) => (rec['exported_kwh'] as number) > 0), 'PV exports at midday');
+    assert.ok(
+      r.records.some((rec) => (rec['exported_kwh'] as number) > 0),
+      'PV exports at midday',
+    );
     assert.equal(r.stick.meter.cursor.day, 0, 'the last SetC E5 selected today');
   });
 
@@ -88,7 +91,10 @@ describe('bmeter history against the simulator', () => {
   it('writes only the slots after --since, with their differences', async () => {
     const r = await rig();
     await runHistory(r.options({ sinceMs: Date.parse('2024-05-01T11:00:00+09:00') }));
-    assert.deepEqual(r.records.map((x) => x['slot_start']), ['2024-05-01T11:30:00+09:00', '2024-05-01T12:00:00+09:00']);
+    assert.deepEqual(
+      r.records.map((x) => x['slot_start']),
+      ['2024-05-01T11:30:00+09:00', '2024-05-01T12:00:00+09:00'],
+    );
     assert.deepEqual(r.records[0], expected(r.stick, MAY1 + 23 * HALF, true));
   });
 
@@ -110,16 +116,18 @@ describe('bmeter history against the simulator', () => {
     assert.ok(asked.length > 0 && asked.every((s) => !s.includes('\xe4\x00')), 'E4 is not asked for');
   });
 
-  it('waits past the meter\'s midnight before a day is fetched, then uses the new date', async () => {
+  it("waits past the meter's midnight before a day is fetched, then uses the new date", async () => {
     const r = await rig({}, Date.parse('2024-05-01T23:59:30+09:00'));
     const waits: number[] = [];
-    await runHistory(r.options({
-      days: 2,
-      sleep: async (ms) => {
-        waits.push(ms);
-        r.clock.ms = Date.parse('2024-05-02T00:01:10+09:00');
-      },
-    }));
+    await runHistory(
+      r.options({
+        days: 2,
+        sleep: async (ms) => {
+          waits.push(ms);
+          r.clock.ms = Date.parse('2024-05-02T00:01:10+09:00');
+        },
+      }),
+    );
     assert.equal(waits.length, 1);
     assert.ok((waits[0] ?? 0) > 60_000 && (waits[0] ?? 0) <= 3 * 60_000, `waited ${waits[0]} ms`);
     // 04-30 and 05-01 (the days asked at 23:59), both whole: E5 = 2 and 1 after the date change
@@ -133,18 +141,20 @@ describe('bmeter history against the simulator', () => {
     const r = await rig({ rttMs: 200 });
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
-    const summary = await runHistory(r.options({
-      days: 3,
-      signal: abort.signal,
-      // The first day's records are written at once; the signal lands while the second day's SetC E5 waits.
-      sink: {
-        closed: false,
-        write: async (rec) => {
-          r.records.push(rec);
-          timer ??= setTimeout(() => abort.abort(), 100);
+    const summary = await runHistory(
+      r.options({
+        days: 3,
+        signal: abort.signal,
+        // The first day's records are written at once; the signal lands while the second day's SetC E5 waits.
+        sink: {
+          closed: false,
+          write: async (rec) => {
+            r.records.push(rec);
+            timer ??= setTimeout(() => abort.abort(), 100);
+          },
         },
-      },
-    }));
+      }),
+    );
     assert.equal(summary.days, 1);
     assert.equal(r.records.length, 48);
     assert.equal(r.records[0]?.['slot_start'], '2024-04-29T00:00:00+09:00');
@@ -153,7 +163,10 @@ describe('bmeter history against the simulator', () => {
   it('reads the recent half-hours from EC/ED, oldest first', async () => {
     const r = await rig({ pv: true });
     await runHistory(r.options({ recent: { resolution: '30m', count: 4 } }));
-    assert.deepEqual(r.records.map((x) => x['slot_start']), ['10:30', '11:00', '11:30', '12:00'].map((t) => `2024-05-01T${t}:00+09:00`));
+    assert.deepEqual(
+      r.records.map((x) => x['slot_start']),
+      ['10:30', '11:00', '11:30', '12:00'].map((t) => `2024-05-01T${t}:00+09:00`),
+    );
     r.records.forEach((rec, i) => assert.deepEqual(rec, expected(r.stick, MAY1 + (21 + i) * HALF, i > 0), `item ${i}`));
   });
 
@@ -166,7 +179,10 @@ describe('bmeter history against the simulator', () => {
       const ms = CLOCK_MS - (11 - i) * MIN;
       assert.equal(rec['slot_start'], jst(ms));
       assert.equal(rec['energy_normal_kwh'], v.normalRaw(ms) / 10);
-      assert.equal(rec['consumed_kwh'], i === 0 ? null : ((v.normalRaw(ms) - v.normalRaw(ms - MIN) + 1_000_000) % 1_000_000) / 10);
+      assert.equal(
+        rec['consumed_kwh'],
+        i === 0 ? null : ((v.normalRaw(ms) - v.normalRaw(ms - MIN) + 1_000_000) % 1_000_000) / 10,
+      );
     });
   });
 

@@ -60,7 +60,10 @@ test('every import points down the pipeline or stays in its folder; only the CLI
       const to = top(target);
       if (from === to) continue;
       const [a, b] = [RANK[from], RANK[to]];
-      assert.ok(a !== undefined && b !== undefined, `unknown folder in ${relative(SRC, file)} → ${relative(SRC, target)}`);
+      assert.ok(
+        a !== undefined && b !== undefined,
+        `unknown folder in ${relative(SRC, file)} → ${relative(SRC, target)}`,
+      );
       const ok = to === 'sim' ? from === 'cli' || from === 'demo' : a > b || (from === 'sim' && b <= 4);
       if (!ok) wrong.push(`${relative(SRC, file)} → ${relative(SRC, target)}`);
     }

@@ -93,11 +93,19 @@ describe('property encoders', () => {
   });
 
   it('refuse values outside their ranges with a typed error', () => {
-    assert.throws(() => encodePower({ watts: 0x7ffffffe }), (err: unknown) =>
-      err instanceof BmeterError && err.code === 'DECODE' && /cannot encode E7 power 2147483646 W: outside/.test(err.message));
+    assert.throws(
+      () => encodePower({ watts: 0x7ffffffe }),
+      (err: unknown) =>
+        err instanceof BmeterError &&
+        err.code === 'DECODE' &&
+        /cannot encode E7 power 2147483646 W: outside/.test(err.message),
+    );
     assert.throws(() => encodeCurrents({ r: 0.05, t: 0 }), /multiple of 0.1 A/);
     assert.throws(() => encodeHistoryDay(100), /0–99/);
-    assert.throws(() => encodeHistorySetting({ at: '2026-05-20T14:15:00+09:00', count: 1 }, 0xed), /minute must be 00 or 30/);
+    assert.throws(
+      () => encodeHistorySetting({ at: '2026-05-20T14:15:00+09:00', count: 1 }, 0xed),
+      /minute must be 00 or 30/,
+    );
     assert.throws(() => encodeHistorySetting({ at: '2026-05-20T14:30:00+09:00', count: 13 }, 0xed), /1–12/);
     assert.throws(() => encodeHistorySetting({ at: '2026-05-20 14:30', count: 1 }, 0xef), /YYYY-MM-DDThh:mm:ss\+09:00/);
     assert.throws(() => encodePropertyMap([0x10]), /outside 0x80–0xFF/);

@@ -2,7 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFrame } from '../../src/echonet/frame.js';
 import { PropertyError } from '../../src/meter/edt.js';
-import { decodeHistory1, decodeHistory2, decodeHistory3, encodeHistory1, encodeHistory2, history1SlotTime } from '../../src/meter/history.js';
+import {
+  decodeHistory1,
+  decodeHistory2,
+  decodeHistory3,
+  encodeHistory1,
+  encodeHistory2,
+  history1SlotTime,
+} from '../../src/meter/history.js';
 import { decodeProperty } from '../../src/meter/properties.js';
 import { capture, captureFrame } from '../fixtures/captures.js';
 
@@ -11,7 +18,12 @@ const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 describe('E2 / E4 historical cumulative energy 1 (day + 48 half-hours, oldest first)', () => {
   const id = 'ak1211app-e2-day0-with-nodata';
   const edt = () => decodeFrame(captureFrame(id)).properties[0]?.edt ?? Buffer.alloc(0);
-  const expected = capture(id).expected as { day: number; values_raw: number[]; no_data_slots: number[]; kWh_first: number };
+  const expected = capture(id).expected as {
+    day: number;
+    values_raw: number[];
+    no_data_slots: number[];
+    kWh_first: number;
+  };
 
   it(`decodes day 0 and all 48 slots of capture ${id}, future slots as null`, () => {
     const h = decodeHistory1(edt());
@@ -25,7 +37,10 @@ describe('E2 / E4 historical cumulative energy 1 (day + 48 half-hours, oldest fi
   });
 
   it(`times slot 0 at 00:00 and slot 47 at 23:30, and scales the first slot to 15748.2 kWh at 0.01 (${id}; the same fixture set has E1 = 0.01)`, () => {
-    const v = decodeProperty(0xe2, edt(), { unitCode: 0x02 }).value as { day: number; slots: { time: string; raw: number | null; kwh: number | null; reason?: string }[] };
+    const v = decodeProperty(0xe2, edt(), { unitCode: 0x02 }).value as {
+      day: number;
+      slots: { time: string; raw: number | null; kwh: number | null; reason?: string }[];
+    };
     assert.deepEqual(v.slots[0], { time: '00:00', raw: 1574820, kwh: expected.kWh_first, unit: 'kWh' });
     assert.deepEqual(v.slots[47], { time: '23:30', raw: null, kwh: null, unit: 'kWh', reason: 'no data' });
     assert.equal(history1SlotTime(1), '00:30');
@@ -42,7 +57,10 @@ describe('E2 / E4 historical cumulative energy 1 (day + 48 half-hours, oldest fi
   });
 
   it('rejects an EDT that is not 194 bytes, naming the EPC', () => {
-    assert.throws(() => decodeHistory1(hex('0000 00000001'), 0xe4), (e: unknown) => e instanceof PropertyError && /EPC E4: expected 194 bytes/.test(e.message));
+    assert.throws(
+      () => decodeHistory1(hex('0000 00000001'), 0xe4),
+      (e: unknown) => e instanceof PropertyError && /EPC E4: expected 194 bytes/.test(e.message),
+    );
   });
 
   it('round-trips through encodeHistory1', () => {
@@ -74,14 +92,24 @@ describe('EC historical cumulative energy 2 (newest first, 30-minute steps)', ()
   it('scales both directions in the table value', () => {
     const v = decodeProperty(0xec, bytes, { unitCode: 0x01 }).value as { items: unknown[] };
     assert.deepEqual(v.items[1], {
-      at: '2026-05-20T00:00:00+09:00', normal_raw: 96, normal_kwh: 9.6, reverse_raw: null, reverse_kwh: null, unit: 'kWh',
+      at: '2026-05-20T00:00:00+09:00',
+      normal_raw: 96,
+      normal_kwh: 9.6,
+      reverse_raw: null,
+      reverse_kwh: null,
+      unit: 'kWh',
     });
   });
 
   it('rejects an EDT whose length does not match n', () => {
-    assert.throws(() => decodeHistory2(hex('07EA 05 14 00 1E 02  00000064 0000000A')), /EPC EC: n = 2 needs 23 bytes .* but got 15/);
-    assert.throws(() => decodeHistory2(hex('07EA05')), (e: unknown) =>
-      e instanceof PropertyError && /EPC EC: expected at least 7 bytes .* but got 3/.test(e.message));
+    assert.throws(
+      () => decodeHistory2(hex('07EA 05 14 00 1E 02  00000064 0000000A')),
+      /EPC EC: n = 2 needs 23 bytes .* but got 15/,
+    );
+    assert.throws(
+      () => decodeHistory2(hex('07EA05')),
+      (e: unknown) => e instanceof PropertyError && /EPC EC: expected at least 7 bytes .* but got 3/.test(e.message),
+    );
   });
 
   it('round-trips through encodeHistory2', () => {
@@ -92,7 +120,10 @@ describe('EC historical cumulative energy 2 (newest first, 30-minute steps)', ()
 describe('EE historical cumulative energy 3 (Release R, 1-minute steps)', () => {
   it('dates item i at date-time − 1 min × i', () => {
     const h = decodeHistory3(hex('07EA 05 14 0E 01 02  00000010 00000001  0000000F 00000001'));
-    assert.deepEqual(h.items.map((i) => i.at), ['2026-05-20T14:01:00+09:00', '2026-05-20T14:00:00+09:00']);
+    assert.deepEqual(
+      h.items.map((i) => i.at),
+      ['2026-05-20T14:01:00+09:00', '2026-05-20T14:00:00+09:00'],
+    );
     assert.equal(h.items[1]?.normal, 15);
   });
 });

@@ -5,9 +5,20 @@ import { BmeterError } from '../../src/errors.js';
 import { PropertyError } from '../../src/meter/edt.js';
 import { decodeCurrents, decodePower } from '../../src/meter/instantaneous.js';
 import { decodeEnergyRaw, decodeFixedTimeEnergy } from '../../src/meter/energy.js';
-import { decodeCoefficient, decodeDigits, decodeMeterDate, decodeMeterTime, decodeUnitCode } from '../../src/meter/device-info.js';
+import {
+  decodeCoefficient,
+  decodeDigits,
+  decodeMeterDate,
+  decodeMeterTime,
+  decodeUnitCode,
+} from '../../src/meter/device-info.js';
 import { decodePropertyMap } from '../../src/meter/property-map.js';
-import { contextFromProperties, decodeProperty, NODE_PROFILE_PROPERTIES, PROPERTIES } from '../../src/meter/properties.js';
+import {
+  contextFromProperties,
+  decodeProperty,
+  NODE_PROFILE_PROPERTIES,
+  PROPERTIES,
+} from '../../src/meter/properties.js';
 import { captureFrame } from '../fixtures/captures.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -20,7 +31,11 @@ const captureEdt = (id: string, index = 0) => {
 };
 
 function throwsPropertyError(fn: () => unknown, message: RegExp): void {
-  assert.throws(fn, (err: unknown) => err instanceof PropertyError && err instanceof BmeterError && err.code === 'DECODE' && message.test(err.message));
+  assert.throws(
+    fn,
+    (err: unknown) =>
+      err instanceof PropertyError && err instanceof BmeterError && err.code === 'DECODE' && message.test(err.message),
+  );
 }
 
 describe('E7 instantaneous power (signed 32-bit W)', () => {
@@ -68,7 +83,9 @@ describe('E8 instantaneous currents (2 × signed 16-bit, 0.1 A, R then T)', () =
 
   it('gives a null T phase for 0x7FFE (single-phase 2-wire meter / no data)', () => {
     assert.deepEqual(decodeCurrents(hex('0062 7FFE')), {
-      r: 9.8, t: null, tReason: 'no data (or T phase of a single-phase 2-wire meter)',
+      r: 9.8,
+      t: null,
+      tReason: 'no data (or T phase of a single-phase 2-wire meter)',
     });
   });
 
@@ -93,18 +110,37 @@ describe('E0 / E3 cumulative energy (u32)', () => {
   });
 
   it('decodes E0 1575631 as 15756.31 kWh with unit 0.01 and coefficient 1 (capture ak1211app-e0)', () => {
-    assert.deepEqual(value(0xe0, '00180ACF', { unitCode: 0x02, coefficient: 1 }), { raw: 1575631, kwh: 15756.31, unit: 'kWh' });
+    assert.deepEqual(value(0xe0, '00180ACF', { unitCode: 0x02, coefficient: 1 }), {
+      raw: 1575631,
+      kwh: 15756.31,
+      unit: 'kWh',
+    });
   });
 
   it('gives kWh null with a reason when the unit is unknown, keeping the raw counter', () => {
-    assert.deepEqual(value(0xe3, '0000000B'), { raw: 11, kwh: null, unit: 'kWh', reason: 'unit unknown (E1 not read)' });
+    assert.deepEqual(value(0xe3, '0000000B'), {
+      raw: 11,
+      kwh: null,
+      unit: 'kWh',
+      reason: 'unit unknown (E1 not read)',
+    });
   });
 
   it('gives null for 0xFFFFFFFE (no data) and 0xFFFFFFFF (invalid)', () => {
     assert.equal(decodeEnergyRaw(hex('FFFFFFFE')), null);
     assert.equal(decodeEnergyRaw(hex('FFFFFFFF')), null);
-    assert.deepEqual(value(0xe0, 'FFFFFFFE', { unitCode: 1 }), { raw: null, kwh: null, unit: 'kWh', reason: 'no data' });
-    assert.deepEqual(value(0xe3, 'FFFFFFFF', { unitCode: 1 }), { raw: null, kwh: null, unit: 'kWh', reason: 'invalid (0xFFFFFFFF)' });
+    assert.deepEqual(value(0xe0, 'FFFFFFFE', { unitCode: 1 }), {
+      raw: null,
+      kwh: null,
+      unit: 'kWh',
+      reason: 'no data',
+    });
+    assert.deepEqual(value(0xe3, 'FFFFFFFF', { unitCode: 1 }), {
+      raw: null,
+      kwh: null,
+      unit: 'kWh',
+      reason: 'invalid (0xFFFFFFFF)',
+    });
   });
 });
 
@@ -116,7 +152,12 @@ describe('E1 unit, D3 coefficient, D7 digits', () => {
 
   it('decodes E1 0x0A as 10 kWh and an unknown code as null with a reason', () => {
     assert.deepEqual(value(0xe1, '0A'), { code: '0A', kwh_per_unit: 10, unit: 'kWh' });
-    assert.deepEqual(value(0xe1, '05'), { code: '05', kwh_per_unit: null, unit: 'kWh', reason: 'unknown unit code 0x05' });
+    assert.deepEqual(value(0xe1, '05'), {
+      code: '05',
+      kwh_per_unit: null,
+      unit: 'kWh',
+      reason: 'unknown unit code 0x05',
+    });
   });
 
   it('decodes D3 coefficient 1 (capture cracker-d3)', () => {
@@ -134,35 +175,65 @@ describe('E1 unit, D3 coefficient, D7 digits', () => {
   });
 
   it('takes E1/D3/D7 of a frame as the energy context, over the given one', () => {
-    const props = [{ epc: 0xe1, edt: hex('01') }, { epc: 0xd3, edt: hex('0000000A') }, { epc: 0xd7, edt: hex('06') }];
-    assert.deepEqual(contextFromProperties(props, { unitCode: 2, coefficient: 1 }), { unitCode: 1, coefficient: 10, digits: 6 });
+    const props = [
+      { epc: 0xe1, edt: hex('01') },
+      { epc: 0xd3, edt: hex('0000000A') },
+      { epc: 0xd7, edt: hex('06') },
+    ];
+    assert.deepEqual(contextFromProperties(props, { unitCode: 2, coefficient: 1 }), {
+      unitCode: 1,
+      coefficient: 10,
+      digits: 6,
+    });
     assert.deepEqual(contextFromProperties([{ epc: 0xd3, edt: Buffer.alloc(0) }], { unitCode: 2 }), { unitCode: 2 });
   });
 });
 
 describe('EA / EB cumulative energy at fixed time', () => {
   it('decodes the 20:30 INF EA: 77058 raw, 770.58 kWh at 0.01 (capture ak1211-bp35a1-ea-inf-2030)', () => {
-    assert.deepEqual(decodeFixedTimeEnergy(captureEdt('ak1211-bp35a1-ea-inf-2030')), { at: '2022-08-01T20:30:00+09:00', raw: 77058 });
+    assert.deepEqual(decodeFixedTimeEnergy(captureEdt('ak1211-bp35a1-ea-inf-2030')), {
+      at: '2022-08-01T20:30:00+09:00',
+      raw: 77058,
+    });
     assert.deepEqual(value(0xea, '07E60801141E0000012D02', { unitCode: 0x02 }), {
-      at: '2022-08-01T20:30:00+09:00', raw: 77058, kwh: 770.58, unit: 'kWh',
+      at: '2022-08-01T20:30:00+09:00',
+      raw: 77058,
+      kwh: 770.58,
+      unit: 'kWh',
     });
   });
 
   it('decodes EB 22 raw at 2026-05-24 22:30 (capture cracker-eb)', () => {
-    assert.deepEqual(decodeFixedTimeEnergy(captureEdt('cracker-eb'), 0xeb), { at: '2026-05-24T22:30:00+09:00', raw: 22 });
+    assert.deepEqual(decodeFixedTimeEnergy(captureEdt('cracker-eb'), 0xeb), {
+      at: '2026-05-24T22:30:00+09:00',
+      raw: 22,
+    });
   });
 
   it('decodes EA and EB of one INF frame (capture yakumo-inf-ea-eb)', () => {
-    assert.deepEqual(decodeFixedTimeEnergy(captureEdt('yakumo-inf-ea-eb', 0)), { at: '2022-06-21T15:30:00+09:00', raw: 93351 });
-    assert.deepEqual(decodeFixedTimeEnergy(captureEdt('yakumo-inf-ea-eb', 1), 0xeb), { at: '2022-06-21T15:30:00+09:00', raw: 5 });
+    assert.deepEqual(decodeFixedTimeEnergy(captureEdt('yakumo-inf-ea-eb', 0)), {
+      at: '2022-06-21T15:30:00+09:00',
+      raw: 93351,
+    });
+    assert.deepEqual(decodeFixedTimeEnergy(captureEdt('yakumo-inf-ea-eb', 1), 0xeb), {
+      at: '2022-06-21T15:30:00+09:00',
+      raw: 5,
+    });
   });
 
   it('gives raw null with a reason for a no-data counter, keeping the time', () => {
-    assert.deepEqual(decodeFixedTimeEnergy(hex('07EA0514 000000 FFFFFFFE')), { at: '2026-05-20T00:00:00+09:00', raw: null, reason: 'no data' });
+    assert.deepEqual(decodeFixedTimeEnergy(hex('07EA0514 000000 FFFFFFFE')), {
+      at: '2026-05-20T00:00:00+09:00',
+      raw: null,
+      reason: 'no data',
+    });
   });
 
   it('rejects an impossible date-time (month 13) or a wrong length', () => {
-    throwsPropertyError(() => decodeFixedTimeEnergy(hex('07EA0D01 000000 00000001')), /EPC EA: invalid date-time 2026-13-01 .*month out of range/);
+    throwsPropertyError(
+      () => decodeFixedTimeEnergy(hex('07EA0D01 000000 00000001')),
+      /EPC EA: invalid date-time 2026-13-01 .*month out of range/,
+    );
     throwsPropertyError(() => decodeFixedTimeEnergy(hex('07EA0229 000000 00000001')), /day out of range/);
     throwsPropertyError(() => decodeFixedTimeEnergy(hex('07EA05')), /expected 11 bytes/);
   });
@@ -171,7 +242,12 @@ describe('EA / EB cumulative energy at fixed time', () => {
 describe('D0 1-minute cumulative energy (Release R)', () => {
   it('decodes date-time + normal + reverse, scaled', () => {
     assert.deepEqual(value(0xd0, '07EA 05 14 0E 1E 00  0001AB25  FFFFFFFE', { unitCode: 0x01 }), {
-      at: '2026-05-20T14:30:00+09:00', normal_raw: 109349, normal_kwh: 10934.9, reverse_raw: null, reverse_kwh: null, unit: 'kWh',
+      at: '2026-05-20T14:30:00+09:00',
+      normal_raw: 109349,
+      normal_kwh: 10934.9,
+      reverse_raw: null,
+      reverse_kwh: null,
+      unit: 'kWh',
     });
   });
 
@@ -231,7 +307,33 @@ describe('superclass properties', () => {
     const epcs = decodePropertyMap(hex('19 41 41 41 60 40 40 00 62 43 00 41 40 40 43 02 02'));
     assert.deepEqual(
       epcs.map((e) => e.toString(16).toUpperCase()),
-      ['80', '81', '82', '88', '8A', '8D', '97', '98', '9D', '9E', '9F', 'D3', 'D7', 'E0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E7', 'E8', 'EA', 'EB', 'EC', 'ED'],
+      [
+        '80',
+        '81',
+        '82',
+        '88',
+        '8A',
+        '8D',
+        '97',
+        '98',
+        '9D',
+        '9E',
+        '9F',
+        'D3',
+        'D7',
+        'E0',
+        'E1',
+        'E2',
+        'E3',
+        'E4',
+        'E5',
+        'E7',
+        'E8',
+        'EA',
+        'EB',
+        'EC',
+        'ED',
+      ],
     );
   });
 
@@ -245,7 +347,10 @@ describe('superclass properties', () => {
   });
 
   it('C0: 0x00 + maker code + 12 bytes', () => {
-    assert.deepEqual(value(0xc0, '00 000016 0102030405060708090A0B0C'), { maker_code: '000016', id: '000000160102030405060708090A0B0C' });
+    assert.deepEqual(value(0xc0, '00 000016 0102030405060708090A0B0C'), {
+      maker_code: '000016',
+      id: '000000160102030405060708090A0B0C',
+    });
   });
 });
 
@@ -284,7 +389,12 @@ describe('node profile D5 / D6 instance lists', () => {
 describe('decodeProperty', () => {
   it('gives value null with a note for PDC 0 (Get request or Get_SNA)', () => {
     assert.deepEqual(decodeProperty(0xd3, Buffer.alloc(0)), {
-      epc: 'D3', name: 'coefficient', pdc: 0, edt: '', value: null, note: 'no data (PDC 0)',
+      epc: 'D3',
+      name: 'coefficient',
+      pdc: 0,
+      edt: '',
+      value: null,
+      note: 'no data (PDC 0)',
     });
   });
 
@@ -296,7 +406,10 @@ describe('decodeProperty', () => {
   });
 
   it('covers every property the issue lists', () => {
-    const meter = [0x80, 0x81, 0x82, 0x88, 0x8a, 0x8d, 0x97, 0x98, 0x9d, 0x9e, 0x9f, 0xc0, 0xd0, 0xd3, 0xd7, 0xe0, 0xe1, 0xe2, 0xe3, 0xe4, 0xe5, 0xe7, 0xe8, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef];
+    const meter = [
+      0x80, 0x81, 0x82, 0x88, 0x8a, 0x8d, 0x97, 0x98, 0x9d, 0x9e, 0x9f, 0xc0, 0xd0, 0xd3, 0xd7, 0xe0, 0xe1, 0xe2, 0xe3,
+      0xe4, 0xe5, 0xe7, 0xe8, 0xea, 0xeb, 0xec, 0xed, 0xee, 0xef,
+    ];
     for (const epc of meter) assert.ok((PROPERTIES as Record<number, unknown>)[epc], `meter EPC ${epc.toString(16)}`);
     for (const epc of [0xd5, 0xd6]) assert.ok((NODE_PROFILE_PROPERTIES as Record<number, unknown>)[epc]);
   });

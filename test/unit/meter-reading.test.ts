@@ -20,10 +20,21 @@ function withTz<T>(tz: string, fn: () => T): T {
 
 describe('READING_FIELDS', () => {
   it('lists the record fields in the documented order, without source', () => {
-    assert.deepEqual([...READING_FIELDS], [
-      'timestamp', 'power_w', 'current_r_a', 'current_t_a', 'energy_normal_kwh', 'energy_reverse_kwh',
-      'fixed_normal_at', 'fixed_normal_kwh', 'fixed_reverse_at', 'fixed_reverse_kwh',
-    ]);
+    assert.deepEqual(
+      [...READING_FIELDS],
+      [
+        'timestamp',
+        'power_w',
+        'current_r_a',
+        'current_t_a',
+        'energy_normal_kwh',
+        'energy_reverse_kwh',
+        'fixed_normal_at',
+        'fixed_normal_kwh',
+        'fixed_reverse_at',
+        'fixed_reverse_kwh',
+      ],
+    );
   });
 });
 
@@ -89,7 +100,13 @@ describe('buildReading', () => {
   });
 
   it('gives null for sentinels, PDC 0 and malformed EDTs, never throwing', () => {
-    const props = [prop(0xe7, '7FFFFFFE'), prop(0xe8, '00627FFE'), prop(0xe0, ''), prop(0xe3, 'FFFFFFFF'), prop(0xea, '07EA0D')];
+    const props = [
+      prop(0xe7, '7FFFFFFE'),
+      prop(0xe8, '00627FFE'),
+      prop(0xe0, ''),
+      prop(0xe3, 'FFFFFFFF'),
+      prop(0xea, '07EA0D'),
+    ];
     const r = buildReading(props, { unitCode: 1 }, at);
     assert.equal(r.power_w, null);
     assert.equal(r.current_r_a, 9.8);

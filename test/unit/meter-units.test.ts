@@ -20,8 +20,15 @@ describe('energyKwh: exact decimal kWh = raw × coefficient × unit (docs/protoc
 
   it('scales by every E1 code of the §8 table, small and large', () => {
     const cases: [number, string][] = [
-      [0x00, '12345'], [0x01, '1234.5'], [0x02, '123.45'], [0x03, '12.345'], [0x04, '1.2345'],
-      [0x0a, '123450'], [0x0b, '1234500'], [0x0c, '12345000'], [0x0d, '123450000'],
+      [0x00, '12345'],
+      [0x01, '1234.5'],
+      [0x02, '123.45'],
+      [0x03, '12.345'],
+      [0x04, '1.2345'],
+      [0x0a, '123450'],
+      [0x0b, '1234500'],
+      [0x0c, '12345000'],
+      [0x0d, '123450000'],
     ];
     for (const [code, expected] of cases) {
       assert.equal(formatKwh(12345, 1, code), expected, `E1 0x${code.toString(16)}`);
@@ -90,9 +97,18 @@ describe('wrapDelta: consumption modulo 10^D7 (docs/protocol.md §8.1)', () => {
   });
 
   it('rejects effective digits outside 1–8 with a typed error', () => {
-    assert.throws(() => wrapDelta(1, 0, 0), (e: unknown) => e instanceof BmeterError && /1–8/.test(e.message));
-    assert.throws(() => wrapDelta(1, 0, 9), (e: unknown) => e instanceof BmeterError && e.code === 'DECODE' && /1–8, got 9/.test(e.message));
-    assert.throws(() => wrapDelta(-1, 0, 6), (e: unknown) =>
-      e instanceof BmeterError && e.code === 'DECODE' && /non-negative integers, got now=-1 prev=0/.test(e.message));
+    assert.throws(
+      () => wrapDelta(1, 0, 0),
+      (e: unknown) => e instanceof BmeterError && /1–8/.test(e.message),
+    );
+    assert.throws(
+      () => wrapDelta(1, 0, 9),
+      (e: unknown) => e instanceof BmeterError && e.code === 'DECODE' && /1–8, got 9/.test(e.message),
+    );
+    assert.throws(
+      () => wrapDelta(-1, 0, 6),
+      (e: unknown) =>
+        e instanceof BmeterError && e.code === 'DECODE' && /non-negative integers, got now=-1 prev=0/.test(e.message),
+    );
   });
 });

@@ -40,14 +40,23 @@ function logLines(): { logger: ReturnType<typeof createLogger>; warnings: () => 
 
 test('E0 0x123C from a meter without E1 is 466.8 kWh with --unit 01', () => {
   const log = logLines();
-  const ctx = new ReadingContext(log.logger, () => AT, () => undefined, { unitCode: 0x01 });
+  const ctx = new ReadingContext(
+    log.logger,
+    () => AT,
+    () => undefined,
+    { unitCode: 0x01 },
+  );
   const reading = ctx.reading(frame(NO_CONTEXT), [0xe0]);
   assert.equal(reading.energy_normal_kwh, 466.8);
 });
 
 test('a meter without E1 and no --unit warns once, naming the option, and leaves kWh empty', () => {
   const log = logLines();
-  const ctx = new ReadingContext(log.logger, () => AT, () => undefined);
+  const ctx = new ReadingContext(
+    log.logger,
+    () => AT,
+    () => undefined,
+  );
   const first = ctx.reading(frame(NO_CONTEXT), [0xe0]);
   ctx.reading(frame(NO_CONTEXT), [0xe0]);
   assert.equal(first.energy_normal_kwh, null);
@@ -58,11 +67,23 @@ test('a meter without E1 and no --unit warns once, naming the option, and leaves
   assert.match(log.warnings().find((m) => m.includes('(D3)')) ?? '', /using 1 — set --coefficient <n>/);
 });
 
-test('--coefficient 10 multiplies a meter without D3, and the meter\'s own E1/D3/D7 win over the settings', () => {
-  assert.deepEqual(fillContext({}, [0xe1, 0xd3, 0xd7], { unitCode: 2, coefficient: 10, digits: 6 }).ctx, { unitCode: 2, coefficient: 10, digits: 6 });
-  assert.deepEqual(fillContext({ unitCode: 1, coefficient: 1, digits: 8 }, [], { unitCode: 2, coefficient: 10, digits: 6 }).ctx, { unitCode: 1, coefficient: 1, digits: 8 });
+test("--coefficient 10 multiplies a meter without D3, and the meter's own E1/D3/D7 win over the settings", () => {
+  assert.deepEqual(fillContext({}, [0xe1, 0xd3, 0xd7], { unitCode: 2, coefficient: 10, digits: 6 }).ctx, {
+    unitCode: 2,
+    coefficient: 10,
+    digits: 6,
+  });
+  assert.deepEqual(
+    fillContext({ unitCode: 1, coefficient: 1, digits: 8 }, [], { unitCode: 2, coefficient: 10, digits: 6 }).ctx,
+    { unitCode: 1, coefficient: 1, digits: 8 },
+  );
   const log = logLines();
-  const ctx = new ReadingContext(log.logger, () => AT, () => undefined, { unitCode: 0x01, coefficient: 10 });
+  const ctx = new ReadingContext(
+    log.logger,
+    () => AT,
+    () => undefined,
+    { unitCode: 0x01, coefficient: 10 },
+  );
   assert.equal(ctx.reading(frame(NO_CONTEXT), [0xe0]).energy_normal_kwh, 4668);
   assert.deepEqual(log.warnings(), []);
 });
@@ -87,7 +108,10 @@ test('--since auto does not count rows without kWh (or a torn last line) as fetc
     );
     assert.equal(await lastSlotStart(json, 'json'), Date.parse('2024-04-30T15:00:00Z'));
     const none = join(dir, 'none.csv');
-    writeFileSync(none, 'slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh\n2024-05-01T00:30:00+09:00,,,,\n');
+    writeFileSync(
+      none,
+      'slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh\n2024-05-01T00:30:00+09:00,,,,\n',
+    );
     assert.equal(await lastSlotStart(none, 'csv'), undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -107,7 +131,10 @@ async function scannedWith(simUrl: string): Promise<string> {
 test('poll --unit 02 on a meter without E1 records the counter in 0.01 kWh: 46.68', async () => {
   const cwd = await scannedWith(NO_E1_SIM);
   try {
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--format', 'json', '--properties', 'E0', '--unit', '02'], { cwd, simUrl: NO_E1_SIM });
+    const r = await runProgram(
+      ['--port', '/dev/ttySIM0', 'poll', '--format', 'json', '--properties', 'E0', '--unit', '02'],
+      { cwd, simUrl: NO_E1_SIM },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as Record<string, unknown>)['energy_normal_kwh'], 46.68);
     assert.doesNotMatch(r.stderr, /E1/);
@@ -119,12 +146,18 @@ test('poll --unit 02 on a meter without E1 records the counter in 0.01 kWh: 46.6
 test('poll takes the unit from the config file (meter.unit) and says which option is missing without it', async () => {
   const cwd = await scannedWith(NO_E1_SIM);
   try {
-    const without = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--format', 'json', '--properties', 'E0'], { cwd, simUrl: NO_E1_SIM });
+    const without = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--format', 'json', '--properties', 'E0'], {
+      cwd,
+      simUrl: NO_E1_SIM,
+    });
     assert.equal(without.code, 0, without.stderr);
     assert.equal((JSON.parse(without.stdout) as Record<string, unknown>)['energy_normal_kwh'], null);
     assert.match(without.stderr, /set --unit <E1 code> \(meter\.unit in the config file\)/);
     writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ meter: { unit: '01' } }));
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--format', 'json', '--properties', 'E0'], { cwd, simUrl: NO_E1_SIM });
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--format', 'json', '--properties', 'E0'], {
+      cwd,
+      simUrl: NO_E1_SIM,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as Record<string, unknown>)['energy_normal_kwh'], 466.8);
   } finally {
@@ -135,12 +168,24 @@ test('poll takes the unit from the config file (meter.unit) and says which optio
 test('history --unit 01 on a meter without E1 writes kWh; without it it warns naming --unit', async () => {
   const cwd = await scannedWith(NO_E1_SIM);
   try {
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'history', '--format', 'json', '--unit', '01'], { cwd, simUrl: NO_E1_SIM });
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'history', '--format', 'json', '--unit', '01'], {
+      cwd,
+      simUrl: NO_E1_SIM,
+    });
     assert.equal(r.code, 0, r.stderr);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.ok(rows.length > 0);
-    assert.ok(rows.every((row) => typeof row['energy_normal_kwh'] === 'number'), r.stdout.slice(0, 300));
-    const without = await runProgram(['--port', '/dev/ttySIM0', 'history', '--format', 'json'], { cwd, simUrl: NO_E1_SIM });
+    assert.ok(
+      rows.every((row) => typeof row['energy_normal_kwh'] === 'number'),
+      r.stdout.slice(0, 300),
+    );
+    const without = await runProgram(['--port', '/dev/ttySIM0', 'history', '--format', 'json'], {
+      cwd,
+      simUrl: NO_E1_SIM,
+    });
     assert.match(without.stderr, /set --unit <E1 code>/);
   } finally {
     rmSync(cwd, { recursive: true, force: true });

@@ -96,10 +96,19 @@ test('a value the meter did not give is left out, never exported as 0', () => {
     fixed_reverse_kwh: null,
   });
   const f = parseExposition(metrics.render(READ_AT_MS));
-  assert.deepEqual(f.get('bmeter_current_amperes')?.samples.map((s) => s.labels['phase']), ['r']);
-  assert.deepEqual(f.get('bmeter_energy_joules_total')?.samples.map((s) => s.labels['direction']), ['bought']);
+  assert.deepEqual(
+    f.get('bmeter_current_amperes')?.samples.map((s) => s.labels['phase']),
+    ['r'],
+  );
+  assert.deepEqual(
+    f.get('bmeter_energy_joules_total')?.samples.map((s) => s.labels['direction']),
+    ['bought'],
+  );
   const fixedAt = f.get('bmeter_fixed_energy_timestamp_seconds');
-  assert.deepEqual(fixedAt?.samples.map((s) => s.labels['direction']), ['bought']);
+  assert.deepEqual(
+    fixedAt?.samples.map((s) => s.labels['direction']),
+    ['bought'],
+  );
 });
 
 test('before any reading only the counters are exported', () => {

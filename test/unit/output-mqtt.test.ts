@@ -126,8 +126,16 @@ test('device discovery: one device from the MAC, origin, availability, each sens
   assert.equal(p['state_topic'], 'bmeter/001c640003dd6393/state');
   const c = p['components'] as Record<string, Record<string, unknown>>;
   assert.deepEqual(Object.keys(c), [
-    'power', 'current_r', 'current_t', 'energy_bought', 'energy_sold', 'energy_bought_fixed', 'energy_sold_fixed',
-    'last_reading', 'lqi', 'rssi',
+    'power',
+    'current_r',
+    'current_t',
+    'energy_bought',
+    'energy_sold',
+    'energy_bought_fixed',
+    'energy_sold_fixed',
+    'last_reading',
+    'lqi',
+    'rssi',
   ]);
   assert.deepEqual(c['power'], {
     platform: 'sensor',
@@ -184,7 +192,13 @@ test('a 2-wire meter gets no current T, an unknown link no LQI, a one-shot run n
   const p = discoveryPayload({ meter: METER, topics: TOPICS, wiring: '1p2w', version: '0.1.0', linkKnown: false });
   const c = p['components'] as Record<string, Record<string, unknown>>;
   assert.deepEqual(Object.keys(c), [
-    'power', 'current_r', 'energy_bought', 'energy_sold', 'energy_bought_fixed', 'energy_sold_fixed', 'last_reading',
+    'power',
+    'current_r',
+    'energy_bought',
+    'energy_sold',
+    'energy_bought_fixed',
+    'energy_sold_fixed',
+    'last_reading',
   ]);
   assert.equal('expire_after' in (c['power'] ?? {}), false);
   assert.deepEqual(p['device'], {

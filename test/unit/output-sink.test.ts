@@ -85,24 +85,38 @@ test('a stdout that was closed by the reader (EPIPE) marks the sink closed inste
   await sink.write({ timestamp: 't', power_w: 2, note: null }); // ignored, no throw
 });
 
-test('an output file that cannot take the record is a runtime error naming the file (exit 1)', { skip: !existsSync('/dev/full') && 'needs /dev/full' }, async () => {
-  const sink = await createSink({ format: 'csv', columns: COLUMNS, stdout: new PassThrough(), outputPath: '/dev/full' });
-  try {
-    await assert.rejects(sink.write({ timestamp: 't', power_w: 1, note: null }), (err: unknown) => {
-      assert.ok(err instanceof BmeterError);
-      assert.equal(err.exitCode, 1);
-      assert.match(err.message, /cannot append to output file \/dev\/full: ENOSPC/);
-      return true;
+test(
+  'an output file that cannot take the record is a runtime error naming the file (exit 1)',
+  { skip: !existsSync('/dev/full') && 'needs /dev/full' },
+  async () => {
+    const sink = await createSink({
+      format: 'csv',
+      columns: COLUMNS,
+      stdout: new PassThrough(),
+      outputPath: '/dev/full',
     });
-  } finally {
-    await sink.close();
-  }
-});
+    try {
+      await assert.rejects(sink.write({ timestamp: 't', power_w: 1, note: null }), (err: unknown) => {
+        assert.ok(err instanceof BmeterError);
+        assert.equal(err.exitCode, 1);
+        assert.match(err.message, /cannot append to output file \/dev\/full: ENOSPC/);
+        return true;
+      });
+    } finally {
+      await sink.close();
+    }
+  },
+);
 
 test('text output lines up decimal points from one record to the next', async () => {
   const out = collect();
   const units = { power_w: 'W', energy_normal_kwh: 'kWh' };
-  const sink = await createSink({ format: 'text', columns: ['timestamp', 'power_w', 'energy_normal_kwh'], stdout: out.stream, units });
+  const sink = await createSink({
+    format: 'text',
+    columns: ['timestamp', 'power_w', 'energy_normal_kwh'],
+    stdout: out.stream,
+    units,
+  });
   await sink.write({ timestamp: 't1', power_w: 1192, energy_normal_kwh: 12345 });
   await sink.write({ timestamp: 't2', power_w: -524, energy_normal_kwh: 12344.9 });
   assert.equal(

@@ -59,7 +59,7 @@ describe('terminal charts', () => {
     consumedKwh: (i % 7) / 10,
     exportedKwh: i % 5 === 0 ? 0.3 : 0,
   }));
-  // eslint-disable-next-line no-control-regex
+
   const visible = (line: string): number => [...line.replace(/\u001b\[\d+m/g, '')].length;
 
   for (const width of [30, 57, 80, 200]) {

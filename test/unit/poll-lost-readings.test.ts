@@ -22,7 +22,10 @@ test('a reading whose Get meets EVENT 32 is sent again after EVENT 33: three rea
   const simUrl = 'sim://?timeScale=0.001&faults=event32@2&aribHoldS=60';
   const cwd = await scannedDir(simUrl);
   try {
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '1', '--count', '3', '--format', 'json'], { cwd, simUrl });
+    const r = await runProgram(
+      ['--port', '/dev/ttySIM0', 'poll', '--interval', '1', '--count', '3', '--format', 'json'],
+      { cwd, simUrl },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n').length, 3, r.stderr);
     assert.doesNotMatch(r.stderr, /no reading in slot/);
@@ -38,14 +41,20 @@ test('a reading held past its slot by EVENT 32 is reported at warn, naming the s
   const simUrl = 'sim://?timeScale=0.001&faults=event32@2&aribHoldS=1000';
   const cwd = await scannedDir(simUrl);
   try {
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '2', '--format', 'json'], { cwd, simUrl });
+    const r = await runProgram(
+      ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '2', '--format', 'json'],
+      { cwd, simUrl },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n').length, 2);
     const warns = r.stderr.split('\n').filter((l) => l.includes('no reading in slot'));
     assert.equal(warns.length, 1, r.stderr);
     const line = JSON.parse(warns[0] ?? '{}') as { level: string; msg: string };
     assert.equal(line.level, 'warn');
-    assert.equal(line.msg, 'no reading in slot 1: the stick cannot send (session down, re-authenticating or TX-limited)');
+    assert.equal(
+      line.msg,
+      'no reading in slot 1: the stick cannot send (session down, re-authenticating or TX-limited)',
+    );
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -55,7 +64,10 @@ test('an interval run whose first SKJOIN fails (FAIL ER10) joins again at a late
   const simUrl = 'sim://?timeScale=0.001&faults=fail:SKJOIN@1';
   const cwd = await scannedDir('sim://?timeScale=0.001');
   try {
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '4', '--format', 'json'], { cwd, simUrl });
+    const r = await runProgram(
+      ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '4', '--format', 'json'],
+      { cwd, simUrl },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /the first join failed \(SKJOIN failed: FAIL ER10/);
     assert.ok(r.stdout.trim().split('\n').filter(Boolean).length >= 1, r.stderr);
@@ -81,12 +93,27 @@ test('a meter that stops answering is reported once at warn, and the count of lo
   const simUrl = 'sim://?timeScale=0.001&faults=drop@2-4';
   const cwd = await scannedDir('sim://?timeScale=0.001');
   try {
-    writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ timeouts: { responseMs: 100 }, retries: { request: 0 } }));
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '6', '--format', 'json'], { cwd, simUrl });
+    writeFileSync(
+      join(cwd, 'bmeter.config.json'),
+      JSON.stringify({ timeouts: { responseMs: 100 }, retries: { request: 0 } }),
+    );
+    const r = await runProgram(
+      ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '6', '--format', 'json'],
+      { cwd, simUrl },
+    );
     assert.equal(r.code, 0, r.stderr);
-    const warns = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => l.level === 'warn').map((l) => l.msg);
+    const warns = r.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: string; msg: string })
+      .filter((l) => l.level === 'warn')
+      .map((l) => l.msg);
     assert.equal(warns.filter((m) => m.startsWith('no reading in slot')).length, 1, warns.join('\n'));
-    assert.equal(warns.filter((m) => /^\d+ readings were lost in a row \(slots 1–\d+\); reading again$/.test(m)).length, 1, warns.join('\n'));
+    assert.equal(
+      warns.filter((m) => /^\d+ readings were lost in a row \(slots 1–\d+\); reading again$/.test(m)).length,
+      1,
+      warns.join('\n'),
+    );
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }

@@ -43,7 +43,12 @@ describe('meter notifications', () => {
     r.capture.handle(frame(INFC_EA), true);
     assert.equal(r.sent.length, 1);
     // 10 81 2EDB 05FF01 028801 7A 01 EA 00
-    assert.equal(encodeFrame(r.sent[0] as EchonetFrame).toString('hex').toUpperCase(), '10812EDB05FF010288017A01EA00');
+    assert.equal(
+      encodeFrame(r.sent[0] as EchonetFrame)
+        .toString('hex')
+        .toUpperCase(),
+      '10812EDB05FF010288017A01EA00',
+    );
     assert.equal(r.records.length, 1, 'and records its values');
   });
 

@@ -78,7 +78,11 @@ describe('the poll session context', () => {
   it('warns once, not every reading, when the meter withholds E1 or a requested property', () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'debug', destination: { write: (l: string) => lines.push(l) } });
-    const context = new ReadingContext(logger, () => AT, () => undefined);
+    const context = new ReadingContext(
+      logger,
+      () => AT,
+      () => undefined,
+    );
     // Get_SNA: E7 = 1192 W; E3, D3, D7, E1 not available (PDC 0)
     const sna = frame('1081 0007 028801 05FF01 52 05 E7 04 000004A8 E3 00 D3 00 D7 00 E1 00');
     for (let i = 0; i < 3; i++) {

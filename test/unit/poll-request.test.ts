@@ -18,7 +18,8 @@ interface Fake {
 }
 
 /** Get_Res of E7 = 1192 W for a TID (golden bytes, §7). */
-const answerFor = (tid: number) => Buffer.from(`1081${tid.toString(16).padStart(4, '0')}02880105FF017201E704000004A8`, 'hex');
+const answerFor = (tid: number) =>
+  Buffer.from(`1081${tid.toString(16).padStart(4, '0')}02880105FF017201E704000004A8`, 'hex');
 
 function fake(steps: Step[], onSend?: (n: number) => void): Fake {
   const sent: Buffer[] = [];
@@ -38,7 +39,13 @@ function fake(steps: Step[], onSend?: (n: number) => void): Fake {
     },
   } as unknown as SessionClient;
   const deliver = (bytes: Buffer): void => {
-    const frame = { tid: bytes.readUInt16BE(2), seoj: '028801', deoj: '05FF01', esv: 0x72, properties: [{ epc: 0xe7, edt: bytes.subarray(16) }] };
+    const frame = {
+      tid: bytes.readUInt16BE(2),
+      seoj: '028801',
+      deoj: '05FF01',
+      esv: 0x72,
+      properties: [{ epc: 0xe7, edt: bytes.subarray(16) }],
+    };
     if (requester.inFlight?.tids.has(frame.tid)) requester.deliver(frame);
   };
   requester = new Requester(client, () => METER, silentLogger(), systemClock, 0x0100);
@@ -70,7 +77,10 @@ describe('one Get and its answer', () => {
   });
 
   it('resends with a new TID when no answer comes in time', async () => {
-    const f = fake([{ param: 0, answer: 'never' }, { param: 0, answer: 'now' }]);
+    const f = fake([
+      { param: 0, answer: 'never' },
+      { param: 0, answer: 'now' },
+    ]);
     const r = await f.requester.get([0xe7], opts);
     assert.equal(r.ok, true);
     assert.equal(f.sent.length, 2);
@@ -79,7 +89,10 @@ describe('one Get and its answer', () => {
   });
 
   it('accepts a late answer to an earlier try of the same reading', async () => {
-    const f = fake([{ param: 0, answer: 'late' }, { param: 0, answer: 'never' }]);
+    const f = fake([
+      { param: 0, answer: 'late' },
+      { param: 0, answer: 'never' },
+    ]);
     const r = await f.requester.get([0xe7], opts);
     assert.equal(r.ok, true);
     assert.equal(r.ok && r.frame.tid, f.sent[0]?.readUInt16BE(2));
@@ -136,9 +149,20 @@ describe('one Get and its answer', () => {
   it('ends a wait early when interrupted and resends once sending is allowed', async () => {
     let allowed = true;
     let requester: Requester | undefined;
-    const f = fake([{ param: 0, answer: 'never' }, { param: 0, answer: 'now' }], (n) => {
-      if (n === 1) setTimeout(() => { allowed = false; requester?.interrupt(); setTimeout(() => (allowed = true), 5); }, 2);
-    });
+    const f = fake(
+      [
+        { param: 0, answer: 'never' },
+        { param: 0, answer: 'now' },
+      ],
+      (n) => {
+        if (n === 1)
+          setTimeout(() => {
+            allowed = false;
+            requester?.interrupt();
+            setTimeout(() => (allowed = true), 5);
+          }, 2);
+      },
+    );
     requester = f.requester;
     const r = await f.requester.get([0xe7], {
       ...opts,

@@ -15,7 +15,13 @@ afterEach(disposeSimRigs);
 const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');
 
 /** A rig whose port swallows the first `swallowJoins` SKJOIN lines (the stick never sees them). */
-async function rig(o: { swallowJoins?: number; faults?: string; commandMs?: number; responseMs?: number; joinRetries?: number }) {
+async function rig(o: {
+  swallowJoins?: number;
+  faults?: string;
+  commandMs?: number;
+  responseMs?: number;
+  joinRetries?: number;
+}) {
   const base = await simMeterRig(o.faults === undefined ? {} : { faults: parseFaults(o.faults) }, {
     startMs: CLOCK_MS,
     rttMs: 2,
@@ -41,7 +47,12 @@ async function rig(o: { swallowJoins?: number; faults?: string; commandMs?: numb
   const records: Record<string, unknown>[] = [];
   const config = {
     ...base.config,
-    timeouts: { ...base.config.timeouts, commandMs: o.commandMs ?? 2000, responseMs: o.responseMs ?? 300, joinMs: 60_000 },
+    timeouts: {
+      ...base.config.timeouts,
+      commandMs: o.commandMs ?? 2000,
+      responseMs: o.responseMs ?? 300,
+      joinMs: 60_000,
+    },
     retries: { ...base.config.retries, join: o.joinRetries ?? 1 },
   };
   const options = (signal: AbortSignal, over: Partial<PollOptions> = {}): PollOptions => ({

@@ -23,7 +23,11 @@ interface Rig {
 }
 
 async function rig(sim: Partial<SimOptions> = {}): Promise<Rig> {
-  const { stick, clock, commands, common } = await simMeterRig(sim, { startMs: CLOCK_MS, rttMs: 2, dirPrefix: 'bmeter-poll-' });
+  const { stick, clock, commands, common } = await simMeterRig(sim, {
+    startMs: CLOCK_MS,
+    rttMs: 2,
+    dirPrefix: 'bmeter-poll-',
+  });
   const records: Record<string, unknown>[] = [];
   const options = (over: Partial<PollOptions> = {}): PollOptions => ({
     ...common(),
@@ -112,18 +116,26 @@ describe('poll against the simulator', () => {
   it('fails with AUTH and the documented message on a wrong password', async () => {
     const r = await rig();
     const o = r.options();
-    await assert.rejects(runPoll({ ...o, creds: { id: o.creds.id, password: 'WRONGPASSWD1' } }), (err: Error & { code?: string }) => {
-      assert.equal(err.code, 'AUTH');
-      assert.match(err.message, /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD \(if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24\)$/);
-      assert.ok(!err.message.includes('WRONGPASSWD1'));
-      return true;
-    });
+    await assert.rejects(
+      runPoll({ ...o, creds: { id: o.creds.id, password: 'WRONGPASSWD1' } }),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'AUTH');
+        assert.match(
+          err.message,
+          /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD \(if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24\)$/,
+        );
+        assert.ok(!err.message.includes('WRONGPASSWD1'));
+        return true;
+      },
+    );
     assert.equal(r.commands.filter((c) => c === 'SKJOIN').length, 2, 'retried once (retries.join = 1)');
   });
 
   it('survives EVENT 29, EVENT 26, a dropped reply and a Get_SNA without losing a reading', async () => {
     // request 1 = first reading; later requests: 2 dropped, 4 → EVENT 29, 6 → EVENT 26, 8 → Get_SNA for EB
-    const r = await rig({ faults: (await import('../../src/sim/faults.js')).parseFaults('drop@2,event29@4,event26@6,sna:EB@8') });
+    const r = await rig({
+      faults: (await import('../../src/sim/faults.js')).parseFaults('drop@2,event29@4,event26@6,sna:EB@8'),
+    });
     const summary = await runPoll(r.options({ intervalSeconds: 0.05, count: 6 }));
     assert.equal(summary.failed, 0);
     assert.equal(summary.readings, 6);
@@ -166,7 +178,14 @@ describe('poll against the simulator', () => {
   it('stops quietly when the output is closed', async () => {
     const r = await rig();
     let closed = false;
-    const sink = { get closed() { return closed; }, write: async () => { closed = true; } };
+    const sink = {
+      get closed() {
+        return closed;
+      },
+      write: async () => {
+        closed = true;
+      },
+    };
     const summary = await runPoll(r.options({ intervalSeconds: 0.05, sink }));
     assert.equal(summary.stoppedBy, 'output-closed');
     assert.equal(summary.readings, 1);

@@ -15,7 +15,10 @@ afterEach(disposeSimRigs);
 const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');
 
 it('backfills yesterday’s half hours between two readings on the poll’s own session, joining once', async () => {
-  const { stick, commands, common } = await simMeterRig({}, { startMs: CLOCK_MS, rttMs: 1, dirPrefix: 'bmeter-serve-api-' });
+  const { stick, commands, common } = await simMeterRig(
+    {},
+    { startMs: CLOCK_MS, rttMs: 1, dirPrefix: 'bmeter-serve-api-' },
+  );
   const readings: Record<string, unknown>[] = [];
   const halfHours: Record<string, unknown>[] = [];
   let seen: MeterSession | undefined;

@@ -20,7 +20,9 @@ async function runScanCommand(args: string[], options: { simUrl: string; env?: N
     now: () => new Date('2024-05-01T00:00:00Z'),
   });
   const scanPath = join(dir, 'bmeter.scan.json');
-  const file = existsSync(scanPath) ? (JSON.parse(readFileSync(scanPath, 'utf8')) as Record<string, unknown>) : undefined;
+  const file = existsSync(scanPath)
+    ? (JSON.parse(readFileSync(scanPath, 'utf8')) as Record<string, unknown>)
+    : undefined;
   rmSync(dir, { recursive: true, force: true });
   return { code, stdout, stderr, file, ports, scanPath };
 }
@@ -50,7 +52,9 @@ test('scan --json prints the scan file content on stdout, all but the PairID', a
 });
 
 test('--min-duration and --max-duration choose the attempts; nothing heard is exit 3', async () => {
-  const run = await runScanCommand(['--min-duration', '5', '--max-duration', '6'], { simUrl: 'sim://?findAt=9&timeScale=0.001' });
+  const run = await runScanCommand(['--min-duration', '5', '--max-duration', '6'], {
+    simUrl: 'sim://?findAt=9&timeScale=0.001',
+  });
   assert.equal(run.code, 3);
   assert.doesNotMatch(run.stderr, /duration 4/);
   assert.match(run.stderr, /duration 5/);
@@ -111,9 +115,15 @@ test('a scan file folder that cannot be created is one line naming it, exit 2, b
     const blocker = join(dir, 'not-a-folder');
     writeFileSync(blocker, 'a file where the folder should be');
     const target = join(blocker, 'sub', 'bmeter.scan.json');
-    const run = await runProgram(['scan', '--port', '/dev/ttySIM0', '--scan-file', target], { cwd: dir, simUrl: 'sim://?findAt=4&timeScale=0.001' });
+    const run = await runProgram(['scan', '--port', '/dev/ttySIM0', '--scan-file', target], {
+      cwd: dir,
+      simUrl: 'sim://?findAt=4&timeScale=0.001',
+    });
     assert.equal(run.code, 2);
-    assert.equal(run.stderr, `bmeter: cannot write the scan file ${target}: folder ${join(blocker, 'sub')} cannot be created or written (ENOTDIR) — choose another with --scan-file\n`);
+    assert.equal(
+      run.stderr,
+      `bmeter: cannot write the scan file ${target}: folder ${join(blocker, 'sub')} cannot be created or written (ENOTDIR) — choose another with --scan-file\n`,
+    );
     assert.deepEqual(run.ports, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -124,7 +134,10 @@ test('the scan file is written 0600 whatever the umask', async () => {
   const old = process.umask(0o022);
   try {
     const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));
-    const run = await runProgram(['scan', '--port', '/dev/ttySIM0'], { cwd: dir, simUrl: 'sim://?findAt=4&timeScale=0.001' });
+    const run = await runProgram(['scan', '--port', '/dev/ttySIM0'], {
+      cwd: dir,
+      simUrl: 'sim://?findAt=4&timeScale=0.001',
+    });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(statSync(join(dir, 'bmeter.scan.json')).mode & 0o777, 0o600);
     rmSync(dir, { recursive: true, force: true });

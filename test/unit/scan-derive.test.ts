@@ -28,8 +28,14 @@ test('the link-local address of the RS-WSUHA-P capture matches its own EVENT sen
 });
 
 test('a MAC that is not 16 hex digits is refused', () => {
-  assert.throws(() => macToLinkLocal('001D1290123456'), (err) => isBmeterError(err, 'PROTOCOL'));
-  assert.throws(() => macToLinkLocal('001D12901234567G'), (err) => isBmeterError(err, 'PROTOCOL'));
+  assert.throws(
+    () => macToLinkLocal('001D1290123456'),
+    (err) => isBmeterError(err, 'PROTOCOL'),
+  );
+  assert.throws(
+    () => macToLinkLocal('001D12901234567G'),
+    (err) => isBmeterError(err, 'PROTOCOL'),
+  );
 });
 
 test('EPANDESC channels are hex: 3B is 59, 21 is 33, 33 is 51', () => {
@@ -39,7 +45,10 @@ test('EPANDESC channels are hex: 3B is 59, 21 is 33, 33 is 51', () => {
   assert.equal(channelFromHex('31'), 49);
   assert.equal(channelToHex(59), '3B');
   assert.equal(channelToHex(33), '21');
-  assert.throws(() => channelFromHex('Z1'), (err) => isBmeterError(err, 'PROTOCOL'));
+  assert.throws(
+    () => channelFromHex('Z1'),
+    (err) => isBmeterError(err, 'PROTOCOL'),
+  );
 });
 
 test('RSSI is 0.275 × LQI − 104.27 rounded to 0.01 dBm', () => {

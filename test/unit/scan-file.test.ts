@@ -40,8 +40,19 @@ test('the scan file round-trips with version 1, mode 0600 and no temp file left'
     const json = JSON.parse(await readFile(path, 'utf8'));
     assert.deepEqual(json, { version: 1, ...RESULT });
     assert.deepEqual(Object.keys(json), [
-      'version', 'scannedAt', 'dialect', 'firmware', 'channel', 'channelHex', 'channelPage',
-      'panId', 'macAddress', 'ipv6', 'lqi', 'rssiDbm', 'pairId',
+      'version',
+      'scannedAt',
+      'dialect',
+      'firmware',
+      'channel',
+      'channelHex',
+      'channelPage',
+      'panId',
+      'macAddress',
+      'ipv6',
+      'lqi',
+      'rssiDbm',
+      'pairId',
     ]);
     assert.deepEqual(await readScanFile(path), { version: 1, ...RESULT });
   });
@@ -84,7 +95,10 @@ test('a scan file that is not JSON is BAD_SCAN_FILE', async () => {
   await withDir(async (dir) => {
     const path = join(dir, 'scan.json');
     await writeFile(path, '{"version": 1,');
-    await assert.rejects(readScanFile(path), (err) => isBmeterError(err, 'BAD_SCAN_FILE') && /not valid JSON/.test(err.message));
+    await assert.rejects(
+      readScanFile(path),
+      (err) => isBmeterError(err, 'BAD_SCAN_FILE') && /not valid JSON/.test(err.message),
+    );
   });
 });
 

@@ -25,8 +25,15 @@ test('an abort during a long SKSCAN ends the scan at once as interrupted, not as
   };
   const started = Date.now();
   await assert.rejects(
-    runScan(client, CREDS, { minDuration: 7, maxDuration: 7, marginMs: 2000, logger: silentLogger(), signal: abort.signal }),
-    (err: unknown) => isBmeterError(err, 'CLOSED') && /interrupted/.test(err.message) && !/antenna|BMETER_ROUTEB_ID/.test(err.message),
+    runScan(client, CREDS, {
+      minDuration: 7,
+      maxDuration: 7,
+      marginMs: 2000,
+      logger: silentLogger(),
+      signal: abort.signal,
+    }),
+    (err: unknown) =>
+      isBmeterError(err, 'CLOSED') && /interrupted/.test(err.message) && !/antenna|BMETER_ROUTEB_ID/.test(err.message),
   );
   assert.ok(Date.now() - started < 2000);
   assert.equal(scans, 1);

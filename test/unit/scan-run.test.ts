@@ -47,7 +47,11 @@ const baseOptions = (logSink = memory()) => ({
   minDuration: 4,
   maxDuration: 7,
   marginMs: 2000,
-  logger: createLogger({ level: 'debug', destination: { write: (t: string) => logSink.stream.write(t) }, redactor: new SecretRedactor() }),
+  logger: createLogger({
+    level: 'debug',
+    destination: { write: (t: string) => logSink.stream.write(t) },
+    redactor: new SecretRedactor(),
+  }),
   now: () => new Date('2024-05-01T00:00:00Z'),
 });
 
@@ -76,13 +80,21 @@ test('nothing found after the last duration is NO_METER (exit 3) with what to ch
     assert.match(err.message, /--max-duration 8/);
     return true;
   });
-  assert.deepEqual(calls.filter((c) => c.startsWith('SKSCAN')), ['SKSCAN 4', 'SKSCAN 5', 'SKSCAN 6', 'SKSCAN 7']);
+  assert.deepEqual(
+    calls.filter((c) => c.startsWith('SKSCAN')),
+    ['SKSCAN 4', 'SKSCAN 5', 'SKSCAN 6', 'SKSCAN 7'],
+  );
 });
 
 test('--min-duration and --max-duration bound the attempts', async () => {
   const { client, calls } = fakeClient(undefined);
-  await assert.rejects(runScan(client, CREDS, { ...baseOptions(), minDuration: 6, maxDuration: 8 }), (err) => isBmeterError(err, 'NO_METER'));
-  assert.deepEqual(calls.filter((c) => c.startsWith('SKSCAN')), ['SKSCAN 6', 'SKSCAN 7', 'SKSCAN 8']);
+  await assert.rejects(runScan(client, CREDS, { ...baseOptions(), minDuration: 6, maxDuration: 8 }), (err) =>
+    isBmeterError(err, 'NO_METER'),
+  );
+  assert.deepEqual(
+    calls.filter((c) => c.startsWith('SKSCAN')),
+    ['SKSCAN 6', 'SKSCAN 7', 'SKSCAN 8'],
+  );
 });
 
 test('a meter without the PairID of the Route-B ID is taken with a warning', async () => {
@@ -112,13 +124,19 @@ test('an aborted signal stops before the next attempt', async () => {
     return found;
   };
   await assert.rejects(runScan(client, CREDS, { ...baseOptions(), signal: abort.signal }), /interrupted/);
-  assert.deepEqual(calls.filter((c) => c.startsWith('SKSCAN')), ['SKSCAN 4']);
+  assert.deepEqual(
+    calls.filter((c) => c.startsWith('SKSCAN')),
+    ['SKSCAN 4'],
+  );
 });
 
 test('without a terminal, progress is one line per attempt on stderr', async () => {
   const err = memory();
   const { client } = fakeClient(5);
-  await runScan(client, CREDS, { ...baseOptions(), progress: createScanProgress({ stream: err.stream, isTTY: false }) });
+  await runScan(client, CREDS, {
+    ...baseOptions(),
+    progress: createScanProgress({ stream: err.stream, isTTY: false }),
+  });
   const lines = err.text().trim().split('\n');
   assert.equal(lines.length, 4);
   assert.match(lines[0] ?? '', /attempt 1\/4, duration 4, about 4\.6 s/);

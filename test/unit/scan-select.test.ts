@@ -43,26 +43,37 @@ test('no PAN gives no choice', () => {
 test('the chosen EPANDESC becomes the scan result with decimal channel and derived address', () => {
   // rswsuha-scan-side (meter MAC masked by the author as 0011223344556677)
   const result = describePan(
-    { channel: '31', channelPage: '09', panId: 'B5FB', addr: '0011223344556677', lqi: 'DD', side: 0, pairId: '0194BFAD' },
+    {
+      channel: '31',
+      channelPage: '09',
+      panId: 'B5FB',
+      addr: '0011223344556677',
+      lqi: 'DD',
+      side: 0,
+      pairId: '0194BFAD',
+    },
     { firmware: '1.5.2', dialect: 'dual' },
     new Date('2024-01-02T03:04:05Z'),
   );
   assert.match(result.scannedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
   assert.equal(Date.parse(result.scannedAt), Date.parse('2024-01-02T03:04:05Z'));
-  assert.deepEqual({ ...result, scannedAt: undefined }, {
-    scannedAt: undefined,
-    dialect: 'dual',
-    firmware: '1.5.2',
-    channel: 49,
-    channelHex: '31',
-    channelPage: 9,
-    panId: 'B5FB',
-    macAddress: '0011223344556677',
-    ipv6: 'FE80:0000:0000:0000:0211:2233:4455:6677',
-    lqi: 221,
-    rssiDbm: -43.49,
-    pairId: '0194BFAD',
-  });
+  assert.deepEqual(
+    { ...result, scannedAt: undefined },
+    {
+      scannedAt: undefined,
+      dialect: 'dual',
+      firmware: '1.5.2',
+      channel: 49,
+      channelHex: '31',
+      channelPage: 9,
+      panId: 'B5FB',
+      macAddress: '0011223344556677',
+      ipv6: 'FE80:0000:0000:0000:0211:2233:4455:6677',
+      lqi: 221,
+      rssiDbm: -43.49,
+      pairId: '0194BFAD',
+    },
+  );
 });
 
 test('an EPANDESC already decoded to numbers gives the same result', () => {

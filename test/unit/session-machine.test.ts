@@ -10,7 +10,10 @@ import {
 } from '../../src/session/machine.js';
 
 /** Feeds inputs in order; returns the final state and every action produced. */
-function run(inputs: SessionInput[], state: SessionState = initialSessionState()): { state: SessionState; actions: SessionAction[] } {
+function run(
+  inputs: SessionInput[],
+  state: SessionState = initialSessionState(),
+): { state: SessionState; actions: SessionAction[] } {
   const actions: SessionAction[] = [];
   for (const input of inputs) {
     const t = transition(state, input);
@@ -27,7 +30,13 @@ const ok: SessionInput = { type: 'reading-ok' };
 
 function decisions(actions: SessionAction[]): string[] {
   return actions.flatMap((a) =>
-    a.type === 'read' ? ['read'] : a.type === 'recover' ? [`recover:${a.step}`] : a.type === 'hold' ? [`hold:${a.reason}`] : [],
+    a.type === 'read'
+      ? ['read']
+      : a.type === 'recover'
+        ? [`recover:${a.step}`]
+        : a.type === 'hold'
+          ? [`hold:${a.reason}`]
+          : [],
   );
 }
 
@@ -93,7 +102,13 @@ describe('session state machine', () => {
   });
 
   it('does not escalate for readings skipped while sending is held', () => {
-    const { state } = run([ev(0x32), due, { type: 'reading-failed', reason: 'held' }, due, { type: 'reading-failed', reason: 'held' }]);
+    const { state } = run([
+      ev(0x32),
+      due,
+      { type: 'reading-failed', reason: 'held' },
+      due,
+      { type: 'reading-failed', reason: 'held' },
+    ]);
     assert.equal(state.phase, 'up');
     assert.equal(state.failures, 0);
   });
@@ -147,7 +162,16 @@ describe('session state machine', () => {
   });
 
   it('logs one info line when readings recover, and resets the ladder', () => {
-    const { state, actions } = run([due, noAnswer, due, noAnswer, due, { type: 'recovery-ok', step: 'rejoin' }, due, ok]);
+    const { state, actions } = run([
+      due,
+      noAnswer,
+      due,
+      noAnswer,
+      due,
+      { type: 'recovery-ok', step: 'rejoin' },
+      due,
+      ok,
+    ]);
     assert.deepEqual(logs(actions, 'info'), ['the meter answers again; readings recovered']);
     assert.equal(state.rung, 0);
     assert.equal(state.degraded, false);

@@ -7,7 +7,9 @@ import { BmeterError } from '../../src/errors.js';
 import { StickHarness } from './sim-harness.js';
 
 test('the compact fault grammar schedules request faults, SNA, command failures and fragmentation', () => {
-  const plan = parseFaults('drop@3,event29@5,event26@7,sna:E8@9,garbage@2,fail:SKJOIN@1,fragment:4,event32@10-12,drop@20+');
+  const plan = parseFaults(
+    'drop@3,event29@5,event26@7,sna:E8@9,garbage@2,fail:SKJOIN@1,fragment:4,event32@10-12,drop@20+',
+  );
   const f = new FaultInjector(plan, 0, seededRandom(1));
   assert.deepEqual(f.forRequest(1), { drop: false, garbage: false, session: null, snaEpcs: [] });
   assert.equal(f.forRequest(2).garbage, true);
@@ -25,7 +27,10 @@ test('the compact fault grammar schedules request faults, SNA, command failures 
 
 test('invalid fault items are usage errors naming the item', () => {
   for (const bad of ['explode@1', 'drop@x', 'sna:Z1', 'fail:SKJOIN:E10', 'fragment:0', 'findAt:15']) {
-    assert.throws(() => parseFaults(bad), (err: unknown) => err instanceof BmeterError && err.code === 'USAGE' && err.message.includes(bad));
+    assert.throws(
+      () => parseFaults(bad),
+      (err: unknown) => err instanceof BmeterError && err.code === 'USAGE' && err.message.includes(bad),
+    );
   }
 });
 
@@ -41,7 +46,11 @@ test('random mode with a seed picks the same faults every time', () => {
 });
 
 test('sim:// URLs carry the options, and findAt can come from the fault list', () => {
-  const o = resolveSimOptions(parseSimUrl('sim://?dialect=dual&erxudp=binary&timeScale=0.5&rttMs=7&faults=drop@2,findAt:6&seed=9&neighbours=1&coefficient=none'));
+  const o = resolveSimOptions(
+    parseSimUrl(
+      'sim://?dialect=dual&erxudp=binary&timeScale=0.5&rttMs=7&faults=drop@2,findAt:6&seed=9&neighbours=1&coefficient=none',
+    ),
+  );
   assert.equal(o.dialect, 'dual');
   assert.equal(o.model, 'bp35c2');
   assert.equal(o.erxudp, 'binary');
@@ -52,7 +61,11 @@ test('sim:// URLs carry the options, and findAt can come from the fault list', (
   assert.equal(o.neighbours, 1);
   assert.equal(o.coefficient, null);
   assert.equal(resolveSimOptions(parseSimUrl('sim://')).dialect, 'single');
-  assert.equal(resolveSimOptions(parseSimUrl('sim:?model=rl7023-ips&erxudp=binary')).erxudp, 'hex', 'D/IPS is hex-only');
+  assert.equal(
+    resolveSimOptions(parseSimUrl('sim:?model=rl7023-ips&erxudp=binary')).erxudp,
+    'hex',
+    'D/IPS is hex-only',
+  );
   assert.throws(() => parseSimUrl('sim://?nope=1'), /unknown sim option "nope"/);
 });
 

@@ -65,8 +65,13 @@ export class StickHarness {
 export async function joined(h: StickHarness, opts: { password?: string; routeBId?: string } = {}): Promise<void> {
   const o = h.stick.options;
   const pw = opts.password ?? o.password;
-  h.send(`SKSREG SFE 0\r\nSKSETPWD ${pw.length.toString(16).toUpperCase()} ${pw}\r\nSKSETRBID ${opts.routeBId ?? o.routeBId}\r\n`);
+  h.send(
+    `SKSREG SFE 0\r\nSKSETPWD ${pw.length.toString(16).toUpperCase()} ${pw}\r\nSKSETRBID ${opts.routeBId ?? o.routeBId}\r\n`,
+  );
   h.send(`SKSREG S2 ${o.channel.toString(16).toUpperCase()}\r\nSKSREG S3 ${o.meterMac.slice(12)}\r\n`);
   h.send(`SKJOIN ${h.stick.meterLla}\r\n`);
-  await h.until((out) => out.includes('0EF0017301D50401028801') || (out.includes('\x10\x81\x00\x00\x0e\xf0\x01') && out.endsWith('\r\n')));
+  await h.until(
+    (out) =>
+      out.includes('0EF0017301D50401028801') || (out.includes('\x10\x81\x00\x00\x0e\xf0\x01') && out.endsWith('\r\n')),
+  );
 }

@@ -2,17 +2,33 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimMeter, type SimMeterOptions } from '../../src/sim/meter.js';
 
-const BASE: SimMeterOptions = { pv: false, wiring: '1p3w', initialKwh: 12345.6, coefficient: 1, release: 'F', seed: 1, clock: () => new Date() };
+const BASE: SimMeterOptions = {
+  pv: false,
+  wiring: '1p3w',
+  initialKwh: 12345.6,
+  coefficient: 1,
+  release: 'F',
+  seed: 1,
+  clock: () => new Date(),
+};
 
 function meterAt(iso: string, extra: Partial<SimMeterOptions> = {}) {
   let now = Date.parse(iso);
   const meter = new SimMeter({ ...BASE, ...extra, clock: () => new Date(now) });
-  return { meter, set: (t: string) => { now = Date.parse(t); } };
+  return {
+    meter,
+    set: (t: string) => {
+      now = Date.parse(t);
+    },
+  };
 }
 
 /** Get request (TID 0001, 05FF01 → 028801) for EPCs, by hand from §7. */
 function get(...epcs: number[]): Buffer {
-  return Buffer.concat([Buffer.from('1081000105FF010288016200', 'hex').fill(epcs.length, 11, 12), Buffer.from(epcs.flatMap((e) => [e, 0]))]);
+  return Buffer.concat([
+    Buffer.from('1081000105FF010288016200', 'hex').fill(epcs.length, 11, 12),
+    Buffer.from(epcs.flatMap((e) => [e, 0])),
+  ]);
 }
 
 /** The EDT of the only (or first matching) property of a single-frame answer. */
@@ -29,14 +45,25 @@ function edt(answer: Buffer | null, epc: number): Buffer {
 
 test('Get of D3, E1 and D7 answers coefficient 1, unit 0.1 kWh and 6 digits', () => {
   const { meter } = meterAt('2026-05-20T14:40:00+09:00');
-  assert.equal(meter.handle(get(0xd3, 0xe1, 0xd7))?.toString('hex').toUpperCase(), '1081000102880105FF017203D30400000001E10101D70106');
+  assert.equal(
+    meter
+      .handle(get(0xd3, 0xe1, 0xd7))
+      ?.toString('hex')
+      .toUpperCase(),
+    '1081000102880105FF017203D30400000001E10101D70106',
+  );
 });
 
 test('the Get property map 9F lists the same 25 EPCs as the captured Release F meter, as a bitmap', () => {
   const { meter } = meterAt('2026-05-20T14:40:00+09:00');
   // The cracker script's captured 9F as quoted in docs/protocol.md §7 (real-captures.jsonl has no 9F entry):
   // 19 41 41 41 60 40 40 00 62 43 00 41 40 40 43 02 02
-  assert.equal(edt(meter.handle(get(0x9f)), 0x9f).toString('hex').toUpperCase(), '1941414160404000624300414040430202');
+  assert.equal(
+    edt(meter.handle(get(0x9f)), 0x9f)
+      .toString('hex')
+      .toUpperCase(),
+    '1941414160404000624300414040430202',
+  );
 });
 
 test('without D3 a Get answers Get_SNA with D3 PDC 0 (capture ak1211-bp35a1-d3-get-sna)', () => {

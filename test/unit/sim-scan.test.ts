@@ -14,7 +14,7 @@ test('the dwell per channel follows 9.6 ms × (2^d + 1) and the mask maps bit 0 
   assert.equal(maskChannels(0xffffffff).length, 28);
 });
 
-test('a scan below the meter\'s findAt duration prints OK and only EVENT 22', async () => {
+test("a scan below the meter's findAt duration prints OK and only EVENT 22", async () => {
   const h = new StickHarness({ findAt: 5 });
   await h.exchange('SKSREG SFE 0\r\n');
   h.send('SKSCAN 2 FFFFFFFF 4\r\n');
@@ -64,7 +64,7 @@ test('a dual-stack scan needs the side argument and prints side tokens and a Sid
   h.dispose();
 });
 
-test('the PairID is the last 8 characters of the meter\'s Route-B ID and mode 3 prints none', async () => {
+test("the PairID is the last 8 characters of the meter's Route-B ID and mode 3 prints none", async () => {
   const h = new StickHarness({ routeBId: '0123456789ABCDEF0123456789ABCDEF', findAt: 1 });
   await h.exchange('SKSREG SFE 0\r\n');
   h.send('SKSCAN 2 FFFFFFFF 1\r\n');
@@ -105,12 +105,18 @@ test('a scan lasts channels × 9.6 ms × (2^d + 1) scaled by timeScale', async (
   // d = 4: 28 × 9.6 × 17 × 0.05 = 228.48 ms; d = 5: 28 × 9.6 × 33 × 0.05 = 443.52 ms.
   // Unscaled they would be 4569.6 ms and 8870.4 ms. Only the lower bound is tight: a loaded CI
   // machine can only make the scan later, so the upper bound just tells scaled from unscaled.
-  for (const [d, expected] of [[4, 228.48], [5, 443.52]] as const) {
+  for (const [d, expected] of [
+    [4, 228.48],
+    [5, 443.52],
+  ] as const) {
     const start = performance.now();
     h.send(`SKSCAN 2 FFFFFFFF ${d}\r\n`);
     await h.until('EVENT 22', 10_000);
     const took = performance.now() - start;
-    assert.ok(took >= expected * 0.95 && took < expected * 10, `d=${d}: took ${took.toFixed(0)} ms, expected ≈ ${expected} ms`);
+    assert.ok(
+      took >= expected * 0.95 && took < expected * 10,
+      `d=${d}: took ${took.toFixed(0)} ms, expected ≈ ${expected} ms`,
+    );
   }
   h.dispose();
 });
@@ -128,7 +134,10 @@ test('an ED scan (mode 0) ends with EVENT 1F and an EEDSCAN line of channel/LQI 
   await h.exchange('SKSREG SFE 0\r\n');
   h.send('SKSCAN 0 00000003 2\r\n');
   const out = await h.until((o) => o.includes('EEDSCAN') && o.endsWith('\r\n\r\n'));
-  assert.match(out, new RegExp(`^OK\\r\\nEVENT 1F ${SINGLE_LLA}\\r\\nEEDSCAN\\r\\n21 [0-9A-F]{2} 22 [0-9A-F]{2}\\r\\n\\r\\n$`));
+  assert.match(
+    out,
+    new RegExp(`^OK\\r\\nEVENT 1F ${SINGLE_LLA}\\r\\nEEDSCAN\\r\\n21 [0-9A-F]{2} 22 [0-9A-F]{2}\\r\\n\\r\\n$`),
+  );
   h.dispose();
 });
 

@@ -17,7 +17,9 @@ function sendto(data: Buffer, side = ''): Buffer {
 
 test('a dual-stack join prints the PANA sequence of the RS-WSUHA-P capture (rswsuha-skjoin-pana-sequence), EVENT 25 and the INF D5', async () => {
   const h = new StickHarness({ dialect: 'dual' });
-  h.send(`SKSREG SFE 0\r\nSKSETPWD C ${h.stick.options.password}\r\nSKSETRBID ${h.stick.options.routeBId}\r\nSKSREG S2 3B\r\nSKSREG S3 5A1B\r\n`);
+  h.send(
+    `SKSREG SFE 0\r\nSKSETPWD C ${h.stick.options.password}\r\nSKSETRBID ${h.stick.options.routeBId}\r\nSKSREG S2 3B\r\nSKSREG S3 5A1B\r\n`,
+  );
   await h.until('OK\r\nOK\r\nOK\r\nOK\r\nOK\r\n');
   h.send(`SKJOIN ${METER}\r\n`);
   const lines = (await h.until('D50401028801\r\n')).split('\r\n').slice(0, -1);
@@ -26,12 +28,18 @@ test('a dual-stack join prints the PANA sequence of the RS-WSUHA-P capture (rsws
     /^OK$/,
     new RegExp(`^EVENT 21 ${METER} 0 02$`),
     new RegExp(`^EVENT 02 ${METER} 0$`),
-    rx('0028'), new RegExp(`^EVENT 21 ${METER} 0 00$`),
-    rx('0068'), /^EVENT 21 .* 0 00$/,
-    rx('0054'), /^EVENT 21 .* 0 00$/,
-    rx('0058'), /^EVENT 21 .* 0 00$/,
+    rx('0028'),
+    new RegExp(`^EVENT 21 ${METER} 0 00$`),
+    rx('0068'),
+    /^EVENT 21 .* 0 00$/,
+    rx('0054'),
+    /^EVENT 21 .* 0 00$/,
+    rx('0058'),
+    /^EVENT 21 .* 0 00$/,
     new RegExp(`^EVENT 25 ${METER} 0$`),
-    new RegExp(`^ERXUDP ${METER} FF02:0000:0000:0000:0000:0000:0000:0001 0E1A 0E1A ${METER_MAC} 1 0 0012 108100000EF0010EF0017301D50401028801$`),
+    new RegExp(
+      `^ERXUDP ${METER} FF02:0000:0000:0000:0000:0000:0000:0001 0E1A 0E1A ${METER_MAC} 1 0 0012 108100000EF0010EF0017301D50401028801$`,
+    ),
   ];
   assert.equal(lines.length, expected.length, lines.join('\n'));
   lines.forEach((line, i) => assert.match(line, expected[i] as RegExp));
@@ -46,7 +54,9 @@ test('a join with the wrong password ends with EVENT 24 after the PANA exchange'
   const o = h.stick.options;
   // The join commands of joined() with a wrong 12-character (C) password, without waiting for the
   // INF D5 that never comes (joined() would time out after 3 s).
-  h.send(`SKSREG SFE 0\r\nSKSETPWD C WRONGPASSWOR\r\nSKSETRBID ${o.routeBId}\r\nSKSREG S2 3B\r\nSKSREG S3 5A1B\r\nSKJOIN ${METER}\r\n`);
+  h.send(
+    `SKSREG SFE 0\r\nSKSETPWD C WRONGPASSWOR\r\nSKSETRBID ${o.routeBId}\r\nSKSREG S2 3B\r\nSKSREG S3 5A1B\r\nSKJOIN ${METER}\r\n`,
+  );
   const out = await h.until(`EVENT 24 ${METER}\r\n`);
   assert.match(out, /02CC 02CC/);
   assert.doesNotMatch(out, /EVENT 25/);
@@ -57,9 +67,14 @@ test('a join with the wrong password ends with EVENT 24 after the PANA exchange'
 test('a join on the wrong channel gets no answer and gives up with EVENT 24', async () => {
   const h = new StickHarness();
   const o = h.stick.options;
-  h.send(`SKSREG SFE 0\r\nSKSETPWD C ${o.password}\r\nSKSETRBID ${o.routeBId}\r\nSKSREG S2 21\r\nSKSREG S3 5A1B\r\nSKJOIN ${METER}\r\n`);
+  h.send(
+    `SKSREG SFE 0\r\nSKSETPWD C ${o.password}\r\nSKSETRBID ${o.routeBId}\r\nSKSREG S2 21\r\nSKSREG S3 5A1B\r\nSKJOIN ${METER}\r\n`,
+  );
   const out = await h.until(`EVENT 24 ${METER}\r\n`);
-  assert.equal(out, `SKSREG SFE 0\r\nOK\r\nOK\r\nOK\r\nOK\r\nOK\r\nOK\r\nEVENT 21 ${METER} 02\r\nEVENT 24 ${METER}\r\n`);
+  assert.equal(
+    out,
+    `SKSREG SFE 0\r\nOK\r\nOK\r\nOK\r\nOK\r\nOK\r\nOK\r\nEVENT 21 ${METER} 02\r\nEVENT 24 ${METER}\r\n`,
+  );
   h.dispose();
 });
 
@@ -106,7 +121,10 @@ test('dual-stack ERXUDP carries an RSSI token when SA2 = 1', async () => {
   await h.exchange('SKSREG SA2 1\r\n');
   h.send(sendto(Buffer.from('1081000205FF010288016201E100', 'hex'), '0 '));
   const out = await h.until((o) => o.includes('ERXUDP') && o.endsWith('\r\n'));
-  assert.match(out, new RegExp(`ERXUDP ${METER} ${OWN_DUAL} 0E1A 0E1A ${METER_MAC} B2 1 0 000F 1081000202880105FF017201E10101\r\n$`));
+  assert.match(
+    out,
+    new RegExp(`ERXUDP ${METER} ${OWN_DUAL} 0E1A 0E1A ${METER_MAC} B2 1 0 000F 1081000202880105FF017201E10101\r\n$`),
+  );
   h.dispose();
 });
 
@@ -224,7 +242,9 @@ test('the meter sends an INF with EA and EB when the sim clock crosses :00 or :3
   now = Date.parse('2026-05-20T14:30:05+09:00');
   h.stick.tick();
   const out = await h.until('\r\n');
-  const m = new RegExp(`^ERXUDP ${METER} ${OWN} 0E1A 0E1A ${METER_MAC} 1 0026 (10810[0-9A-F]{3})02880105FF017302EA0B07EA05140E1E00([0-9A-F]{8})EB0B07EA05140E1E00([0-9A-F]{8})\r\n$`).exec(out);
+  const m = new RegExp(
+    `^ERXUDP ${METER} ${OWN} 0E1A 0E1A ${METER_MAC} 1 0026 (10810[0-9A-F]{3})02880105FF017302EA0B07EA05140E1E00([0-9A-F]{8})EB0B07EA05140E1E00([0-9A-F]{8})\r\n$`,
+  ).exec(out);
   assert.ok(m, out);
   h.dispose();
 });

@@ -27,9 +27,15 @@ test('SKSREG SFE 0 turns the echo off for the following commands', async () => {
 
 test('SKINFO prints FFFE as the 5th field on single-stack and 0 on dual-stack', async () => {
   const single = new StickHarness();
-  assert.equal(await single.exchange('SKSREG SFE 0\r\nSKINFO\r\n'), `SKSREG SFE 0\r\nOK\r\nEINFO ${SINGLE_LLA} 001D129012345678 21 FFFF FFFE\r\nOK\r\n`);
+  assert.equal(
+    await single.exchange('SKSREG SFE 0\r\nSKINFO\r\n'),
+    `SKSREG SFE 0\r\nOK\r\nEINFO ${SINGLE_LLA} 001D129012345678 21 FFFF FFFE\r\nOK\r\n`,
+  );
   const dual = new StickHarness({ dialect: 'dual' });
-  assert.equal(await dual.exchange('SKSREG SFE 0\r\nSKINFO\r\n'), `SKSREG SFE 0\r\nOK\r\nEINFO ${DUAL_LLA} 001D12910004E578 21 FFFF 0\r\nOK\r\n`);
+  assert.equal(
+    await dual.exchange('SKSREG SFE 0\r\nSKINFO\r\n'),
+    `SKSREG SFE 0\r\nOK\r\nEINFO ${DUAL_LLA} 001D12910004E578 21 FFFF 0\r\nOK\r\n`,
+  );
   single.dispose();
   dual.dispose();
 });
@@ -69,14 +75,20 @@ test('an RL7023 Stick-D/IPS answers ROPT and WOPT with FAIL ER04 (hex-only firmw
 test('SKLL64 prints the link-local address with bit 0x02 of the first byte flipped and no OK', async () => {
   const h = new StickHarness();
   assert.equal(await h.exchange('SKLL64 001D129012345678\r\n'), `SKLL64 001D129012345678\r\n${SINGLE_LLA}\r\n`);
-  assert.equal(await h.exchange('SKLL64 C0F945004058B5FB\r\n'), 'SKLL64 C0F945004058B5FB\r\nFE80:0000:0000:0000:C2F9:4500:4058:B5FB\r\n');
+  assert.equal(
+    await h.exchange('SKLL64 C0F945004058B5FB\r\n'),
+    'SKLL64 C0F945004058B5FB\r\nFE80:0000:0000:0000:C2F9:4500:4058:B5FB\r\n',
+  );
   h.dispose();
 });
 
 test('SKSREG reads registers in the short and the two-digit form and sets S2/S3', async () => {
   const h = new StickHarness();
   await h.exchange('SKSREG SFE 0\r\n');
-  assert.equal(await h.exchange('SKSREG S2 31\r\nSKSREG S03 B5FB\r\nSKSREG S02\r\nSKSREG S3\r\n'), 'OK\r\nOK\r\nESREG 31\r\nOK\r\nESREG B5FB\r\nOK\r\n');
+  assert.equal(
+    await h.exchange('SKSREG S2 31\r\nSKSREG S03 B5FB\r\nSKSREG S02\r\nSKSREG S3\r\n'),
+    'OK\r\nOK\r\nESREG 31\r\nOK\r\nESREG B5FB\r\nOK\r\n',
+  );
   assert.equal(await h.exchange('SKSREG S2 20\r\n'), 'FAIL ER06\r\n', 'channel below 0x21');
   assert.equal(await h.exchange('SKSREG SZZ 1\r\n'), 'FAIL ER06\r\n');
   assert.equal(await h.exchange('SKSREG\r\n'), 'FAIL ER05\r\n');
@@ -132,7 +144,9 @@ test('commands written one byte at a time are understood like whole lines', asyn
 });
 
 test('a scheduled fault makes the chosen command fail with the chosen code', async () => {
-  const h = new StickHarness({ faults: (await import('../../src/sim/faults.js')).parseFaults('fail:SKVER@2,fail:SKINFO:ER09') });
+  const h = new StickHarness({
+    faults: (await import('../../src/sim/faults.js')).parseFaults('fail:SKVER@2,fail:SKINFO:ER09'),
+  });
   await h.exchange('SKSREG SFE 0\r\n');
   assert.equal(await h.exchange('SKVER\r\n'), 'EVER 1.2.10\r\nOK\r\n');
   assert.equal(await h.exchange('SKVER\r\n'), 'FAIL ER10\r\n');

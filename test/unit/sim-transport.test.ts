@@ -5,7 +5,9 @@ import type { Transport } from '../../src/transport/transport.js';
 
 function collect(t: Transport): { text: () => string; until: (s: string) => Promise<string> } {
   let out = '';
-  t.onData((chunk) => { out += chunk.toString('latin1'); });
+  t.onData((chunk) => {
+    out += chunk.toString('latin1');
+  });
   return {
     text: () => out,
     until: async (s) => {
@@ -37,7 +39,9 @@ test('a shared stick keeps its PANA session across transports, like a powered st
   const stick = new SimStick({ timeScale: 0.001, rttMs: 2 });
   const first = await openSimTransport('sim://', { stick });
   const c1 = collect(first);
-  await first.write(`SKSREG SFE 0\r\nSKSETPWD C ${SIM_DEMO_PASSWORD}\r\nSKSETRBID ${SIM_DEMO_ROUTEB_ID}\r\nSKSREG S2 3B\r\nSKSREG S3 5A1B\r\nSKJOIN ${stick.meterLla}\r\n`);
+  await first.write(
+    `SKSREG SFE 0\r\nSKSETPWD C ${SIM_DEMO_PASSWORD}\r\nSKSETRBID ${SIM_DEMO_ROUTEB_ID}\r\nSKSREG S2 3B\r\nSKSREG S3 5A1B\r\nSKJOIN ${stick.meterLla}\r\n`,
+  );
   await c1.until('EVENT 25');
   await first.close();
   assert.equal(stick.session.state, 'up');

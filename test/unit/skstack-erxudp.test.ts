@@ -56,9 +56,14 @@ describe('parseErxudpText', () => {
 
   it('names both lengths when the data is shorter than DATALEN', () => {
     assert.throws(
-      () => parseErxudpText('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400601421A3 1 000E 1081000102880105FF0152010000'.slice(0, -2)),
+      () =>
+        parseErxudpText(
+          'ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400601421A3 1 000E 1081000102880105FF0152010000'.slice(0, -2),
+        ),
       (err: unknown) =>
-        err instanceof BmeterError && err.code === 'PROTOCOL' && err.message === 'ERXUDP data is 26 hex characters, DATALEN 000E says 28',
+        err instanceof BmeterError &&
+        err.code === 'PROTOCOL' &&
+        err.message === 'ERXUDP data is 26 hex characters, DATALEN 000E says 28',
     );
   });
 
@@ -79,10 +84,16 @@ describe('parseErxudpText', () => {
   it('rejects a bad port field and a line that is not ERXUDP', () => {
     assert.throws(() => parseErxudpText('ERXUDP FE80::1 FE80::2 E1A 0E1A 001C6400601421A3 1 0001 10'), /remote port/);
     assert.throws(() => parseErxudpText('EVENT 21 FE80::1 00'), /not an ERXUDP line/);
-    assert.throws(() => parseErxudpText(''), (err: unknown) => err instanceof BmeterError && err.code === 'PROTOCOL');
+    assert.throws(
+      () => parseErxudpText(''),
+      (err: unknown) => err instanceof BmeterError && err.code === 'PROTOCOL',
+    );
   });
 
   it('rejects more than three flag fields', () => {
-    assert.throws(() => parseErxudpText('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400601421A3 1 1 1 1 0001 10'), /more than 3 flag/);
+    assert.throws(
+      () => parseErxudpText('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400601421A3 1 1 1 1 0001 10'),
+      /more than 3 flag/,
+    );
   });
 });

@@ -20,7 +20,10 @@ export class ScriptedTransport implements Transport {
   private closeListener: ((err?: Error) => void) | undefined;
   closed = false;
 
-  constructor(private readonly script: Step[], private readonly options: { byteByByte?: boolean } = {}) {}
+  constructor(
+    private readonly script: Step[],
+    private readonly options: { byteByByte?: boolean } = {},
+  ) {}
 
   async write(data: Uint8Array | string): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data);
@@ -77,7 +80,10 @@ export function singleOpen(ropt: string[] = ['OK 00\r']): Step[] {
     { expect: '\r\n' },
     { expect: 'SKSREG SFE 0\r\n', reply: [lines('OK')] },
     { expect: 'SKVER\r\n', reply: [lines('EVER 1.2.10', 'OK')] },
-    { expect: 'SKINFO\r\n', reply: [lines('EINFO FE80:0000:0000:0000:021D:1290:1234:5678 001D129012345678 21 8888 FFFE', 'OK')] },
+    {
+      expect: 'SKINFO\r\n',
+      reply: [lines('EINFO FE80:0000:0000:0000:021D:1290:1234:5678 001D129012345678 21 8888 FFFE', 'OK')],
+    },
     { expect: 'ROPT\r', reply: ropt },
   ];
 }
@@ -88,7 +94,10 @@ export function dualOpen(): Step[] {
     { expect: '\r\n', reply: [lines('FAIL ER04')] },
     { expect: 'SKSREG SFE 0\r\n', reply: [lines('SKSREG SFE 0', 'OK')] },
     { expect: 'SKVER\r\n', reply: [lines('EVER 1.5.2', 'OK')] },
-    { expect: 'SKINFO\r\n', reply: [lines('EINFO FE80:0000:0000:0000:021D:1291:0004:E578 001D12910004E578 31 B5FB 0', 'OK')] },
+    {
+      expect: 'SKINFO\r\n',
+      reply: [lines('EINFO FE80:0000:0000:0000:021D:1291:0004:E578 001D12910004E578 31 B5FB 0', 'OK')],
+    },
     { expect: 'ROPT\r', reply: ['OK 01\r'] },
   ];
 }

@@ -25,7 +25,11 @@ function binaryLine(id: string): Buffer {
     Buffer.from(line.terminator, 'latin1'),
   ]);
 }
-interface BinaryLine { ascii_prefix: string; data_hex: string; terminator: string }
+interface BinaryLine {
+  ascii_prefix: string;
+  data_hex: string;
+  terminator: string;
+}
 
 describe('SkFramer', () => {
   it('reads a binary ERXUDP whose data contains CR LF as one datagram (capture wisun2mqtt-binary-crlf-inside-data)', () => {
@@ -35,7 +39,10 @@ describe('SkFramer', () => {
     const [erx, ok] = lines;
     assert.equal(erx?.type, 'erxudp');
     if (erx?.type !== 'erxudp') return;
-    assert.equal(erx.data.toString('hex').toUpperCase(), '108106E102880105FF017206800130880142E70400000698E80400A00D0AE0040004F3FDE3040000000B');
+    assert.equal(
+      erx.data.toString('hex').toUpperCase(),
+      '108106E102880105FF017206800130880142E70400000698E80400A00D0AE0040004F3FDE3040000000B',
+    );
     assert.equal(erx.secured, false);
     assert.equal(erx.side, 0);
     assert.deepEqual(ok, { type: 'ok' });
@@ -67,20 +74,40 @@ describe('SkFramer', () => {
   it('reads hex ERXUDP lines split byte by byte (capture rswsuha-skjoin-pana-sequence)', () => {
     const raw = captureLines('rswsuha-skjoin-pana-sequence').filter((l) => !l.includes('<PANA payload'));
     const lines = byteByByte(crlf(raw));
-    assert.deepEqual(lines.map((l) => l.type), ['event', 'event', 'erxudp', 'event', 'event', 'erxudp', 'event', 'erxudp', 'event', 'event', 'erxudp']);
+    assert.deepEqual(
+      lines.map((l) => l.type),
+      ['event', 'event', 'erxudp', 'event', 'event', 'erxudp', 'event', 'erxudp', 'event', 'event', 'erxudp'],
+    );
     const last = lines.at(-1);
     assert.ok(last?.type === 'erxudp');
     assert.equal(last.data.toString('hex').toUpperCase(), '108100000EF0010EF0017301D50401028801');
     assert.equal(last.dest, 'FF02:0000:0000:0000:0000:0000:0000:0001');
-    assert.deepEqual(lines[0], { type: 'event', num: 0x21, sender: 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB', side: 0, param: 2 });
-    assert.deepEqual(lines[9], { type: 'event', num: 0x25, sender: 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB', side: 0 });
+    assert.deepEqual(lines[0], {
+      type: 'event',
+      num: 0x21,
+      sender: 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB',
+      side: 0,
+      param: 2,
+    });
+    assert.deepEqual(lines[9], {
+      type: 'event',
+      num: 0x25,
+      sender: 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB',
+      side: 0,
+    });
   });
 
   it('ends a CR-only ROPT reply at the CR even when nothing follows (capture rswsuha-ropt-ruart)', () => {
     const framer = new SkFramer();
     const [chunk1, chunk2] = capture('rswsuha-ropt-ruart').raw_chunks as [string, string];
-    assert.deepEqual(framer.push(Buffer.from(chunk1, 'latin1')), [{ type: 'echo', command: 'ROPT' }, { type: 'ok', value: '01' }]);
-    assert.deepEqual(framer.push(Buffer.from(chunk2, 'latin1')), [{ type: 'echo', command: 'RUART' }, { type: 'ok', value: '80' }]);
+    assert.deepEqual(framer.push(Buffer.from(chunk1, 'latin1')), [
+      { type: 'echo', command: 'ROPT' },
+      { type: 'ok', value: '01' },
+    ]);
+    assert.deepEqual(framer.push(Buffer.from(chunk2, 'latin1')), [
+      { type: 'echo', command: 'RUART' },
+      { type: 'ok', value: '80' },
+    ]);
   });
 
   it('swallows the LF of a CRLF whose CR ended the previous chunk, without an empty line', () => {
@@ -90,27 +117,51 @@ describe('SkFramer', () => {
   });
 
   it('keeps a real empty line (CRLF CRLF) as one empty line', () => {
-    assert.deepEqual(new SkFramer().push(Buffer.from('\r\n\r\nOK\r\n')), [{ type: 'empty' }, { type: 'empty' }, { type: 'ok' }]);
+    assert.deepEqual(new SkFramer().push(Buffer.from('\r\n\r\nOK\r\n')), [
+      { type: 'empty' },
+      { type: 'empty' },
+      { type: 'ok' },
+    ]);
   });
 
   it('turns a single-stack EPANDESC block into one descriptor (capture ak1211-bp35a1-scan)', () => {
     const lines = byteByByte(crlf(captureLines('ak1211-bp35a1-scan')));
-    assert.deepEqual(lines.map((l) => l.type), ['echo', 'ok', 'event', 'epandesc', 'event']);
+    assert.deepEqual(
+      lines.map((l) => l.type),
+      ['echo', 'ok', 'event', 'epandesc', 'event'],
+    );
     assert.deepEqual(lines[3], {
-      type: 'epandesc', channel: 59, channelHex: '3B', channelPage: 9, panId: '0000', addr: '0000000000000000', lqi: 0xb2, pairId: '00000000',
+      type: 'epandesc',
+      channel: 59,
+      channelHex: '3B',
+      channelPage: 9,
+      panId: '0000',
+      addr: '0000000000000000',
+      lqi: 0xb2,
+      pairId: '00000000',
     });
   });
 
   it('emits the dual-stack EPANDESC with Side as soon as PairID arrives (capture uone-bp35c2-epandesc-side)', () => {
     const lines = new SkFramer().push(crlf(captureLines('uone-bp35c2-epandesc-side')));
     assert.deepEqual(lines.at(-1), {
-      type: 'epandesc', channel: 33, channelHex: '21', channelPage: 1, panId: '0002', addr: '001A111100000002', lqi: 202, side: 0, pairId: '0112CE67',
+      type: 'epandesc',
+      channel: 33,
+      channelHex: '21',
+      channelPage: 1,
+      panId: '0002',
+      addr: '001A111100000002',
+      lqi: 202,
+      side: 0,
+      pairId: '0112CE67',
     });
   });
 
   it('emits an EPANDESC without PairID (scan mode 3) at the next non-item line', () => {
     const framer = new SkFramer();
-    const first = framer.push(crlf(['EPANDESC', '  Channel:21', '  Channel Page:09', '  Pan ID:8888', '  Addr:12345678ABCDEF01', '  LQI:E1']));
+    const first = framer.push(
+      crlf(['EPANDESC', '  Channel:21', '  Channel Page:09', '  Pan ID:8888', '  Addr:12345678ABCDEF01', '  LQI:E1']),
+    );
     assert.deepEqual(first, []);
     const next = framer.push(crlf(['EVENT 22 FE80:0000:0000:0000:021D:1290:1234:5678']));
     assert.equal(next[0]?.type, 'epandesc');
@@ -134,7 +185,10 @@ describe('SkFramer', () => {
     // The article lost the leading "EVENT" of chunk 4 in an unshown read; restore it.
     const fixed = chunks.map((c) => (c.startsWith(' 20 ') ? `EVENT${c}` : c));
     const lines = fixed.flatMap((c) => framer.push(Buffer.from(c, 'latin1')));
-    assert.deepEqual(lines.map((l) => l.type), ['ok', 'echo', 'ok', 'echo', 'ok', 'event', 'epandesc', 'event']);
+    assert.deepEqual(
+      lines.map((l) => l.type),
+      ['ok', 'echo', 'ok', 'echo', 'ok', 'event', 'epandesc', 'event'],
+    );
     const desc = lines[6];
     assert.ok(desc?.type === 'epandesc');
     assert.equal(desc.channel, 49);
@@ -144,15 +198,25 @@ describe('SkFramer', () => {
   });
 
   it('ends the SKSENDTO echo at CRLF even when it holds non-ASCII bytes and a lone CR', () => {
-    const echo = Buffer.concat([Buffer.from('SKSENDTO 1 FE80::1 0E1A 1 000E '), Buffer.from([0x81, 0xff, 0x0d, 0x88, 0x62]), Buffer.from('\r\nEVENT 21 FE80::1 00\r\nOK\r\n')]);
+    const echo = Buffer.concat([
+      Buffer.from('SKSENDTO 1 FE80::1 0E1A 1 000E '),
+      Buffer.from([0x81, 0xff, 0x0d, 0x88, 0x62]),
+      Buffer.from('\r\nEVENT 21 FE80::1 00\r\nOK\r\n'),
+    ]);
     const lines = byteByByte(echo);
-    assert.deepEqual(lines.map((l) => l.type), ['echo', 'event', 'ok']);
+    assert.deepEqual(
+      lines.map((l) => l.type),
+      ['echo', 'event', 'ok'],
+    );
     assert.equal(lines[1]?.type === 'event' && lines[1].param, 0);
   });
 
   it('splits an ERXUDP glued behind echoed text (capture rswsuha-sksendto-echo-e7-228w)', () => {
     const lines = new SkFramer().push(crlf(captureLines('rswsuha-sksendto-echo-e7-228w')));
-    assert.deepEqual(lines.map((l) => l.type), ['echo', 'event', 'ok', 'echo', 'erxudp']);
+    assert.deepEqual(
+      lines.map((l) => l.type),
+      ['echo', 'event', 'ok', 'echo', 'erxudp'],
+    );
     const erx = lines[4];
     assert.ok(erx?.type === 'erxudp');
     assert.equal(erx.data.toString('hex').toUpperCase(), '1081525302880105FF017201E704000000E4');
@@ -193,13 +257,29 @@ describe('SkFramer', () => {
   });
 
   it('reads EINFO of both dialects', () => {
-    const lines = new SkFramer().push(crlf([
-      'EINFO FE80:0000:0000:0000:021D:1290:1234:5678 001D129012345678 21 8888 FFFE',
-      'EINFO FE80:0000:0000:0000:021D:1291:0004:FFFF 001D12910004FFFF 39 9E08 0',
-    ]));
+    const lines = new SkFramer().push(
+      crlf([
+        'EINFO FE80:0000:0000:0000:021D:1290:1234:5678 001D129012345678 21 8888 FFFE',
+        'EINFO FE80:0000:0000:0000:021D:1291:0004:FFFF 001D12910004FFFF 39 9E08 0',
+      ]),
+    );
     assert.deepEqual(lines, [
-      { type: 'einfo', ipv6: 'FE80:0000:0000:0000:021D:1290:1234:5678', mac: '001D129012345678', channel: 0x21, panId: '8888', field5: 'FFFE' },
-      { type: 'einfo', ipv6: 'FE80:0000:0000:0000:021D:1291:0004:FFFF', mac: '001D12910004FFFF', channel: 0x39, panId: '9E08', field5: '0' },
+      {
+        type: 'einfo',
+        ipv6: 'FE80:0000:0000:0000:021D:1290:1234:5678',
+        mac: '001D129012345678',
+        channel: 0x21,
+        panId: '8888',
+        field5: 'FFFE',
+      },
+      {
+        type: 'einfo',
+        ipv6: 'FE80:0000:0000:0000:021D:1291:0004:FFFF',
+        mac: '001D12910004FFFF',
+        channel: 0x39,
+        panId: '9E08',
+        field5: '0',
+      },
     ]);
   });
 
@@ -228,7 +308,11 @@ describe('SkFramer with a corrupted binary ERXUDP header', () => {
 
   it('still reads a binary datagram of exactly 1232 bytes', () => {
     const data = Buffer.alloc(0x04d0, 0x10);
-    const input = Buffer.concat([Buffer.from('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400030C12A4 1 04D0 '), data, Buffer.from('\r\n')]);
+    const input = Buffer.concat([
+      Buffer.from('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400030C12A4 1 04D0 '),
+      data,
+      Buffer.from('\r\n'),
+    ]);
     const lines = new SkFramer({ erxudpFormat: 'binary' }).push(input);
     assert.equal(lines.length, 1);
     assert.equal(lines[0]?.type === 'erxudp' && lines[0].data.length, 1232);
@@ -244,7 +328,11 @@ describe('SkFramer with a wrong format hint', () => {
   });
 
   it('reports a binary ERXUDP whose data is not followed by CRLF as a faulty text line', () => {
-    const bad = Buffer.concat([Buffer.from('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400030C12A4 1 0002 '), Buffer.from([0x10, 0x81, 0x99]), Buffer.from('\r\nOK\r\n')]);
+    const bad = Buffer.concat([
+      Buffer.from('ERXUDP FE80::1 FE80::2 0E1A 0E1A 001C6400030C12A4 1 0002 '),
+      Buffer.from([0x10, 0x81, 0x99]),
+      Buffer.from('\r\nOK\r\n'),
+    ]);
     const lines = new SkFramer().push(bad);
     assert.ok(lines[0]?.type === 'text' && lines[0].fault !== undefined);
     assert.deepEqual(lines.at(-1), { type: 'ok' });

@@ -24,7 +24,10 @@ test('scan --set-hex-output on a stick whose WOPT answers FAIL ER10 warns and fi
     const simUrl = 'sim://?findAt=4&timeScale=0.001&erxudp=binary&faults=fail:WOPT';
     const r = await runProgram(['--port', '/dev/ttySIM0', 'scan', '--set-hex-output'], { cwd, simUrl });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /--set-hex-output: WOPT 01 failed \(WOPT failed: FAIL ER10[^)]*\)\); going on with binary ERXUDP/);
+    assert.match(
+      r.stderr,
+      /--set-hex-output: WOPT 01 failed \(WOPT failed: FAIL ER10[^)]*\)\); going on with binary ERXUDP/,
+    );
     assert.match(r.stdout, /Meter found on channel 59/);
   });
 });
@@ -32,7 +35,11 @@ test('scan --set-hex-output on a stick whose WOPT answers FAIL ER10 warns and fi
 test('poll with a password holding a space ends at once with exit 2 naming the variable, before the port is opened', async () => {
   await inTempDir(async (cwd) => {
     const env = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: 'DEM0 PASSW0RD' };
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '60'], { cwd, simUrl: 'sim://?timeScale=0.001', env });
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '60'], {
+      cwd,
+      simUrl: 'sim://?timeScale=0.001',
+      env,
+    });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /BMETER_ROUTEB_PASSWORD \(routeB\.password\): holds a space/);
     assert.ok(!r.stderr.includes('DEM0 PASSW0RD') && !r.stderr.includes(SIM_DEMO_PASSWORD));

@@ -35,13 +35,7 @@ export interface ExchangeConfig {
 }
 
 export type ExchangePhase =
-  | 'idle'
-  | 'sending'
-  | 'waiting-answer'
-  | 'pausing'
-  | 'waiting-neighbour'
-  | 'waiting-sendable'
-  | 'done';
+  'idle' | 'sending' | 'waiting-answer' | 'pausing' | 'waiting-neighbour' | 'waiting-sendable' | 'done';
 
 export interface ExchangeState {
   phase: ExchangePhase;
@@ -73,7 +67,8 @@ export type ExchangeInput =
   /** The caller gave up (SIGINT/SIGTERM). */
   | { type: 'abort' };
 
-export type ExchangeResult = { ok: true; tries: number } | { ok: false; reason: ExchangeFailure; why: FailureWhy; tries: number };
+export type ExchangeResult =
+  { ok: true; tries: number } | { ok: false; reason: ExchangeFailure; why: FailureWhy; tries: number };
 
 /** Which rule ended the request (the driver words the message). */
 export type FailureWhy = 'no-answer' | 'er10' | 'send-failed' | 'cannot-send' | 'aborted';
@@ -101,7 +96,11 @@ export function initialExchangeState(): ExchangeState {
 }
 
 /** The next step of one request after `input` (pure). */
-export function exchangeTransition(config: ExchangeConfig, state: ExchangeState, input: ExchangeInput): ExchangeTransition {
+export function exchangeTransition(
+  config: ExchangeConfig,
+  state: ExchangeState,
+  input: ExchangeInput,
+): ExchangeTransition {
   if (state.phase === 'done') return { state, actions: [] };
   switch (input.type) {
     case 'answer':
@@ -156,12 +155,18 @@ function onSent(config: ExchangeConfig, state: ExchangeState, param: number, sen
 }
 
 /** Another try if any is left: at once when the session may send, else after it may again. */
-function nextTry(config: ExchangeConfig, state: ExchangeState, sendable: boolean, before: ExchangeAction[] = []): ExchangeTransition {
+function nextTry(
+  config: ExchangeConfig,
+  state: ExchangeState,
+  sendable: boolean,
+  before: ExchangeAction[] = [],
+): ExchangeTransition {
   if (state.tries > config.retries) {
     const t = done(state, outOfTries(state));
     return { state: t.state, actions: [...before, ...t.actions] };
   }
-  if (!sendable) return { state: { ...state, phase: 'waiting-sendable' }, actions: [...before, { type: 'wait-sendable' }] };
+  if (!sendable)
+    return { state: { ...state, phase: 'waiting-sendable' }, actions: [...before, { type: 'wait-sendable' }] };
   return { state: { ...state, phase: 'sending' }, actions: [...before, { type: 'send' }] };
 }
 

@@ -37,6 +37,9 @@ export function isMulticast(address: string): boolean {
   return address.trim().toUpperCase().startsWith('FF');
 }
 
+/**
+ *
+ */
 export function classifyDatagram(dgram: Datagram, pending: PendingGet | undefined): Incoming {
   if (dgram.rport !== ECHONET_UDP_PORT || dgram.lport !== ECHONET_UDP_PORT) {
     // PANA (0x02CC) and anything else that is not ECHONET Lite (§4.1).
@@ -78,6 +81,9 @@ export function infcResponse(infc: EchonetFrame): EchonetFrame {
   };
 }
 
+/**
+ *
+ */
 export function hex4(n: number): string {
   return n.toString(16).toUpperCase().padStart(4, '0');
 }

@@ -31,7 +31,10 @@ export interface ExchangeLink {
 
 export type RequestResult =
   | { ok: true; frame: EchonetFrame; tries: number }
-  /** interrupted: sending became impossible (EVENT 26/29/32 …) and did not come back in time, or `signal` was aborted. */
+  /**
+   * interrupted: sending became impossible (EVENT 26/29/32 …) and did not come back in time, or
+   * `signal` was aborted.
+   */
   | { ok: false; reason: ExchangeFailure; detail: string };
 
 export interface RequestOptions {
@@ -144,7 +147,11 @@ export class Requester {
 
   /** Sends a Get for `epcs` (one frame, OPC = epcs.length) until answered or out of tries. */
   async get(epcs: readonly number[], options: RequestOptions): Promise<RequestResult> {
-    return this.request(ESV.Get, epcs.map((epc) => ({ epc, edt: Buffer.alloc(0) })), options);
+    return this.request(
+      ESV.Get,
+      epcs.map((epc) => ({ epc, edt: Buffer.alloc(0) })),
+      options,
+    );
   }
 
   /**
@@ -167,7 +174,8 @@ export class Requester {
     let state = initialExchangeState();
     let tid = 0;
     try {
-      let input: ExchangeInput = options.signal?.aborted === true ? { type: 'abort' } : { type: 'start', sendable: sendable() };
+      let input: ExchangeInput =
+        options.signal?.aborted === true ? { type: 'abort' } : { type: 'start', sendable: sendable() };
       for (;;) {
         const t = exchangeTransition(config, state, input);
         state = t.state;
@@ -204,12 +212,20 @@ export class Requester {
         const tid = this.nextTid();
         onTid(tid);
         pending.tids.add(tid);
-        this.logger.debug({ tid: hex4(tid), epcs: epcList(pending.properties.map((p) => p.epc)) }, esvName(pending.esv));
+        this.logger.debug(
+          { tid: hex4(tid), epcs: epcList(pending.properties.map((p) => p.epc)) },
+          esvName(pending.esv),
+        );
         try {
-          const { param } = await this.client.sendTo(this.meterIpv6(), encodeFrame(requestFrame(tid, pending)), TO_ECHONET);
+          const { param } = await this.client.sendTo(
+            this.meterIpv6(),
+            encodeFrame(requestFrame(tid, pending)),
+            TO_ECHONET,
+          );
           return { type: 'sent', param, sendable: sendable() };
         } catch (err) {
-          if (isBmeterError(err, 'COMMAND_FAILED') && (err as { failCode?: string }).failCode === '10') return { type: 'refused' };
+          if (isBmeterError(err, 'COMMAND_FAILED') && (err as { failCode?: string }).failCode === '10')
+            return { type: 'refused' };
           throw err;
         }
       }
@@ -220,7 +236,11 @@ export class Requester {
       }
       case 'pause': {
         const until = action.until;
-        const r = await this.wait((e) => e.kind === 'answer' || (until === 'neighbour' && e.kind === 'neighbour'), action.ms, signal);
+        const r = await this.wait(
+          (e) => e.kind === 'answer' || (until === 'neighbour' && e.kind === 'neighbour'),
+          action.ms,
+          signal,
+        );
         if (r.ok && r.payload.kind === 'answer') return { type: 'answer' };
         return !r.ok && r.end === 'aborted' ? { type: 'abort' } : { type: 'resume', sendable: sendable() };
       }
@@ -232,14 +252,25 @@ export class Requester {
     }
   }
 
-  private async wait(matches: (e: RequestEvent) => boolean, ms: number, signal?: AbortSignal): Promise<WaitResult<RequestEvent>> {
-    if (this.pending?.answer !== undefined) return { ok: true, payload: { kind: 'answer', frame: this.pending.answer } };
+  private async wait(
+    matches: (e: RequestEvent) => boolean,
+    ms: number,
+    signal?: AbortSignal,
+  ): Promise<WaitResult<RequestEvent>> {
+    if (this.pending?.answer !== undefined)
+      return { ok: true, payload: { kind: 'answer', frame: this.pending.answer } };
     const result = await this.events.waitFor(matches, ms, signal).start().promise;
-    if (result.ok && result.payload.kind === 'answer' && this.pending !== undefined) this.pending.answer ??= result.payload.frame;
+    if (result.ok && result.payload.kind === 'answer' && this.pending !== undefined)
+      this.pending.answer ??= result.payload.frame;
     return result;
   }
 
-  private result(result: ExchangeResult, answer: EchonetFrame | undefined, name: string, config: ExchangeConfig): RequestResult {
+  private result(
+    result: ExchangeResult,
+    answer: EchonetFrame | undefined,
+    name: string,
+    config: ExchangeConfig,
+  ): RequestResult {
     if (result.ok && answer !== undefined) return { ok: true, frame: answer, tries: result.tries };
     if (result.ok) throw new Error('request machine ended without an answer');
     const detail = {

@@ -100,7 +100,7 @@ export class MeterMetrics {
       {
         name: 'bmeter_energy_joules_total',
         type: 'counter',
-        help: 'Cumulative energy by direction (E0 bought, E3 sold), J (kWh x 3600000); wraps at the meter\'s digits.',
+        help: "Cumulative energy by direction (E0 bought, E3 sold), J (kWh x 3600000); wraps at the meter's digits.",
         samples: [
           ...one(joules(r?.energy_normal_kwh), { direction: 'bought' }),
           ...one(joules(r?.energy_reverse_kwh), { direction: 'sold' }),
@@ -139,7 +139,7 @@ export class MeterMetrics {
       {
         name: 'bmeter_readings_total',
         type: 'counter',
-        help: 'Records taken, by source (poll: a scheduled reading; notification: the meter\'s own INF).',
+        help: "Records taken, by source (poll: a scheduled reading; notification: the meter's own INF).",
         samples: [
           ...one(this.readings.poll, { source: 'poll' }),
           ...one(this.readings.notification, { source: 'notification' }),

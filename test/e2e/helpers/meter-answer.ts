@@ -61,4 +61,3 @@ export function expectedFrom(props: Map<number, Buffer>): Record<string, unknown
     fixed_reverse_kwh: tenths(edt(0xeb).readUInt32BE(7)),
   };
 }
-

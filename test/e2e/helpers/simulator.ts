@@ -40,7 +40,9 @@ export async function startPtySimulator(
   while (!(linkExists(path) && sim.stderr().includes(path))) {
     if (exited) {
       const result = await sim.exited;
-      throw new Error(`bmeter simulate exited (${result.code ?? result.signal}) before ${path} existed:\n${result.stderr}`);
+      throw new Error(
+        `bmeter simulate exited (${result.code ?? result.signal}) before ${path} existed:\n${result.stderr}`,
+      );
     }
     if (Date.now() > deadline) {
       await sim.stop();

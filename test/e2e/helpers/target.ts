@@ -49,8 +49,10 @@ function chooseTarget(env: NodeJS.ProcessEnv): Target {
   const id = env['BMETER_ROUTEB_ID'];
   const password = env['BMETER_ROUTEB_PASSWORD'];
   if (!id || !password) {
-    throw new Error(`BMETER_TEST_PORT=${port} is set, so the suite runs against that stick, but it also needs the `
-      + 'meter\'s BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD');
+    throw new Error(
+      `BMETER_TEST_PORT=${port} is set, so the suite runs against that stick, but it also needs the ` +
+        "meter's BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD",
+    );
   }
   return {
     kind: 'stick',
