@@ -2,9 +2,8 @@
  * The meter session: one PANA session with the meter, driven by the link-health machine
  * (machine.ts) with the stick's events, running requests (the exchange layer's Requester,
  * src/echonet/exchange/) under it and carrying out the recovery steps it asks for (recovery.ts).
- * Use cases compose it: poll's reader (src/poll/reader.ts) turns Get answers and notifications
- * into records; history (src/history/exchange.ts) runs SetC/Get pairs with `exchange`; both can
- * share one joined session (`bmeter serve` backfills history between readings).
+ * Use cases compose it: poll's reader (src/poll/reader.ts) makes records; history
+ * (src/history/exchange.ts) runs SetC/Get pairs with `exchange`; `bmeter serve` shares one session.
  *
  * Session reuse: a stick keeps its PANA session after bmeter exits. When its S2/S3 registers still
  * name the scan file's channel and PAN, the first request is sent on that session; only FAIL ER10,
@@ -191,8 +190,7 @@ export class MeterSession {
           await this.recover(decision.step);
           this.health.feed({ type: 'recovery-ok', step: decision.step });
         } catch (err) {
-          // A fault no retry can fix (bad settings) ends the run with its message; EVENT 24 here may be a
-          // meter out of reach (an unanswered PANA exchange ends so too), so the ladder goes on.
+          // Bad settings end the run; EVENT 24 here may be a meter out of reach: the ladder goes on.
           if (err instanceof BmeterError && ERROR_CODES[err.code] === 'usage') throw err;
           const detail = (err as Error).message;
           this.health.feed({ type: 'recovery-failed', step: decision.step, detail });

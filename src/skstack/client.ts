@@ -13,8 +13,8 @@ import { drainUntilQuiet } from './drain.js';
 import type { Dialect, DialectSource } from './dialect.js';
 import { identifyStick } from './identify.js';
 import { isFail } from './errors.js';
-import type { ErxudpFormat } from './framer.js';
 import { Inbound } from './inbound.js';
+import { readOutputFormat } from './output-format.js';
 import {
   connectionClosed,
   Event21Tracker,
@@ -138,7 +138,11 @@ export class SkstackClient {
       });
       if (!this.options.dialect && detected)
         [this.dialectValue, this.dialectSourceValue] = [detected.dialect, detected.source];
-      const erxudpFormat = await this.readOutputFormat();
+      const erxudpFormat = await readOutputFormat(
+        (name, args) => this.command<string | undefined>(name, args, { onOk: (v) => ({ resolve: v }) }),
+        this.options.setHexOutput === true,
+        this.logger,
+      );
       this.inbound.setErxudpFormat(erxudpFormat);
       const info: StickInfo = {
         firmware,
@@ -154,33 +158,6 @@ export class SkstackClient {
       this.inbound.opening = false;
       this.inbound.draining = false;
     }
-  }
-
-  /** §3.12: ROPT; FAIL ER04 = hex-only firmware. WOPT only when asked (it writes flash). */
-  private async readOutputFormat(): Promise<ErxudpFormat> {
-    let value: string | undefined;
-    try {
-      value = await this.command<string | undefined>('ROPT', [], { onOk: (v) => ({ resolve: v }) });
-    } catch (err) {
-      if (isFail(err, '04')) return 'hex';
-      this.logger.warn({ err: (err as Error).message }, 'ROPT failed; ERXUDP format detected per line');
-      return 'hex';
-    }
-    const binary = (parseInt(value ?? '0', 16) & 1) === 0;
-    if (binary && this.options.setHexOutput) {
-      // Optional (bmeter reads binary ERXUDP anyway): a stick that refuses WOPT is used as it is.
-      try {
-        await this.command('WOPT', ['01'], { onOk: () => ({ resolve: undefined }) });
-        return 'hex';
-      } catch (err) {
-        if (!isBmeterError(err, 'COMMAND_FAILED') && !isBmeterError(err, 'TIMEOUT')) throw err;
-        this.logger.warn(
-          `--set-hex-output: WOPT 01 failed (${(err as Error).message}); going on with binary ERXUDP, which bmeter reads as well`,
-        );
-        return 'binary';
-      }
-    }
-    return binary ? 'binary' : 'hex';
   }
 
   async setPassword(password: string): Promise<void> {
