@@ -126,7 +126,9 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
       : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
     const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
     const server = await http.startHttpServer(listen, routes, logger);
-    logger.info(`dashboard and API on http://${hostText(listen.host)}:${server.address.port}/ (store ${store.path})`);
+    logger.info(
+      `listening on http://${hostText(listen.host)}:${server.address.port}/ (dashboard, API, /metrics); store ${store.path}`,
+    );
     try {
       const summary = await runServe({
         energyFallback: fallbackFromConfig(config.meter),

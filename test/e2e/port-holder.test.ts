@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { runBmeter } from './helpers/run-bmeter.js';
 import { tempDirFor } from './helpers/temp-dir.js';
@@ -19,7 +19,21 @@ test('a stick that does not answer SKVER while another program holds the device 
   for (let i = 0; i < 100 && !existsSync(tty); i++) await new Promise((r) => setTimeout(r, 20));
   const cat = spawn('cat', [tty], { stdio: ['ignore', 'ignore', 'ignore'] });
   t.after(() => cat.kill('SIGTERM'));
-  await new Promise((r) => setTimeout(r, 100)); // cat has opened it
+  // Wait until cat has the pty open (its /proc fd links name the device).
+  const device = realpathSync(tty);
+  const holds = (): boolean => {
+    try {
+      return readdirSync(`/proc/${cat.pid}/fd`).some((fd) => readlinkSync(`/proc/${cat.pid}/fd/${fd}`) === device);
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 250 && !holds(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(holds(), 'cat opened the pty');
+  // Short command and SKVER waits (the timing table): nothing behind the pty will ever answer.
+  writeFileSync(dir.file('bmeter.config.json'), JSON.stringify({ timeouts: { skverMs: 300, commandMs: 300 } }), {
+    mode: 0o600,
+  });
 
   const r = await runBmeter(['scan', '--port', tty], {
     cwd: dir.path,
