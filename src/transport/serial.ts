@@ -8,7 +8,7 @@ import { BmeterError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { describeHolders, findPortHolders } from './port-holder.js';
 import type { Transport } from './transport.js';
-import { systemClock } from '../time/clock.js';
+import { systemClock, type Clock } from '../time/clock.js';
 import { TIMEOUTS } from '../time/timing.js';
 import { sleep } from '../time/waitress.js';
 
@@ -22,6 +22,8 @@ export interface SerialOptions {
   /** SIGINT/SIGTERM: the wait for a busy port ends at once (BmeterError CLOSED). */
   signal?: AbortSignal;
   logger?: Logger;
+  /** Time for the wait (default: the host's clock). */
+  clock?: Clock;
 }
 
 /**
@@ -31,18 +33,19 @@ export interface SerialOptions {
  */
 export async function openSerial(path: string, options: SerialOptions = {}): Promise<Transport> {
   const logger = options.logger ?? silentLogger();
-  const deadline = Date.now() + (options.waitPortMs ?? 0);
+  const clock = options.clock ?? systemClock;
+  const deadline = clock.now() + (options.waitPortMs ?? 0);
   for (;;) {
     try {
       return await openOnce(path);
     } catch (err) {
       const mapped = await mapOpenError(path, err);
-      const remaining = deadline - Date.now();
+      const remaining = deadline - clock.now();
       if (mapped.code !== 'PORT_BUSY' || remaining <= 0) throw mapped;
       logger.info({ port: path }, 'serial port busy; waiting');
       // The last try falls on the deadline itself: the whole --wait-port is waited out.
       const waited = await sleep(
-        systemClock,
+        clock,
         Math.min(options.retryMs ?? TIMEOUTS.serialRetryMs.default, remaining),
         options.signal,
       );

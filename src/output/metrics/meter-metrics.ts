@@ -9,7 +9,7 @@
  * meter did not give in the latest reading is not exported (never 0).
  */
 import type { Reading } from '../../meter/reading.js';
-import type { Clock } from '../../time/clock.js';
+import { systemClock, type Clock } from '../../time/clock.js';
 import { renderExposition, type MetricFamily, type Sample } from './exposition.js';
 
 /** The recovery rungs above a plain read (src/session/machine.ts RECOVERY_LADDER). */
@@ -66,7 +66,7 @@ export class MeterMetrics {
   }
 
   /** The text exposition at `nowMs` (epoch ms; default the clock's now, else the host's). */
-  render(nowMs: number = this.o.clock?.now() ?? Date.now()): string {
+  render(nowMs: number = (this.o.clock ?? systemClock).now()): string {
     return renderExposition(this.families(nowMs));
   }
 
