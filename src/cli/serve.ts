@@ -4,6 +4,7 @@
  * --listen. SIGTERM/SIGINT: the reading in flight finishes, SKTERM, the store closes, exit 0.
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidArgumentError, type Command } from 'commander';
 import { systemClock } from '../time/clock.js';
 import type { CliContext } from './context.js';
@@ -106,10 +107,18 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     const health = new Health(clock, intervalSeconds * 1000);
     const events = new ServeEvents();
     const startedMs = clock.now();
+    // /metrics reports the session state /healthz reports at the same instant, not the last status event's.
+    const metricsNow = metricsRoute(metrics);
     const routes = [
       ...apiRoutes({ store, meter, clock, events, status: () => health.status() }),
       healthzRoute({ health, startedMs }),
-      metricsRoute(metrics),
+      {
+        ...metricsNow,
+        handle: (req: IncomingMessage, res: ServerResponse, url: URL) => {
+          metrics.setSessionState(health.status().state);
+          return metricsNow.handle(req, res, url);
+        },
+      },
       ...dashboardRoutes(),
     ];
     events.subscribe((event) => {
