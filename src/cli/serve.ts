@@ -151,6 +151,9 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
       });
       logger.info(summary, 'serve stopped');
     } finally {
+      // One turn of the event loop first: the last `status` event (stopped) is still corked in the
+      // /api/events responses, and closing destroys their sockets.
+      await new Promise((resolve) => setImmediate(resolve));
       await server.close();
     }
   } finally {
