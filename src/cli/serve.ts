@@ -31,6 +31,7 @@ function historyDays(value: string): number {
   return n;
 }
 
+/** Adds `bmeter serve` to the program. */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('serve')
@@ -97,12 +98,14 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
   const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : 30;
   const clock = systemClock;
   const metrics = new MeterMetrics({ meter, clock, version: VERSION });
-  // Before the store and the port: a bad broker URL or refused credentials cost nothing.
-  const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });
-  const store = await openCliStore('bmeter serve', flags['db'], ctx).catch(async (err: unknown) => {
-    await extras.close({ offline: true });
-    throw err;
-  });
+  if (config.mqtt.url !== undefined) {
+    // A malformed broker URL exits 2 before anything is opened or created.
+    const { parseBrokerUrl } = await import('../output/mqtt/broker-url.js');
+    parseBrokerUrl(config.mqtt.url);
+  }
+  // The store's lock and the listener come before MQTT: a second serve for the same meter stops at
+  // one of them without ever connecting, so it cannot set the running one's availability offline.
+  const store = await openCliStore('bmeter serve', flags['db'], ctx);
   try {
     const health = new Health(clock, intervalSeconds * 1000);
     const events = new ServeEvents();
@@ -124,32 +127,42 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     events.subscribe((event) => {
       if (event.type === 'status') metrics.setSessionState(event.data.state);
     });
-    const quiet = flags['quiet'] === true;
-    const printed = quiet ? undefined : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
-    const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
     const server = await http.startHttpServer(listen, routes, logger);
-    logger.info(`dashboard and API on http://${hostText(listen.host)}:${server.address.port}/ (store ${store.path})`);
     try {
-      const summary = await runServe({
-        config,
-        creds,
-        logger,
-        openPort,
-        now: ctx.now,
-        signal: ctx.signal,
-        properties: parsePropertyList(config.poll.properties),
-        store,
-        meter,
-        intervalSeconds,
-        historyDays: typeof flags['historyDays'] === 'number' ? flags['historyDays'] : 7,
-        clock,
-        events,
-        health,
-        onRecord: (record) => outputs.write(record),
-        ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
-        ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
-      });
-      logger.info(summary, 'serve stopped');
+      // Still before the stick's port: refused broker credentials (exit 1) cost no join.
+      const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });
+      try {
+        logger.info(
+          `dashboard and API on http://${hostText(listen.host)}:${server.address.port}/ (store ${store.path})`,
+        );
+        const quiet = flags['quiet'] === true;
+        const printed = quiet
+          ? undefined
+          : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
+        const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
+        const summary = await runServe({
+          config,
+          creds,
+          logger,
+          openPort,
+          now: ctx.now,
+          signal: ctx.signal,
+          properties: parsePropertyList(config.poll.properties),
+          store,
+          meter,
+          intervalSeconds,
+          historyDays: typeof flags['historyDays'] === 'number' ? flags['historyDays'] : 7,
+          clock,
+          events,
+          health,
+          onRecord: (record) => outputs.write(record),
+          ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
+          ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
+        });
+        logger.info(summary, 'serve stopped');
+      } finally {
+        await extras.close({ offline: true });
+      }
     } finally {
       // One turn of the event loop first: the last `status` event (stopped) is still corked in the
       // /api/events responses, and closing destroys their sockets.
@@ -158,7 +171,6 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     }
   } finally {
     store.close();
-    await extras.close({ offline: true });
   }
 }
 

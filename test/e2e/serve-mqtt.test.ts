@@ -23,6 +23,16 @@ const STATE = `bmeter/${METER}/state`;
 const AVAILABILITY = `bmeter/${METER}/availability`;
 const DISCOVERY = `homeassistant/device/bmeter_${METER}/config`;
 type Row = Record<string, unknown>;
+/** The parts of the Home Assistant device discovery payload the tests read. */
+interface Discovery {
+  device: { identifiers: string[]; name: string };
+  origin: Row;
+  availability_topic: string;
+  payload_available: string;
+  payload_not_available: string;
+  state_topic: string;
+  components: Record<string, Row>;
+}
 
 /** Scans `sim` into `name`; returns the --port/--scan-file arguments every later command needs. */
 async function scanned(dir: TempDir, sim: string, name = 'scan.json'): Promise<string[]> {
@@ -50,7 +60,7 @@ const first = (w: Watcher, topic: string): Promise<Message> =>
 const payloads = (messages: Message[]): Row[] => messages.map((m) => JSON.parse(m.payload) as Row);
 
 test(
-  'serve --mqtt: retained discovery field by field, states equal to what the meter sent, discovery again on HA birth, offline after SIGKILL',
+  'serve --mqtt: retained discovery field by field, states equal to what the meter sent, a second serve for the meter leaves it online, discovery again on HA birth, offline after SIGKILL',
   { skip: NEEDS_SERVE_NODE, timeout: 90_000 },
   async (t) => {
     const dir = tempDirFor(t);
@@ -69,7 +79,7 @@ test(
     const discovery = await first(late, DISCOVERY);
     assert.equal(discovery.retain, true, 'discovery is retained');
     assert.deepEqual(await first(late, AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
-    const d = JSON.parse(discovery.payload) as Record<string, any>;
+    const d = JSON.parse(discovery.payload) as Discovery;
     assert.deepEqual(d['device']['identifiers'], [`bmeter_${METER}`]);
     assert.equal(d['device']['name'], 'Smart meter dd6393');
     assert.deepEqual(d['origin'], { name: 'bmeter', sw_version: '0.1.0' });
@@ -77,7 +87,7 @@ test(
     assert.equal(d['payload_available'], 'online');
     assert.equal(d['payload_not_available'], 'offline');
     assert.equal(d['state_topic'], STATE);
-    const c = d['components'] as Record<string, Record<string, unknown>>;
+    const c = d.components;
     assert.deepEqual(Object.keys(c).sort(), [
       'current_r',
       'current_t',
@@ -129,6 +139,23 @@ test(
       assert.equal(s['lqi'], 178, 'the scan file LQI (0xB2)');
       assert.equal(s['rssi_dbm'], -55.32, '0.275 × 178 − 104.27');
     });
+
+    // A second serve for the same meter and file stops at the store's lock, leaving the running
+    // one's availability alone (it never connects to the broker).
+    const second = await runBmeter(['serve', ...common, '--db', dir.file('bmeter.db'), '--mqtt', broker.url], {
+      ...RUN,
+      cwd: dir.path,
+      timeoutMs: 30_000,
+    });
+    assert.equal(second.code, 2, describeRun(second));
+    assert.match(second.stderr, /is in use by PID \d+/);
+    const meanwhile = await watch(t, broker.url, [AVAILABILITY]);
+    assert.deepEqual(await first(meanwhile, AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
+    assert.deepEqual(
+      late.messages(AVAILABILITY).map((m) => m.payload),
+      ['online'],
+      'no offline from the serve that could not start',
+    );
 
     // Home Assistant restarting (its birth message) gets the same discovery again.
     const again = late.next(DISCOVERY, (m) => !m.retain);
@@ -218,11 +245,11 @@ test(
         `meter ${meter}: exactly its own readings`,
       );
       const configs = watcher.messages(`homeassistant/device/bmeter_${meter}/config`);
-      const d = JSON.parse(configs[0]?.payload ?? '{}') as Record<string, any>;
+      const d = JSON.parse(configs[0]?.payload ?? '{}') as Discovery;
       assert.deepEqual(d['device']['identifiers'], [`bmeter_${meter}`]);
       assert.equal(d['state_topic'], `bmeter/${meter}/state`);
       assert.equal(d['availability_topic'], `bmeter/${meter}/availability`);
-      for (const s of Object.values(d['components'] as Record<string, Record<string, unknown>>)) {
+      for (const s of Object.values(d.components)) {
         assert.ok(String(s['unique_id']).startsWith(`bmeter_${meter}_`));
         units.add(String(s['unique_id']));
       }
