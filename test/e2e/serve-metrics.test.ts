@@ -105,10 +105,13 @@ test(
       Number(sick['last_reading_age_s']) >= 3,
       `no reading for more than three intervals: ${JSON.stringify(sick)}`,
     );
-    assert.equal(serve.printed().length, 6, 'the readings were requests 4 to 9');
+    // Readings were requests 4 to 9; when the host clock passes a half-hour mark (+1 min) during the
+    // test, a backfill (E5, E2) takes two of them first.
+    const taken = serve.printed().length;
+    assert.ok(taken === 6 || taken === 4, `${taken} readings before the meter fell silent`);
     const silent = await metrics();
     assertReading(silent, sentReading(serve.proc.stderr()));
-    assert.equal(valueOf(silent, 'bmeter_readings_total', { ...m, source: 'poll' }), 6);
+    assert.equal(valueOf(silent, 'bmeter_readings_total', { ...m, source: 'poll' }), taken);
     assert.ok(valueOf(silent, 'bmeter_last_reading_age_seconds', m) >= 3);
     const lastAt = Date.parse(String(serve.printed().at(-1)?.['timestamp'])) / 1000;
     assert.equal(valueOf(silent, 'bmeter_last_reading_timestamp_seconds', m), lastAt);
@@ -116,7 +119,7 @@ test(
     // The textfile, written at every record, holds the same reading and count.
     const file = parseExposition(readFileSync(prom, 'utf8'));
     assertReading(file, sentReading(serve.proc.stderr()));
-    assert.equal(valueOf(file, 'bmeter_readings_total', { ...m, source: 'poll' }), 6);
+    assert.equal(valueOf(file, 'bmeter_readings_total', { ...m, source: 'poll' }), taken);
     assert.equal(valueOf(file, 'bmeter_last_reading_timestamp_seconds', m), lastAt);
   },
 );
