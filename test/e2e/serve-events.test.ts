@@ -70,5 +70,7 @@ test(
     assert.deepEqual(readings, printed.slice(firstAt), 'one reading event per printed record, equal to it');
     assert.deepEqual(events.at(-1)?.event, 'status');
     assert.equal(events.at(-1)?.data['state'], 'stopped', 'the last status says serve stopped');
+    for (const secret of [SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID.slice(-8)])
+      assert.ok(!body.includes(secret), `the event stream holds ${secret}`);
   },
 );
