@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { meterAnswers } from '../e2e/helpers/meter-answer.js';
+import { freePort } from '../e2e/helpers/mosquitto.js';
 import { describeRun, runBmeter } from '../e2e/helpers/run-bmeter.js';
 import { NEEDS_SERVE_NODE, SERVE_NODE } from '../e2e/helpers/serve-node.js';
 import { startServe, waitFor } from '../e2e/helpers/serve-process.js';
@@ -38,7 +39,7 @@ function powersSent(stderr: string): number[] {
 const shownAs = (w: number): string => String(w).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 test(
-  'the dashboard on a real serve shows the power the meter sent, follows its next reading, draws the backfilled half hours, and leaks no secret',
+  'the dashboard on a real serve shows the power the meter sent, follows its next reading, draws the backfilled half hours, leaks no secret, and follows a restart of serve',
   { skip: NEEDS_SERVE_NODE, timeout: 120_000 },
   async (t) => {
     const dir = tempDirFor(t);
@@ -48,11 +49,12 @@ test(
     assert.equal(scan.code, 0, describeRun(scan));
 
     const slotsAtStart = slotsToday(Date.now());
-    const serve = startServe(
-      t,
-      [...common, '--db', dir.file('bmeter.db'), '--interval', '1', '--history-days', '2', '--log-level', 'trace'],
-      opts,
-    );
+    const port = await freePort(); // the same port again for the restart at the end
+    const serveArgs = [
+      ...common,
+      ...['--db', dir.file('bmeter.db'), '--interval', '1', '--history-days', '2', '--log-level', 'trace'],
+    ];
+    const serve = startServe(t, serveArgs, { ...opts, port });
     const base = await serve.baseUrl();
     await serve.until(
       'a reading and the backfill',
@@ -122,5 +124,25 @@ test(
         assert.ok(!text.includes(secret), `a page or API answer holds ${secret}`);
       }
     }
+
+    // serve stops (the page says so) and starts again on the same port: the page, not reloaded,
+    // shows the power the new process's meter sends.
+    const stopped = await serve.proc.stop(15_000);
+    assert.equal(stopped.code, 0, describeRun(stopped));
+    await waitFor('the link state after serve stopped', async () =>
+      ['stopped', 'reconnecting'].includes(String(await session.page.getAttribute('#link-state', 'data-state'))),
+    );
+    const again = startServe(t, serveArgs, { ...opts, port });
+    await waitFor(
+      'the power of the restarted serve on the page',
+      async () => {
+        const last = powersSent(again.proc.stderr()).at(-1);
+        return last !== undefined && (await shown()) === shownAs(last);
+      },
+      30_000,
+      () => again.proc.stderr().slice(-2000),
+    );
+    assert.equal(await session.page.getAttribute('#link-state', 'data-state'), 'up');
+    assert.deepEqual(session.errors, [], 'no console errors across the restart');
   },
 );

@@ -30,13 +30,16 @@ export async function waitFor(
   }
 }
 
-/** Spawns `bmeter serve <args> --listen 127.0.0.1:0` (stopped when the test ends). */
+/**
+ * Spawns `bmeter serve <args> --listen 127.0.0.1:<port>` (stopped when the test ends); `port`
+ * defaults to 0, the kernel's choice.
+ */
 export function startServe(
   t: { after(fn: () => unknown): void },
   args: readonly string[],
-  options: RunOptions = {},
+  options: RunOptions & { port?: number } = {},
 ): ServeProcess {
-  const proc = spawnBmeter(['serve', ...args, '--listen', '127.0.0.1:0'], {
+  const proc = spawnBmeter(['serve', ...args, '--listen', `127.0.0.1:${options.port ?? 0}`], {
     timeoutMs: 120_000,
     ...options,
     ...(SERVE_NODE !== undefined && { node: SERVE_NODE }),
