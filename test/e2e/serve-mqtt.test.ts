@@ -140,8 +140,8 @@ test(
       assert.equal(s['rssi_dbm'], -55.32, '0.275 × 178 − 104.27');
     });
 
-    // A second serve for the same meter and file stops at the store's lock, leaving the running
-    // one's availability alone (it never connects to the broker).
+    // A second serve for the same meter stops at the store's lock, a third at the listener's port,
+    // leaving the running one's availability alone (they never connect to the broker).
     const second = await runBmeter(['serve', ...common, '--db', dir.file('bmeter.db'), '--mqtt', broker.url], {
       ...RUN,
       cwd: dir.path,
@@ -149,6 +149,13 @@ test(
     });
     assert.equal(second.code, 2, describeRun(second));
     assert.match(second.stderr, /is in use by PID \d+/);
+    const port = new URL(await serve.baseUrl()).port;
+    const third = await runBmeter(
+      ['serve', ...common, '--db', dir.file('other.db'), '--mqtt', broker.url, '--listen', `127.0.0.1:${port}`],
+      { ...RUN, cwd: dir.path, timeoutMs: 30_000 },
+    );
+    assert.equal(third.code, 2, describeRun(third));
+    assert.match(third.stderr, /cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
     const meanwhile = await watch(t, broker.url, [AVAILABILITY]);
     assert.deepEqual(await first(meanwhile, AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
     assert.deepEqual(
