@@ -142,7 +142,11 @@ test(
       30_000,
       () => again.proc.stderr().slice(-2000),
     );
-    assert.equal(await session.page.getAttribute('#link-state', 'data-state'), 'up');
+    await waitFor(
+      'the link state up again',
+      async () => (await session.page.getAttribute('#link-state', 'data-state')) === 'up',
+      15_000,
+    );
     assert.deepEqual(session.errors, [], 'no console errors across the restart');
   },
 );

@@ -14,6 +14,7 @@ import { MeterMetrics } from '../../src/output/metrics/meter-metrics.js';
 import { createMetricsFileSink, writeAtomically } from '../../src/output/metrics/metrics-file.js';
 import { metricsRoute } from '../../src/output/metrics/metrics-route.js';
 import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
+import { repoPath } from '../fixtures/repo-root.js';
 import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 
 const METER = '001c640003de5a1b';
@@ -165,7 +166,7 @@ test('the textfile is replaced whole by rename, and a new reading shows in it', 
 });
 
 test('the Grafana dashboard queries only metrics bmeter exports, with their label names', () => {
-  const file = new URL('../../contrib/grafana-dashboard.json', import.meta.url);
+  const file = repoPath('contrib', 'grafana-dashboard.json');
   const dashboard = JSON.parse(readFileSync(file, 'utf8')) as {
     panels: { targets: { expr: string }[] }[];
   };

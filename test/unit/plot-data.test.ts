@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { isBmeterError } from '../../src/errors.js';
+import { repoPath } from '../fixtures/repo-root.js';
 import { japanDateTime, parseTimeArgument } from '../../src/plot/japan-time.js';
 import { dailySums } from '../../src/plot/series.js';
 import { terminalDailyChart, terminalHalfHourChart, terminalPowerChart } from '../../src/plot/terminal-chart.js';
@@ -88,7 +88,7 @@ describe('terminal charts', () => {
 });
 
 test('the CLI bundle imports the chart libraries lazily and never requires them at start', () => {
-  const bundle = readFileSync(fileURLToPath(new URL('../../dist/bmeter.cjs', import.meta.url)), 'utf8');
+  const bundle = readFileSync(repoPath('dist', 'bmeter.cjs'), 'utf8');
   for (const name of ['vega', 'vega-lite', '@resvg/resvg-js']) {
     assert.doesNotMatch(bundle, new RegExp(`require\\("${name}"\\)`), name);
     assert.match(bundle, new RegExp(`import\\("${name}"\\)`), name);
