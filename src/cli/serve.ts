@@ -1,7 +1,9 @@
 /**
  * `bmeter serve`: the long-running reader. Joins once, reads every --interval seconds into the
- * SQLite store (--db), backfills the half-hour record, and answers the JSON API and /healthz on
- * --listen. SIGTERM/SIGINT: the reading in flight finishes, SKTERM, the store closes, exit 0.
+ * SQLite store (--db), backfills the half-hour record, and answers the JSON API, /healthz,
+ * /metrics and the dashboard on --listen; --mqtt and --metrics-file add the outputs poll has.
+ * SIGTERM/SIGINT: the reading in flight finishes, SKTERM, MQTT offline, the listener and the
+ * store close, exit 0.
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -35,7 +37,7 @@ function historyDays(value: string): number {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('serve')
-    .description('read the meter for months: SQLite store, half-hour backfill, JSON API and /healthz')
+    .description('read the meter for months: SQLite store, half-hour backfill, dashboard, JSON API, /metrics')
     .option('--db <file>', `the SQLite store (created if missing; default ./${DEFAULT_DB})`)
     .option(
       '--listen <host:port>',
@@ -51,7 +53,7 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\nNeeds Node 22.13 or newer (node:sqlite). Each reading is committed to the store before the next one.\n' +
         'API: /api/latest, /api/readings?from=&to=&limit=, /api/half-hours?from=&to=&limit=, /api/daily,\n' +
-        '/api/events, /healthz, /metrics (Prometheus).\n' +
+        '/api/events, /healthz, /metrics (Prometheus); the dashboard at / (open it in a browser).\n' +
         'Needs BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD (or routeB in the config file) and the scan file.',
     )
     .action(async (_opts: Record<string, unknown>, command: Command) => {
