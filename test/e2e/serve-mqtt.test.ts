@@ -12,7 +12,7 @@ import { startBroker } from './helpers/mosquitto.js';
 import { watch, type Message, type Watcher } from './helpers/mqtt-watcher.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
 import { NEEDS_SERVE_NODE, SERVE_NODE, sqliteRows } from './helpers/serve-node.js';
-import { startServe } from './helpers/serve-process.js';
+import { startServe, waitFor } from './helpers/serve-process.js';
 import { tempDirFor, type TempDir } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
@@ -239,6 +239,11 @@ test(
     );
     for (const serve of serves) await serve.until('three readings', () => serve.printed().length >= 3);
     for (const serve of serves) assert.equal((await serve.proc.stop(10_000)).code, 0);
+    // `offline` is each one's last message: once it is here, its states are all here too.
+    for (const mac of macs) {
+      const topic = `bmeter/${mac.toLowerCase()}/availability`;
+      await waitFor(`offline on ${topic}`, () => watcher.messages(topic).at(-1)?.payload === 'offline', 10_000);
+    }
 
     const units = new Set<string>();
     for (const [i, serve] of serves.entries()) {
