@@ -105,6 +105,13 @@ test(
     assert.equal(bars, 2 * rows, 'an import and an export bar per half hour');
 
     assert.deepEqual(session.errors, [], 'no console errors');
+    const fetched = await session.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    assert.ok(
+      fetched.some((url) => url.startsWith(`${base}/assets/`)),
+      'the page loaded its assets',
+    );
+    const elsewhere = fetched.filter((url) => !url.startsWith(`${base}/`));
+    assert.deepEqual(elsewhere, [], 'everything comes from serve itself (no CDN)');
     const shot = await session.screenshot('serve-dashboard.png');
     assert.ok(shot.endsWith('serve-dashboard.png'));
 
