@@ -123,3 +123,41 @@ test(
     assert.equal(valueOf(file, 'bmeter_last_reading_timestamp_seconds', m), lastAt);
   },
 );
+
+test(
+  'serve: a session the meter ends is rejoined and counted in /metrics and the textfile; after SIGTERM the textfile says stopped',
+  { skip: NEEDS_SERVE_NODE, timeout: 90_000 },
+  async (t) => {
+    const dir = tempDirFor(t);
+    // The meter ends the PANA session (EVENT 26) instead of answering request 6, the third reading.
+    const common = [
+      '--port',
+      'sim://?meterMac=001C640003DD6393&faults=event26@6',
+      '--scan-file',
+      dir.file('scan.json'),
+    ];
+    const scan = await runBmeter(['scan', ...common], { ...RUN, cwd: dir.path });
+    assert.equal(scan.code, 0, describeRun(scan));
+    const prom = dir.file('bmeter.prom');
+    const args = [...common, '--db', dir.file('bmeter.db'), '--interval', '0.5', '--history-days', '1'];
+    const serve = startServe(t, [...args, '--metrics-file', prom, '-v'], { ...RUN, cwd: dir.path });
+    const base = await serve.baseUrl();
+    const m = { meter: METER };
+    await serve.until('readings after the rejoin', () => /readings recovered/.test(serve.proc.stderr()));
+    const after = serve.printed().length;
+    await serve.until('two more readings', () => serve.printed().length >= after + 2);
+    const live = parseExposition(await (await fetch(`${base}/metrics`)).text());
+    assert.equal(valueOf(live, 'bmeter_session_recoveries_total', { ...m, step: 'rejoin' }), 1);
+    for (const step of ['scan-channel', 'full-scan', 'reopen'])
+      assert.equal(valueOf(live, 'bmeter_session_recoveries_total', { ...m, step }), 0, step);
+    assert.equal(valueOf(live, 'bmeter_session_state', { ...m, state: 'up' }), 1);
+
+    const stopped = await serve.proc.stop(15_000);
+    assert.equal(stopped.code, 0, describeRun(stopped));
+    const file = parseExposition(readFileSync(prom, 'utf8'));
+    assert.equal(valueOf(file, 'bmeter_readings_total', { ...m, source: 'poll' }), serve.printed().length);
+    assert.equal(valueOf(file, 'bmeter_session_recoveries_total', { ...m, step: 'rejoin' }), 1);
+    assert.equal(valueOf(file, 'bmeter_session_state', { ...m, state: 'stopped' }), 1);
+    assert.equal(valueOf(file, 'bmeter_session_state', { ...m, state: 'up' }), 0);
+  },
+);
