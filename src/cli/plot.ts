@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BmeterError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { quietSqliteWarning } from './store.js';
 
 function integer(flag: string, min: number, max: number) {
   return (value: string): number => {
@@ -94,6 +95,7 @@ async function plotAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   }
 
   const { runPlot } = await import('../plot/plot.js');
+  if (db !== undefined) quietSqliteWarning(); // the store is read with node:sqlite
   const summary = await runPlot({
     source: db !== undefined ? { db: resolveOut(db) } : { input: resolveOut(input ?? '') },
     ...(typeof flags['chart'] === 'string' && { chart: flags['chart'] as 'power' | 'half-hours' | 'daily' }),

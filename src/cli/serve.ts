@@ -1,9 +1,12 @@
 /**
  * `bmeter serve`: the long-running reader. Joins once, reads every --interval seconds into the
- * SQLite store (--db), backfills the half-hour record, and answers the JSON API and /healthz on
- * --listen. SIGTERM/SIGINT: the reading in flight finishes, SKTERM, the store closes, exit 0.
+ * SQLite store (--db), backfills the half-hour record, and answers the JSON API, /healthz,
+ * /metrics and the dashboard on --listen; --mqtt and --metrics-file add the outputs poll has.
+ * SIGTERM/SIGINT: the reading in flight finishes, SKTERM, MQTT offline, the listener and the
+ * store close, exit 0.
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addMeterOptions } from './meter-options.js';
 import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -31,13 +34,11 @@ function historyDays(value: string): number {
   return n;
 }
 
-/**
- *
- */
+/** Adds `bmeter serve` to the program. */
 export function register(program: Command, ctx: CliContext): void {
   const command = program
     .command('serve')
-    .description('read the meter for months: SQLite store, half-hour backfill, JSON API and /healthz')
+    .description('read the meter for months: SQLite store, half-hour backfill, dashboard, JSON API, /metrics')
     .option('--db <file>', `the SQLite store (created if missing; default ./${DEFAULT_DB})`)
     .option(
       '--listen <host:port>',
@@ -54,7 +55,7 @@ export function register(program: Command, ctx: CliContext): void {
       'after',
       '\nNeeds Node 22.13 or newer (node:sqlite). Each reading is committed to the store before the next one.\n' +
         'API: /api/latest, /api/readings?from=&to=&limit=, /api/half-hours?from=&to=&limit=, /api/daily,\n' +
-        '/api/events, /healthz, /metrics (Prometheus).\n' +
+        '/api/events, /healthz, /metrics (Prometheus); the dashboard at / (open it in a browser).\n' +
         'Needs BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD (or routeB in the config file) and the scan file.',
     )
     .action(async (_opts: Record<string, unknown>, command: Command) => {
@@ -101,62 +102,80 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
   const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : 30;
   const clock = ctx.clock;
   const metrics = new MeterMetrics({ meter, clock, version: VERSION });
-  // Before the store and the port: a bad broker URL or refused credentials cost nothing.
-  const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });
-  const store = await openCliStore('bmeter serve', flags['db'], ctx).catch(async (err: unknown) => {
-    await extras.close({ offline: true });
-    throw err;
-  });
+  if (config.mqtt.url !== undefined) {
+    // A malformed broker URL exits 2 before anything is opened or created.
+    const { parseBrokerUrl } = await import('../output/mqtt/broker-url.js');
+    parseBrokerUrl(config.mqtt.url);
+  }
+  // The store's lock and the listener come before MQTT: a second serve for the same meter stops at
+  // one of them without ever connecting, so it cannot set the running one's availability offline.
+  const store = await openCliStore('bmeter serve', flags['db'], ctx);
   try {
     const health = new Health(clock, intervalSeconds * 1000);
     const events = new ServeEvents();
     const startedMs = clock.now();
+    // /metrics reports the session state /healthz reports at the same instant, not the last status event's.
+    const metricsNow = metricsRoute(metrics);
     const routes = [
       ...apiRoutes({ store, meter, clock, events, status: () => health.status() }),
       healthzRoute({ health, startedMs }),
-      metricsRoute(metrics),
+      {
+        ...metricsNow,
+        handle: (req: IncomingMessage, res: ServerResponse, url: URL) => {
+          metrics.setSessionState(health.status().state);
+          return metricsNow.handle(req, res, url);
+        },
+      },
       ...dashboardRoutes(),
     ];
     events.subscribe((event) => {
       if (event.type === 'status') metrics.setSessionState(event.data.state);
     });
-    const quiet = flags['quiet'] === true;
-    const printed = quiet
-      ? undefined
-      : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
-    const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
     const server = await http.startHttpServer(listen, routes, logger);
-    logger.info(
-      `listening on http://${hostText(listen.host)}:${server.address.port}/ (dashboard, API, /metrics); store ${store.path}`,
-    );
     try {
-      const summary = await runServe({
-        energyFallback: fallbackFromConfig(config.meter),
-        config,
-        creds,
-        logger,
-        openPort,
-        now: ctx.now,
-        signal: ctx.signal,
-        properties: parsePropertyList(config.poll.properties),
-        store,
-        meter,
-        intervalSeconds,
-        historyDays: typeof flags['historyDays'] === 'number' ? flags['historyDays'] : 7,
-        clock,
-        events,
-        health,
-        onRecord: (record) => outputs.write(record),
-        ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
-        ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
-      });
-      logger.info(summary, 'serve stopped');
+      // Still before the stick's port: refused broker credentials (exit 1) cost no join.
+      const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });
+      try {
+        logger.info(
+          `listening on http://${hostText(listen.host)}:${server.address.port}/ (dashboard, API, /metrics); store ${store.path}`,
+        );
+        const quiet = flags['quiet'] === true;
+        const printed = quiet
+          ? undefined
+          : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
+        const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
+        const summary = await runServe({
+          energyFallback: fallbackFromConfig(config.meter),
+          config,
+          creds,
+          logger,
+          openPort,
+          now: ctx.now,
+          signal: ctx.signal,
+          properties: parsePropertyList(config.poll.properties),
+          store,
+          meter,
+          intervalSeconds,
+          historyDays: typeof flags['historyDays'] === 'number' ? flags['historyDays'] : 7,
+          clock,
+          events,
+          health,
+          onRecord: (record) => outputs.write(record),
+          ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
+          ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
+        });
+        logger.info(summary, 'serve stopped');
+      } finally {
+        await extras.close({ offline: true });
+      }
     } finally {
+      // One turn of the event loop first: the last `status` event (stopped) is still corked in the
+      // /api/events responses, and closing destroys their sockets.
+      await new Promise((resolve) => setImmediate(resolve));
       await server.close();
     }
   } finally {
     store.close();
-    await extras.close({ offline: true });
   }
 }
 

@@ -46,8 +46,11 @@ function isAlive(pid: number): boolean {
 }
 
 let quieted = false;
-/** Node 22 prints "ExperimentalWarning: SQLite is an experimental feature" on stderr: not for bmeter's users. */
-function quietSqliteWarning(): void {
+/**
+ * Node 22 prints "ExperimentalWarning: SQLite is an experimental feature" on stderr: not for bmeter's
+ * users. Call before the first import of node:sqlite (any other warning still goes through).
+ */
+export function quietSqliteWarning(): void {
   if (quieted) return;
   quieted = true;
   const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;

@@ -4,7 +4,6 @@
  * numbers worked out by hand, /metrics served over a real node:http listener, and the textfile
  * written atomically.
  */
-import { repoPath } from '../fixtures/repo-root.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -15,6 +14,7 @@ import { MeterMetrics } from '../../src/output/metrics/meter-metrics.js';
 import { createMetricsFileSink, writeAtomically } from '../../src/output/metrics/metrics-file.js';
 import { metricsRoute } from '../../src/output/metrics/metrics-route.js';
 import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
+import { repoPath } from '../fixtures/repo-root.js';
 import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 
 const METER = '001c640003de5a1b';

@@ -1,9 +1,9 @@
 /** The plot's data rules: Japan days, --from/--to forms, terminal chart sizes, what the CLI bundle loads. */
-import { repoPath } from '../fixtures/repo-root.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { isBmeterError } from '../../src/errors.js';
+import { repoPath } from '../fixtures/repo-root.js';
 import { japanDateTime, parseTimeArgument } from '../../src/plot/japan-time.js';
 import { dailySums } from '../../src/plot/series.js';
 import { terminalDailyChart, terminalHalfHourChart, terminalPowerChart } from '../../src/plot/terminal-chart.js';

@@ -2,7 +2,7 @@
  * GET /api/events: server-sent events (text/event-stream). `event: reading` carries each new
  * record (with `meter`) as JSON; `event: status` the health status ({ state, last_reading_age_s })
  * on every change and every 10 s, and once right after connecting; a comment line every 15 s
- * keeps proxies from closing an idle stream.
+ * keeps proxies from closing an idle stream. The stream ends after a status of `stopped`.
  */
 import type { Clock } from '../../time/clock.js';
 import type { ServeEvent, ServeEvents } from '../events.js';
@@ -27,7 +27,14 @@ export function eventsRoute(deps: { events: ServeEvents; clock: Clock; status: (
       };
       res.write(': bmeter events\n\n');
       send('status', deps.status());
-      const unsubscribe = deps.events.subscribe((event) => send(event.type, event.data));
+      const unsubscribe = deps.events.subscribe((event) => {
+        send(event.type, event.data);
+        // serve is stopping: the stream ends cleanly (a browser would report a cut-off response).
+        if (event.type === 'status' && event.data.state === 'stopped') {
+          stop();
+          res.end();
+        }
+      });
       let timer: unknown;
       const keepAlive = (): void => {
         res.write(': keep-alive\n\n');

@@ -3,10 +3,10 @@
  * by playwright-core): against the API test double here, against a real `bmeter serve` later.
  * Collects console errors and uncaught page errors so a test can assert there were none.
  */
-import { repoPath } from '../../fixtures/repo-root.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { repoPath } from '../../fixtures/repo-root.js';
 
 /** The page's document as the functions run in the page see it (this code compiles without the DOM lib). */
 type PageElement = { textContent: string | null; clientWidth: number; getAttribute(name: string): string | null };
@@ -26,8 +26,8 @@ const FLAGS = [
   '--no-first-run',
 ];
 
-/** Where screenshots go (git-ignored). */
-export const ARTIFACTS = repoPath('test-artifacts') + '/';
+/** Where screenshots go (git-ignored): test-artifacts/ in the checkout, also when run from .test-build. */
+export const ARTIFACTS = repoPath('test-artifacts');
 
 /** A browser with one page open on the dashboard. */
 export interface DashboardSession {

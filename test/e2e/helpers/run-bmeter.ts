@@ -14,6 +14,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Written to stdin, which is then closed. */
   input?: string;
+  /** The Node binary that runs bin/bmeter.js; default this test's own (process.execPath). */
+  node?: string;
 }
 
 export interface RunResult {
@@ -53,7 +55,7 @@ export function spawnBmeter(args: readonly string[], options: RunOptions = {}): 
   const started = Date.now();
   // detached: the child leads its own process group, so a hung run (and anything it started,
   // e.g. socat) can be killed by this group's id only.
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(options.node ?? process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: baseEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],
