@@ -119,6 +119,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
   const sink = stored ?? out;
   if (sink === undefined) throw new Error('poll: no sink');
   let extras: Awaited<ReturnType<typeof openMeterOutputs>> | undefined;
+  let sessionOpened = false;
   try {
     extras = await openMeterOutputs(flags, config, ctx, logger, {
       ...(intervalSeconds !== undefined && { intervalSeconds }),
@@ -138,6 +139,9 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
       now: ctx.now,
       clock: ctx.clock,
       openPort,
+      onSession: () => {
+        sessionOpened = true;
+      },
     });
     if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'reading', store.path);
   } finally {
@@ -145,6 +149,8 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
     await out?.close();
     store?.close();
     // An interval run that stops takes its meter offline in HA; a one-shot (cron) run leaves it online.
-    await extras?.close({ offline: intervalSeconds !== undefined });
+    // Only a run that had the stick: one that never got the port (another bmeter holds it) leaves the
+    // running one's availability alone.
+    await extras?.close({ offline: intervalSeconds !== undefined && sessionOpened });
   }
 }

@@ -13,6 +13,7 @@ import { expectedFrom, meterAnswer } from './helpers/meter-answer.js';
 import { freePort, startBroker } from './helpers/mosquitto.js';
 import { watch } from './helpers/mqtt-watcher.js';
 import { describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
+import { startPtySimulator } from './helpers/simulator.js';
 import { tempDirFor, type TempDir } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
@@ -343,3 +344,37 @@ test('no broker listening: a one-shot poll still writes its reading, warns it wa
   assert.match(run.stderr, /MQTT broker not reachable; readings go on, retrying in the background/);
   assert.match(run.stderr, /the last reading was not published: the MQTT broker was not reachable/);
 });
+
+test(
+  'an interval poll that never gets the port (another bmeter holds it) leaves the availability online',
+  T90,
+  async (t) => {
+    const dir = tempDirFor(t);
+    const broker = await startBroker(t, dir);
+    const sim = await startPtySimulator(dir.file('tty'));
+    t.after(() => sim.stop());
+    const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
+    const scan = await runBmeter(['scan', ...common], { env: CREDENTIALS, cwd: dir.path });
+    assert.equal(scan.code, 0, describeRun(scan));
+    // The running reader (as serve would be): it holds the stick's port.
+    const first = spawnBmeter(['poll', ...common, '--interval', '1', '--format', 'json'], {
+      env: CREDENTIALS,
+      cwd: dir.path,
+    });
+    t.after(() => first.stop());
+    await until(() => first.stdout().includes('"power_w"'), 30_000, 'the first reader took a reading');
+
+    const second = await runBmeter(
+      ['poll', ...common, '--interval', '1', '--mqtt', broker.url, '--wait-port', '0.2', '--format', 'json'],
+      { env: CREDENTIALS, cwd: dir.path },
+    );
+    assert.equal(second.code, 5, describeRun(second));
+    // The pty simulator's meter has its own MAC: whatever availability topic is retained, it says online.
+    const watcher = await watch(t, broker.url, ['bmeter/+/availability']);
+    await until(() => watcher.messages().length > 0, 10_000, 'the retained availability');
+    const [retained] = watcher.messages();
+    assert.match(retained?.topic ?? '', /^bmeter\/[0-9a-f]{16}\/availability$/);
+    assert.equal(retained?.retain, true);
+    assert.equal(retained?.payload, 'online', 'the second run published online on connect and never offline');
+  },
+);
