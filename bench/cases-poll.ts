@@ -82,7 +82,7 @@ export async function pollCases(ctx: BenchContext): Promise<PollFigures> {
     expectOk('poll --interval', run);
     const gets = run.stderr
       .split('\n')
-      .filter((l) => l.includes('"msg":"Get"') && l.includes('"try":1'))
+      .filter((l) => l.includes('"msg":"Get"'))
       .map((l) => Date.parse((JSON.parse(l) as { time: string }).time));
     const spans: number[] = [];
     run.lines.forEach((line, k) => {

@@ -39,6 +39,7 @@ await build({
   banner: { js: "const __bmeterImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   legalComments: 'none',
   logLevel: 'warning',
 });
