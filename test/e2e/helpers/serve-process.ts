@@ -61,7 +61,7 @@ export function startServe(
       ms,
       () => proc.stderr(),
     );
-  const port = (): string | undefined => /dashboard and API on http:\/\/127\.0\.0\.1:(\d+)\//.exec(proc.stderr())?.[1];
+  const port = (): string | undefined => /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(proc.stderr())?.[1];
   return {
     proc,
     printed,
