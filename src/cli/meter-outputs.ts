@@ -46,6 +46,10 @@ export async function openMeterOutputs(
   const mqttUrl = config.mqtt.url;
   const extras: MeterOutputs = { outputs: [], close: async () => undefined };
   if (metricsPath === undefined && mqttUrl === undefined && options.metrics === undefined) return extras;
+  if (metricsPath !== undefined) {
+    // A wrong path fails the run at start (exit 2), before the broker or the port.
+    await (await import('../output/metrics/metrics-file.js')).checkMetricsFile(metricsPath);
+  }
 
   const closers: ((offline: boolean) => Promise<void>)[] = [];
   const warn = (what: string) => (err: unknown) => logger.warn({ err: (err as Error).message }, what);

@@ -4,6 +4,7 @@
  * with it the chart goes to a temporary file beside the target and is renamed over it, so a
  * reader never sees half a chart.
  */
+import { assertReplaceable } from '../fs/replaceable.js';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
 
@@ -19,6 +20,7 @@ export async function writeChartFile(
       await writeFile(path, data, { flag: 'wx' });
       return;
     }
+    await assertReplaceable(path, '--out');
     const temp = `${path}.${pid}.tmp`;
     try {
       await writeFile(temp, data);
@@ -28,6 +30,7 @@ export async function writeChartFile(
       throw err;
     }
   } catch (err) {
+    if (err instanceof BmeterError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST')
       throw new BmeterError('USAGE', `--out ${path} already exists: give --force to replace it, or another name`);

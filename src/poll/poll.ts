@@ -147,8 +147,14 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
           .catch((err: unknown) => o.logger.warn({ err: (err as Error).message }, 'work between readings failed'));
       }
       const slot = nextSlot(started, intervalMs, index, clock.now());
-      if (slot.skipped > 0)
-        o.logger.debug({ skipped: slot.skipped }, 'the last reading ran past its slot; skipping missed slots');
+      if (slot.skipped > 0) {
+        // Slots without a reading are said, like readings given up: the record has a hole there.
+        o.logger.warn(
+          { skipped: slot.skipped },
+          `no reading in ${slot.skipped} slot${slot.skipped === 1 ? '' : 's'} after slot ${index}: ` +
+            'the last reading (with its retries or recovery) ran past them',
+        );
+      }
       await sleep(clock, delayUntil(slot, clock.now()), o.signal);
       if (o.signal.aborted) {
         summary.stoppedBy = 'signal';

@@ -3,6 +3,7 @@
  * (docs/protocol.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0600
  * whatever the umask: it holds the PairID (the last 8 characters of the Route-B ID, a secret).
  */
+import { assertReplaceable } from '../fs/replaceable.js';
 import { access, constants, mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BmeterError } from '../errors.js';
@@ -83,6 +84,7 @@ export const SCAN_FILE_MODE = 0o600;
  * minute: a usage error (exit 2) naming the folder otherwise.
  */
 export async function prepareScanFileFolder(path: string): Promise<void> {
+  await assertReplaceable(path, 'the scan file');
   const dir = dirname(path);
   try {
     await mkdir(dir, { recursive: true });
@@ -102,6 +104,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   const dir = dirname(path);
   const { randomBytes } = await import('node:crypto'); // only when writing: a poll never needs crypto
   await prepareScanFileFolder(path);
+  await assertReplaceable(path, 'the scan file');
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await writeFile(temp, text, { mode: SCAN_FILE_MODE, flag: 'wx' });

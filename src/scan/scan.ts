@@ -257,8 +257,8 @@ export async function runScan(
   }
   if (chosen === undefined) throw noMeterError(options.maxDuration);
   if (!chosen.pairIdMatched) {
+    // The chosen meter's PairID is not logged: with a mistyped ID it is the last 8 characters of the real one.
     logger.warn(
-      { pairId: chosen.pan.pairId ?? null },
       'no PAN announced the PairID of your Route-B ID (its last 8 characters); taking the one with the best LQI — check BMETER_ROUTEB_ID',
     );
   }

@@ -16,6 +16,7 @@ const SRC = repoPath('src') + '/';
 const RANK: Record<string, number> = {
   'errors.ts': 0,
   time: 0,
+  fs: 0.5,
   log: 0,
   config: 1,
   transport: 1,

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { Reading } from '../../src/meter/reading.js';
 import { openStore } from '../../src/output/store/store.js';
 import { databaseSync, NEEDS_SQLITE, openTestStore } from '../fixtures/sqlite.js';
@@ -227,5 +227,22 @@ test(
     const second = openStore(path, { DatabaseSync, lock: { pid: 5151, isAlive: () => false } });
     second.insertReading(METER, reading('2024-05-01T12:00:00.000+09:00', 1));
     second.close();
+  },
+);
+
+test(
+  'the same file reached through a symbolic link is the same store: the second writer is refused',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const dir = tempDirFor(t);
+    const DatabaseSync = await databaseSync();
+    const path = dir.file('real.db');
+    const first = openStore(path, { DatabaseSync, lock: { pid: 4242, isAlive: () => true } });
+    symlinkSync(path, dir.file('link.db'));
+    assert.throws(
+      () => openStore(dir.file('link.db'), { DatabaseSync, lock: { pid: 5151, isAlive: (pid) => pid === 4242 } }),
+      /is in use by PID 4242/,
+    );
+    first.close();
   },
 );

@@ -4,7 +4,10 @@
  * rewritten after every record and every failed reading. Each write goes to a temporary file in
  * the same directory and is renamed over FILE, so the collector never reads half a file.
  */
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { dirname } from 'node:path';
+import { assertReplaceable } from '../../fs/replaceable.js';
+import { access, rename, unlink, writeFile } from 'node:fs/promises';
 import { BmeterError } from '../../errors.js';
 import type { Reading } from '../../meter/reading.js';
 import type { MeterMetrics } from './meter-metrics.js';
@@ -39,6 +42,7 @@ export function createMetricsFileSink(path: string, metrics: MeterMetrics, now: 
 
 /** Writes `text` to `<path>.<pid>.tmp`, then renames it over `path`. */
 export async function writeAtomically(path: string, text: string): Promise<void> {
+  await assertReplaceable(path, '--metrics-file');
   const temp = `${path}.${process.pid}.tmp`;
   try {
     await writeFile(temp, text, { mode: 0o644 });
@@ -46,5 +50,24 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     throw new BmeterError('USAGE', `cannot write the metrics file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Checks at start that the textfile can be written where it is asked for: its folder exists and is
+ * writable, and the name is free or a regular file (see assertReplaceable). Throws BmeterError USAGE
+ * (exit 2) naming the path, so a cron run with a wrong path fails loudly instead of warning each time.
+ */
+export async function checkMetricsFile(path: string): Promise<void> {
+  await assertReplaceable(path, '--metrics-file');
+  const dir = dirname(path);
+  try {
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new BmeterError(
+      'USAGE',
+      `--metrics-file ${path}: folder ${dir} does not exist or is not writable (${code}) — create it or name another`,
+    );
   }
 }

@@ -8,6 +8,8 @@
  * Times: `ts_ms` / `slot_ms` are epoch ms for range queries; `timestamp` / `slot_start` are the
  * records' own ISO text. Ranges are half-open [from, to), oldest first.
  */
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Reading } from '../../meter/reading.js';
 import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
 import type { HistoryRecord } from '../../history/slots.js';
@@ -52,9 +54,12 @@ export interface OpenStoreOptions {
  * database (the caller names the file).
  */
 export function openStore(path: string, o: OpenStoreOptions): SqliteStore {
-  const release = lockStore(path, o.lock);
+  // The lock and SQLite's own -wal/-shm files are named after the real path, so the same file reached
+  // through a symbolic link (or a folder link) is the same store, locked once.
+  const real = realPath(path);
+  const release = lockStore(real, o.lock);
   try {
-    const db = new o.DatabaseSync(path, { timeout: 5000 });
+    const db = new o.DatabaseSync(real, { timeout: 5000 });
     try {
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
@@ -224,4 +229,17 @@ function value(v: unknown): SqlValue {
   if (v === undefined || v === null) return null;
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint') return v;
   return String(v);
+}
+
+/** `path` with every symbolic link resolved; for a file not made yet, its folder's real path. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return path; // a missing folder: opening reports it
+    }
+  }
 }
