@@ -10,26 +10,15 @@
  */
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Reading } from '../../meter/reading.js';
+import { READING_FIELDS, type Reading } from '../../meter/reading.js';
 import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
 import type { HistoryRecord } from '../../history/slots.js';
 import { lockStore, type LockOwner } from './lock.js';
 import { migrate } from './schema.js';
 import type { Database, SqlValue, Statement } from './sqlite.js';
 
-const READING_COLUMNS = [
-  'timestamp',
-  'source',
-  'power_w',
-  'current_r_a',
-  'current_t_a',
-  'energy_normal_kwh',
-  'energy_reverse_kwh',
-  'fixed_normal_at',
-  'fixed_normal_kwh',
-  'fixed_reverse_at',
-  'fixed_reverse_kwh',
-] as const;
+/** The record fields in their order, with `source` after the timestamp (the table's column order). */
+const READING_COLUMNS = ['timestamp', 'source', ...READING_FIELDS.slice(1)] as const;
 const HALF_HOUR_COLUMNS = [
   'slot_start',
   'energy_normal_kwh',
