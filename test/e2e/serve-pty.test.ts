@@ -46,7 +46,7 @@ const printed = (proc: BmeterProcess): Record<string, unknown>[] =>
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 function apiPort(proc: BmeterProcess): number {
-  const m = /dashboard and API on http:\/\/127\.0\.0\.1:(\d+)\//.exec(proc.stderr());
+  const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(proc.stderr());
   assert.ok(m, 'serve logs where it listens');
   return Number(m[1]);
 }
