@@ -66,6 +66,12 @@ export async function openMeterOutputs(
       ...(config.mqtt.password !== undefined && { password: config.mqtt.password }),
     });
     secretRedactor.add(broker.password);
+    if (typeof flags['mqtt'] === 'string' && URL.canParse(flags['mqtt']) && new URL(flags['mqtt']).password !== '') {
+      logger.warn(
+        '--mqtt carries the broker password, which `ps` shows to every user: give it in BMETER_MQTT_PASSWORD or ' +
+          'the config file (mqtt.password) instead',
+      );
+    }
   }
   const scan = await readScanFile(config.scanFile);
   const meter = scan.macAddress.toLowerCase();

@@ -345,6 +345,17 @@ test('no broker listening: a one-shot poll still writes its reading, warns it wa
   assert.match(run.stderr, /the last reading was not published: the MQTT broker was not reachable/);
 });
 
+test('a broker password given in --mqtt is warned about (ps shows it) and never printed', T60, async (t) => {
+  const dir = tempDirFor(t);
+  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  const port = await freePort();
+  const args = ['poll', ...common, '--format', 'json', '--mqtt', `mqtt://ha:Pw-On-Cmdline-7@127.0.0.1:${port}`];
+  const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
+  assert.equal(run.code, 0, describeRun(run));
+  assert.match(run.stderr, /--mqtt carries the broker password, which `ps` shows to every user/);
+  assert.ok(!(run.stdout + run.stderr).includes('Pw-On-Cmdline-7'));
+});
+
 test(
   'an interval poll that never gets the port (another bmeter holds it) leaves the availability online',
   T90,
