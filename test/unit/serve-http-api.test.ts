@@ -125,6 +125,10 @@ test(
     );
     assert.equal(all.body.next, null);
     assert.equal(all.body.items[0].meter, METER);
+    // Whole numbers as /api/latest and the events write them: 2, not 2.0.
+    const text = await (await fetch(`http://127.0.0.1:${server.address.port}/api/readings`)).text();
+    assert.match(text, /"power_w":2,/);
+    assert.doesNotMatch(text, /\d\.0[,}]/);
     assert.deepEqual(Object.keys(all.body.items[0]), [
       'meter',
       'timestamp',

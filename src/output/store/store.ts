@@ -191,7 +191,10 @@ export class SqliteStore implements ServeStore {
     toMs: number,
     limit: number,
   ): JsonPage {
-    const object = `json_object(${columns.map((c) => `'${c}', ${c}`).join(', ')})`;
+    // A whole REAL (349.0) goes out as 349, as JSON.stringify writes it in /api/latest and the events.
+    const json = (c: string): string =>
+      `iif(typeof(${c}) = 'real' AND ${c} = CAST(${c} AS INTEGER), CAST(${c} AS INTEGER), ${c})`;
+    const object = `json_object(${columns.map((c) => `'${c}', ${json(c)}`).join(', ')})`;
     const row = this.sql(
       `SELECT json_group_array(${object}) AS items, COUNT(*) AS count, MAX(${time}) AS last FROM
          (SELECT * FROM ${table} WHERE meter = ? AND ${time} >= ? AND ${time} < ? ORDER BY ${time}, rowid LIMIT ?)`,
