@@ -3,6 +3,7 @@
  * detail (EC half-hours, EE one-minute values), as text, JSON lines or CSV — appended to
  * `--output FILE`, where `--since auto` continues after the last slot already written.
  */
+import { requireDistinctFiles } from './distinct-files.js';
 import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BmeterError, isBmeterError } from '../errors.js';
@@ -115,6 +116,10 @@ async function historyAction(
     );
   }
   const { format, output } = outputFlags(flags, ctx);
+  requireDistinctFiles(ctx.io.cwd, {
+    '--output': output,
+    '--db': typeof flags['db'] === 'string' ? flags['db'] : undefined,
+  });
 
   let sinceMs: number | undefined;
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;

@@ -2,6 +2,7 @@
  * `bmeter poll`: read the meter once (cron) or on a schedule (`--interval`), records to stdout
  * or appended to `--output FILE` as text, JSON lines or CSV. Needs the scan file of `bmeter scan`.
  */
+import { requireDistinctFiles } from './distinct-files.js';
 import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OUTPUT_FORMATS } from '../output/format.js';
@@ -90,6 +91,12 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
   const { logger, config, creds, openPort } = stickSettings(flags, ctx);
   const properties = parsePropertyList(config.poll.properties);
   const { format, output } = outputFlags(flags, ctx);
+  requireDistinctFiles(ctx.io.cwd, {
+    '--output': output,
+    '--metrics-file': typeof flags['metricsFile'] === 'string' ? flags['metricsFile'] : undefined,
+    '--db': typeof flags['db'] === 'string' ? flags['db'] : undefined,
+    'the scan file': config.scanFile,
+  });
   const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : undefined;
   const printed = !withDb || printBesideStore;
   const out = printed

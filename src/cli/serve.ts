@@ -6,6 +6,7 @@
  * store close, exit 0.
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
+import { requireDistinctFiles } from './distinct-files.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addMeterOptions } from './meter-options.js';
 import { fallbackFromConfig } from '../meter/energy-fallback.js';
@@ -66,6 +67,11 @@ export function register(program: Command, ctx: CliContext): void {
 async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Promise<void> {
   await requireSqlite('bmeter serve'); // exit 2 on Node < 22.13, before anything else
   const { logger, config, creds, openPort } = stickSettings(flags, ctx);
+  requireDistinctFiles(ctx.io.cwd, {
+    '--db': typeof flags['db'] === 'string' ? flags['db'] : DEFAULT_DB,
+    '--metrics-file': typeof flags['metricsFile'] === 'string' ? flags['metricsFile'] : undefined,
+    'the scan file': config.scanFile,
+  });
   const [
     { readScanFile },
     { parsePropertyList },
