@@ -118,5 +118,13 @@ export async function mapOpenError(path: string, err: unknown): Promise<BmeterEr
       cause: err,
     });
   }
+  if (/Inappropriate ioctl|ENOTTY|baud rate/i.test(message)) {
+    // A regular file or another kind of device: it takes no serial settings.
+    return new BmeterError(
+      'PORT',
+      `${path} is not a serial port — give the stick's device, e.g. /dev/ttyUSB0 (\`ls /dev/serial/by-id/\`)`,
+      { cause: err },
+    );
+  }
   return new BmeterError('PORT', `cannot open ${path}: ${message}`, { cause: err });
 }

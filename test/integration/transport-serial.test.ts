@@ -156,6 +156,25 @@ describe('serial port errors', () => {
     assert.match(err.message, /add yourself to the dialout group: sudo usermod -aG dialout \$USER, then log in again/);
   });
 
+  it("says a regular file is not a serial port (exit 5), instead of serialport's ioctl message", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bmeter-notty-'));
+    const f = join(dir, 'passwd');
+    writeFileSync(f, 'root:x:0:0\n');
+    try {
+      await assert.rejects(openSerial(f), (err: unknown) => {
+        assert.ok(err instanceof BmeterError);
+        assert.equal(err.exitCode, 5);
+        assert.equal(
+          err.message,
+          `${f} is not a serial port — give the stick's device, e.g. /dev/ttyUSB0 (\`ls /dev/serial/by-id/\`)`,
+        );
+        return true;
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it(
     'reports a permission problem on a real file when not running as root',
     { skip: process.getuid?.() === 0 ? 'running as root: permissions are not enforced' : false },
