@@ -79,7 +79,7 @@ export async function runServe(o: ServeOptions): Promise<ServeSummary> {
         }
         lastPollMs = now;
       } else summary.notifications += 1;
-      o.events.publish({ type: 'reading', data: { ...record, meter: o.meter } });
+      o.events.publish({ type: 'reading', data: { meter: o.meter, ...record } });
       await o.onRecord?.(record);
     },
   });

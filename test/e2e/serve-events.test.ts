@@ -67,6 +67,9 @@ test(
     const firstAt = printed.findIndex((r) => r['timestamp'] === readings[0]?.['timestamp']);
     assert.ok(firstAt >= 0, 'the first reading event is a printed record');
     assert.deepEqual(readings, printed.slice(firstAt), 'one reading event per printed record, equal to it');
+    // The same field order as the printed line and the API: meter first.
+    assert.deepEqual(Object.keys(readings[0] ?? {}), Object.keys(printed[firstAt] ?? {}));
+    assert.equal(Object.keys(readings[0] ?? {})[0], 'meter');
     assert.deepEqual(events.at(-1)?.event, 'status');
     assert.equal(events.at(-1)?.data['state'], 'stopped', 'the last status says serve stopped');
     for (const secret of [SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID.slice(-8)])
