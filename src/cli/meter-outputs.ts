@@ -5,6 +5,7 @@
  * only when asked for. Call this before the port is opened: a bad broker URL (exit 2) or refused
  * credentials (exit 1) then cost no join.
  */
+import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
@@ -16,6 +17,13 @@ import { readScanFile } from '../scan/scan-file.js';
 import type { RecoveryStep } from '../session/machine.js';
 import type { CliContext } from './context.js';
 import { VERSION } from './version.js';
+
+/** Adds `--mqtt <url>` and `--metrics-file <file>` (the extra outputs of poll and serve) to `command`. */
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
+    .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)');
+}
 
 /** What the caller (poll, serve) gets: outputs to tee the records into, session hooks, close. */
 export interface MeterOutputs {

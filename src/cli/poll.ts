@@ -11,33 +11,11 @@ import { teeSink } from '../output/tee.js';
 import { runPoll } from '../poll/poll.js';
 import { columnsFor, parsePropertyList, READING_UNITS } from '../meter/record.js';
 import type { CliContext } from './context.js';
-import { openMeterOutputs } from './meter-outputs.js';
+import { addOutputOptions, openMeterOutputs } from './meter-outputs.js';
 import { addMeterOptions } from './meter-options.js';
-import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
+import { numberOption, outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
 import { createStoreSink, readingWriter } from '../serve/store-sink.js';
-
-/** The longest timer Node keeps (2^31 − 1 ms); a longer one fires at once, so the polls would run back to back. */
-const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
-
-/** commander parser: seconds > 0 (a timer Node can keep), or a count ≥ 1. */
-function numberOption(what: string, kind: 'positive-seconds' | 'count') {
-  return (value: string): number => {
-    const n = Number(value);
-    const ok =
-      value.trim() !== '' &&
-      Number.isFinite(n) &&
-      (kind === 'count' ? Number.isInteger(n) && n >= 1 : n > 0 && n <= MAX_INTERVAL_SECONDS);
-    if (!ok) {
-      throw new InvalidArgumentError(
-        kind === 'count'
-          ? `${what} must be a whole number ≥ 1`
-          : `${what} must be a number of seconds > 0 and at most ${MAX_INTERVAL_SECONDS} (24.8 days)`,
-      );
-    }
-    return n;
-  };
-}
 
 /** commander parser for --properties: the poll's own check, so a bad EPC is a usage error naming the flag. */
 function propertyList(value: string): string {
@@ -70,10 +48,8 @@ export function register(program: Command, ctx: CliContext): void {
       'commit each reading to this SQLite store (Node ≥ 22.13); prints only with --format/--output',
     )
     .option('--properties <list>', 'EPCs to read, comma-separated (default E7,E8,E0,E3,EA,EB)', propertyList)
-    .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
-    .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)')
     .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds);
-  addMeterOptions(command)
+  addOutputOptions(addMeterOptions(command))
     .addHelpText(
       'after',
       '\nOne radio round trip per reading: every property in one ECHONET Lite Get frame.\n' +

@@ -12,21 +12,11 @@ import { addMeterOptions } from './meter-options.js';
 import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from './context.js';
-import { stickSettings, waitPortSeconds } from './settings.js';
+import { numberOption, stickSettings, waitPortSeconds } from './settings.js';
 import { teeSink } from '../output/tee.js';
-import { openMeterOutputs } from './meter-outputs.js';
+import { addOutputOptions, openMeterOutputs } from './meter-outputs.js';
 import { DEFAULT_DB, openCliStore, requireSqlite } from './store.js';
 import { VERSION } from './version.js';
-
-const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0 || n > MAX_INTERVAL_SECONDS) {
-    throw new InvalidArgumentError(`--interval must be a number of seconds > 0 and at most ${MAX_INTERVAL_SECONDS}`);
-  }
-  return n;
-}
 
 function historyDays(value: string): number {
   const n = Number(value);
@@ -45,13 +35,15 @@ export function register(program: Command, ctx: CliContext): void {
       '--listen <host:port>',
       'where the HTTP API listens (default 127.0.0.1:8080; loopback unless you name another address)',
     )
-    .option('--interval <seconds>', 'seconds between readings (default 30)', seconds)
+    .option(
+      '--interval <seconds>',
+      'seconds between readings (default 30)',
+      numberOption('--interval', 'positive-seconds'),
+    )
     .option('--history-days <n>', 'days of half-hours to fetch into a new store (default 7, at most 99)', historyDays)
     .option('--quiet', 'do not print the records on stdout (they still go to the store)')
-    .option('--mqtt <url>', 'also publish to this MQTT broker, with Home Assistant discovery (env BMETER_MQTT_URL)')
-    .option('--metrics-file <file>', 'also keep Prometheus metrics in this file (node_exporter textfile, *.prom)')
     .option('--wait-port <seconds>', 'wait this long for a port another bmeter holds (default 30)', waitPortSeconds);
-  addMeterOptions(command)
+  addOutputOptions(addMeterOptions(command))
     .addHelpText(
       'after',
       '\nNeeds Node 22.13 or newer (node:sqlite). Each reading is committed to the store before the next one.\n' +

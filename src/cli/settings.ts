@@ -59,3 +59,25 @@ export function waitPortSeconds(value: string): number {
     throw new InvalidArgumentError('--wait-port must be a number of seconds ≥ 0');
   return n;
 }
+
+/** The longest timer Node keeps (2^31 − 1 ms); a longer one fires at once, so the polls would run back to back. */
+const MAX_INTERVAL_SECONDS = Math.floor(0x7fffffff / 1000);
+
+/** commander parser: seconds > 0 (a timer Node can keep), or a count ≥ 1. */
+export function numberOption(what: string, kind: 'positive-seconds' | 'count') {
+  return (value: string): number => {
+    const n = Number(value);
+    const ok =
+      value.trim() !== '' &&
+      Number.isFinite(n) &&
+      (kind === 'count' ? Number.isInteger(n) && n >= 1 : n > 0 && n <= MAX_INTERVAL_SECONDS);
+    if (!ok) {
+      throw new InvalidArgumentError(
+        kind === 'count'
+          ? `${what} must be a whole number ≥ 1`
+          : `${what} must be a number of seconds > 0 and at most ${MAX_INTERVAL_SECONDS} (24.8 days)`,
+      );
+    }
+    return n;
+  };
+}

@@ -12,20 +12,15 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { READING_FIELDS, type Reading } from '../../meter/reading.js';
 import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
-import type { HistoryRecord } from '../../history/slots.js';
+import { HISTORY_COLUMNS, type HistoryRecord } from '../../history/slots.js';
 import { lockStore, type LockOwner } from './lock.js';
 import { migrate } from './schema.js';
 import type { Database, SqlValue, Statement } from './sqlite.js';
 
 /** The record fields in their order, with `source` after the timestamp (the table's column order). */
 const READING_COLUMNS = ['timestamp', 'source', ...READING_FIELDS.slice(1)] as const;
-const HALF_HOUR_COLUMNS = [
-  'slot_start',
-  'energy_normal_kwh',
-  'energy_reverse_kwh',
-  'consumed_kwh',
-  'exported_kwh',
-] as const;
+/** The half-hour record's fields (the table's column order). */
+const HALF_HOUR_COLUMNS = HISTORY_COLUMNS;
 const HALF_HOUR_MS = 30 * 60_000;
 const JST_MS = 9 * 3_600_000;
 
