@@ -32,6 +32,7 @@ export interface ApiDeps {
 
 /** The /api/* routes. */
 export function apiRoutes(deps: ApiDeps): Route[] {
+  const now = (): number => deps.clock.now();
   return [
     {
       method: 'GET',
@@ -41,24 +42,8 @@ export function apiRoutes(deps: ApiDeps): Route[] {
         sendJson(res, 200, { meter: deps.meter, reading });
       },
     },
-    {
-      method: 'GET',
-      path: '/api/readings',
-      handle: (_req, res, url) => {
-        const { from, to } = rangeParams(url, deps.clock.now(), DAY);
-        const limit = limitParam(url);
-        sendPage(res, url, deps.store.readingsJson(deps.meter, from, to, limit), to, limit);
-      },
-    },
-    {
-      method: 'GET',
-      path: '/api/half-hours',
-      handle: (_req, res, url) => {
-        const { from, to } = rangeParams(url, deps.clock.now(), DAY);
-        const limit = limitParam(url);
-        sendPage(res, url, deps.store.halfHoursJson(deps.meter, from, to, limit), to, limit);
-      },
-    },
+    pageRoute('/api/readings', now, (from, to, limit) => deps.store.readingsJson(deps.meter, from, to, limit)),
+    pageRoute('/api/half-hours', now, (from, to, limit) => deps.store.halfHoursJson(deps.meter, from, to, limit)),
     {
       method: 'GET',
       path: '/api/daily',
@@ -70,6 +55,23 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     },
     eventsRoute(deps),
   ];
+}
+
+/** A paged list route: from/to (default the last 24 h) and limit, answered as `{ items, next }`. */
+function pageRoute(
+  path: string,
+  now: () => number,
+  query: (fromMs: number, toMs: number, limit: number) => JsonPage,
+): Route {
+  return {
+    method: 'GET',
+    path,
+    handle: (_req, res, url) => {
+      const { from, to } = rangeParams(url, now(), DAY);
+      const limit = limitParam(url);
+      sendPage(res, url, query(from, to, limit), to, limit);
+    },
+  };
 }
 
 /** `{ items, next }` around the page's JSON text; `next` when the page is full. */
