@@ -5,8 +5,9 @@
 // as much CPU as the tests themselves. Type errors are `npm run typecheck`'s job, not this script's.
 //
 // `npm test -- test/unit` runs one sub-folder; finding no test file is a failure, never a silent pass.
-import { cpSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
@@ -33,18 +34,55 @@ for (const file of walk(join(root, 'test'), (n) => !isTs(n))) {
   cpSync(file, join(out, relative(root, file)));
 }
 
+const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || 3;
 const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, '.js'));
-// Two test files per core (BMETER_TEST_CONCURRENCY overrides it, e.g. 1 to debug): most files spend
-// their time waiting on spawned processes, ptys, a broker or a browser, so more files than cores keep
-// the cores busy (2 cores: 73 s at 2 files, 47 s at 4, 41 s at 6, measured with `time npm test`). The
-// simulator tests wait for what they expect, not for a fixed time, so a loaded machine only slows them.
-// A real stick (BMETER_TEST_PORT, the e2e contract suite) has one port: one test file at a time.
+
+// The files that run bmeter in process (test/unit, test/integration) share a few node processes
+// ("shards"): starting node and loading the modules again for each of them cost more CPU than their
+// tests (all in one process: 14 s CPU instead of 31 s). Their tests run one after another inside a
+// shard, as they would in their own file; a top-level hook of such a file is written to clean up after
+// each test, which stays true in a shard. The files that spawn bmeter, a broker or a browser
+// (test/e2e, test/browser) keep a process each, so their waits overlap.
+const inProcess = (file) => /[\\/]test[\\/](unit|integration)[\\/]/.test(file);
+const shared = compiled.filter(inProcess);
+const own = compiled.filter((f) => !inProcess(f));
+const shards = shared.length > 1 ? shardFiles(shared, Math.min(shared.length, SHARDS)) : shared;
+// The longest runs first (the shards, then the biggest files), so the last to start are short.
+const files = [...shards, ...own.sort((a, b) => statSync(b).size - statSync(a).size)];
+
+// Two processes per core (BMETER_TEST_CONCURRENCY overrides it, e.g. 1 to debug): most e2e files spend
+// their time waiting on spawned processes, ptys, a broker or a browser, so more processes than cores
+// keep the cores busy. The simulator tests wait for what they expect, not for a fixed time, so a
+// loaded machine only slows them. A real stick (BMETER_TEST_PORT, the e2e contract suite) has one
+// port: one test file at a time.
 const concurrency = process.env.BMETER_TEST_PORT
   ? 1
   : Number(process.env.BMETER_TEST_CONCURRENCY) || 2 * availableParallelism();
 const result = spawnSync(
   process.execPath,
-  ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...compiled],
+  ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
+
+/**
+ * Writes `count` shard entry files under .test-build/shards that import the given test files, balanced
+ * by file size (largest first, each to the lightest shard); returns their paths.
+ */
+function shardFiles(files, count) {
+  const bins = Array.from({ length: count }, () => ({ size: 0, files: [] }));
+  const bySize = files.map((f) => ({ f, size: statSync(f).size })).sort((a, b) => b.size - a.size);
+  for (const { f, size } of bySize) {
+    const lightest = bins.reduce((a, b) => (b.size < a.size ? b : a));
+    lightest.size += size;
+    lightest.files.push(f);
+  }
+  const dir = join(out, 'shards');
+  mkdirSync(dir, { recursive: true });
+  return bins.map((bin, i) => {
+    const entry = join(dir, `shard-${i + 1}.test.js`);
+    const lines = bin.files.sort().map((f) => `import ${JSON.stringify(pathToFileURL(f).href)};`);
+    writeFileSync(entry, `${lines.join('\n')}\n`);
+    return entry;
+  });
+}

@@ -66,7 +66,15 @@ export function jstDayStart(ms: number): number {
 export class MeterValues {
   /** First instant with data: HISTORY_DAYS before the sim started, at a JST midnight. */
   readonly epoch: number;
-  private readonly prefix: { normal: number; reverse: number }[] = [{ normal: 0, reverse: 0 }];
+  /** The half-hour slot the sim started in (slots counted from the epoch): energies are taken from its start. */
+  private readonly anchor: number;
+  /**
+   * Energy (Wh) from the anchor slot's start to the start of slot `anchor + i` (`after`, i ≥ 0) and
+   * from the start of slot `anchor − i` to the anchor's (`before`, i ≥ 0), grown on demand: a start
+   * then costs one slot of samples, not the 101 days of history only `bmeter history` reads.
+   */
+  private readonly after: { normal: number; reverse: number }[] = [{ normal: 0, reverse: 0 }];
+  private readonly before: { normal: number; reverse: number }[] = [{ normal: 0, reverse: 0 }];
   private readonly baseNormalWh: number;
   private readonly baseReverseWh: number;
   private readonly phase: number;
@@ -77,6 +85,7 @@ export class MeterValues {
   ) {
     this.phase = ((o.seed % 997) / 997) * 2 * Math.PI;
     this.epoch = jstDayStart(startMs) - HISTORY_DAYS * DAY;
+    this.anchor = Math.floor((startMs - this.epoch) / SLOT);
     this.baseNormalWh = o.initialKwh * 1000 - this.integral(startMs).normal;
     this.baseReverseWh = o.pv ? 1234_000 - this.integral(startMs).reverse : 0;
   }
@@ -119,17 +128,11 @@ export class MeterValues {
     return Math.floor(wh / unitWh) % 10 ** DIGITS;
   }
 
-  /** Energy (Wh) since the epoch, split by direction, sampled once a minute (mid-minute). */
+  /** Energy (Wh) from the anchor slot's start to `ms` (negative before it), by direction, sampled mid-minute. */
   private integral(ms: number): { normal: number; reverse: number } {
     const t = Math.max(ms, this.epoch) - this.epoch;
     const slot = Math.floor(t / SLOT);
-    while (this.prefix.length <= slot) {
-      const k = this.prefix.length - 1;
-      const prev = this.prefix[k] ?? { normal: 0, reverse: 0 };
-      const e = this.minutes(this.epoch + k * SLOT, 30, 1);
-      this.prefix.push({ normal: prev.normal + e.normal, reverse: prev.reverse + e.reverse });
-    }
-    const done = this.prefix[slot] ?? { normal: 0, reverse: 0 };
+    const done = this.toSlot(slot);
     const inSlot = t - slot * SLOT;
     const whole = Math.floor(inSlot / MINUTE);
     const partial = this.minutes(this.epoch + slot * SLOT, whole, 1);
@@ -138,6 +141,27 @@ export class MeterValues {
       normal: done.normal + partial.normal + last.normal,
       reverse: done.reverse + partial.reverse + last.reverse,
     };
+  }
+
+  /** Energy from the anchor slot's start to the start of `slot` (negative for an earlier slot). */
+  private toSlot(slot: number): { normal: number; reverse: number } {
+    if (slot >= this.anchor) {
+      while (this.after.length <= slot - this.anchor) {
+        const k = this.after.length - 1;
+        const prev = this.after[k] ?? { normal: 0, reverse: 0 };
+        const e = this.minutes(this.epoch + (this.anchor + k) * SLOT, 30, 1);
+        this.after.push({ normal: prev.normal + e.normal, reverse: prev.reverse + e.reverse });
+      }
+      return this.after[slot - this.anchor] ?? { normal: 0, reverse: 0 };
+    }
+    while (this.before.length <= this.anchor - slot) {
+      const k = this.before.length;
+      const prev = this.before[k - 1] ?? { normal: 0, reverse: 0 };
+      const e = this.minutes(this.epoch + (this.anchor - k) * SLOT, 30, 1);
+      this.before.push({ normal: prev.normal + e.normal, reverse: prev.reverse + e.reverse });
+    }
+    const back = this.before[this.anchor - slot] ?? { normal: 0, reverse: 0 };
+    return { normal: -back.normal, reverse: -back.reverse };
   }
 
   private minutes(start: number, count: number, fraction: number): { normal: number; reverse: number } {
