@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { isTs, transpile, walk } from './lib/transpile.mjs';
+import { durationsFile, readDurations } from './lib/test-durations.mjs';
 
 // fileURLToPath, not .pathname: a checkout under "My Projects" or a Japanese folder name would be percent-encoded.
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -40,17 +41,18 @@ const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, 
 // tests (all in one process: 14 s CPU instead of 31 s). Their tests run one after another inside a
 // shard, as they would in their own file; a top-level hook of such a file cleans up after each test,
 // which stays true in a shard. The files that spawn bmeter, a broker or a browser (test/e2e,
-// test/browser) keep a process each, so their waits overlap.
-const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || 3;
+// test/browser) keep a process each, so their waits overlap. Files and shards start longest first
+// (node's own `--test` would sort them by name), so that the last to start are short: "longest" by
+// the last run's durations (scripts/lib/test-durations.mjs), else by size (big files are long ones).
+const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || 4;
 const inProcess = (file) => /[\\/]test[\\/](unit|integration)[\\/]/.test(file);
-const shared = compiled.filter(inProcess);
+const estimate = estimator(readDurations(durationsFile(root)));
+const shared = compiled.filter(inProcess).map(estimate);
 const runs = [
-  ...(shared.length > 1 ? shardFiles(shared, Math.min(shared.length, SHARDS)) : sized(shared)),
-  ...sized(compiled.filter((f) => !inProcess(f))),
+  ...(shared.length > 1 ? shardFiles(shared, Math.min(shared.length, SHARDS)) : shared),
+  ...compiled.filter((f) => !inProcess(f)).map(estimate),
 ];
-// The longest first, so that the last to start are short ones (size stands for length: the big
-// files are the long ones). Node's own `--test` would sort the files by name.
-const files = runs.sort((a, b) => b.size - a.size).map((r) => r.file);
+const files = runs.sort((a, b) => b.ms - a.ms).map((r) => r.file);
 
 // Three processes per core (BMETER_TEST_CONCURRENCY overrides it, e.g. 1 to debug): most files spend
 // their time waiting on spawned processes, ptys, a broker or a browser, so more processes than cores
@@ -61,27 +63,42 @@ const concurrency = process.env.BMETER_TEST_PORT
   ? 1
   : Number(process.env.BMETER_TEST_CONCURRENCY) || 3 * availableParallelism();
 const runner = join(root, 'scripts', 'lib', 'run-test-files.mjs');
-const result = spawnSync(process.execPath, ['--enable-source-maps', runner, String(concurrency), ...files], {
+const result = spawnSync(process.execPath, ['--enable-source-maps', runner, root, String(concurrency), ...files], {
   cwd: root,
   stdio: 'inherit',
 });
 process.exit(result.status ?? 1);
 
-/** The files with their sizes in bytes. */
-function sized(list) {
-  return list.map((file) => ({ file, size: statSync(file).size }));
+/**
+ * A function from a compiled test file to `{ file, ms }`: its last measured duration, or for a file
+ * never measured its size times the measured files' ms per byte (1 when none was measured).
+ */
+function estimator(durations) {
+  const source = (file) => relative(out, file).replace(/\.js$/, '.ts');
+  const size = (file) => statSync(file).size;
+  let ms = 0;
+  let bytes = 0;
+  for (const file of compiled) {
+    const known = durations.get(source(file));
+    if (known === undefined) continue;
+    ms += known;
+    bytes += size(file);
+  }
+  const perByte = bytes > 0 ? ms / bytes : 1;
+  return (file) => ({ file, ms: durations.get(source(file)) ?? size(file) * perByte });
 }
 
 /**
  * Writes `count` shard entry files under .test-build/shards that import the given test files, balanced
- * by file size (largest first, each to the lightest shard); returns them with their summed sizes.
+ * by their estimated durations (longest first, each to the shard with the least); returns them with
+ * their summed estimates.
  */
 function shardFiles(list, count) {
-  const bins = Array.from({ length: count }, () => ({ size: 0, files: [] }));
-  for (const { file, size } of sized(list).sort((a, b) => b.size - a.size)) {
-    const lightest = bins.reduce((a, b) => (b.size < a.size ? b : a));
-    lightest.size += size;
-    lightest.files.push(file);
+  const bins = Array.from({ length: count }, () => ({ ms: 0, files: [] }));
+  for (const { file, ms } of [...list].sort((a, b) => b.ms - a.ms)) {
+    const least = bins.reduce((a, b) => (b.ms < a.ms ? b : a));
+    least.ms += ms;
+    least.files.push(file);
   }
   const dir = join(out, 'shards');
   mkdirSync(dir, { recursive: true });
@@ -89,6 +106,6 @@ function shardFiles(list, count) {
     const file = join(dir, `shard-${i + 1}.test.js`);
     const lines = bin.files.sort().map((f) => `import ${JSON.stringify(pathToFileURL(f).href)};`);
     writeFileSync(file, `${lines.join('\n')}\n`);
-    return { file, size: bin.size };
+    return { file, ms: bin.ms };
   });
 }

@@ -23,7 +23,7 @@ test('a reading whose Get meets EVENT 32 is sent again after EVENT 33: three rea
   const cwd = await scannedDir(simUrl);
   try {
     const r = await runProgram(
-      ['--port', '/dev/ttySIM0', 'poll', '--interval', '1', '--count', '3', '--format', 'json'],
+      ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '3', '--format', 'json'],
       { cwd, simUrl },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -65,7 +65,7 @@ test('an interval run whose first SKJOIN fails (FAIL ER10) joins again at a late
   const cwd = await scannedDir('sim://?timeScale=0.001');
   try {
     const r = await runProgram(
-      ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '4', '--format', 'json'],
+      ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '2', '--format', 'json'],
       { cwd, simUrl },
     );
     assert.equal(r.code, 0, r.stderr);
