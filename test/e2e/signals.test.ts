@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { describeRun, runBmeter, spawnBmeter, type BmeterProcess } from './helpers/run-bmeter.js';
@@ -35,10 +35,11 @@ async function signalAndTime(
 test('Ctrl-C during a scan ends it within 2 s, saying it was interrupted (not "no meter found")', async (t) => {
   const dir = tempDirFor(t, 'bmeter-sig-');
   // Real time: the first SKSCAN (duration 4) takes 4.6 s, and the meter is heard only at 14.
-  const p = spawnBmeter(['scan', '--port', 'sim://?timeScale=1&findAt=14'], { cwd: dir.path, env: CREDENTIALS });
+  const port = 'sim://?timeScale=1&findAt=14';
+  const p = spawnBmeter(['scan', '--port', port, '--log-level', 'trace'], { cwd: dir.path, env: CREDENTIALS });
   t.after(() => p.stop());
-  await waitForStderr(p, /attempt 1\/4/);
-  await new Promise((r) => setTimeout(r, 500));
+  // The stick has taken the first SKSCAN (its OK): the scan is running.
+  await waitForStderr(p, /attempt 1\/4[\s\S]*"tx":"SKSCAN [\s\S]*\\"type\\":\\"ok\\"/);
   const r = await signalAndTime(p, 'SIGINT');
   assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGINT`);
   assert.equal(r.code, 0, r.stderr);
@@ -60,7 +61,9 @@ test('SIGTERM while waiting for a port another program holds ends the wait withi
   for (let i = 0; i < 100 && !existsSync(tty); i++) await new Promise((r) => setTimeout(r, 20));
   const holder = spawn('flock', ['--exclusive', tty, 'sleep', '60'], { stdio: 'ignore' });
   t.after(() => holder.kill('SIGTERM'));
-  await new Promise((r) => setTimeout(r, 200));
+  // Until the holder has the lock: a non-blocking flock of our own fails then.
+  const held = (): boolean => spawnSync('flock', ['--nonblock', tty, 'true']).status === 1;
+  for (let i = 0; i < 250 && !held(); i++) await new Promise((r) => setTimeout(r, 20));
 
   const p = spawnBmeter(['poll', '--port', tty, '--wait-port', '30', '-v'], { cwd: dir.path, env: CREDENTIALS });
   t.after(() => p.stop());
