@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { meterAnswers } from '../e2e/helpers/meter-answer.js';
 import { freePort } from '../e2e/helpers/mosquitto.js';
-import { describeRun, runBmeter } from '../e2e/helpers/run-bmeter.js';
+import { describeRun } from '../e2e/helpers/run-bmeter.js';
+import { scanned } from '../e2e/helpers/scanned.js';
 import { NEEDS_SERVE_NODE, SERVE_NODE } from '../e2e/helpers/serve-node.js';
 import { startServe, waitFor } from '../e2e/helpers/serve-process.js';
 import { tempDirFor } from '../e2e/helpers/temp-dir.js';
@@ -44,15 +45,13 @@ test(
   async (t) => {
     const dir = tempDirFor(t);
     const opts = { env: CREDENTIALS, cwd: dir.path, ...(SERVE_NODE !== undefined && { node: SERVE_NODE }) };
-    const common = ['--port', SIM, '--scan-file', dir.file('scan.json')];
-    const scan = await runBmeter(['scan', ...common], opts);
-    assert.equal(scan.code, 0, describeRun(scan));
+    const common = await scanned(dir, SIM);
 
     const slotsAtStart = slotsToday(Date.now());
     const port = await freePort(); // the same port again for the restart at the end
     const serveArgs = [
       ...common,
-      ...['--db', dir.file('bmeter.db'), '--interval', '1', '--history-days', '2', '--log-level', 'trace'],
+      ...['--db', dir.file('bmeter.db'), '--interval', '0.4', '--history-days', '2', '--log-level', 'trace'],
     ];
     const serve = startServe(t, serveArgs, { ...opts, port });
     const base = await serve.baseUrl();

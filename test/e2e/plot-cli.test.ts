@@ -9,12 +9,28 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { countMarks, pngSize, svgTexts } from '../fixtures/svg-marks.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
-import { tempDirFor } from './helpers/temp-dir.js';
+import { makeTempDir, tempDirFor } from './helpers/temp-dir.js';
 
 const HALF_HOURS = repoPath('test', 'fixtures', 'plot', 'halfhours.csv');
 const POWER = repoPath('test', 'fixtures', 'plot', 'power.jsonl');
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const HAS_SQLITE = major > 22 || (major === 22 && minor >= 13);
+
+let powerRun: Promise<string> | undefined;
+/**
+ * The SVG of `plot --input power.jsonl --out power.svg`: run once for the tests that read it (the
+ * power chart's points, the PNG's size), in a folder removed when the process exits.
+ */
+function powerSvg(): Promise<string> {
+  powerRun ??= (async () => {
+    const dir = makeTempDir();
+    process.once('exit', () => dir.remove());
+    const run = await runBmeter(['plot', '--input', POWER, '--out', 'power.svg'], { cwd: dir.path });
+    assert.equal(run.code, 0, describeRun(run));
+    return readFileSync(dir.file('power.svg'), 'utf8');
+  })();
+  return powerRun;
+}
 
 test('an SVG of half hours holds one bar per value given, with units and Japan time on the axes', async (t) => {
   const dir = tempDirFor(t);
@@ -29,11 +45,8 @@ test('an SVG of half hours holds one bar per value given, with units and Japan t
   assert.ok(texts.includes('11-29 00:00'), 'ticks are Japan wall time');
 });
 
-test('an SVG of power holds one point per reading that has a power value', async (t) => {
-  const dir = tempDirFor(t);
-  const run = await runBmeter(['plot', '--input', POWER, '--out', 'power.svg'], { cwd: dir.path });
-  assert.equal(run.code, 0, describeRun(run));
-  const svg = readFileSync(dir.file('power.svg'), 'utf8');
+test('an SVG of power holds one point per reading that has a power value', async () => {
+  const svg = await powerSvg();
   assert.equal(countMarks(svg, 'symbol'), 5);
   assert.ok(svgTexts(svg).includes('Power (W)'));
 });
@@ -52,11 +65,9 @@ test('the daily chart sums half hours into Japan days', async (t) => {
 
 test('a PNG decodes: PNG signature, and IHDR twice the size of the SVG', async (t) => {
   const dir = tempDirFor(t);
-  const svgRun = await runBmeter(['plot', '--input', POWER, '--out', 'p.svg'], { cwd: dir.path });
   const pngRun = await runBmeter(['plot', '--input', POWER, '--out', 'p.png'], { cwd: dir.path });
   assert.equal(pngRun.code, 0, describeRun(pngRun));
-  assert.equal(svgRun.code, 0, describeRun(svgRun));
-  const svg = readFileSync(dir.file('p.svg'), 'utf8');
+  const svg = await powerSvg();
   const width = Number(/<svg[^>]*\swidth="(\d+)"/.exec(svg)?.[1]);
   const height = Number(/<svg[^>]*\sheight="(\d+)"/.exec(svg)?.[1]);
   const size = pngSize(readFileSync(dir.file('p.png')));

@@ -1,20 +1,19 @@
 /**
- * `bmeter poll --mqtt` and `--metrics-file` end to end: the built CLI against the built-in
- * simulator (sim://) and a real mosquitto started by the test, read back by an independent
- * MQTT.js subscriber. Expected values come from the bytes the simulated meter sent (trace log,
- * helpers/meter-answer.ts) or are written here by hand.
+ * What `bmeter poll --mqtt` publishes, end to end: discovery, state and availability of one meter,
+ * of a 2-wire meter and of two meters on one broker — the built CLI against the built-in simulator
+ * (sim://) and a real mosquitto started by the test, read back by an independent MQTT.js
+ * subscriber. Expected values come from the bytes the simulated meter sent (trace log,
+ * helpers/meter-answer.ts) or are written here by hand. Broker faults: poll-mqtt-broker-faults.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
-import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
 import { expectedFrom, meterAnswer } from './helpers/meter-answer.js';
-import { freePort, startBroker } from './helpers/mosquitto.js';
+import { startBroker } from './helpers/mosquitto.js';
 import { watch } from './helpers/mqtt-watcher.js';
 import { describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
-import { startPtySimulator } from './helpers/simulator.js';
-import { tempDirFor, type TempDir } from './helpers/temp-dir.js';
+import { scanned } from './helpers/scanned.js';
+import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
 const MAC = '001C640003DD6393';
@@ -22,22 +21,6 @@ const METER = '001c640003dd6393';
 const STATE = `bmeter/${METER}/state`;
 const AVAILABILITY = `bmeter/${METER}/availability`;
 const DISCOVERY = `homeassistant/device/bmeter_${METER}/config`;
-
-/** Scans `sim://?…` into a scan file; returns the arguments every later command needs. */
-async function scanned(dir: TempDir, sim: string, name = 'scan.json'): Promise<string[]> {
-  const common = ['--port', sim, '--scan-file', dir.file(name)];
-  const scan = await runBmeter(['scan', ...common], { env: CREDENTIALS, cwd: dir.path });
-  assert.equal(scan.code, 0, describeRun(scan));
-  return common;
-}
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`${what}: not in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 type Row = Record<string, unknown>;
 const T60 = { timeout: 60_000 };
@@ -165,74 +148,6 @@ test('interval run: HA birth brings discovery again, SIGKILL leaves the retained
   assert.deepEqual(will, { topic: AVAILABILITY, payload: 'offline', retain: true }, 'the will is retained');
 });
 
-const RESTART =
-  'the broker stopped and started mid-run: no reading lost from the JSON output or the textfile, MQTT catches up';
-test(RESTART, { timeout: 120_000 }, async (t) => {
-  const dir = tempDirFor(t);
-  const broker = await startBroker(t, dir);
-  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
-  const out = dir.file('readings.jsonl');
-  const prom = dir.file('bmeter.prom');
-  const count = 16;
-  const proc = spawnBmeter(
-    [
-      'poll',
-      ...common,
-      '--interval',
-      '0.4',
-      '--count',
-      String(count),
-      '--format',
-      'json',
-      '--output',
-      out,
-      '-v',
-      '--mqtt',
-      broker.url,
-      '--metrics-file',
-      prom,
-    ],
-    { env: CREDENTIALS, cwd: dir.path, timeoutMs: 90_000 },
-  );
-  t.after(() => proc.stop(500));
-  const lines = (): number => {
-    try {
-      return records(readFileSync(out, 'utf8')).length;
-    } catch {
-      return 0;
-    }
-  };
-  await until(() => lines() >= 3, 30_000, 'three readings');
-  await broker.stop();
-  const stoppedAt = lines();
-  await until(() => lines() >= stoppedAt + 3, 30_000, 'readings while the broker is down');
-  await broker.start();
-  const watcher = await watch(t, broker.url, [STATE, AVAILABILITY]);
-  const result = await proc.exited;
-  assert.equal(result.code, 0, describeRun(result));
-  const all = records(readFileSync(out, 'utf8'));
-  assert.equal(all.length, count, 'every reading reached the JSON output');
-  for (const r of all) assert.equal(typeof r['power_w'], 'number');
-  assert.match(result.stderr, /MQTT broker connection lost; readings go on, reconnecting/);
-  assert.match(result.stderr, /MQTT broker connected again/);
-  const last = all.at(-1) ?? {};
-  const states = watcher.messages(STATE);
-  assert.ok(states.length >= 1, 'states arrive after the broker came back');
-  const lastState = JSON.parse(states.at(-1)?.payload ?? '{}') as unknown;
-  assert.deepEqual(lastState, { ...last, lqi: 178, rssi_dbm: -55.32 }, 'the last state is the last reading');
-  assert.equal(watcher.messages(AVAILABILITY).at(-1)?.payload, 'offline', 'an interval run that ends goes offline');
-
-  const f = parseExposition(readFileSync(prom, 'utf8'));
-  const m = { meter: METER };
-  assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), count);
-  assert.equal(valueOf(f, 'bmeter_reading_failures_total', m), 0);
-  assert.equal(valueOf(f, 'bmeter_power_watts', m), last['power_w']);
-  assert.equal(valueOf(f, 'bmeter_current_amperes', { ...m, phase: 'r' }), last['current_r_a']);
-  const joules = Math.round((last['energy_normal_kwh'] as number) * 3_600_000);
-  assert.equal(valueOf(f, 'bmeter_energy_joules_total', { ...m, direction: 'bought' }), joules);
-  assert.equal(valueOf(f, 'bmeter_last_reading_timestamp_seconds', m), Date.parse(String(last['timestamp'])) / 1000);
-});
-
 test('two meters on one broker keep apart: own topics, own device, own values', { timeout: 90_000 }, async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
@@ -271,121 +186,3 @@ test('two meters on one broker keep apart: own topics, own device, own values', 
   assert.ok(Math.abs(firstKwh(0) - 1000) < 1, 'meter 1 counts from 1000 kWh');
   assert.ok(Math.abs(firstKwh(1) - 5000) < 1, 'meter 2 counts from 5000 kWh');
 });
-
-test('bad broker URL exits 2 before the meter is touched; refused credentials exit 1 with advice', T60, async (t) => {
-  const dir = tempDirFor(t);
-  const badUrl = 'http://me:Pw-123456@broker.lan';
-  const badArgs = ['poll', '--port', 'sim://', '--scan-file', dir.file('none.json'), '--mqtt', badUrl];
-  const bad = await runBmeter(badArgs, { env: CREDENTIALS, cwd: dir.path });
-  assert.equal(bad.code, 2, describeRun(bad));
-  assert.match(bad.stderr, /the MQTT broker URL http:\/\/broker\.lan must start with mqtt:\/\/ or mqtts:\/\//);
-  assert.ok(!bad.stderr.includes('Pw-123456'));
-
-  const broker = await startBroker(t, dir, { bmeter: 'right-Pass-1' });
-  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
-  const url = broker.url.replace('mqtt://', 'mqtt://bmeter:wrong-Pass-2@');
-  const refused = await runBmeter(['poll', ...common, '--mqtt', url, '-v'], { env: CREDENTIALS, cwd: dir.path });
-  assert.equal(refused.code, 1, describeRun(refused));
-  assert.match(refused.stderr, new RegExp(`MQTT broker mqtt://127\\.0\\.0\\.1:${broker.port} refused the connection`));
-  assert.match(refused.stderr, /check BMETER_MQTT_USERNAME and BMETER_MQTT_PASSWORD/);
-  assert.equal(refused.stdout, '', 'no reading was taken');
-  assert.ok(!(refused.stdout + refused.stderr).includes('wrong-Pass-2'), 'the password from the URL is not shown');
-  const logged = new RegExp(`"broker":"mqtt://127\\.0\\.0\\.1:${broker.port}"`);
-  assert.match(refused.stderr, logged, 'the URL is logged without its userinfo');
-});
-
-test('--metrics-file counts a failed reading and a recovery by its step', { timeout: 60_000 }, async (t) => {
-  const dir = tempDirFor(t);
-  const config = dir.file('bmeter.config.json');
-  const fast = { timeouts: { responseMs: 1000, joinMs: 5000 }, retries: { join: 1, request: 2 } };
-  writeFileSync(config, JSON.stringify(fast));
-  // ECHONET request 3 → EVENT 26 (the session ends: one rejoin, the reading is sent again);
-  // requests 5, 6, 7 dropped: one reading fails after its 3 tries. --count 5 counts records written,
-  // so the failed reading is followed by one more: 5 records, 1 failure.
-  const common = await scanned(dir, `sim://?meterMac=${MAC}&faults=event26@3,drop@5,drop@6,drop@7`);
-  const prom = dir.file('bmeter.prom');
-  const run = await runBmeter(
-    [
-      'poll',
-      ...common,
-      '--config',
-      config,
-      '--interval',
-      '0.3',
-      '--count',
-      '5',
-      '--format',
-      'json',
-      '--metrics-file',
-      prom,
-    ],
-    { env: CREDENTIALS, cwd: dir.path },
-  );
-  assert.equal(run.code, 0, describeRun(run));
-  assert.equal(records(run.stdout).length, 5);
-  const f = parseExposition(readFileSync(prom, 'utf8'));
-  const m = { meter: METER };
-  assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), 5);
-  assert.equal(valueOf(f, 'bmeter_reading_failures_total', m), 1);
-  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'rejoin' }), 1);
-  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'scan-channel' }), 0);
-  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'full-scan' }), 0);
-  assert.equal(valueOf(f, 'bmeter_session_recoveries_total', { ...m, step: 'reopen' }), 0);
-});
-
-test('no broker listening: a one-shot poll still writes its reading, warns it was not published', T60, async (t) => {
-  const dir = tempDirFor(t);
-  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
-  const port = await freePort();
-  const args = ['poll', ...common, '--format', 'json', '--mqtt', `mqtt://127.0.0.1:${port}`];
-  const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
-  assert.equal(run.code, 0, describeRun(run));
-  assert.equal(records(run.stdout).length, 1);
-  assert.match(run.stderr, /MQTT broker not reachable; readings go on, retrying in the background/);
-  assert.match(run.stderr, /the last reading was not published: the MQTT broker was not reachable/);
-});
-
-test('a broker password given in --mqtt is warned about (ps shows it) and never printed', T60, async (t) => {
-  const dir = tempDirFor(t);
-  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
-  const port = await freePort();
-  const args = ['poll', ...common, '--format', 'json', '--mqtt', `mqtt://ha:Pw-On-Cmdline-7@127.0.0.1:${port}`];
-  const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
-  assert.equal(run.code, 0, describeRun(run));
-  assert.match(run.stderr, /--mqtt carries the broker password, which `ps` shows to every user/);
-  assert.ok(!(run.stdout + run.stderr).includes('Pw-On-Cmdline-7'));
-});
-
-test(
-  'an interval poll that never gets the port (another bmeter holds it) leaves the availability online',
-  T90,
-  async (t) => {
-    const dir = tempDirFor(t);
-    const broker = await startBroker(t, dir);
-    const sim = await startPtySimulator(dir.file('tty'));
-    t.after(() => sim.stop());
-    const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
-    const scan = await runBmeter(['scan', ...common], { env: CREDENTIALS, cwd: dir.path });
-    assert.equal(scan.code, 0, describeRun(scan));
-    // The running reader (as serve would be): it holds the stick's port.
-    const first = spawnBmeter(['poll', ...common, '--interval', '1', '--format', 'json'], {
-      env: CREDENTIALS,
-      cwd: dir.path,
-    });
-    t.after(() => first.stop());
-    await until(() => first.stdout().includes('"power_w"'), 30_000, 'the first reader took a reading');
-
-    const second = await runBmeter(
-      ['poll', ...common, '--interval', '1', '--mqtt', broker.url, '--wait-port', '0.2', '--format', 'json'],
-      { env: CREDENTIALS, cwd: dir.path },
-    );
-    assert.equal(second.code, 5, describeRun(second));
-    // The pty simulator's meter has its own MAC: whatever availability topic is retained, it says online.
-    const watcher = await watch(t, broker.url, ['bmeter/+/availability']);
-    await until(() => watcher.messages().length > 0, 10_000, 'the retained availability');
-    const [retained] = watcher.messages();
-    assert.match(retained?.topic ?? '', /^bmeter\/[0-9a-f]{16}\/availability$/);
-    assert.equal(retained?.retain, true);
-    assert.equal(retained?.payload, 'online', 'the second run published online on connect and never offline');
-  },
-);

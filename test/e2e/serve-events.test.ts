@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
-import { describeRun, runBmeter } from './helpers/run-bmeter.js';
+import { describeRun } from './helpers/run-bmeter.js';
 import { NEEDS_SERVE_NODE, SERVE_NODE } from './helpers/serve-node.js';
+import { scanned } from './helpers/scanned.js';
 import { startServe, waitFor } from './helpers/serve-process.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
@@ -38,9 +39,7 @@ test(
   { skip: NEEDS_SERVE_NODE, timeout: 60_000 },
   async (t) => {
     const dir = tempDirFor(t);
-    const common = ['--port', 'sim://', '--scan-file', dir.file('scan.json')];
-    const scan = await runBmeter(['scan', ...common], { ...RUN, cwd: dir.path });
-    assert.equal(scan.code, 0, describeRun(scan));
+    const common = await scanned(dir, 'sim://');
     const serve = startServe(t, [...common, '--interval', '0.5', '--history-days', '1', '-v'], {
       ...RUN,
       cwd: dir.path,

@@ -10,6 +10,7 @@ import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js'
 import { countMarks } from '../fixtures/svg-marks.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
 import { NEEDS_SERVE_NODE, SERVE_NODE } from './helpers/serve-node.js';
+import { scanned } from './helpers/scanned.js';
 import { startServe } from './helpers/serve-process.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
@@ -22,9 +23,7 @@ test(
   { skip: NEEDS_SERVE_NODE, timeout: 90_000 },
   async (t) => {
     const dir = tempDirFor(t);
-    const common = ['--port', SIM, '--scan-file', dir.file('scan.json')];
-    const scan = await runBmeter(['scan', ...common], { ...RUN, cwd: dir.path });
-    assert.equal(scan.code, 0, describeRun(scan));
+    const common = await scanned(dir, SIM);
     const serve = startServe(t, [...common, '--interval', '0.5', '--history-days', '1', '--quiet', '-v'], {
       ...RUN,
       cwd: dir.path,

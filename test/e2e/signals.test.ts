@@ -6,8 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { describeRun, runBmeter, spawnBmeter, type BmeterProcess } from './helpers/run-bmeter.js';
 import { tempDirFor } from './helpers/temp-dir.js';
@@ -35,10 +35,11 @@ async function signalAndTime(
 test('Ctrl-C during a scan ends it within 2 s, saying it was interrupted (not "no meter found")', async (t) => {
   const dir = tempDirFor(t, 'bmeter-sig-');
   // Real time: the first SKSCAN (duration 4) takes 4.6 s, and the meter is heard only at 14.
-  const p = spawnBmeter(['scan', '--port', 'sim://?timeScale=1&findAt=14'], { cwd: dir.path, env: CREDENTIALS });
+  const port = 'sim://?timeScale=1&findAt=14';
+  const p = spawnBmeter(['scan', '--port', port, '--log-level', 'trace'], { cwd: dir.path, env: CREDENTIALS });
   t.after(() => p.stop());
-  await waitForStderr(p, /attempt 1\/4/);
-  await new Promise((r) => setTimeout(r, 500));
+  // The stick has taken the first SKSCAN (its OK): the scan is running.
+  await waitForStderr(p, /attempt 1\/4[\s\S]*"tx":"SKSCAN [\s\S]*\\"type\\":\\"ok\\"/);
   const r = await signalAndTime(p, 'SIGINT');
   assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGINT`);
   assert.equal(r.code, 0, r.stderr);
@@ -60,7 +61,9 @@ test('SIGTERM while waiting for a port another program holds ends the wait withi
   for (let i = 0; i < 100 && !existsSync(tty); i++) await new Promise((r) => setTimeout(r, 20));
   const holder = spawn('flock', ['--exclusive', tty, 'sleep', '60'], { stdio: 'ignore' });
   t.after(() => holder.kill('SIGTERM'));
-  await new Promise((r) => setTimeout(r, 200));
+  // Until the holder has the lock: a non-blocking flock of our own fails then.
+  const held = (): boolean => spawnSync('flock', ['--nonblock', tty, 'true']).status === 1;
+  for (let i = 0; i < 250 && !held(); i++) await new Promise((r) => setTimeout(r, 20));
 
   const p = spawnBmeter(['poll', '--port', tty, '--wait-port', '30', '-v'], { cwd: dir.path, env: CREDENTIALS });
   t.after(() => p.stop());
@@ -82,13 +85,13 @@ test('SIGTERM while a Get goes unanswered ends the interval run within 2 s with 
   const port = 'sim://?timeScale=0.001&faults=drop@2%2B';
   const scan = await runBmeter(['scan', '--port', port], { cwd: dir.path, env: CREDENTIALS });
   assert.equal(scan.code, 0, describeRun(scan));
-  const p = spawnBmeter(['poll', '--port', port, '--interval', '1', '--format', 'json', '-vv'], {
+  const p = spawnBmeter(['poll', '--port', port, '--interval', '0.3', '--format', 'json', '--log-level', 'trace'], {
     cwd: dir.path,
     env: CREDENTIALS,
   });
   t.after(() => p.stop());
-  await waitForStderr(p, /reading done/);
-  await new Promise((r) => setTimeout(r, 1500)); // the second Get is out and unanswered
+  // The second Get is out (the stick's EVENT 21 after its SKSENDTO) and unanswered.
+  await waitForStderr(p, /reading done[\s\S]*"tx":"SKSENDTO[\s\S]*\\"num\\":33,/);
   const r = await signalAndTime(p, 'SIGTERM');
   assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGTERM`);
   assert.equal(r.code, 0, r.stderr);
@@ -101,14 +104,17 @@ test('SIGTERM during the first join (EVENT 24, retried with backoff) ends the ru
   const dir = tempDirFor(t, 'bmeter-sig-');
   const scan = await runBmeter(['scan', '--port', 'sim://?timeScale=0.001'], { cwd: dir.path, env: CREDENTIALS });
   assert.equal(scan.code, 0, describeRun(scan));
-  // The meter rejects every join: SKJOIN is retried after 1 s, 2 s, 4 s (7 s and more in all).
-  const p = spawnBmeter(['poll', '--port', 'sim://?timeScale=0.001&authReject=1', '--interval', '60', '-vv'], {
+  // The meter rejects every join: SKJOIN is retried after 4 s, 8 s, 16 s (28 s and more in all).
+  const config = dir.file('bmeter.config.json');
+  writeFileSync(config, JSON.stringify({ timeouts: { joinBackoffMs: 4000 } }));
+  const port = 'sim://?timeScale=0.001&authReject=1';
+  const p = spawnBmeter(['poll', '--port', port, '--config', config, '--interval', '60', '-vv'], {
     cwd: dir.path,
     env: CREDENTIALS,
   });
   t.after(() => p.stop());
-  // The third retry: a 4 s backoff has just begun, which must not hold the exit up.
-  await waitForStderr(p, /retrying SKJOIN[\s\S]*retrying SKJOIN[\s\S]*retrying SKJOIN/);
+  // The first retry: a 4 s backoff has just begun, which must not hold the exit up.
+  await waitForStderr(p, /retrying SKJOIN/);
   const r = await signalAndTime(p, 'SIGTERM');
   assert.ok(r.ms < 2000, `exited ${r.ms} ms after SIGTERM`);
   assert.equal(r.code, 0, r.stderr);

@@ -46,11 +46,21 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** wait until the page says it has drawn its first data (body[data-ready]) — default true */
   waitReady?: boolean;
+  /**
+   * A Chromium the file launched once (launchChromium) for several sessions: the session gets its
+   * own context (cookies, storage, locale) and closes only that. Default: a Chromium of its own.
+   */
+  browser?: Browser;
 }
 
-/** Launches Chromium and opens `${baseUrl}/`. */
+/** Launches the headless Chromium the tests drive. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true });
+}
+
+/** Opens `${baseUrl}/` in a new context of `options.browser`, or in a Chromium launched for it. */
 export async function openDashboard(baseUrl: string, options: OpenOptions = {}): Promise<DashboardSession> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true });
+  const browser = options.browser ?? (await launchChromium());
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     viewport: options.viewport ?? { width: 1100, height: 900 },
@@ -73,7 +83,7 @@ export async function openDashboard(baseUrl: string, options: OpenOptions = {}):
       await page.screenshot({ path, fullPage: true });
       return path;
     },
-    close: () => browser.close(),
+    close: () => (options.browser !== undefined ? context.close() : browser.close()),
   };
 }
 
