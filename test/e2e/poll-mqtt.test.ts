@@ -130,7 +130,7 @@ test('interval run: HA birth brings discovery again, SIGKILL leaves the retained
   const args = ['poll', ...common, '--interval', '0.5', '--format', 'json', '--mqtt', broker.url];
   const proc = spawnBmeter(args, { env: CREDENTIALS, cwd: dir.path });
   t.after(() => proc.stop(500));
-  await watcher.next(STATE, () => true, 30_000);
+  await watcher.first(STATE, () => true, 30_000);
   type Discovery = { components: Record<string, Record<string, unknown>> };
   const first = JSON.parse(watcher.messages(DISCOVERY)[0]?.payload ?? '{}') as Discovery;
   assert.equal(first.components['power']?.['expire_after'], 60, 'three intervals, at least a minute');
@@ -144,7 +144,7 @@ test('interval run: HA birth brings discovery again, SIGKILL leaves the retained
   assert.equal(result.signal, 'SIGKILL');
   assert.equal((await offline).payload, 'offline');
   const late = await watch(t, broker.url, [AVAILABILITY]);
-  const will = await late.next(AVAILABILITY);
+  const will = await late.first(AVAILABILITY);
   assert.deepEqual(will, { topic: AVAILABILITY, payload: 'offline', retain: true }, 'the will is retained');
 });
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { expectedFrom, meterAnswers } from './helpers/meter-answer.js';
 import { startBroker } from './helpers/mosquitto.js';
-import { watch, type Message, type Watcher } from './helpers/mqtt-watcher.js';
+import { watch, type Message } from './helpers/mqtt-watcher.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
 import { scanned } from './helpers/scanned.js';
 import { NEEDS_SERVE_NODE, SERVE_NODE } from './helpers/serve-node.js';
@@ -47,10 +47,6 @@ function expectedReadings(stderr: string): Row[] {
   return answers.filter((a) => a.has(0xe7)).map((a) => expectedFrom(new Map([...context, ...a])));
 }
 
-/** The first message on `topic`, whether it came already (a retained one) or comes later. */
-const first = (w: Watcher, topic: string): Promise<Message> =>
-  w.messages(topic)[0] !== undefined ? Promise.resolve(w.messages(topic)[0] as Message) : w.next(topic);
-
 const payloads = (messages: Message[]): Row[] => messages.map((m) => JSON.parse(m.payload) as Row);
 
 test(
@@ -70,9 +66,9 @@ test(
 
     // A subscriber arriving later gets the discovery and `online`, both retained.
     const late = await watch(t, broker.url, [DISCOVERY, AVAILABILITY]);
-    const discovery = await first(late, DISCOVERY);
+    const discovery = await late.first(DISCOVERY);
     assert.equal(discovery.retain, true, 'discovery is retained');
-    assert.deepEqual(await first(late, AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
+    assert.deepEqual(await late.first(AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
     const d = JSON.parse(discovery.payload) as Discovery;
     assert.deepEqual(d['device']['identifiers'], [`bmeter_${METER}`]);
     assert.equal(d['device']['name'], 'Smart meter dd6393');
@@ -151,7 +147,7 @@ test(
     assert.equal(third.code, 2, describeRun(third));
     assert.match(third.stderr, /cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
     const meanwhile = await watch(t, broker.url, [AVAILABILITY]);
-    assert.deepEqual(await first(meanwhile, AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
+    assert.deepEqual(await meanwhile.first(AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
     assert.deepEqual(
       late.messages(AVAILABILITY).map((m) => m.payload),
       ['online'],
@@ -168,7 +164,7 @@ test(
     assert.equal((await serve.proc.exited).signal, 'SIGKILL');
     await offline;
     const after = await watch(t, broker.url, [AVAILABILITY]);
-    assert.deepEqual(await first(after, AVAILABILITY), { topic: AVAILABILITY, payload: 'offline', retain: true });
+    assert.deepEqual(await after.first(AVAILABILITY), { topic: AVAILABILITY, payload: 'offline', retain: true });
     const secrets = [SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID.slice(-8)];
     for (const m of [...live.messages(), ...late.messages()])
       for (const secret of secrets) assert.ok(!`${m.topic} ${m.payload}`.includes(secret), `MQTT holds ${secret}`);

@@ -85,7 +85,7 @@ test('online first, discovery once the first reading shows the wiring, then the 
 
   // A late subscriber gets all three as retained messages.
   const late = await watch(t, broker.url, [AVAILABILITY, DISCOVERY, STATE]);
-  const retained = await late.next(STATE, (m) => m.retain);
+  const retained = await late.first(STATE, (m) => m.retain);
   assert.equal(JSON.parse(retained.payload).power_w, 412);
   assert.ok(
     late.messages().every((m) => m.retain),
@@ -135,7 +135,7 @@ test('the broker stopped and started: publish never waits, it reconnects and sen
   assert.ok(Date.now() - started < 100, 'publishing while the broker is down returns at once');
   await broker.start(); // persistence off: the broker comes back empty
   const watcher = await watch(t, broker.url, [STATE, AVAILABILITY, DISCOVERY]);
-  const state = await watcher.next(STATE, () => true, 10_000);
+  const state = await watcher.first(STATE, () => true, 10_000);
   assert.equal(JSON.parse(state.payload).power_w, 611, 'the latest state, published on reconnect');
   assert.ok(watcher.messages(AVAILABILITY).some((m) => m.payload === 'online'));
   assert.equal(watcher.messages(DISCOVERY).length, 1, 'discovery published again on reconnect');
@@ -153,12 +153,12 @@ test('close({ offline: true }) leaves a retained offline; a plain close leaves o
   const a = await createMqttOutput(options(broker.url, logSink()));
   await a.close({ offline: true });
   let watcher = await watch(t, broker.url, [AVAILABILITY]);
-  assert.deepEqual(await watcher.next(AVAILABILITY), { topic: AVAILABILITY, payload: 'offline', retain: true });
+  assert.deepEqual(await watcher.first(AVAILABILITY), { topic: AVAILABILITY, payload: 'offline', retain: true });
   await watcher.close();
   const b = await createMqttOutput(options(broker.url, logSink()));
   await b.close();
   watcher = await watch(t, broker.url, [AVAILABILITY]);
-  assert.deepEqual(await watcher.next(AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
+  assert.deepEqual(await watcher.first(AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
 });
 
 test('refused credentials reject with an exit-1 error naming what to check, without the password', async (t) => {
@@ -197,5 +197,5 @@ test('a broker that is not up yet: the output starts anyway and connects when th
   await out.publish(TWO_WIRE);
   await broker.start();
   const watcher = await watch(t, broker.url, [STATE]);
-  assert.equal(JSON.parse((await watcher.next(STATE, () => true, 10_000)).payload).power_w, 412);
+  assert.equal(JSON.parse((await watcher.first(STATE, () => true, 10_000)).payload).power_w, 412);
 });

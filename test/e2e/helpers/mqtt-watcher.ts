@@ -13,8 +13,13 @@ export interface Message {
 export interface Watcher {
   readonly client: MqttClient;
   messages(topic?: string): Message[];
-  /** Resolves with the first message on `topic` matching `match`. */
+  /** Resolves with the next message on `topic` matching `match`: one that arrives after this call. */
   next(topic: string, match?: (m: Message) => boolean, timeoutMs?: number): Promise<Message>;
+  /**
+   * Resolves with the first message on `topic` matching `match`, already received or still to come: a
+   * retained message can arrive with the SUBACK, before the caller gets to wait for it.
+   */
+  first(topic: string, match?: (m: Message) => boolean, timeoutMs?: number): Promise<Message>;
   publish(topic: string, payload: string, retain?: boolean): Promise<void>;
   close(): Promise<void>;
 }
@@ -54,6 +59,10 @@ export async function watch(
           },
         });
       });
+    },
+    first(topic, match = () => true, timeoutMs = 30_000) {
+      const seenAlready = seen.find((m) => m.topic === topic && match(m));
+      return seenAlready !== undefined ? Promise.resolve(seenAlready) : watcher.next(topic, match, timeoutMs);
     },
     async publish(topic, payload, retain = false) {
       await client.publishAsync(topic, payload, { qos: 1, retain });
