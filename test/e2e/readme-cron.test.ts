@@ -1,8 +1,8 @@
 /**
  * The README's cron lines work as shown after the README's install (`npm install -g .`): the
- * package is installed into a temporary npm prefix, and each ```cron block of README.md runs with
- * `sh -c` and only the environment its own PATH line gives — as cron would run it. Only what a
- * user fills in is replaced: the folder, the credentials (the simulator's), the port (sim://) and
+ * package is installed into a temporary npm prefix (a link to this checkout, built by `npm test`),
+ * and each ```cron block of README.md runs with `sh -c` and only the environment its own PATH line
+ * gives — as cron would run it. Only what a user fills in is replaced: the folder, the credentials (the simulator's), the port (sim://) and
  * the PATH line's /usr/local/bin (the temporary prefix's bin and this node's folder).
  */
 import { test } from 'node:test';
@@ -42,7 +42,10 @@ function command(line: string, cwd: string): string {
 test('the README cron lines run as shown after npm install -g', { timeout: 240_000 }, async (t) => {
   const dir = tempDirFor(t, 'bmeter-cron-');
   const prefix = dir.file('npm-global');
-  await run('npm', ['install', '-g', REPO_ROOT, '--prefix', prefix, '--no-audit', '--no-fund'], { cwd: dir.path });
+  // --ignore-scripts: npm links the checkout, whose dist/ `npm test` has just built; its `prepare` would
+  // build dist/ again while the other test files run bmeter from it.
+  const install = ['install', '-g', REPO_ROOT, '--prefix', prefix, '--ignore-scripts', '--no-audit', '--no-fund'];
+  await run('npm', install, { cwd: dir.path });
   const blocks = cronBlocks();
   assert.equal(blocks.length, 2, 'the poll and the history cron lines');
   const meter = dir.file('meter');
