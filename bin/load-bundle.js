@@ -1,9 +1,9 @@
 // Loads the bundle (dist/bmeter.cjs) as Node's CommonJS loader would, but through vm.Script with the V8
-// code cache that `npm run build` writes beside it (dist/bmeter.cjs.cache, scripts/bundle.mjs): V8 then
-// deserializes the bundle's compiled code instead of parsing and compiling 300 kB at every start
-// (~10 ms of the first byte on the port, BENCHMARKS.md). The cache is only a speed-up: when it is
-// missing, unreadable, damaged, made for another bundle or rejected by V8 (another Node version or V8
-// flags), the bundle is compiled as usual, silently. Nothing is ever written here at run time.
+// code cache that `npm run build` writes beside it (dist/bmeter.cjs.cache, scripts/code-cache.mjs): V8
+// then deserializes the compiled code of the bundle and of what a start runs, instead of parsing and
+// compiling it at every start (BENCHMARKS.md, "What changed for a fast start"). The cache is only a
+// speed-up: when it is missing, unreadable, damaged, made for another bundle or rejected by V8 (another
+// Node version or V8 flags), the bundle is compiled as usual, silently. Nothing is written at run time.
 //
 // Cache file layout: a 64-byte ASCII header `bmeter-code-cache 1 <key> <n>` (padded with spaces), then
 // the n bytes of V8 data twice. V8 checks a cache against the source's length only, not its content, and
@@ -84,14 +84,15 @@ function loadBundle(filename) {
 }
 
 /**
- * Build time (scripts/bundle.mjs): compiles the bundle, runs its top level so the functions it calls are
- * compiled too, and returns the whole cache file for that source (which must end with its key line).
+ * Build time (scripts/code-cache.mjs): compiles the bundle, runs its top level, then awaits `exercise` with
+ * its exports so that what it runs is compiled too, and returns the whole cache file for that source (which
+ * must end with its key line). V8 puts in a cache only the functions compiled by then.
  */
-function makeCodeCache(filename, source) {
+async function makeCodeCache(filename, source, exercise = async () => {}) {
   const key = bundleKey(source);
   if (key === undefined) throw new Error(`${filename} has no bmeter-cache-key line`);
   const script = compileBundle(filename, source, undefined);
-  runBundle(script, filename);
+  await exercise(runBundle(script, filename));
   const data = script.createCachedData();
   const header = Buffer.alloc(HEADER_BYTES, ' ');
   header.write(`${MAGIC} ${key} ${data.length}`, 'latin1');

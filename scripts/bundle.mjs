@@ -9,8 +9,8 @@
 // instead of loading a package. Run by `npm run build`, after transpile.mjs.
 //
 // bin/load-bundle.js runs the bundle through vm.Script with a V8 code cache (the reasons are there), which
-// this script writes too: dist/bmeter.cjs.cache, for the Node that runs the build. Two changes to
-// esbuild's output make that work:
+// scripts/code-cache.mjs makes, run from here: dist/bmeter.cjs.cache, for the Node that runs the build.
+// Two changes to esbuild's output make that work:
 // - each import() of a package or builtin (mqtt, vega, node:sqlite, …) becomes __bmeterImport(), a function
 //   the launcher passes in that calls import() from its own module: the import() of a vm.Script needs
 //   --experimental-vm-modules (or warns), and on Node 20 fails outright in code compiled from a cache;
@@ -18,9 +18,9 @@
 //   only ever used with the bundle it was made for.
 // The bundle therefore runs only through bin/load-bundle.js, not through a plain require().
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,7 +29,6 @@ const target = `${root}dist/bmeter.cjs`;
 const temp = `${target}.${process.pid}.tmp`;
 const cacheTarget = `${target}.cache`;
 const cacheTemp = `${cacheTarget}.${process.pid}.tmp`;
-const { makeCodeCache } = createRequire(import.meta.url)('../bin/load-bundle.js');
 
 /** Marks only the bare specifier external (esbuild's `external` would take every subpath too). */
 function exactExternal(filter) {
@@ -71,18 +70,17 @@ const result = await build({
 const code = launcherImports(result.outputFiles[0].text);
 const bundle = `${code}// bmeter-cache-key: ${createHash('sha256').update(code).digest('hex').slice(0, 32)}\n`;
 writeFileSync(temp, bundle);
-let cache;
-try {
-  cache = makeCodeCache(target, bundle);
-} catch (err) {
-  // Never a failed install for a speed-up: without a cache, bmeter compiles the bundle as it starts.
-  console.warn(`bundle.mjs: no V8 code cache for dist/bmeter.cjs (${err.message}); bmeter starts without it`);
-}
+const made = spawnSync(process.execPath, [`${root}scripts/code-cache.mjs`, temp, target, cacheTemp], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  timeout: 60_000,
+});
 // The bundle first, then its cache: a bmeter started in between finds a cache of another key and ignores it.
 renameSync(temp, target);
-if (cache === undefined) rmSync(cacheTarget, { force: true });
+if (made.status === 0) renameSync(cacheTemp, cacheTarget);
 else {
-  writeFileSync(cacheTemp, cache);
-  renameSync(cacheTemp, cacheTarget);
+  // Never a failed install for a speed-up: without a cache, bmeter compiles the bundle as it starts.
+  console.warn(`bundle.mjs: no V8 code cache for dist/bmeter.cjs (code-cache.mjs: ${made.error ?? made.status})`);
+  rmSync(cacheTemp, { force: true });
+  rmSync(cacheTarget, { force: true });
 }
 rmSync(`${root}dist/bundle`, { recursive: true, force: true }); // the code-split bundle of earlier builds

@@ -13,7 +13,7 @@ import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 
 interface BundleLoader {
   loadBundle(filename: string): Record<string, unknown>;
-  makeCodeCache(filename: string, source: string): Buffer;
+  makeCodeCache(filename: string, source: string, exercise?: (exports: unknown) => Promise<void>): Promise<Buffer>;
   compileBundle(filename: string, source: string, cachedData: Buffer | undefined): Script;
   readCache(cachePath: string, source: string): Buffer | undefined;
 }
@@ -25,19 +25,19 @@ function bundleSource(code: string, key: string): string {
 }
 
 /** Writes the bundle and the cache the build would make for it; returns the bundle's path. */
-function writeBundle(dir: string, name: string, source: string): string {
+async function writeBundle(dir: string, name: string, source: string): Promise<string> {
   const file = `${dir}/${name}`;
   writeFileSync(file, source);
-  writeFileSync(`${file}.cache`, loader.makeCodeCache(file, source));
+  writeFileSync(`${file}.cache`, await loader.makeCodeCache(file, source));
   return file;
 }
 
-test('a cache is used for its own bundle only, even when another bundle has the same length', (t) => {
+test('a cache is used for its own bundle only, even when another bundle has the same length', async (t) => {
   const dir = tempDirFor(t, 'bmeter-load-');
   const one = bundleSource('exports.answer = 1111;', 'a'.repeat(32));
   const two = bundleSource('exports.answer = 2222;', 'b'.repeat(32));
   assert.equal(one.length, two.length, 'V8 itself would take the cache of one for the other');
-  const file = writeBundle(dir.path, 'one.cjs', one);
+  const file = await writeBundle(dir.path, 'one.cjs', one);
   const data = loader.readCache(`${file}.cache`, one);
   assert.ok(data !== undefined);
   assert.equal(loader.compileBundle(file, one, data).cachedDataRejected, false, 'V8 accepts it for its bundle');
@@ -57,10 +57,25 @@ test('a cache is used for its own bundle only, even when another bundle has the 
   assert.equal(loader.loadBundle(forged).answer, 1111);
 });
 
-test('a cache with one byte changed, cut short or without a key line on the bundle is not used', (t) => {
+test('what the build exercises before making the cache is compiled from the cache, not from the source', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-load-');
+  const one = bundleSource('exports.answer = () => 1111;', 'a'.repeat(32));
+  const file = `${dir.path}/one.cjs`;
+  writeFileSync(file, one);
+  const exercise = async (exports: unknown): Promise<void> => void (exports as { answer: () => number }).answer();
+  const cache = await loader.makeCodeCache(file, one, exercise);
+  // The same trick as above: one's cache under the key of a same-length bundle this process never compiled.
+  // answer() ran before the cache was made, so its code comes from the cache: 1111, not 4444.
+  const four = `${dir.path}/four.cjs`;
+  writeFileSync(four, bundleSource('exports.answer = () => 4444;', 'f'.repeat(32)));
+  writeFileSync(`${four}.cache`, cache.toString('latin1').replace('a'.repeat(32), 'f'.repeat(32)), 'latin1');
+  assert.equal((loader.loadBundle(four).answer as () => number)(), 1111);
+});
+
+test('a cache with one byte changed, cut short or without a key line on the bundle is not used', async (t) => {
   const dir = tempDirFor(t, 'bmeter-load-');
   const source = bundleSource('exports.x = [1, 2, 3].map((n) => n * 2);', 'c'.repeat(32));
-  const file = writeBundle(dir.path, 'b.cjs', source);
+  const file = await writeBundle(dir.path, 'b.cjs', source);
   const whole = readFileSync(`${file}.cache`);
   const n = (whole.length - 64) / 2;
   const flipped = Buffer.from(whole);
@@ -78,11 +93,11 @@ test('a cache with one byte changed, cut short or without a key line on the bund
   assert.equal(loader.readCache(`${dir.path}/none.cache`, source), undefined, 'no cache file');
 });
 
-test('stack traces name the bundle with its own line and column, with and without the cache', (t) => {
+test('stack traces name the bundle with its own line and column, with and without the cache', async (t) => {
   const dir = tempDirFor(t, 'bmeter-load-');
   // line 2, column 30: the `new Error`
   const source = bundleSource("'use strict';\nexports.fail = () => { throw new Error('boom'); };", 'd'.repeat(32));
-  const file = writeBundle(dir.path, 'trace.cjs', source);
+  const file = await writeBundle(dir.path, 'trace.cjs', source);
   for (const cached of [true, false]) {
     if (!cached) writeFileSync(`${file}.cache`, 'not a cache');
     const { fail } = loader.loadBundle(file) as { fail: () => never };
@@ -100,7 +115,7 @@ test('the bundle gets module, require, __filename and __dirname, and its import(
     'exports.sameExports = module.exports === exports;',
     "exports.os = () => __bmeterImport('node:os');",
   ].join('\n');
-  const file = writeBundle(dir.path, 'env.cjs', bundleSource(code, 'e'.repeat(32)));
+  const file = await writeBundle(dir.path, 'env.cjs', bundleSource(code, 'e'.repeat(32)));
   const loaded = loader.loadBundle(file) as { names: unknown[]; sameExports: boolean; os: () => Promise<unknown> };
   assert.deepEqual(loaded.names, [file, dir.path, file, file, 'function']);
   assert.equal(loaded.sameExports, true);
