@@ -38,6 +38,26 @@ function exactExternal(filter) {
   };
 }
 
+/**
+ * commander requires node:child_process as it loads, only to spawn executable subcommands (bmeter has
+ * none): it gets a stand-in that requires the module on first use. Saves ~1 ms of every start (child_process
+ * loads dgram and more with it; BENCHMARKS.md, "What changed for a fast start").
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'child_process', namespace: 'lazy-child-process' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild's output with every import("<specifier>") made a call of the launcher's __bmeterImport. */
 function launcherImports(code) {
   const out = code.replace(/(?<![\w$.])import\(("[^"\\]+")\)/g, '__bmeterImport($1)');
@@ -57,7 +77,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   external: ['serialport', '@serialport/*', 'pino', 'mqtt', 'vega', 'vega-lite', '@resvg/resvg-js', 'proper-lockfile'],
-  plugins: [exactExternal(/^zod$/)],
+  plugins: [exactExternal(/^zod$/), lazyChildProcessForCommander],
   // import.meta.url (createRequire in config.ts and logger.ts) becomes the bundle's own URL.
   define: { 'import.meta.url': '__bmeterImportMetaUrl' },
   banner: { js: "const __bmeterImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
