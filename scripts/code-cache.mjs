@@ -8,9 +8,9 @@
 // before taking the cache this runs what `bmeter poll` runs up to its first byte to the stick:
 // `bmeter poll --port tcp://127.0.0.1:<port>` against a local port that never answers, in an empty
 // temporary folder (no config file), with no BMETER_* variable but demo credentials and a scan file.
-// That run writes nothing but its own scan file in that folder (removed after). Should it end before
-// writing to the port, the cache is made anyway from what ran, with a warning: bmeter starts a little
-// slower but is correct, as with no cache at all.
+// bmeter writes no file in that run; the folder (with the scan file written here for it) is removed after.
+// Should the run end before writing to the port, the cache is made anyway from what ran, with a warning:
+// bmeter then starts a little slower but is correct, as with no cache at all.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
