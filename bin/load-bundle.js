@@ -1,0 +1,102 @@
+// Loads the bundle (dist/bmeter.cjs) as Node's CommonJS loader would, but through vm.Script with the V8
+// code cache that `npm run build` writes beside it (dist/bmeter.cjs.cache, scripts/code-cache.mjs): V8
+// then deserializes the compiled code of the bundle and of what a start runs, instead of parsing and
+// compiling it at every start (BENCHMARKS.md, "What changed for a fast start"). The cache is only a
+// speed-up: when it is missing, unreadable, damaged, made for another bundle or rejected by V8 (another
+// Node version or V8 flags), the bundle is compiled as usual, silently. Nothing is written at run time.
+//
+// Cache file layout: a 64-byte ASCII header `bmeter-code-cache 1 <key> <n>` (padded with spaces), then
+// the n bytes of V8 data twice. V8 checks a cache against the source's length only, not its content, and
+// does not checksum it (a changed byte can crash the process), so:
+// - <key> must equal the one on the bundle's last line (`// bmeter-cache-key: <key>`, a hash of the bundle
+//   that the build appends): a cache from another build is never used, even for a bundle of equal length;
+// - the two copies must be byte for byte equal: one memcmp catches a damaged file, where hashing it
+//   would first cost loading node:crypto or node:zlib (~2 ms, more than the check is worth).
+'use strict';
+const { readFileSync } = require('node:fs');
+const Module = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
+
+const MAGIC = 'bmeter-code-cache 1';
+const HEADER_BYTES = 64; // a multiple of 8: the V8 data stays aligned in the file's buffer (no copy)
+const KEY_LINE = /\/\/ bmeter-cache-key: ([0-9a-f]{32})\n?$/;
+
+/**
+ * Compiles the bundle's source as a CommonJS function. The wrapper's first line is given lineOffset -1,
+ * so stack traces show the bundle's own line:column. The build makes the cache with this same function:
+ * V8 accepts a cache only for a script compiled with the same options.
+ */
+function compileBundle(filename, source, cachedData) {
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __bmeterImport) {\n${source}\n})`;
+  return new vm.Script(wrapped, { filename, lineOffset: -1, cachedData });
+}
+
+/**
+ * The bundle's import() of a package or builtin (node:sqlite, mqtt, vega, …), which the build rewrote to
+ * __bmeterImport(): made from this module, compiled by Node's own loader, it needs no vm flag and
+ * resolves like the bundle's (bin/ and dist/ share the package's node_modules).
+ */
+function importForBundle(specifier) {
+  return import(specifier);
+}
+
+/**
+ * Runs the compiled bundle's top level with the `module`, `require`, `__filename` and `__dirname` Node's
+ * loader would give it (require resolves from dist/, as before), and returns its exports.
+ */
+function runBundle(script, filename) {
+  const dir = dirname(filename);
+  const mod = new Module(filename, module);
+  mod.filename = filename;
+  mod.paths = Module._nodeModulePaths(dir); // what Node's loader and createRequire() give a module
+  Module._cache[filename] = mod;
+  script.runInThisContext()(mod.exports, Module.createRequire(filename), mod, filename, dir, importForBundle);
+  mod.loaded = true;
+  return mod.exports;
+}
+
+/** The key on the bundle's last line, or undefined when it has none. */
+function bundleKey(source) {
+  return KEY_LINE.exec(source.slice(-80))?.[1];
+}
+
+/** The cache file's V8 data when the file is whole and belongs to this bundle source, else undefined. */
+function readCache(cachePath, source) {
+  let file;
+  try {
+    file = readFileSync(cachePath);
+  } catch {
+    return undefined; // none (a build without it) or unreadable: compile as usual
+  }
+  const [magic, version, key, size] = file.toString('latin1', 0, HEADER_BYTES).trimEnd().split(' ');
+  const n = Number(size);
+  if (`${magic} ${version}` !== MAGIC || key === undefined || key !== bundleKey(source)) return undefined;
+  if (!Number.isSafeInteger(n) || n <= 0 || file.length !== HEADER_BYTES + 2 * n) return undefined;
+  if (file.compare(file, HEADER_BYTES, HEADER_BYTES + n, HEADER_BYTES + n) !== 0) return undefined;
+  return file.subarray(HEADER_BYTES, HEADER_BYTES + n);
+}
+
+/** Loads the bundle at `filename` (with `${filename}.cache` when usable) and returns its exports. */
+function loadBundle(filename) {
+  const source = readFileSync(filename, 'utf8');
+  return runBundle(compileBundle(filename, source, readCache(`${filename}.cache`, source)), filename);
+}
+
+/**
+ * Build time (scripts/code-cache.mjs): compiles the bundle, runs its top level, then awaits `exercise` with
+ * its exports so that what it runs is compiled too, and returns the whole cache file for that source (which
+ * must end with its key line). V8 puts in a cache only the functions compiled by then.
+ */
+async function makeCodeCache(filename, source, exercise = async () => {}) {
+  const key = bundleKey(source);
+  if (key === undefined) throw new Error(`${filename} has no bmeter-cache-key line`);
+  const script = compileBundle(filename, source, undefined);
+  await exercise(runBundle(script, filename));
+  const data = script.createCachedData();
+  const header = Buffer.alloc(HEADER_BYTES, ' ');
+  header.write(`${MAGIC} ${key} ${data.length}`, 'latin1');
+  return Buffer.concat([header, data, data]);
+}
+
+module.exports = { loadBundle, makeCodeCache, compileBundle, readCache };

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Makes the V8 code cache of the bundle (bin/load-bundle.js says why and how it is read). Run by
+// scripts/bundle.mjs in a process of its own, with the Node that runs the build:
+//   node scripts/code-cache.mjs <bundle file> <path the bundle will have> <cache file to write>
+//
+// A cache holds the functions V8 has compiled when it is made. After the top level alone, every function
+// a start calls would still be compiled at each start (about as long again as compiling the bundle), so
+// before taking the cache this runs what `bmeter poll` runs up to its first byte to the stick:
+// `bmeter poll --port tcp://127.0.0.1:<port>` against a local port that never answers, in an empty
+// temporary folder (no config file), with no BMETER_* variable but demo credentials and a scan file.
+// bmeter writes no file in that run; the folder (with the scan file written here for it) is removed after.
+// Should the run end before writing to the port, the cache is made anyway from what ran, with a warning:
+// bmeter then starts a little slower but is correct, as with no cache at all.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
+
+const [bundleFile, filename, out] = process.argv.slice(2);
+if (out === undefined) throw new Error('usage: node scripts/code-cache.mjs <bundle> <bundle path> <cache file>');
+const { makeCodeCache } = createRequire(import.meta.url)('../bin/load-bundle.js');
+const GIVE_UP_MS = 20_000; // a start takes well under a second; a loaded build machine gets slack
+
+/** What the simulator's meter answers to a scan (src/sim): the scan file of a cron poll. */
+const SCAN = {
+  version: 1,
+  scannedAt: '2024-05-01T12:00:00.000+09:00',
+  dialect: 'single',
+  firmware: '1.2.10',
+  channel: 59,
+  channelHex: '3B',
+  channelPage: 9,
+  panId: '6393',
+  macAddress: '001C640003DD6393',
+  ipv6: 'FE80:0000:0000:0000:021C:6400:03DD:6393',
+  lqi: 100,
+  rssiDbm: -55.3,
+  pairId: '12345678',
+};
+
+/**
+ * Runs `main` as `bmeter poll` against a local port that never answers. Resolves on the first byte bmeter
+ * writes to it; when the run ends first, takes too long or the port cannot be opened, warns and resolves too.
+ */
+async function pollToFirstByte(main, dir) {
+  for (const name of Object.keys(process.env)) if (name.startsWith('BMETER_')) delete process.env[name];
+  Object.assign(process.env, { BMETER_ROUTEB_ID: `${'0'.repeat(24)}12345678`, BMETER_ROUTEB_PASSWORD: 'X'.repeat(12) });
+  writeFileSync(join(dir, 'scan.json'), JSON.stringify(SCAN));
+  process.chdir(dir);
+  const server = createServer();
+  let timer;
+  const missed = await new Promise((resolve) => {
+    server.on('connection', (socket) => socket.once('data', () => resolve(undefined)));
+    server.on('error', (err) => resolve(`no local port (${err.message})`));
+    timer = setTimeout(resolve, GIVE_UP_MS, `no byte after ${GIVE_UP_MS} ms`);
+    server.listen(0, '127.0.0.1', () => {
+      const port = `tcp://127.0.0.1:${server.address().port}`;
+      main(['node', 'bmeter', 'poll', '--port', port, '--scan-file', 'scan.json']).then(() =>
+        resolve(`the poll ended (exit status ${process.exitCode})`),
+      );
+    });
+  });
+  clearTimeout(timer);
+  if (missed !== undefined) console.warn(`code-cache.mjs: ${missed}; the code cache holds less of a start`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'bmeter-code-cache-'));
+try {
+  const cache = await makeCodeCache(filename, readFileSync(bundleFile, 'utf8'), (exports) =>
+    pollToFirstByte(exports.main, dir),
+  );
+  writeFileSync(out, cache);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+// The poll is still waiting for the stick's answer: end it here.
+process.exit(0);
