@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
+import { waitFor } from './helpers/wait.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = {
@@ -18,14 +19,6 @@ const CREDENTIALS = {
 
 function lines(path: string): string[] {
   return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean) : [];
-}
-
-async function until(cond: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 test(
@@ -41,10 +34,10 @@ test(
       env: CREDENTIALS,
     });
     t.after(() => p.stop());
-    await until(() => lines(out).length >= 2, 'a first record');
+    await waitFor('a first record', () => lines(out).length >= 2, 15_000);
     renameSync(out, `${out}.1`);
     process.kill(p.pid, 'SIGHUP');
-    await until(() => lines(out).length >= 2, 'a record in the new file');
+    await waitFor('a record in the new file', () => lines(out).length >= 2, 15_000);
     const result = await p.stop();
     assert.equal(result.code, 0, describeRun(result));
     const header =

@@ -11,18 +11,12 @@ import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js'
 import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
 import { scanned } from './helpers/scanned.js';
+import { jsonLines } from './helpers/json-lines.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
 const MAC = '001C640003DD6393';
 const METER = '001c640003dd6393';
-
-const records = (text: string): Record<string, unknown>[] =>
-  text
-    .trim()
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('--metrics-file counts a failed reading and a recovery by its step', { timeout: 60_000 }, async (t) => {
   const dir = tempDirFor(t);
@@ -54,7 +48,7 @@ test('--metrics-file counts a failed reading and a recovery by its step', { time
     { env: CREDENTIALS, cwd: dir.path },
   );
   assert.equal(run.code, 0, describeRun(run));
-  assert.equal(records(run.stdout).length, 5);
+  assert.equal(jsonLines(run.stdout).length, 5);
   const f = parseExposition(readFileSync(prom, 'utf8'));
   const m = { meter: METER };
   assert.equal(valueOf(f, 'bmeter_readings_total', { ...m, source: 'poll' }), 5);

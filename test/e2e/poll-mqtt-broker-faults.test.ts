@@ -13,29 +13,15 @@ import { watch } from './helpers/mqtt-watcher.js';
 import { describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
 import { scanned } from './helpers/scanned.js';
 import { startPtySimulator } from './helpers/simulator.js';
+import { jsonLines } from './helpers/json-lines.js';
+import { waitFor } from './helpers/wait.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
 const MAC = '001C640003DD6393';
 
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`${what}: not in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const T60 = { timeout: 60_000 };
 const T90 = { timeout: 90_000 };
-
-const records = (text: string): Record<string, unknown>[] =>
-  text.trim() === ''
-    ? []
-    : text
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test('bad broker URL exits 2 before the meter is touched; refused credentials exit 1 with advice', T60, async (t) => {
   const dir = tempDirFor(t);
@@ -66,7 +52,7 @@ test('no broker listening: a one-shot poll still writes its reading, warns it wa
   const args = ['poll', ...common, '--format', 'json', '--mqtt', `mqtt://127.0.0.1:${port}`];
   const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });
   assert.equal(run.code, 0, describeRun(run));
-  assert.equal(records(run.stdout).length, 1);
+  assert.equal(jsonLines(run.stdout).length, 1);
   assert.match(run.stderr, /MQTT broker not reachable; readings go on, retrying in the background/);
   assert.match(run.stderr, /the last reading was not published: the MQTT broker was not reachable/);
 });
@@ -99,7 +85,7 @@ test(
       cwd: dir.path,
     });
     t.after(() => first.stop());
-    await until(() => first.stdout().includes('"power_w"'), 30_000, 'the first reader took a reading');
+    await waitFor('the first reader took a reading', () => first.stdout().includes('"power_w"'), 30_000);
 
     const second = await runBmeter(
       ['poll', ...common, '--interval', '1', '--mqtt', broker.url, '--wait-port', '0.2', '--format', 'json'],
@@ -108,7 +94,7 @@ test(
     assert.equal(second.code, 5, describeRun(second));
     // The pty simulator's meter has its own MAC: whatever availability topic is retained, it says online.
     const watcher = await watch(t, broker.url, ['bmeter/+/availability']);
-    await until(() => watcher.messages().length > 0, 10_000, 'the retained availability');
+    await waitFor('the retained availability', () => watcher.messages().length > 0, 10_000);
     const [retained] = watcher.messages();
     assert.match(retained?.topic ?? '', /^bmeter\/[0-9a-f]{16}\/availability$/);
     assert.equal(retained?.retain, true);

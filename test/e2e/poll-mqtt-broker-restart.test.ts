@@ -13,6 +13,8 @@ import { startBroker } from './helpers/mosquitto.js';
 import { watch } from './helpers/mqtt-watcher.js';
 import { describeRun, spawnBmeter } from './helpers/run-bmeter.js';
 import { scanned } from './helpers/scanned.js';
+import { jsonLines } from './helpers/json-lines.js';
+import { waitFor } from './helpers/wait.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
@@ -20,22 +22,6 @@ const MAC = '001C640003DD6393';
 const METER = '001c640003dd6393';
 const STATE = `bmeter/${METER}/state`;
 const AVAILABILITY = `bmeter/${METER}/availability`;
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`${what}: not in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const records = (text: string): Record<string, unknown>[] =>
-  text.trim() === ''
-    ? []
-    : text
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const RESTART =
   'the broker stopped and started mid-run: no reading lost from the JSON output or the textfile, MQTT catches up';
@@ -54,25 +40,25 @@ test(RESTART, { timeout: 120_000 }, async (t) => {
   t.after(() => proc.stop(500));
   const lines = (): number => {
     try {
-      return records(readFileSync(out, 'utf8')).length;
+      return jsonLines(readFileSync(out, 'utf8')).length;
     } catch {
       return 0;
     }
   };
-  await until(() => lines() >= 3, 30_000, 'three readings');
+  await waitFor('three readings', () => lines() >= 3, 30_000);
   await broker.stop();
   const stoppedAt = lines();
-  await until(() => lines() >= stoppedAt + 3, 30_000, 'readings while the broker is down');
+  await waitFor('readings while the broker is down', () => lines() >= stoppedAt + 3, 30_000);
   await broker.start();
   const watcher = await watch(t, broker.url, [STATE, AVAILABILITY]);
   // Reconnected (after its backoff) and publishing again: a state from a reading after the restart.
-  await until(() => /MQTT broker connected again/.test(proc.stderr()), 30_000, 'the reconnection');
+  await waitFor('the reconnection', () => /MQTT broker connected again/.test(proc.stderr()), 30_000);
   const connectedAt = lines();
-  await until(() => lines() >= connectedAt + 2 && watcher.messages(STATE).length >= 1, 30_000, 'states again');
+  await waitFor('states again', () => lines() >= connectedAt + 2 && watcher.messages(STATE).length >= 1, 30_000);
   const result = await proc.stop(10_000);
   assert.equal(result.code, 0, describeRun(result));
   assert.match(result.stderr, /MQTT broker connection lost; readings go on, reconnecting/);
-  const all = records(readFileSync(out, 'utf8'));
+  const all = jsonLines(readFileSync(out, 'utf8'));
   assert.ok(all.length >= connectedAt + 2, `${all.length} readings`);
   for (const r of all) assert.equal(typeof r['power_w'], 'number');
   const last = all.at(-1) ?? {};

@@ -13,6 +13,7 @@ import { startBroker } from './helpers/mosquitto.js';
 import { watch } from './helpers/mqtt-watcher.js';
 import { describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
 import { scanned } from './helpers/scanned.js';
+import { jsonLines } from './helpers/json-lines.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
@@ -25,14 +26,6 @@ const DISCOVERY = `homeassistant/device/bmeter_${METER}/config`;
 type Row = Record<string, unknown>;
 const T60 = { timeout: 60_000 };
 const T90 = { timeout: 90_000 };
-
-const records = (text: string): Record<string, unknown>[] =>
-  text.trim() === ''
-    ? []
-    : text
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const ONE_SHOT =
   'a one-shot poll publishes discovery, the state the meter gave and online, with credentials from the environment';
@@ -49,7 +42,7 @@ test(ONE_SHOT, T90, async (t) => {
   assert.equal(run.code, 0, describeRun(run));
 
   const expected = expectedFrom(meterAnswer(run.stderr));
-  const [record] = records(run.stdout);
+  const [record] = jsonLines(run.stdout);
   const published = JSON.parse((await state).payload) as Record<string, unknown>;
   for (const [key, value] of Object.entries(expected)) {
     assert.equal(record?.[key], value, `stdout ${key}`);
@@ -164,7 +157,7 @@ test('two meters on one broker keep apart: own topics, own device, own values', 
   for (const [i, run] of runs.entries()) {
     assert.equal(run.code, 0, describeRun(run));
     const meter = (macs[i] ?? '').toLowerCase();
-    const mine = records(run.stdout);
+    const mine = jsonLines(run.stdout);
     const states = watcher.messages(`bmeter/${meter}/state`).map((m) => JSON.parse(m.payload) as Row);
     const times = mine.map((r) => r['timestamp']);
     assert.deepEqual(
@@ -182,7 +175,7 @@ test('two meters on one broker keep apart: own topics, own device, own values', 
     assert.equal(d['state_topic'], `bmeter/${meter}/state`);
     assert.equal(d['components']['power']['unique_id'], `bmeter_${meter}_power`);
   }
-  const firstKwh = (i: number): number => Number(records(runs[i]?.stdout ?? '')[0]?.['energy_normal_kwh']);
+  const firstKwh = (i: number): number => Number(jsonLines(runs[i]?.stdout ?? '')[0]?.['energy_normal_kwh']);
   assert.ok(Math.abs(firstKwh(0) - 1000) < 1, 'meter 1 counts from 1000 kWh');
   assert.ok(Math.abs(firstKwh(1) - 5000) < 1, 'meter 2 counts from 5000 kWh');
 });

@@ -5,6 +5,9 @@
  */
 import { spawnBmeter, type BmeterProcess, type RunOptions } from './run-bmeter.js';
 import { SERVE_NODE } from './serve-node.js';
+import { waitFor } from './wait.js';
+
+export { waitFor };
 
 export interface ServeProcess {
   readonly proc: BmeterProcess;
@@ -14,20 +17,6 @@ export interface ServeProcess {
   baseUrl(): Promise<string>;
   /** Waits until `check` holds (polling every 50 ms); fails with serve's stderr after `ms`. */
   until(what: string, check: () => boolean | Promise<boolean>, ms?: number): Promise<void>;
-}
-
-/** Polls `check` every 50 ms until it holds; throws `what` and `detail()` after `ms`. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  ms = 30_000,
-  detail: () => string = () => '',
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`no ${what} after ${ms} ms\n${detail()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /**
