@@ -3,24 +3,8 @@ import { tmpdir } from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
-writeFileSync(
-  `${tmpdir()}/bmeter-fb-scan.json`,
-  JSON.stringify({
-    version: 1,
-    scannedAt: '2024-05-01T12:00:00.000+09:00',
-    dialect: 'single',
-    firmware: '1.2.10',
-    channel: 59,
-    channelHex: '3B',
-    channelPage: 9,
-    panId: '6393',
-    macAddress: '001C640003DD6393',
-    ipv6: 'FE80:0000:0000:0000:021C:6400:03DD:6393',
-    lqi: 100,
-    rssiDbm: -55.3,
-    pairId: '12345678',
-  }),
-);
+import { SIM_SCAN_FILE } from '../scripts/lib/sim-scan-file.mjs';
+writeFileSync(`${tmpdir()}/bmeter-fb-scan.json`, JSON.stringify(SIM_SCAN_FILE));
 const server = createServer();
 let onByte;
 server.on('connection', (s) =>

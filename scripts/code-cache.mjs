@@ -17,28 +17,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
+import { SIM_SCAN_FILE as SCAN } from './lib/sim-scan-file.mjs';
 
 const [bundleFile, filename, out] = process.argv.slice(2);
 if (out === undefined) throw new Error('usage: node scripts/code-cache.mjs <bundle> <bundle path> <cache file>');
 const { makeCodeCache } = createRequire(import.meta.url)('../bin/load-bundle.js');
 const GIVE_UP_MS = 20_000; // a start takes well under a second; a loaded build machine gets slack
-
-/** What the simulator's meter answers to a scan (src/sim): the scan file of a cron poll. */
-const SCAN = {
-  version: 1,
-  scannedAt: '2024-05-01T12:00:00.000+09:00',
-  dialect: 'single',
-  firmware: '1.2.10',
-  channel: 59,
-  channelHex: '3B',
-  channelPage: 9,
-  panId: '6393',
-  macAddress: '001C640003DD6393',
-  ipv6: 'FE80:0000:0000:0000:021C:6400:03DD:6393',
-  lqi: 100,
-  rssiDbm: -55.3,
-  pairId: '12345678',
-};
 
 /**
  * Runs `main` as `bmeter poll` against a local port that never answers. Resolves on the first byte bmeter
