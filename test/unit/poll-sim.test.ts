@@ -8,6 +8,7 @@ import type { SimStick } from '../../src/sim/transport.js';
 import type { SimOptions } from '../../src/sim/options.js';
 import { runPoll, type PollOptions } from '../../src/poll/poll.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
+import { VirtualClock } from '../fixtures/virtual-clock.js';
 
 const ALL = [0xe7, 0xe8, 0xe0, 0xe3, 0xea, 0xeb];
 const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');
@@ -136,7 +137,10 @@ describe('poll against the simulator', () => {
     const r = await rig({
       faults: (await import('../../src/sim/faults.js')).parseFaults('drop@2,event29@4,event26@6,sna:EB@8'),
     });
-    const summary = await runPoll(r.options({ intervalSeconds: 0.05, count: 6 }));
+    // bmeter's waits on a virtual clock: the dropped reply's timeout fires when the stick has settled, and
+    // no other reply times out because a loaded machine was slow (as it did at 300 ms of real time).
+    const clock = new VirtualClock(Date.now(), () => r.stick.settled());
+    const summary = await runPoll(r.options({ intervalSeconds: 0.05, count: 6, clock })).finally(() => clock.stop());
     assert.equal(summary.failed, 0);
     assert.equal(summary.readings, 6);
     assert.equal(r.records.length, 6);
