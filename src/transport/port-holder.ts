@@ -69,14 +69,26 @@ async function flockPids(device: string, procRoot: string): Promise<Set<number>>
   return pids;
 }
 
+/**
+ * The command line of the process in `procDir`, one line, at most 120 characters, with the user name and
+ * password of every URL in it left out (`--mqtt mqtt://user:pass@host` → `mqtt://host`): the PORT_BUSY
+ * message goes to logs, and another bmeter's command line may carry a broker password.
+ */
 async function commandLine(procDir: string): Promise<string> {
   const raw = await readFile(`${procDir}/cmdline`, 'utf8').catch(() => '');
-  const text = raw
-    .split('\0')
-    .filter((s) => s !== '')
-    .join(' ')
-    .replace(/\s+/g, ' ');
+  const text = withoutUserinfo(
+    raw
+      .split('\0')
+      .filter((s) => s !== '')
+      .join(' ')
+      .replace(/\s+/g, ' '),
+  );
   return text.length > 120 ? `${text.slice(0, 117)}...` : text || '?';
+}
+
+/** `text` with the userinfo (`user:password@`) of each URL removed. */
+export function withoutUserinfo(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi, '$1');
 }
 
 /** `pid 123 (command)` for each holder, comma-separated, for the PORT_BUSY message. */
