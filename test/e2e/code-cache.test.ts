@@ -127,3 +127,17 @@ test('a lone --version is answered without the bundle', (t) => {
   const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
   assert.deepEqual([run.status, run.stdout, run.stderr], [0, `${version}\n`, '']);
 });
+
+test('a checkout never built says to run npm run build, with exit status 1 and no stack trace', (t) => {
+  const dir = tempDirFor(t, 'bmeter-cache-');
+  copyTree(dir.path, undefined);
+  rmSync(join(dir.path, 'dist'), { recursive: true });
+  const run = spawnSync(process.execPath, [join(dir.path, 'bin', 'bmeter.js'), 'decode', FRAME], {
+    env: baseEnv(),
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  const bundle = join(dir.path, 'dist', 'bmeter.cjs');
+  const message = `bmeter: ${bundle} is missing: bmeter is not built — run \`npm run build\` in ${dir.path}\n`;
+  assert.deepEqual([run.status, run.stdout, run.stderr], [1, '', message]);
+});
