@@ -7,6 +7,7 @@
  * command stops quietly; a failing one (`> /dev/full`) ends the run with one line naming it.
  */
 import { BmeterError } from '../errors.js';
+import { assertSameColumns } from './file-columns.js';
 import { FileTarget } from './file-target.js';
 import { csvLine, jsonLine, newTextLayout, textBlock, type OutputFormat, type OutputRecord } from './format.js';
 
@@ -47,6 +48,7 @@ export async function createSink(options: SinkOptions): Promise<Sink> {
     return textBlock(record, options.columns, options.units, layout);
   };
   if (options.outputPath !== undefined) {
+    await assertSameColumns(options.outputPath, options.format, options.columns);
     const file = await FileTarget.open(
       options.outputPath,
       options.notice === undefined ? {} : { notice: options.notice },

@@ -1,0 +1,46 @@
+/**
+ * An --output file is appended to only with records of its own kind (src/output/file-columns.ts):
+ * `history` refuses a poll's CSV (and `--since auto` never reads a reading's time as a slot), `poll`
+ * refuses a history file, CSV never goes into a JSON lines file; the file is left as it was. The real
+ * program in process on the simulator.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runProgram } from '../fixtures/run-program.js';
+
+const SIM = 'sim://?timeScale=0.001';
+const run = (cwd: string, args: string[]) => runProgram(['--port', '/dev/ttySIM0', ...args], { cwd, simUrl: SIM });
+
+test('history, poll and another format refuse a file of other records with exit 2 and leave it as it was', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-columns-'));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  assert.equal((await run(cwd, ['scan'])).code, 0);
+  const power = join(cwd, 'power.csv');
+  const poll = await run(cwd, ['poll', '--format', 'csv', '--output', 'power.csv']);
+  assert.equal(poll.code, 0, poll.stderr);
+  const polled = readFileSync(power, 'utf8');
+  assert.match(polled, /^timestamp,power_w,/);
+
+  const history = await run(cwd, ['history', '--since', 'auto', '--format', 'csv', '--output', 'power.csv']);
+  assert.equal(history.code, 2, history.stderr);
+  assert.match(history.stderr, /--output \S+power\.csv holds other records: its first line is "timestamp,power_w,/);
+  assert.match(history.stderr, /where this command writes "slot_start,/);
+  assert.equal(readFileSync(power, 'utf8'), polled, 'the poll file is unchanged');
+
+  const json = await run(cwd, ['poll', '--format', 'json', '--output', 'power.csv']);
+  assert.equal(json.code, 2, json.stderr);
+  assert.match(json.stderr, /where this command writes a JSON record starting with "timestamp"/);
+  assert.equal(readFileSync(power, 'utf8'), polled);
+
+  writeFileSync(join(cwd, 'week.csv'), 'slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh\n');
+  const intoHistory = await run(cwd, ['poll', '--format', 'csv', '--output', 'week.csv']);
+  assert.equal(intoHistory.code, 2, intoHistory.stderr);
+  assert.match(intoHistory.stderr, /its first line is "slot_start,/);
+
+  const again = await run(cwd, ['poll', '--format', 'csv', '--output', 'power.csv']);
+  assert.equal(again.code, 0, 'the same kind of records is appended as before');
+  assert.equal(readFileSync(power, 'utf8').split('\n').filter(Boolean).length, 3, 'one header, two records');
+});
