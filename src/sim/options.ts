@@ -116,6 +116,37 @@ export function resolveSimOptions(partial: Partial<SimOptions> = {}): SimOptions
   return o;
 }
 
+/** The query options a sim:// URL takes (parseSimUrl). */
+const SIM_URL_OPTIONS = [
+  'dialect',
+  'model',
+  'erxudp',
+  'wiring',
+  'findAt',
+  'timeScale',
+  'rttMs',
+  'faultRate',
+  'seed',
+  'neighbours',
+  'neighbors',
+  'channel',
+  'lqi',
+  'lifetime',
+  'sessionLifetimeS',
+  'aribHoldS',
+  'initialKwh',
+  'authReject',
+  'pv',
+  'reverse',
+  'clock',
+  'coefficient',
+  'release',
+  'routeBId',
+  'password',
+  'meterMac',
+  'faults',
+] as const;
+
 /** Parses `sim://?dialect=dual&findAt=5&…` (also `sim:`, `sim://`) into options. */
 export function parseSimUrl(url: string): Partial<SimOptions> {
   check(/^sim:/i.test(url), `not a sim:// URL: ${url}`);
@@ -209,7 +240,7 @@ export function simOptionsFromQuery(params: URLSearchParams): Partial<SimOptions
         out.faults = parseFaults(value);
         break;
       default:
-        throw new BmeterError('USAGE', `unknown sim option "${key}" (see src/sim/options.ts)`);
+        throw new BmeterError('USAGE', `unknown sim option "${key}": the options are ${SIM_URL_OPTIONS.join(', ')}`);
     }
   }
   return out;

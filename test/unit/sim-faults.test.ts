@@ -66,7 +66,10 @@ test('sim:// URLs carry the options, and findAt can come from the fault list', (
     'hex',
     'D/IPS is hex-only',
   );
-  assert.throws(() => parseSimUrl('sim://?nope=1'), /unknown sim option "nope"/);
+  assert.throws(
+    () => parseSimUrl('sim://?nope=1'),
+    /^BmeterError: unknown sim option "nope": the options are dialect, .*findAt/,
+  );
 });
 
 test('fragmented output arrives in many small chunks that join to the same bytes', async () => {
