@@ -2,6 +2,7 @@
  * `bmeter decode`: decode ERXUDP log lines or hex ECHONET Lite frames into JSON lines.
  * The logic is in src/decode/decode.ts; this file only wires commander and the streams.
  */
+import { printable } from '../log/printable.js';
 import type { Command } from 'commander';
 import { runDecode, type DecodeOptions } from '../decode/decode.js';
 import type { CliContext } from './context.js';
@@ -60,7 +61,7 @@ export function register(program: Command, ctx: CliContext): void {
       const lines = frames.length > 0 ? frames : untilAborted(boundedLines(ctx.io.stdin, MAX_LINE_BYTES), ctx.signal);
       await runDecode(lines, options, {
         frame: (json) => void ctx.io.stdout.write(`${JSON.stringify(json)}\n`),
-        problem: (message) => void ctx.io.stderr.write(`${message}\n`),
+        problem: (message) => void ctx.io.stderr.write(`${printable(message)}\n`),
       });
     });
 }

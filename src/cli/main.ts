@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import { BmeterError, isBmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
+import { printable } from '../log/printable.js';
 import { createProgram } from './program.js';
 
 /**
@@ -66,7 +67,7 @@ export async function main(argv: string[]): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
     if (stoppedBySignal && isBmeterError(err, 'CLOSED')) {
       // Stopped as asked (SIGINT/SIGTERM) in the middle of a wait: say where, and exit 0.
-      process.stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
+      process.stderr.write(`bmeter: ${printable(secretRedactor.redact(err.message))}\n`);
       process.exitCode = 0;
     } else if (stdoutError === undefined) process.exitCode = reportError(err, process.stderr);
   } finally {
@@ -88,16 +89,16 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream): number
     return err.exitCode === 0 ? 0 : 2;
   }
   if (err instanceof BmeterError) {
-    stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
+    stderr.write(`bmeter: ${printable(secretRedactor.redact(err.message))}\n`);
     return err.exitCode;
   }
   if (isEnvironmentFault(err)) {
     // A fault of the machine (a full disk, a missing permission), not of bmeter: no stack trace.
-    stderr.write(`bmeter: ${secretRedactor.redact(err.message)}\n`);
+    stderr.write(`bmeter: ${printable(secretRedactor.redact(err.message))}\n`);
     return 1;
   }
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  stderr.write(`bmeter: internal error: ${secretRedactor.redact(message)}\n`);
+  stderr.write(`bmeter: internal error: ${printable(secretRedactor.redact(message))}\n`);
   return 1;
 }
 

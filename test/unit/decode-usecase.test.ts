@@ -135,6 +135,11 @@ describe('runDecode', () => {
     assert.equal((error as Error).message, '3 of 3 lines could not be decoded');
   });
 
+  it('shows a control character of a line escaped, never raw on the terminal', async () => {
+    const { problems } = await decodeAll(['AB\u001b[2J']);
+    assert.equal(problems[0], 'line 1: not an ERXUDP line or a hex frame: "\\u001b" at character 3 is not a hex digit');
+  });
+
   it('passes the ERXUDP parser fault through with the line number', async () => {
     const { problems } = await decodeAll(['ERXUDP FE80::1 FE80::2 0E1A 0E1A 0011223344556677 1 0012 1081']);
     assert.match(problems[0] ?? '', /^line 1: ERXUDP data is 4 hex characters, DATALEN 0012 says 36$/);
