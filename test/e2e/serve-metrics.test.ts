@@ -67,7 +67,7 @@ test(
     const dir = tempDirFor(t);
     const common = await scanned(dir, SIM);
     const prom = dir.file('bmeter.prom');
-    const args = [...common, '--db', dir.file('bmeter.db'), '--interval', '0.5', '--history-days', '1'];
+    const args = [...common, '--db', dir.file('bmeter.db'), '--interval', '1', '--history-days', '1'];
     const serve = startServe(t, [...args, '--metrics-file', prom, '--log-level', 'trace'], { ...RUN, cwd: dir.path });
     const base = await serve.baseUrl();
     const metrics = async (): Promise<Families> => {
@@ -85,7 +85,7 @@ test(
     const body = (await healthy.json()) as Record<string, unknown>;
     assert.equal(body['status'], 'ok');
     assert.equal(body['session'], 'up');
-    assert.ok(Number(body['last_reading_age_s']) <= 1.5, 'the reading is at most three 0.5 s intervals old');
+    assert.ok(Number(body['last_reading_age_s']) < 3, 'the reading is younger than three 1 s intervals');
     const printedBefore = serve.printed().length;
     const live = await metrics();
     const printedAfter = serve.printed().length;
@@ -95,13 +95,14 @@ test(
     assert.equal(valueOf(live, 'bmeter_readings_total', { ...m, source: 'notification' }), 0);
     assert.equal(valueOf(live, 'bmeter_session_state', { ...m, state: 'up' }), 1);
 
-    // The meter falls silent: 503 after three intervals (1.5 s) without a reading (a reading counts as
-    // failed only after 3 tries of 10 s, later than this test looks).
+    // The meter falls silent: 503 after three intervals (3 s: a loaded machine's slow reading stays
+    // healthy) without a reading (a reading counts as failed only after 3 tries of 10 s, later than this
+    // test looks).
     await serve.until('503 from /healthz', async () => (await fetch(`${base}/healthz`)).status === 503, 40_000);
     const sick = (await (await fetch(`${base}/healthz`)).json()) as Record<string, unknown>;
     assert.equal(sick['status'], 'unhealthy');
     assert.ok(
-      Number(sick['last_reading_age_s']) >= 1.5,
+      Number(sick['last_reading_age_s']) >= 3,
       `no reading for more than three intervals: ${JSON.stringify(sick)}`,
     );
     // Readings were requests 4 to 9; when the host clock passes a half-hour mark (+1 min) during the
@@ -111,7 +112,7 @@ test(
     const silent = await metrics();
     assertReading(silent, sentReading(serve.proc.stderr()));
     assert.equal(valueOf(silent, 'bmeter_readings_total', { ...m, source: 'poll' }), taken);
-    assert.ok(valueOf(silent, 'bmeter_last_reading_age_seconds', m) >= 1.5);
+    assert.ok(valueOf(silent, 'bmeter_last_reading_age_seconds', m) >= 3);
     const lastAt = Date.parse(String(serve.printed().at(-1)?.['timestamp'])) / 1000;
     assert.equal(valueOf(silent, 'bmeter_last_reading_timestamp_seconds', m), lastAt);
 
