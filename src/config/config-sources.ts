@@ -93,6 +93,21 @@ export function credentialProblems(merged: Record<string, unknown>, where: Sourc
   return problems;
 }
 
+/**
+ * A Route-B password the stick takes but no power company issues: theirs are 12 characters
+ * (docs/protocol.md §3.5). Not refused (the stick takes 1–32), but said before a join that would
+ * end in EVENT 24 after its 40 s; names the source and the length, never the value.
+ */
+export function credentialWarnings(merged: Record<string, unknown>, where: SourceNamer): string[] {
+  const routeB = merged['routeB'];
+  const password = isPlainObject(routeB) ? routeB['password'] : undefined;
+  if (typeof password !== 'string' || password.length === 12) return [];
+  return [
+    `${where(['routeB', 'password'])} has ${password.length} characters, where the Route-B password from the power ` +
+      'company has 12: check it if the join fails (EVENT 24)',
+  ];
+}
+
 /** What the stick would refuse in a credential: a space, or a character outside printable ASCII. */
 function characterFault(value: string): string | undefined {
   if (/\s/.test(value)) return 'holds a space or other blank (the stick takes none)';

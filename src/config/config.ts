@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { BmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
-import { credentialProblems, sourceNamer, type SourceNamer } from './config-sources.js';
+import { credentialProblems, credentialWarnings, sourceNamer, type SourceNamer } from './config-sources.js';
 import { configSchema, parseSettings, type Config } from './schema.js';
 
 export type { Config } from './schema.js';
@@ -42,6 +42,7 @@ export function loadConfig(input: LoadConfigInput): Config {
     throw new BmeterError('CONFIG', `invalid configuration:\n${[...problems, ...rest].join('\n')}`);
   }
   const config = parseConfig(merged, where);
+  for (const warning of credentialWarnings(merged, where)) input.warn?.(warning);
   secretRedactor.add(config.routeB.id?.slice(-8)); // the PairID (SKSCAN's EPANDESC, the scan file)
   secretRedactor.add(config.routeB.id);
   secretRedactor.add(config.routeB.password);

@@ -218,3 +218,26 @@ test('a config file holding only the Route-B ID and readable by others draws the
     `config file ${path} holds the Route-B ID but is readable by group or others — run: chmod 600 ${path}`,
   ]);
 });
+
+test('a Route-B password of other than 12 characters is taken, with a warning naming its source and length', () => {
+  const warned: string[] = [];
+  const warn = (message: string): void => void warned.push(message);
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ routeB: { password: 'SHORTPW' } }), { mode: 0o600 });
+  const config = loadConfig({ flags: {}, env: { BMETER_ROUTEB_ID: ID }, cwd, warn });
+  assert.equal(config.routeB.password, 'SHORTPW');
+  assert.equal(warned.length, 1);
+  assert.match(
+    warned[0] ?? '',
+    /^routeB\.password in \S+bmeter\.config\.json has 7 characters, where the Route-B password from the power company has 12: check it if the join fails \(EVENT 24\)$/,
+  );
+  assert.ok(!(warned[0] ?? '').includes('SHORTPW'));
+  warned.length = 0;
+  loadConfig({
+    flags: {},
+    env: { BMETER_ROUTEB_ID: ID, BMETER_ROUTEB_PASSWORD: 'ABCDEFGHIJKL' },
+    cwd: tempDir(),
+    warn,
+  });
+  assert.deepEqual(warned, [], 'twelve characters: no warning');
+});
