@@ -168,7 +168,7 @@ export function parseHex(text: string): Buffer {
     const bad = /[^0-9A-Fa-f]/.exec(hex);
     throw new BmeterError(
       'DECODE',
-      `not an ERXUDP line or a hex frame: ${JSON.stringify(bad?.[0] ?? '?')} at character ${(bad?.index ?? 0) + 1} is not a hex digit`,
+      `not an ERXUDP line or a hex frame: "${bad?.[0] ?? '?'}" at character ${(bad?.index ?? 0) + 1} is not a hex digit`,
     );
   }
   if (hex.length % 2 !== 0) {

@@ -135,11 +135,6 @@ describe('runDecode', () => {
     assert.equal((error as Error).message, '3 of 3 lines could not be decoded');
   });
 
-  it('shows a control character of a line escaped, never raw on the terminal', async () => {
-    const { problems } = await decodeAll(['AB\u001b[2J']);
-    assert.equal(problems[0], 'line 1: not an ERXUDP line or a hex frame: "\\u001b" at character 3 is not a hex digit');
-  });
-
   it('passes the ERXUDP parser fault through with the line number', async () => {
     const { problems } = await decodeAll(['ERXUDP FE80::1 FE80::2 0E1A 0E1A 0011223344556677 1 0012 1081']);
     assert.match(problems[0] ?? '', /^line 1: ERXUDP data is 4 hex characters, DATALEN 0012 says 36$/);
@@ -227,6 +222,13 @@ describe('bmeter decode (commander wiring)', () => {
     assert.match(r.err, /^line 3: not an ERXUDP line or a hex frame/);
     assert.ok(r.error instanceof BmeterError);
     assert.equal((r.error as BmeterError).message, '1 of 2 lines could not be decoded');
+  });
+
+  it('writes a control character a bad line holds escaped on stderr, never raw to the terminal', async () => {
+    const r = await run([], 'AB\u001b[2J\nERXUDP \u001b]0;x\u0007 b c d e f g h\n');
+    assert.match(r.err, /^line 1: not an ERXUDP line or a hex frame: "\\u001b" at character 3 is not a hex digit$/m);
+    assert.match(r.err, /^line 2: ERXUDP sender "\\u001b]0;x\\u0007" is not an IPv6 address$/m);
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f]/.test(r.err), 'no raw control character on stderr');
   });
 
   it('refuses an unknown --unit code and a fractional --coefficient as usage errors', async () => {
