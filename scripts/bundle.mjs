@@ -3,13 +3,15 @@
 // that bin/bmeter.js loads (fast start): one file read instead of resolving
 // hundreds of modules, and no ES-module loader. Modules the CLI imports dynamically (each
 // command, the transports, the simulator) are only evaluated when imported. serialport (native
-// binding), pino, the full zod (the scan file's error wording), mqtt (only for --mqtt) and the chart
-// libraries (only for plot) stay outside: they are required from node_modules when first needed.
-// zod/mini (the config schema, checked at every start) is bundled: tree-shaken, it costs a few kB
-// instead of loading a package. Run by `npm run build`, after transpile.mjs.
+// binding), pino, the full zod (the scan file's error wording) and proper-lockfile stay outside: they are
+// required from node_modules when first needed. zod/mini (the config schema, checked at every start) is
+// bundled: tree-shaken, it costs a few kB instead of loading a package. mqtt (only for --mqtt) and the chart
+// libraries (only for plot) get bundles of their own, dist/mqtt.cjs and dist/charts.cjs, loaded on first
+// use: from node_modules, as the hundreds of ES modules they are, they cost a command far more CPU than
+// bmeter's own code. Run by `npm run build`, after transpile.mjs.
 //
 // bin/load-bundle.js runs the bundle through vm.Script with a V8 code cache (the reasons are there), which
-// scripts/code-cache.mjs makes, run from here: dist/bmeter.cjs.cache, for the Node that runs the build.
+// scripts/code-cache.mjs makes, run from here: dist/<bundle>.cache, for the Node that runs the build.
 // Two changes to esbuild's output make that work:
 // - each import() of a package or builtin (mqtt, vega, node:sqlite, …) becomes __bmeterImport(), a function
 //   the launcher passes in that calls import() from its own module: the import() of a vm.Script needs
@@ -20,15 +22,19 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const target = `${root}dist/bmeter.cjs`;
-// Written beside the old bundle and renamed over it, so a bmeter started meanwhile finds a whole one.
-const temp = `${target}.${process.pid}.tmp`;
-const cacheTarget = `${target}.cache`;
-const cacheTemp = `${cacheTarget}.${process.pid}.tmp`;
+/** Smaller bundles parse faster; stack traces still name the function where esbuild keeps it. */
+const MINIFIED = {
+  minifyWhitespace: true,
+  minifySyntax: true,
+  minifyIdentifiers: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
 /** Marks only the bare specifier external (esbuild's `external` would take every subpath too). */
 function exactExternal(filter) {
@@ -67,40 +73,153 @@ function launcherImports(code) {
   return out;
 }
 
+/**
+ * serialport, which src/transport/serial.ts imports (a require() in the bundle), comes from its library bundle
+ * through the launcher's __bmeterRequire. The other @serialport package bmeter uses (parser-readline, for
+ * decode's stdin) is small and bundled here.
+ */
+const serialportFromLibrary = {
+  name: 'serialport-from-library',
+  setup(b) {
+    b.onResolve({ filter: /^serialport$/ }, () => ({ path: 'serialport', namespace: 'library-require' }));
+    b.onLoad({ filter: /.*/, namespace: 'library-require' }, () => ({
+      contents: 'module.exports = __bmeterRequire("serialport");',
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['dist/cli/main.js'],
-  outfile: temp,
   write: false,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['serialport', '@serialport/*', 'pino', 'mqtt', 'vega', 'vega-lite', '@resvg/resvg-js', 'proper-lockfile'],
-  plugins: [exactExternal(/^zod$/), lazyChildProcessForCommander],
+  external: ['pino', 'mqtt', 'vega', 'vega-lite', '@resvg/resvg-js', 'proper-lockfile'],
+  plugins: [exactExternal(/^zod$/), lazyChildProcessForCommander, serialportFromLibrary],
   // import.meta.url (createRequire in config.ts and logger.ts) becomes the bundle's own URL.
   define: { 'import.meta.url': '__bmeterImportMetaUrl' },
   banner: { js: "const __bmeterImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  minifyWhitespace: true,
-  minifySyntax: true,
-  minifyIdentifiers: true,
-  legalComments: 'none',
-  logLevel: 'warning',
+  ...MINIFIED,
 });
-const code = launcherImports(result.outputFiles[0].text);
-const bundle = `${code}// bmeter-cache-key: ${createHash('sha256').update(code).digest('hex').slice(0, 32)}\n`;
-writeFileSync(temp, bundle);
-const made = spawnSync(process.execPath, [`${root}scripts/code-cache.mjs`, temp, target, cacheTemp], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  timeout: 60_000,
-});
-// The bundle first, then its cache: a bmeter started in between finds a cache of another key and ignores it.
-renameSync(temp, target);
-if (made.status === 0) renameSync(cacheTemp, cacheTarget);
-else {
-  // Never a failed install for a speed-up: without a cache, bmeter compiles the bundle as it starts.
-  console.warn(`bundle.mjs: no V8 code cache for dist/bmeter.cjs (code-cache.mjs: ${made.error ?? made.status})`);
-  rmSync(cacheTemp, { force: true });
-  rmSync(cacheTarget, { force: true });
+writeWithCodeCache('bmeter.cjs', result.outputFiles[0].text, 'poll');
+
+// The library bundles (bin/load-bundle.js, LIBRARY_BUNDLES): MQTT.js for --mqtt, Vega and Vega-Lite for plot.
+// vega-canvas's Node build awaits import('canvas') at its top level, which a CommonJS bundle cannot hold. Its
+// functions answer null when the optional `canvas` package is absent, as it is here (bmeter does not depend
+// on it; vega then draws SVG without a canvas and estimates text widths), so a module answering null stands in.
+const noCanvas = {
+  name: 'no-canvas',
+  setup(b) {
+    b.onResolve({ filter: /^vega-canvas$/ }, () => ({ path: 'vega-canvas', namespace: 'no-canvas' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-canvas' }, () => ({
+      contents: 'export const canvas = () => null;\nexport const image = () => null;',
+      loader: 'js',
+    }));
+  },
+};
+/**
+ * @serialport/bindings-cpp finds its native binding with node-gyp-build from its own folder (`__dirname/..`),
+ * which in a bundle would be dist/: the module that does so is replaced by one that starts from the package's
+ * folder in node_modules, resolved when it loads.
+ */
+const bindingFromPackage = {
+  name: 'binding-from-package',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@serialport[\\/]bindings-cpp[\\/]dist[\\/]serialport-bindings\.js$/ }, (args) => ({
+      contents: [
+        "const { dirname, join } = require('node:path');",
+        "const resolve = require('node:module').createRequire(__filename).resolve;",
+        "const folder = join(dirname(resolve('@serialport/bindings-cpp')), '..');",
+        "exports.binding = require('node-gyp-build')(folder);",
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+for (const [file, contents, exercise] of [
+  ['mqtt.cjs', "export * as mqtt from 'mqtt';", 'load'],
+  ['serialport.cjs', "export * as serialport from 'serialport';", 'load'],
+  ['charts.cjs', "export * as vega from 'vega';\nexport * as vegaLite from 'vega-lite';", 'charts'],
+]) {
+  const inputs = libraryInputs(contents);
+  if (inputs !== undefined && builtFrom(file) === inputs) continue;
+  const library = await build({
+    absWorkingDir: root,
+    stdin: { contents, resolveDir: root, loader: 'js', sourcefile: file },
+    write: false,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    plugins: [noCanvas, bindingFromPackage],
+    ...MINIFIED,
+  });
+  writeWithCodeCache(file, `${library.outputFiles[0].text}// bmeter-inputs: ${inputs ?? 'unknown'}\n`, exercise);
 }
 rmSync(`${root}dist/bundle`, { recursive: true, force: true }); // the code-split bundle of earlier builds
+
+/**
+ * A hash of what a library bundle and its cache are made from: the installed packages (npm's record of
+ * node_modules), this Node, the entry and the build's own scripts; undefined when one cannot be read. A
+ * build skips a library bundle whose `// bmeter-inputs:` line holds the same (it takes longer to make than
+ * the rest of the build together).
+ */
+function libraryInputs(contents) {
+  const hash = createHash('sha256').update(`${process.version} ${process.arch}\n${contents}\n`);
+  const files = ['node_modules/.package-lock.json', 'scripts/bundle.mjs', 'scripts/code-cache.mjs'];
+  files.push('bin/load-bundle.js', 'dist/plot/vega-spec.js');
+  try {
+    for (const file of files) hash.update(readFileSync(`${root}${file}`));
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** The inputs hash dist/<file> was built from, when it and its code cache are there. */
+function builtFrom(file) {
+  const target = `${root}dist/${file}`;
+  if (!existsSync(`${target}.cache`)) return undefined;
+  try {
+    return /\/\/ bmeter-inputs: ([0-9a-f]{32})\n\/\/ bmeter-cache-key: [0-9a-f]{32}\n$/.exec(
+      readFileSync(target, 'utf8').slice(-120),
+    )?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes dist/<file> (esbuild's `code` with its import() routed through the launcher and the key line
+ * appended) and its V8 code cache, made by code-cache.mjs after running `exercise` (what it names is there).
+ * Each is written beside its target and renamed over it, so a bmeter started meanwhile finds a whole one;
+ * the bundle first, then its cache: a bmeter started in between finds a cache of another key and ignores it.
+ */
+function writeWithCodeCache(file, code, exercise) {
+  const target = `${root}dist/${file}`;
+  const temp = `${target}.${process.pid}.tmp`;
+  const cacheTarget = `${target}.cache`;
+  const cacheTemp = `${cacheTarget}.${process.pid}.tmp`;
+  const routed = launcherImports(code);
+  writeFileSync(
+    temp,
+    `${routed}// bmeter-cache-key: ${createHash('sha256').update(routed).digest('hex').slice(0, 32)}\n`,
+  );
+  const made = spawnSync(process.execPath, [`${root}scripts/code-cache.mjs`, temp, target, cacheTemp, exercise], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 60_000,
+  });
+  renameSync(temp, target);
+  if (made.status === 0) renameSync(cacheTemp, cacheTarget);
+  else {
+    // Never a failed install for a speed-up: without a cache, bmeter compiles the bundle as it starts.
+    console.warn(`bundle.mjs: no V8 code cache for dist/${file} (code-cache.mjs: ${made.error ?? made.status})`);
+    rmSync(cacheTemp, { force: true });
+    rmSync(cacheTarget, { force: true });
+  }
+}

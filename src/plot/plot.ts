@@ -9,7 +9,7 @@ import { readStore } from './read-store.js';
 import { dailySums, inRange, type ChartKind, type HalfHourPoint, type PlotData, type PowerPoint } from './series.js';
 import { terminalDailyChart, terminalHalfHourChart, terminalPowerChart } from './terminal-chart.js';
 import { dailySpec, halfHourSpec, powerSpec, type VegaLiteSpec } from './vega-spec.js';
-import { writeChartFile } from './write-out.js';
+import { checkChartFile, writeChartFile } from './write-out.js';
 
 /** Where the data comes from: the SQLite store, or a CSV / JSON-lines file of poll or history. */
 export type PlotSource = { db: string } | { input: string };
@@ -48,9 +48,12 @@ const DEFAULT_SPAN_MS: Record<ChartKind, number> = {
 
 /**
  * Loads, checks and draws.
- * @throws BmeterError USAGE: unreadable or empty input, a chart the input cannot give, nothing in range
+ * @throws BmeterError USAGE: unreadable or empty input, a chart the input cannot give, nothing in range, an --out
+ *   file that exists (without --force) or cannot be written
  */
 export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
+  const target = options.target;
+  if (target.kind !== 'terminal') await checkChartFile(target.path, target.force);
   const data = await load(options);
   const chart = options.chart ?? (data.kind === 'readings' ? 'power' : 'half-hours');
   if (chart === 'power' && data.kind !== 'readings') {
@@ -69,7 +72,6 @@ export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
   if (points.length === 0)
     throw new BmeterError('USAGE', `nothing to plot: ${describe(options)} has no ${data.kind}${rangeText(options)}`);
   const drawn = chart === 'daily' ? dailySums(points as HalfHourPoint[]) : points;
-  const target = options.target;
   if (target.kind === 'terminal') {
     const size = { width: target.width, height: target.height, colour: target.colour };
     const text =

@@ -1,9 +1,10 @@
 /**
- * The V8 code cache of the bundle (dist/bmeter.cjs.cache, made by `npm run build`, read by
- * bin/load-bundle.js): the build writes one that this Node accepts, and a cache that is missing,
- * damaged, cut short, made for another bundle or refused by V8 changes nothing a user sees — bmeter
- * compiles the bundle itself, silently — and bmeter never writes a file of its own beside it.
- * Each case runs on a copy of bin/ and dist/ in a temporary folder (node_modules linked).
+ * The V8 code caches of the bundles (dist/bmeter.cjs.cache and the library bundles' mqtt, serialport and
+ * charts .cjs.cache, made by `npm run build`, read by bin/load-bundle.js): the build writes ones that this
+ * Node accepts, and a cache that is missing, damaged, cut short, made for another bundle or refused by V8
+ * changes nothing a user sees — bmeter compiles the bundle itself, silently — and bmeter never writes a
+ * file of its own beside it. Each case runs on a copy of bin/ and dist/ in a temporary folder (node_modules
+ * linked).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -41,26 +42,30 @@ function copyTree(dir: string, cache: Buffer | undefined): void {
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
 }
 
-/** Every file under `dir` (node_modules left out), sorted. */
+/** Every file under `dir` (node_modules left out: a recursive readdir follows that link), sorted. */
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => !f.startsWith('node_modules'))
-    .sort();
+  const names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.name !== 'node_modules');
+  const inside = (name: string): string[] =>
+    readdirSync(join(dir, name), { recursive: true, encoding: 'utf8' }).map((f) => join(name, f));
+  return names.flatMap((e) => (e.isDirectory() ? [e.name, ...inside(e.name)] : [e.name])).sort();
 }
 
-test('the build writes a code cache that this Node accepts for the bundle', () => {
-  assertBuilt();
-  const script = `
-    const { compileBundle, readCache } = require(${JSON.stringify(join(REPO_ROOT, 'bin', 'load-bundle.js'))});
-    const source = require('node:fs').readFileSync(${JSON.stringify(DIST_MAIN)}, 'utf8');
-    const data = readCache(${JSON.stringify(CACHE)}, source);
-    const script = compileBundle(${JSON.stringify(DIST_MAIN)}, source, data);
-    console.log(JSON.stringify({ read: data !== undefined, rejected: script.cachedDataRejected }));`;
-  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
-  assert.equal(run.status, 0, run.stderr);
-  const built = 'the bundle and its cache are built by the Node that runs the tests (npm test builds them first)';
-  assert.deepEqual(JSON.parse(run.stdout), { read: true, rejected: false }, built);
-});
+for (const bundle of ['bmeter.cjs', 'mqtt.cjs', 'serialport.cjs', 'charts.cjs']) {
+  test(`the build writes a code cache that this Node accepts for dist/${bundle}`, () => {
+    assertBuilt();
+    const file = join(REPO_ROOT, 'dist', bundle);
+    const script = `
+      const { compileBundle, readCache } = require(${JSON.stringify(join(REPO_ROOT, 'bin', 'load-bundle.js'))});
+      const source = require('node:fs').readFileSync(${JSON.stringify(file)}, 'utf8');
+      const data = readCache(${JSON.stringify(`${file}.cache`)}, source);
+      const script = compileBundle(${JSON.stringify(file)}, source, data);
+      console.log(JSON.stringify({ read: data !== undefined, rejected: script.cachedDataRejected }));`;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const built = 'the bundles and their caches are built by the Node that runs the tests (npm test builds them first)';
+    assert.deepEqual(JSON.parse(run.stdout), { read: true, rejected: false }, built);
+  });
+}
 
 /** XORs the byte at `at` with `mask`. */
 function flip(bytes: Buffer, at: number, mask: number): void {

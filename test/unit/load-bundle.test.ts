@@ -122,3 +122,39 @@ test('the bundle gets module, require, __filename and __dirname, and its import(
   const os = (await loaded.os()) as { platform: () => string };
   assert.equal(os.platform(), process.platform);
 });
+
+test('import() of mqtt, vega or vega-lite and require() of serialport load the library bundle beside the bundle, once; without one, the package', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-load-');
+  const code = 'exports.load = (name) => __bmeterImport(name);\nexports.require = (name) => __bmeterRequire(name);';
+  const file = await writeBundle(dir.path, 'main.cjs', bundleSource(code, '1'.repeat(32)));
+  type Loaded = Record<string, unknown>;
+  const main = loader.loadBundle(file) as {
+    load: (name: string) => Promise<Loaded>;
+    require: (name: string) => Loaded;
+  };
+  // Without library bundles (a build before them): the packages from node_modules.
+  assert.equal(typeof (await main.load('mqtt'))['connect'], 'function');
+  assert.equal(typeof main.require('serialport')['SerialPort'], 'function');
+  await writeBundle(
+    dir.path,
+    'mqtt.cjs',
+    bundleSource("exports.mqtt = { connect: 'bundled MQTT.js' };", '2'.repeat(32)),
+  );
+  const serial = "exports.serialport = { SerialPort: 'bundled serialport' };";
+  await writeBundle(dir.path, 'serialport.cjs', bundleSource(serial, '4'.repeat(32)));
+  const charts = [
+    'globalThis.chartsLoaded = (globalThis.chartsLoaded ?? 0) + 1;',
+    "exports.vega = { name: 'bundled vega' };",
+    "exports.vegaLite = { name: 'bundled vega-lite' };",
+  ].join('\n');
+  await writeBundle(dir.path, 'charts.cjs', bundleSource(charts, '3'.repeat(32)));
+  assert.deepEqual(await main.load('mqtt'), { connect: 'bundled MQTT.js' });
+  assert.deepEqual(main.require('serialport'), { SerialPort: 'bundled serialport' });
+  assert.deepEqual(await Promise.all([main.load('vega-lite'), main.load('vega')]), [
+    { name: 'bundled vega-lite' },
+    { name: 'bundled vega' },
+  ]);
+  assert.equal((globalThis as { chartsLoaded?: number }).chartsLoaded, 1, 'charts.cjs ran once for both');
+  assert.equal(typeof (await main.load('node:os'))['platform'], 'function', 'other specifiers: import()');
+  assert.equal(typeof main.require('node:os')['platform'], 'function', 'other specifiers: require()');
+});
