@@ -19,6 +19,8 @@
 // - a last line `// bmeter-cache-key: <hash of the bundle>`, which the cache carries too, so a cache is
 //   only ever used with the bundle it was made for.
 // The bundle therefore runs only through bin/load-bundle.js, not through a plain require().
+// Each bundle also ends with `// bmeter-inputs: <hash>` of what it and its cache were made from (inputsHash
+// below): a build finding the same skips that bundle, so `npm test`'s build costs little when nothing changed.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -104,7 +106,10 @@ const result = await build({
   banner: { js: "const __bmeterImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   ...MINIFIED,
 });
-writeWithCodeCache('bmeter.cjs', result.outputFiles[0].text, 'poll');
+const cli = result.outputFiles[0].text;
+const cliInputs = inputsHash(cli, ['scripts/lib/sim-scan-file.mjs']);
+if (cliInputs === undefined || builtFrom('bmeter.cjs') !== cliInputs)
+  writeWithCodeCache('bmeter.cjs', `${cli}// bmeter-inputs: ${cliInputs ?? 'unknown'}\n`, 'poll');
 
 // The library bundles (bin/load-bundle.js, LIBRARY_BUNDLES): MQTT.js for --mqtt, Vega and Vega-Lite for plot.
 // vega-canvas's Node build awaits import('canvas') at its top level, which a CommonJS bundle cannot hold. Its
@@ -146,7 +151,7 @@ for (const [file, contents, exercise] of [
   ['serialport.cjs', "export * as serialport from 'serialport';", 'load'],
   ['charts.cjs', "export * as vega from 'vega';\nexport * as vegaLite from 'vega-lite';", 'charts'],
 ]) {
-  const inputs = libraryInputs(contents);
+  const inputs = inputsHash(contents, ['node_modules/.package-lock.json', 'dist/plot/vega-spec.js']);
   if (inputs !== undefined && builtFrom(file) === inputs) continue;
   const library = await build({
     absWorkingDir: root,
@@ -164,17 +169,16 @@ for (const [file, contents, exercise] of [
 rmSync(`${root}dist/bundle`, { recursive: true, force: true }); // the code-split bundle of earlier builds
 
 /**
- * A hash of what a library bundle and its cache are made from: the installed packages (npm's record of
- * node_modules), this Node, the entry and the build's own scripts; undefined when one cannot be read. A
- * build skips a library bundle whose `// bmeter-inputs:` line holds the same (it takes longer to make than
- * the rest of the build together).
+ * A hash of what a bundle and its code cache are made from: `text` (the bundle's code, or a library bundle's
+ * entry), this Node, the build's own scripts and `files` (for a library bundle: npm's record of the installed
+ * packages); undefined when a file cannot be read. A build skips a bundle whose `// bmeter-inputs:` line holds
+ * the same: making a code cache takes longer than the rest of the build.
  */
-function libraryInputs(contents) {
-  const hash = createHash('sha256').update(`${process.version} ${process.arch}\n${contents}\n`);
-  const files = ['node_modules/.package-lock.json', 'scripts/bundle.mjs', 'scripts/code-cache.mjs'];
-  files.push('bin/load-bundle.js', 'dist/plot/vega-spec.js');
+function inputsHash(text, files) {
+  const hash = createHash('sha256').update(`${process.version} ${process.arch}\n${text}\n`);
   try {
-    for (const file of files) hash.update(readFileSync(`${root}${file}`));
+    for (const file of ['scripts/bundle.mjs', 'scripts/code-cache.mjs', 'bin/load-bundle.js', ...files])
+      hash.update(readFileSync(`${root}${file}`));
   } catch {
     return undefined;
   }

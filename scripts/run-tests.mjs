@@ -41,16 +41,22 @@ const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, 
 // tests (all in one process: 14 s CPU instead of 31 s). Their tests run one after another inside a
 // shard, as they would in their own file; a top-level hook of such a file cleans up after each test,
 // which stays true in a shard. The files that spawn bmeter, a broker or a browser (test/e2e,
-// test/browser) keep a process each, so their waits overlap. Files and shards start longest first
-// (node's own `--test` would sort them by name), so that the last to start are short: "longest" by
-// the last run's durations (scripts/lib/test-durations.mjs), else by size (big files are long ones).
+// test/browser) are packed too, a few to a process, without making the longest process longer: a pack
+// holds files whose estimates sum to at most the longest single file's (first fit, longest first).
+// Their waits then come one after another instead of side by side, which costs no time while the suite
+// keeps the cores busy, and each pack saves a node process, its test runner and the helper modules
+// (~0.1 s of CPU a file); browser files in one pack share a Chromium (~1 s of CPU a launch). Files and
+// shards start longest first (node's own `--test` would sort them by name), so that the last to start
+// are short: "longest" by the last run's durations (scripts/lib/test-durations.mjs), else by size (big
+// files are long ones).
 const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || 4;
 const inProcess = (file) => /[\\/]test[\\/](unit|integration)[\\/]/.test(file);
 const estimate = estimator(readDurations(durationsFile(root)));
 const shared = compiled.filter(inProcess).map(estimate);
+const spawning = compiled.filter((f) => !inProcess(f)).map(estimate);
 const runs = [
-  ...(shared.length > 1 ? shardFiles(shared, Math.min(shared.length, SHARDS)) : shared),
-  ...compiled.filter((f) => !inProcess(f)).map(estimate),
+  ...(shared.length > 1 ? shardFiles('shard', shared, balanced(shared, Math.min(shared.length, SHARDS))) : shared),
+  ...shardFiles('pack', spawning, packed(spawning)),
 ];
 const files = runs.sort((a, b) => b.ms - a.ms).map((r) => r.file);
 
@@ -94,24 +100,43 @@ function estimator(durations) {
   return (file) => ({ file, ms: durations.get(source(file)) ?? size(file) * perByte });
 }
 
-/**
- * Writes `count` shard entry files under .test-build/shards that import the given test files, balanced
- * by their estimated durations (longest first, each to the shard with the least); returns them with
- * their summed estimates.
- */
-function shardFiles(list, count) {
-  const bins = Array.from({ length: count }, () => ({ ms: 0, files: [] }));
-  for (const { file, ms } of [...list].sort((a, b) => b.ms - a.ms)) {
-    const least = bins.reduce((a, b) => (b.ms < a.ms ? b : a));
-    least.ms += ms;
-    least.files.push(file);
+/** `list` in `count` bins balanced by estimate (longest first, each to the bin with the least). */
+function balanced(list, count) {
+  const bins = Array.from({ length: count }, () => []);
+  const sum = (bin) => bin.reduce((ms, f) => ms + f.ms, 0);
+  for (const f of [...list].sort((a, b) => b.ms - a.ms)) bins.reduce((a, b) => (sum(b) < sum(a) ? b : a)).push(f);
+  return bins;
+}
+
+/** `list` in bins of at most the longest estimate each (first fit, longest first): the packs of more than one. */
+function packed(list) {
+  const bins = [];
+  const sum = (bin) => bin.reduce((ms, f) => ms + f.ms, 0);
+  const cap = Math.max(0, ...list.map((f) => f.ms));
+  for (const f of [...list].sort((a, b) => b.ms - a.ms)) {
+    const fits = bins.find((bin) => sum(bin) + f.ms <= cap);
+    if (fits === undefined) bins.push([f]);
+    else fits.push(f);
   }
+  return bins.filter((bin) => bin.length > 1);
+}
+
+/**
+ * Writes an entry file under .test-build/shards for each bin of `bins` (named `name`-1, -2, …) that imports
+ * its test files; returns them with their summed estimates, followed by the files of `list` in no bin.
+ */
+function shardFiles(name, list, bins) {
   const dir = join(out, 'shards');
   mkdirSync(dir, { recursive: true });
-  return bins.map((bin, i) => {
-    const file = join(dir, `shard-${i + 1}.test.js`);
-    const lines = bin.files.sort().map((f) => `import ${JSON.stringify(pathToFileURL(f).href)};`);
+  const inBins = new Set(bins.flat().map((f) => f.file));
+  const entries = bins.map((bin, i) => {
+    const file = join(dir, `${name}-${i + 1}.test.js`);
+    const lines = bin
+      .map((f) => f.file)
+      .sort()
+      .map((f) => `import ${JSON.stringify(pathToFileURL(f).href)};`);
     writeFileSync(file, `${lines.join('\n')}\n`);
-    return { file, ms: bin.ms };
+    return { file, ms: bin.reduce((ms, f) => ms + f.ms, 0) };
   });
+  return [...entries, ...list.filter((f) => !inBins.has(f.file))];
 }

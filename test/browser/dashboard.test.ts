@@ -5,10 +5,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
 import { startFakeApi, type FakeApi, type FakeHalfHour } from '../fixtures/fake-api.js';
 import {
-  launchChromium,
   openDashboard,
   scrollWidth,
   waitForNumber,
@@ -35,13 +33,6 @@ function todaysHalfHours(): FakeHalfHour[] {
   }));
 }
 
-// One Chromium for the file; each session has its own context (locale, viewport, storage).
-let browser: Browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(() => browser?.close());
-
 describe('dashboard with readings in the store', () => {
   let api: FakeApi;
   let session: DashboardSession;
@@ -53,7 +44,7 @@ describe('dashboard with readings in the store', () => {
     }
     api.readings.push({ timestamp: iso(now - 1000), power_w: 1234, current_r_a: 12.5, current_t_a: 8 });
     api.halfHours.push(...todaysHalfHours());
-    session = await openDashboard(api.baseUrl, { browser });
+    session = await openDashboard(api.baseUrl);
   });
   after(async () => {
     await session?.close();
@@ -161,7 +152,7 @@ describe('dashboard with readings in the store', () => {
 describe('dashboard on an empty store', () => {
   test('shows the empty state, then the data once the first reading arrives', async () => {
     const api = await startFakeApi();
-    const phone = { locale: 'ja-JP', viewport: { width: 390, height: 844 }, browser };
+    const phone = { locale: 'ja-JP', viewport: { width: 390, height: 844 } };
     const session = await openDashboard(api.baseUrl, phone);
     try {
       assert.equal(await session.page.isVisible('#empty'), true);

@@ -2,9 +2,13 @@
  * Opens the dashboard at any base URL in real headless Chromium (Debian's /usr/bin/chromium driven
  * by playwright-core): against the API test double here, against a real `bmeter serve` later.
  * Collects console errors and uncaught page errors so a test can assert there were none.
+ * One Chromium serves every session of a test process (each session gets its own context: cookies,
+ * storage, locale), launched on first use and closed after the process's last test: a launch costs
+ * about a second of CPU, and the browser test files share a process (scripts/run-tests.mjs).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoPath } from '../../fixtures/repo-root.js';
 
@@ -46,21 +50,24 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** wait until the page says it has drawn its first data (body[data-ready]) — default true */
   waitReady?: boolean;
-  /**
-   * A Chromium the file launched once (launchChromium) for several sessions: the session gets its
-   * own context (cookies, storage, locale) and closes only that. Default: a Chromium of its own.
-   */
-  browser?: Browser;
 }
 
-/** Launches the headless Chromium the tests drive. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true });
+let chromiumStarted: Promise<Browser> | undefined;
+
+/** The headless Chromium of this test process, launched on the first call. */
+export function sharedChromium(): Promise<Browser> {
+  chromiumStarted ??= chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true });
+  return chromiumStarted;
 }
 
-/** Opens `${baseUrl}/` in a new context of `options.browser`, or in a Chromium launched for it. */
+// A hook of the whole process (this module is imported at the top level of a test file): after its last test.
+after(async () => {
+  if (chromiumStarted !== undefined) await (await chromiumStarted).close();
+});
+
+/** Opens `${baseUrl}/` in a new context of this process's Chromium; close() closes the context. */
 export async function openDashboard(baseUrl: string, options: OpenOptions = {}): Promise<DashboardSession> {
-  const browser = options.browser ?? (await launchChromium());
+  const browser = await sharedChromium();
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
     viewport: options.viewport ?? { width: 1100, height: 900 },
@@ -83,7 +90,7 @@ export async function openDashboard(baseUrl: string, options: OpenOptions = {}):
       await page.screenshot({ path, fullPage: true });
       return path;
     },
-    close: () => (options.browser !== undefined ? context.close() : browser.close()),
+    close: () => context.close(),
   };
 }
 
