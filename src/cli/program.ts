@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../time/clock.js';
 import { levelFromVerbosity, LOG_LEVELS, type LogLevel } from '../log/levels.js';
 import type { CliContext, CliIo } from './context.js';
 import { commandToLoad } from './argv.js';
+import { assertNoEmptyValues } from './empty-values.js';
 import { VERSION } from './version.js';
 
 /** Command modules, registered in this order (each exports `register(program, ctx)`). */
@@ -66,6 +67,7 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
     .exitOverride();
 
   program.hook('preAction', async (_root, action) => {
+    assertNoEmptyValues(action);
     level = await chooseLogLevel(action.optsWithGlobals(), deps.io);
   });
 
