@@ -259,7 +259,7 @@ export async function runScan(
   if (!chosen.pairIdMatched) {
     // The chosen meter's PairID is not logged: with a mistyped ID it is the last 8 characters of the real one.
     logger.warn(
-      'no PAN announced the PairID of your Route-B ID (its last 8 characters); taking the one with the best LQI — check BMETER_ROUTEB_ID',
+      'no PAN announced the PairID of your Route-B ID (its last 8 characters); taking the one with the best LQI — check the Route-B ID (BMETER_ROUTEB_ID or routeB.id)',
     );
   }
   const result = describePan(chosen.pan, stick, (options.now ?? (() => new Date()))());

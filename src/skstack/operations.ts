@@ -81,8 +81,9 @@ export function observeTerminate(line: Observed): Observation<'terminated' | 'ti
  */
 export function joinRejectedMessage(ipv6: string): string {
   return (
-    `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check BMETER_ROUTEB_ID and ` +
-    'BMETER_ROUTEB_PASSWORD (if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24)'
+    `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check the Route-B ID and password ` +
+    '(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file; if they worked before, the meter ' +
+    'may be out of reach: an unanswered PANA exchange also ends in EVENT 24)'
   );
 }
 

@@ -59,7 +59,7 @@ test(
     assert.equal(run.code, 4, describeRun(run));
     assert.match(
       run.stderr,
-      /SKJOIN failed: EVENT 24 from FE80:0000:0000:0000:021C:6400:03DE:5A1B \(authentication rejected\) — check BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD/,
+      /SKJOIN failed: EVENT 24 from FE80:0000:0000:0000:021C:6400:03DE:5A1B \(authentication rejected\) — check the Route-B ID and password \(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file/,
     );
     assert.ok(!(run.stdout + run.stderr).includes('WRONGPASS123'));
     assert.equal(run.stdout, '');

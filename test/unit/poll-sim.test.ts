@@ -123,7 +123,7 @@ describe('poll against the simulator', () => {
         assert.equal(err.code, 'AUTH');
         assert.match(
           err.message,
-          /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD \(if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24\)$/,
+          /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check the Route-B ID and password \(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file; if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24\)$/,
         );
         assert.ok(!err.message.includes('WRONGPASSWD1'));
         return true;
