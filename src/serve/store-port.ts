@@ -35,8 +35,14 @@ export interface JsonPage {
   /** A JSON array of row objects (the same keys as StoredReading / HalfHourRow). */
   items: string;
   count: number;
-  /** The last row's ts_ms / slot_ms, null for an empty page. */
-  lastMs: number | null;
+  /** Where the page ended, for the next one: the last row's ts_ms / slot_ms and its rowid; null for an empty page. */
+  last: PageEnd | null;
+}
+
+/** A row's place in a list ordered by time, then rowid (rows of one millisecond keep their order). */
+export interface PageEnd {
+  ms: number;
+  rowid: number;
 }
 
 export interface ServeStore {
@@ -48,8 +54,9 @@ export interface ServeStore {
   latestReading(meter: string): StoredReading | undefined;
   readings(meter: string, fromMs: number, toMs: number, limit: number): StoredReading[];
   halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[];
-  readingsJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage;
-  halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage;
+  /** `afterRowid`: only the rows at fromMs with a greater rowid, and later ones (the next page of one that ended at fromMs). */
+  readingsJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage;
+  halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage;
   daily(meter: string, fromMs: number, toMs: number): DailyRow[];
   close(): void;
 }

@@ -39,8 +39,8 @@ function memoryStore(failures: number) {
     latestReading: () => undefined,
     readings: () => [],
     halfHours: () => [] as HalfHourRow[],
-    readingsJson: () => ({ items: '[]', count: 0, lastMs: null }),
-    halfHoursJson: () => ({ items: '[]', count: 0, lastMs: null }),
+    readingsJson: () => ({ items: '[]', count: 0, last: null }),
+    halfHoursJson: () => ({ items: '[]', count: 0, last: null }),
     daily: () => [],
     close: () => undefined,
   };

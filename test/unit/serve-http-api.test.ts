@@ -151,7 +151,7 @@ test(
     );
     assert.equal(
       page1.body.next,
-      '/api/readings?from=2024-05-01T03%3A00%3A30.001Z&to=2024-05-01T03%3A10%3A00.000Z&limit=2',
+      '/api/readings?from=2024-05-01T03%3A00%3A30.000Z&after=3&to=2024-05-01T03%3A10%3A00.000Z&limit=2',
     );
     const unencoded = await get(server, '/api/readings?from=2024-05-01T12:00:30+09:00&limit=2');
     assert.deepEqual(
@@ -165,6 +165,36 @@ test(
       [4],
     );
     assert.equal(page2.body.next, null);
+  },
+);
+
+test(
+  '/api/readings pages through readings of one millisecond without losing one at the page edge',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const { store, server } = await rig(t);
+    // A poll reading and a notification of the same millisecond, then one more.
+    store.insertReading(METER, reading('2024-05-01T12:00:00.000+09:00', 1));
+    store.insertReading(METER, { ...reading('2024-05-01T12:00:00.000+09:00', 2), source: 'notification' });
+    store.insertReading(METER, reading('2024-05-01T12:00:00.000+09:00', 3));
+    store.insertReading(METER, reading('2024-05-01T12:00:10.000+09:00', 4));
+    const seen: number[] = [];
+    let path: string | null = '/api/readings?from=2024-05-01T00:00:00%2B09:00&limit=2';
+    for (let pages = 0; path !== null; pages++) {
+      assert.ok(pages < 5, 'the pages end');
+      const page = await get(server, path);
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      seen.push(...page.body.items.map((r: Reading) => r.power_w));
+      path = page.body.next;
+    }
+    assert.deepEqual(seen, [1, 2, 3, 4]);
+    const bad = await get(server, '/api/readings?after=x1&from=2024-05-01T00:00:00Z');
+    assert.deepEqual(bad, { status: 400, body: { error: 'after="x1" must be a row number from a next link' } });
+    const alone = await get(server, '/api/readings?after=1');
+    assert.deepEqual(alone, {
+      status: 400,
+      body: { error: 'after needs the from it came with (follow the next link)' },
+    });
   },
 );
 

@@ -143,13 +143,15 @@ export class SqliteStore implements ServeStore {
   }
 
   /** As `readings`, but the page built as JSON text by SQLite (the API's path: no object per row). */
-  readingsJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage {
-    return this.jsonPage('readings', 'ts_ms', ['meter', ...READING_COLUMNS], meter, fromMs, toMs, limit);
+  readingsJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage {
+    const columns = ['meter', ...READING_COLUMNS];
+    return this.jsonPage('readings', 'ts_ms', columns, meter, { fromMs, toMs, limit, afterRowid });
   }
 
   /** As `halfHours`, as JSON text. */
-  halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number): JsonPage {
-    return this.jsonPage('half_hours', 'slot_ms', ['meter', ...HALF_HOUR_COLUMNS], meter, fromMs, toMs, limit);
+  halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage {
+    const columns = ['meter', ...HALF_HOUR_COLUMNS];
+    return this.jsonPage('half_hours', 'slot_ms', columns, meter, { fromMs, toMs, limit, afterRowid });
   }
 
   /**
@@ -177,28 +179,35 @@ export class SqliteStore implements ServeStore {
     }
   }
 
+  /**
+   * Rows of `table` in [fromMs, toMs) (after `afterRowid` at fromMs itself), ordered by time then rowid, as
+   * JSON text, with where the page ended: the greatest (time, rowid) pair, taken as the greatest of their
+   * zero-padded text (20 digits hold any ms and any rowid).
+   */
   private jsonPage(
     table: string,
     time: string,
     columns: readonly string[],
     meter: string,
-    fromMs: number,
-    toMs: number,
-    limit: number,
+    page: { fromMs: number; toMs: number; limit: number; afterRowid: number | undefined },
   ): JsonPage {
     // A whole REAL (349.0) goes out as 349, as JSON.stringify writes it in /api/latest and the events.
     const json = (c: string): string =>
       `iif(typeof(${c}) = 'real' AND ${c} = CAST(${c} AS INTEGER), CAST(${c} AS INTEGER), ${c})`;
     const object = `json_object(${columns.map((c) => `'${c}', ${json(c)}`).join(', ')})`;
     const row = this.sql(
-      `SELECT json_group_array(${object}) AS items, COUNT(*) AS count, MAX(${time}) AS last FROM
-         (SELECT * FROM ${table} WHERE meter = ? AND ${time} >= ? AND ${time} < ? ORDER BY ${time}, rowid LIMIT ?)`,
-    ).get(meter, fromMs, toMs, limit);
+      `SELECT json_group_array(${object}) AS items, COUNT(*) AS count,
+         MAX(printf('%020d %020d', ${time}, row_id)) AS last FROM
+         (SELECT *, rowid AS row_id FROM ${table}
+          WHERE meter = ? AND ${time} >= ? AND ${time} < ? AND (${time} > ? OR rowid > ?)
+          ORDER BY ${time}, rowid LIMIT ?)`,
+    ).get(meter, page.fromMs, page.toMs, page.fromMs, page.afterRowid ?? -1, page.limit);
     const last = row?.['last'];
+    const [ms, rowid] = typeof last === 'string' ? last.split(' ').map(Number) : [];
     return {
       items: String(row?.['items'] ?? '[]'),
       count: Number(row?.['count'] ?? 0),
-      lastMs: last === null || last === undefined ? null : Number(last),
+      last: ms === undefined || rowid === undefined ? null : { ms, rowid },
     };
   }
 

@@ -1,20 +1,21 @@
 /**
  * The JSON API of `bmeter serve` (all times ISO 8601; lists oldest first, capped and paged):
  * - GET /api/latest → { meter, reading: <record + meter> | null }
- * - GET /api/readings?from=&to=&limit= → { items, next } (from default to − 24 h, to default now)
- * - GET /api/half-hours?from=&to=&limit= → { items, next } (same defaults)
+ * - GET /api/readings?from=&to=&limit=&after= → { items, next } (from default to − 24 h, to default now)
+ * - GET /api/half-hours?from=&to=&limit=&after= → { items, next } (same defaults)
  * - GET /api/daily?from=&to= → { items: [{ date, consumed_kwh, exported_kwh, slots }] } (Japan-time
  *   days, from default to − 31 days, at most 400 days)
  * - GET /api/events → server-sent events (events-route.ts)
- * `next` is the path of the next page (from = just after the last item) or null on the last page.
+ * `next` is the path of the next page or null on the last page: `from` = the last item's time and `after` = its
+ * row number, so rows of one millisecond are never split between pages and lost.
  * Nothing here knows the Route-B ID or password: only the store's rows and the health status.
  */
 import type { Clock } from '../../time/clock.js';
 import type { ServeEvents } from '../events.js';
 import type { ServerResponse } from 'node:http';
-import type { JsonPage, ServeStore } from '../store-port.js';
+import type { JsonPage, PageEnd, ServeStore } from '../store-port.js';
 import { eventsRoute } from './events-route.js';
-import { limitParam, rangeParams } from './params.js';
+import { afterParam, limitParam, rangeParams } from './params.js';
 import { BadRequest, sendJson, sendJsonText, type Route } from './route.js';
 
 const HOUR = 3_600_000;
@@ -42,8 +43,12 @@ export function apiRoutes(deps: ApiDeps): Route[] {
         sendJson(res, 200, { meter: deps.meter, reading });
       },
     },
-    pageRoute('/api/readings', now, (from, to, limit) => deps.store.readingsJson(deps.meter, from, to, limit)),
-    pageRoute('/api/half-hours', now, (from, to, limit) => deps.store.halfHoursJson(deps.meter, from, to, limit)),
+    pageRoute('/api/readings', now, (from, to, limit, after) =>
+      deps.store.readingsJson(deps.meter, from, to, limit, after),
+    ),
+    pageRoute('/api/half-hours', now, (from, to, limit, after) =>
+      deps.store.halfHoursJson(deps.meter, from, to, limit, after),
+    ),
     {
       method: 'GET',
       path: '/api/daily',
@@ -61,29 +66,30 @@ export function apiRoutes(deps: ApiDeps): Route[] {
 function pageRoute(
   path: string,
   now: () => number,
-  query: (fromMs: number, toMs: number, limit: number) => JsonPage,
+  query: (fromMs: number, toMs: number, limit: number, afterRowid: number | undefined) => JsonPage,
 ): Route {
   return {
     method: 'GET',
     path,
     handle: (_req, res, url) => {
-      const { from, to } = rangeParams(url, now(), DAY);
+      const { from, to } = rangeParams(url, now(), DAY, undefined, ['after']);
       const limit = limitParam(url);
-      sendPage(res, url, query(from, to, limit), to, limit);
+      sendPage(res, url, query(from, to, limit, afterParam(url)), to, limit);
     },
   };
 }
 
 /** `{ items, next }` around the page's JSON text; `next` when the page is full. */
 function sendPage(res: ServerResponse, url: URL, page: JsonPage, toMs: number, limit: number): void {
-  const next = page.count === limit && page.lastMs !== null ? nextPage(url, page.lastMs + 1, toMs, limit) : null;
+  const next = page.count === limit && page.last !== null ? nextPage(url, page.last, toMs, limit) : null;
   sendJsonText(res, 200, `{"items":${page.items},"next":${JSON.stringify(next)}}`);
 }
 
-/** The path of the page after the one ending at `fromMs` − 1. */
-function nextPage(url: URL, fromMs: number, toMs: number, limit: number): string {
+/** The path of the page after the one that ended at `last`. */
+function nextPage(url: URL, last: PageEnd, toMs: number, limit: number): string {
   const query = new URLSearchParams({
-    from: new Date(fromMs).toISOString(),
+    from: new Date(last.ms).toISOString(),
+    after: String(last.rowid),
     to: new Date(toMs).toISOString(),
     limit: String(limit),
   });

@@ -44,17 +44,39 @@ export function limitParam(url: URL): number {
   return n;
 }
 
-/** `from` and `to` with their defaults (to: now; from: to − `span`); from must lie before to. */
-export function rangeParams(url: URL, nowMs: number, spanMs: number, maxSpanMs?: number): { from: number; to: number } {
+/**
+ * `after`, the row number a page ended at (the `next` link gives it with that row's time as `from`): a whole
+ * number, or undefined when absent.
+ */
+export function afterParam(url: URL): number | undefined {
+  const raw = url.searchParams.get('after');
+  if (raw === null) return undefined;
+  if (!/^\d{1,18}$/.test(raw))
+    throw new BadRequest(`after=${JSON.stringify(raw)} must be a row number from a next link`);
+  if (!url.searchParams.has('from')) throw new BadRequest('after needs the from it came with (follow the next link)');
+  return Number(raw);
+}
+
+/**
+ * `from` and `to` with their defaults (to: now; from: to − `span`); from must lie before to. Other parameters
+ * than from, to, limit and `more` are refused.
+ */
+export function rangeParams(
+  url: URL,
+  nowMs: number,
+  spanMs: number,
+  maxSpanMs?: number,
+  more: readonly string[] = [],
+): { from: number; to: number } {
   const to = timeParam(url, 'to', nowMs);
   const from = timeParam(url, 'from', to - spanMs);
   if (from >= to) throw new BadRequest('from must be earlier than to');
   if (maxSpanMs !== undefined && to - from > maxSpanMs) {
     throw new BadRequest(`from … to spans more than ${Math.round(maxSpanMs / 86_400_000)} days`);
   }
+  const known = ['from', 'to', 'limit', ...more];
   for (const key of url.searchParams.keys()) {
-    if (!['from', 'to', 'limit'].includes(key))
-      throw new BadRequest(`unknown parameter ${JSON.stringify(key)} (from, to, limit)`);
+    if (!known.includes(key)) throw new BadRequest(`unknown parameter ${JSON.stringify(key)} (${known.join(', ')})`);
   }
   return { from, to };
 }
