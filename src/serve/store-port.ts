@@ -54,7 +54,10 @@ export interface ServeStore {
   latestReading(meter: string): StoredReading | undefined;
   readings(meter: string, fromMs: number, toMs: number, limit: number): StoredReading[];
   halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[];
-  /** `afterRowid`: only the rows at fromMs with a greater rowid, and later ones (the next page of one that ended at fromMs). */
+  /**
+   * Rows in [fromMs, toMs), oldest first, at most `limit`; with `afterRowid`, of the rows at fromMs itself only
+   * those with a greater rowid (the next page of one that ended there).
+   */
   readingsJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage;
   halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage;
   daily(meter: string, fromMs: number, toMs: number): DailyRow[];
