@@ -1,7 +1,8 @@
 /**
- * `bmeter history` end to end: the built CLI against `bmeter simulate --pty` with the sim clock
- * frozen (`clock=`), so every slot is checked against the simulator's own model (MeterValues
- * built with the same options and start instant; E1 0.1 kWh, D3 1, D7 6 digits), by hand.
+ * `bmeter history` end to end: the built CLI against `bmeter simulate --pty` (the suite's target)
+ * with the sim clock frozen (`clock=`), so every slot is checked against the simulator's own model
+ * (MeterValues built with the same options and start instant; E1 0.1 kWh, D3 1, D7 6 digits), by
+ * hand. The scan file is this run's scan of a simulator with the same options (helpers/scanned.ts).
  * Both need the simulator (its frozen clock, its Release F meter); on a real stick they are skipped.
  */
 import { test } from 'node:test';
@@ -10,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { MeterValues } from '../../src/sim/meter-values.js';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
+import { scannedPty } from './helpers/scanned.js';
 import { TARGET } from './helpers/target.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
@@ -29,12 +31,15 @@ test(
   { skip: TARGET.needsSimulator, timeout: 90_000 },
   async (t) => {
     const dir = tempDirFor(t);
-    const sim = await TARGET.port(dir, ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}&pv=1`]);
+    const simArgs = ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}&pv=1`];
+    const sim = await TARGET.port(dir, simArgs);
     t.after(() => sim.stop());
     const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
     const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: 60_000 };
-    const scan = await runBmeter(['scan', ...common], opts);
-    assert.equal(scan.code, 0, describeRun(scan));
+    await scannedPty(simArgs, dir.file('scan.json'), async () => {
+      const scan = await runBmeter(['scan', ...common], opts);
+      assert.equal(scan.code, 0, describeRun(scan));
+    });
 
     const csv = dir.file('halfhours.csv');
     const first = await runBmeter(
@@ -91,11 +96,14 @@ test(
   { skip: TARGET.needsSimulator, timeout: 60_000 },
   async (t) => {
     const dir = tempDirFor(t);
-    const sim = await TARGET.port(dir, ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}`]);
+    const simArgs = ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}`];
+    const sim = await TARGET.port(dir, simArgs);
     t.after(() => sim.stop());
     const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
     const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: 60_000 };
-    assert.equal((await runBmeter(['scan', ...common], opts)).code, 0);
+    await scannedPty(simArgs, dir.file('scan.json'), async () => {
+      assert.equal((await runBmeter(['scan', ...common], opts)).code, 0);
+    });
     const run = await runBmeter(['history', ...common, '--resolution', '1m', '--format', 'json'], opts);
     assert.equal(run.code, 1, describeRun(run));
     assert.match(run.stderr, /D0, EE, EF/);

@@ -1,9 +1,10 @@
 /**
  * `bmeter poll --mqtt` when the broker cannot be used, end to end: no broker listening, a bad URL,
  * refused credentials, a password on the command line, and a run that never gets the port. The
- * built CLI against the built-in simulator (sim://, or a pty simulator where a port must be held) and
- * a real mosquitto started by the test, read back by an independent MQTT.js subscriber. The broker
- * restarted mid-run: poll-mqtt-broker-restart.test.ts; what poll publishes: poll-mqtt.test.ts.
+ * built CLI against the built-in simulator (sim://, or a pty simulator served by the test process
+ * where a port must be held) and a real mosquitto started by the test, read back by an independent
+ * MQTT.js subscriber. The broker restarted mid-run: poll-mqtt-broker-restart.test.ts; what poll
+ * publishes: poll-mqtt.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +12,8 @@ import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js'
 import { freePort, startBroker } from './helpers/mosquitto.js';
 import { watch } from './helpers/mqtt-watcher.js';
 import { describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
-import { scanned } from './helpers/scanned.js';
-import { startPtySimulator } from './helpers/simulator.js';
+import { scanned, scannedPty } from './helpers/scanned.js';
+import { startInProcessPtySimulator } from './helpers/simulator-in-process.js';
 import { jsonLines } from './helpers/json-lines.js';
 import { waitFor } from './helpers/wait.js';
 import { tempDirFor } from './helpers/temp-dir.js';
@@ -74,11 +75,13 @@ test(
   async (t) => {
     const dir = tempDirFor(t);
     const broker = await startBroker(t, dir);
-    const sim = await startPtySimulator(dir.file('tty'));
+    const sim = await startInProcessPtySimulator(dir.file('tty'));
     t.after(() => sim.stop());
     const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
-    const scan = await runBmeter(['scan', ...common], { env: CREDENTIALS, cwd: dir.path });
-    assert.equal(scan.code, 0, describeRun(scan));
+    await scannedPty([], dir.file('scan.json'), async () => {
+      const scan = await runBmeter(['scan', ...common], { env: CREDENTIALS, cwd: dir.path });
+      assert.equal(scan.code, 0, describeRun(scan));
+    });
     // The running reader (as serve would be): it holds the stick's port.
     const first = spawnBmeter(['poll', ...common, '--interval', '0.5', '--format', 'json'], {
       env: CREDENTIALS,

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { BIN } from './helpers/paths.js';
 import { baseEnv, describeRun, runBmeter, spawnBmeter } from './helpers/run-bmeter.js';
 import { TARGET } from './helpers/target.js';
@@ -13,6 +13,22 @@ import { scannedTarget, until } from './helpers/target-scan.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = TARGET.credentials;
+
+/** Runs `bash -c script` to its end without blocking the event loop; its status (null if killed) and output. */
+function shell(
+  script: string,
+  options: SpawnOptions,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn('bash', ['-c', script], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 test(
   'SIGTERM during an interval run finishes the reading, sends SKTERM and exits 0',
@@ -38,17 +54,12 @@ test('a closed stdout (| head -1) ends the run quietly with status 0', { timeout
   const dir = tempDirFor(t);
   const { common } = await scannedTarget(t, dir);
   const quoted = [BIN, 'poll', ...common, '--interval', '0.3', '--format', 'json'].map((a) => `'${a}'`).join(' ');
-  // `timeout -s KILL` bounds the bmeter process itself: spawnSync's own timeout would kill only
-  // bash and leave an orphaned `bmeter poll --interval` running if the EPIPE handling broke.
-  const run = spawnSync(
-    'bash',
-    ['-c', `set -o pipefail; timeout -s KILL ${TARGET.ms(25_000) / 1000} '${process.execPath}' ${quoted} | head -1`],
-    {
-      env: baseEnv(CREDENTIALS),
-      cwd: dir.path,
-      encoding: 'utf8',
-      timeout: TARGET.ms(30_000),
-    },
+  // `timeout -s KILL` bounds the bmeter process itself: the spawn's own timeout would kill only
+  // bash and leave an orphaned `bmeter poll --interval` running if the EPIPE handling broke. Not
+  // spawnSync: the simulator answers from this process's event loop (helpers/simulator-in-process.ts).
+  const run = await shell(
+    `set -o pipefail; timeout -s KILL ${TARGET.ms(25_000) / 1000} '${process.execPath}' ${quoted} | head -1`,
+    { env: baseEnv(CREDENTIALS), cwd: dir.path, timeout: TARGET.ms(30_000) },
   );
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   assert.equal(run.stdout.trim().split('\n').length, 1);

@@ -1,7 +1,7 @@
 /**
- * `bmeter serve` end to end: the built CLI against `bmeter simulate --pty` (socat pty, real
- * serialport stack) with the simulated meter's clock frozen (`clock=`), a real SQLite file and the
- * real HTTP listener. Expected values come from the simulator's own model (MeterValues with the
+ * `bmeter serve` end to end: the built CLI against `bmeter simulate --pty` run in the test process
+ * (socat pty, real serialport stack) with the simulated meter's clock frozen (`clock=`), a real
+ * SQLite file and the real HTTP listener. Expected values come from the simulator's own model (MeterValues with the
  * simulator's options and start instant; E1 0.1 kWh, D3 1, D7 6 digits), worked out by hand here.
  */
 import { test } from 'node:test';
@@ -11,7 +11,8 @@ import { MeterValues } from '../../src/sim/meter-values.js';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { databaseSync, NEEDS_SQLITE } from '../fixtures/sqlite.js';
 import { describeRun, runBmeter, spawnBmeter, type BmeterProcess } from './helpers/run-bmeter.js';
-import { startPtySimulator } from './helpers/simulator.js';
+import { scannedPty } from './helpers/scanned.js';
+import { startInProcessPtySimulator } from './helpers/simulator-in-process.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
@@ -79,10 +80,12 @@ test(
     const dir = tempDirFor(t);
     const db = dir.file('bmeter.db');
     const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: 90_000 };
-    let sim = await startPtySimulator(dir.file('tty1'), SIM_ARGS(FIRST_CLOCK));
+    let sim = await startInProcessPtySimulator(dir.file('tty1'), SIM_ARGS(FIRST_CLOCK));
     t.after(() => sim.stop());
-    const scan = await runBmeter(['scan', '--port', sim.path, '--scan-file', dir.file('scan.json')], opts);
-    assert.equal(scan.code, 0, describeRun(scan));
+    await scannedPty(SIM_ARGS(FIRST_CLOCK), dir.file('scan.json'), async () => {
+      const scan = await runBmeter(['scan', '--port', sim.path, '--scan-file', dir.file('scan.json')], opts);
+      assert.equal(scan.code, 0, describeRun(scan));
+    });
     const serveArgs = (port: string) => [
       'serve',
       '--port',
@@ -179,7 +182,7 @@ test(
 
     // 5. Three hours later (a new simulator frozen at 15:10): the stale lock is taken over and the gap backfilled.
     await sim.stop();
-    sim = await startPtySimulator(dir.file('tty2'), SIM_ARGS(LATER_CLOCK));
+    sim = await startInProcessPtySimulator(dir.file('tty2'), SIM_ARGS(LATER_CLOCK));
     const again = spawnBmeter(serveArgs(sim.path), opts);
     t.after(() => again.stop(100));
     await until(

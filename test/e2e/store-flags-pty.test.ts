@@ -10,7 +10,8 @@ import { MeterValues } from '../../src/sim/meter-values.js';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { databaseSync, NEEDS_SQLITE } from '../fixtures/sqlite.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
-import { startPtySimulator } from './helpers/simulator.js';
+import { scannedPty } from './helpers/scanned.js';
+import { startInProcessPtySimulator } from './helpers/simulator-in-process.js';
 import { tempDirFor } from './helpers/temp-dir.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
@@ -21,18 +22,14 @@ test(
   { skip: NEEDS_SQLITE, timeout: 90_000 },
   async (t) => {
     const dir = tempDirFor(t);
-    const sim = await startPtySimulator(dir.file('tty'), [
-      '--time-scale',
-      '0.001',
-      '--rtt-ms',
-      '5',
-      '--sim',
-      `clock=${CLOCK}`,
-    ]);
+    const simArgs = ['--time-scale', '0.001', '--rtt-ms', '5', '--sim', `clock=${CLOCK}`];
+    const sim = await startInProcessPtySimulator(dir.file('tty'), simArgs);
     t.after(() => sim.stop());
     const common = ['--port', sim.path, '--scan-file', dir.file('scan.json')];
     const opts = { env: CREDENTIALS, cwd: dir.path, timeoutMs: 60_000 };
-    assert.equal((await runBmeter(['scan', ...common], opts)).code, 0);
+    await scannedPty(simArgs, dir.file('scan.json'), async () => {
+      assert.equal((await runBmeter(['scan', ...common], opts)).code, 0);
+    });
 
     const poll = await runBmeter(['poll', ...common, '--db', 'meter.db'], opts);
     assert.equal(poll.code, 0, describeRun(poll));

@@ -1,9 +1,13 @@
 /**
  * A scan file for the tests that need one but do not test the scan (poll --mqtt, serve …): the real
- * `bmeter scan` runs once per simulator URL in a test run, and every test gets its own copy in its own
+ * `bmeter scan` runs once per simulator in a test run, and every test gets its own copy in its own
  * folder. The scans are kept in .test-build/scans, which the test runner empties at every run, so the
- * test processes of one run share them (two processes that scan the same URL at once both write it
- * whole, by rename). Scan.test.ts, signals and port-holder keep their own real scans.
+ * test processes of one run share them (two processes that scan the same simulator at once both write
+ * it whole, by rename). Scan.test.ts, signals and port-holder keep their own real scans.
+ *
+ * Two kinds of simulator: a sim:// URL (scanned()), and a pty simulator given by its `bmeter simulate`
+ * options (scannedPty()). A scan of a simulator started with the same options finds the same meter
+ * (channel, PAN ID, MAC, LQI, PairID, firmware); only `scannedAt` differs, and nothing reads it back.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -20,8 +24,19 @@ const FOLDER = repoPath('.test-build', 'scans');
 /** Simulator URL → its scan file, for this process (a failed scan is tried again by the next test). */
 const scans = new Map<string, Promise<string>>();
 
+/** The cached scan file of a simulator (its URL, or `pty` and its options). */
+function cacheFile(key: string): string {
+  return join(FOLDER, `${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`);
+}
+
+/** Copies a scan file to `target` with the mode scan gives it (the file holds the PairID). */
+function copyScan(from: string, target: string): void {
+  copyFileSync(from, target);
+  chmodSync(target, 0o600);
+}
+
 async function scanOnce(sim: string): Promise<string> {
-  const file = join(FOLDER, `${createHash('sha256').update(sim).digest('hex').slice(0, 16)}.json`);
+  const file = cacheFile(sim);
   if (existsSync(file)) return file;
   mkdirSync(FOLDER, { recursive: true });
   const own = `${file}.${process.pid}.tmp`;
@@ -44,7 +59,30 @@ export async function scanned(dir: TempDir, sim: string, name = 'scan.json'): Pr
     file.catch(() => scans.delete(sim));
   }
   const target = dir.file(name);
-  copyFileSync(await file, target);
-  chmodSync(target, 0o600); // as scan writes it: the file holds the PairID
+  copyScan(await file, target);
   return ['--port', sim, '--scan-file', target];
+}
+
+/**
+ * Fault items that would make a scanned stick differ from a fresh one: a FAIL on a command the scan
+ * sends (or counted across it), and fragmented output, whose random chunk sizes the scan would use up.
+ * The request faults (drop, event29 … sna) count ECHONET requests, which a scan never sends.
+ */
+const SCAN_SENSITIVE = /\b(fail|fragment)\b/i;
+
+/**
+ * Puts at `file` the scan file of a pty simulator started with the `bmeter simulate` options
+ * `simArgs`: a copy of this run's cached one, or else `scan()` (the test's real `bmeter scan` on its
+ * own pty, writing `file`; it throws when the scan fails) is run and its file cached for the next
+ * test with the same options. Options whose faults act on the scan (SCAN_SENSITIVE) always scan.
+ */
+export async function scannedPty(simArgs: readonly string[], file: string, scan: () => Promise<void>): Promise<void> {
+  if (SCAN_SENSITIVE.test(simArgs.join(' '))) return scan();
+  const cached = cacheFile(`pty ${JSON.stringify(simArgs)}`);
+  if (existsSync(cached)) return copyScan(cached, file);
+  await scan();
+  mkdirSync(FOLDER, { recursive: true });
+  const own = `${cached}.${process.pid}.tmp`;
+  copyFileSync(file, own);
+  renameSync(own, cached);
 }

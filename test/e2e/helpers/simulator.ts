@@ -1,7 +1,9 @@
 /**
  * Starts `bmeter simulate --pty <path> …` (the built-in simulator behind a socat pty) and waits
  * until the pty link exists and the simulator says it listens there, so a test can then run bmeter
- * against `--port <path>` over the real serialport stack.
+ * against `--port <path>` over the real serialport stack. For the tests whose subject is the
+ * `simulate` command itself (its own process, pid, stderr and exit); the others serve the same
+ * command from the test process (simulator-in-process.ts), which saves a node process per test.
  */
 import { lstatSync } from 'node:fs';
 import { spawnBmeter, type BmeterProcess, type RunOptions } from './run-bmeter.js';

@@ -1,12 +1,14 @@
 /**
- * The suite's target (helpers/target.ts) scanned for a poll test: the port for one test, the real
- * `bmeter scan` on it (a pty or a stick: the cached sim:// scan of helpers/scanned.ts cannot stand
- * in), and on the simulator a config file with short timeouts. Used by poll-recovery.test.ts and
- * poll-process.test.ts.
+ * The suite's target (helpers/target.ts) scanned for a poll test: the port for one test, the scan
+ * file for it, and on the simulator a config file with short timeouts. On a stick every test runs the
+ * real `bmeter scan` (a pty or a stick: the cached sim:// scan of helpers/scanned.ts cannot stand in);
+ * on the simulator the first test with given simulator options does, and the later ones get a copy
+ * of its scan file (scanned.ts scannedPty). Used by poll-recovery.test.ts and poll-process.test.ts.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { describeRun, runBmeter } from './run-bmeter.js';
+import { scannedPty } from './scanned.js';
 import { TARGET, type TestPort } from './target.js';
 import type { TempDir } from './temp-dir.js';
 
@@ -29,7 +31,11 @@ export function configArgs(dir: TempDir): string[] {
   return ['--config', path];
 }
 
-/** The port of one test (stopped when it ends), scanned; `common` are the arguments every command needs. */
+/**
+ * The port of one test (stopped when it ends) with its scan file; `common` are the arguments every
+ * command needs (--port, --scan-file, --config). Throws (an assertion error with the run) when the
+ * real scan fails.
+ */
 export async function scannedTarget(
   t: { after(fn: () => unknown): void },
   dir: TempDir,
@@ -37,13 +43,17 @@ export async function scannedTarget(
 ): Promise<{ port: TestPort; common: string[] }> {
   const port = await TARGET.port(dir, simArgs);
   t.after(() => port.stop());
-  const common = ['--port', port.path, '--scan-file', dir.file('scan.json'), ...configArgs(dir)];
-  const scan = await runBmeter(['scan', ...TARGET.scanArgs, ...common], {
-    env: TARGET.credentials,
-    cwd: dir.path,
-    timeoutMs: TARGET.ms(30_000),
-  });
-  assert.equal(scan.code, 0, describeRun(scan));
+  const scanFile = dir.file('scan.json');
+  const common = ['--port', port.path, '--scan-file', scanFile, ...configArgs(dir)];
+  const scan = async (): Promise<void> => {
+    const run = await runBmeter(['scan', ...TARGET.scanArgs, ...common], {
+      env: TARGET.credentials,
+      cwd: dir.path,
+      timeoutMs: TARGET.ms(30_000),
+    });
+    assert.equal(run.code, 0, describeRun(run));
+  };
+  await (TARGET.kind === 'simulator' ? scannedPty(simArgs, scanFile, scan) : scan());
   return { port, common };
 }
 

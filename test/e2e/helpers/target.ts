@@ -1,13 +1,14 @@
 /**
  * What the end-to-end suite runs against, chosen once for every test (node-serialport's contract
- * suite does the same): the built-in simulator behind a socat pty by default, or a real stick and
+ * suite does the same): the built-in simulator behind a socat pty by default (`bmeter simulate --pty`
+ * run in the test process, helpers/simulator-in-process.ts), or a real stick and
  * meter when BMETER_TEST_PORT names its port (then BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD must
  * be set too). The tests are the same for both; a test that needs the simulator's fault injection,
  * frozen clock or chosen firmware passes `{ skip: TARGET.needsSimulator }` and is skipped on
  * hardware with that reason.
  */
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../../src/sim/options.js';
-import { startPtySimulator } from './simulator.js';
+import { startInProcessPtySimulator } from './simulator-in-process.js';
 import type { TempDir } from './temp-dir.js';
 
 /** A port a test can pass as --port, and how to let go of it. */
@@ -43,7 +44,7 @@ function chooseTarget(env: NodeJS.ProcessEnv): Target {
       freshStickPerTest: true,
       scanArgs: [],
       ms: (simulatorMs) => simulatorMs,
-      port: (dir, simArgs = []) => startPtySimulator(dir.file('tty'), simArgs),
+      port: (dir, simArgs = []) => startInProcessPtySimulator(dir.file('tty'), simArgs),
     };
   }
   const id = env['BMETER_ROUTEB_ID'];
