@@ -10,7 +10,6 @@ import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { isTs, transpile, walk } from './lib/transpile.mjs';
 import { durationsFile, readDurations } from './lib/test-durations.mjs';
 
@@ -60,14 +59,12 @@ const runs = [
 ];
 const files = runs.sort((a, b) => b.ms - a.ms).map((r) => r.file);
 
-// Three processes per core (BMETER_TEST_CONCURRENCY overrides it, e.g. 1 to debug): most files spend
-// their time waiting on spawned processes, ptys, a broker or a browser, so more processes than cores
-// keep the cores busy (2 cores, `time npm test`: 37 s at 4, 34 s at 6). The simulator tests wait for
-// what they expect, not for a fixed time, so a loaded machine only slows them. A real stick
-// (BMETER_TEST_PORT, the e2e contract suite) has one port: one test file at a time.
-const concurrency = process.env.BMETER_TEST_PORT
-  ? 1
-  : Number(process.env.BMETER_TEST_CONCURRENCY) || 3 * availableParallelism();
+// Every shard and pack at once (BMETER_TEST_CONCURRENCY=n runs n at a time, e.g. 1 to debug): most of them
+// spend much of their time waiting on spawned processes, ptys, a broker or a browser, so the cores stay busy
+// (2 cores, `time npm test`: 19–22 s all at once, ~25 s six at a time). The simulator tests wait for what they
+// expect, not for a fixed time, so a loaded machine only slows them. A real stick (BMETER_TEST_PORT, the e2e
+// contract suite) has one port: one test file at a time.
+const concurrency = process.env.BMETER_TEST_PORT ? 1 : Number(process.env.BMETER_TEST_CONCURRENCY) || files.length;
 // The test processes start without NODE_EXTRA_CA_CERTS: no test makes a TLS connection outside the
 // machine, and reading that certificate file costs every node process ~40 ms of CPU where it is set
 // (it is on this project's build machines: `node -e 0` takes 0.07 s of CPU with it, 0.03 s without).

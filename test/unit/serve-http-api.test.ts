@@ -308,7 +308,7 @@ test(
     });
     assert.equal(
       text,
-      ': bmeter events\n\nevent: status\ndata: {"state":"joining","last_reading_age_s":null}\n\n' +
+      ': bmeter events\nretry: 1000\n\nevent: status\ndata: {"state":"joining","last_reading_age_s":null}\n\n' +
         `event: reading\ndata: {"meter":"${METER}","power_w":321}\n\n: keep-alive\n\n`,
     );
   },
