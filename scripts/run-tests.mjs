@@ -37,17 +37,17 @@ const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, 
 
 // The files that run bmeter in process (test/unit, test/integration) share a few node processes
 // ("shards"): starting node and loading the modules again for each of them cost more CPU than their
-// tests (all in one process: 14 s CPU instead of 31 s; three shards: 8.4 s, four: 8.8 s). Their tests run one after another inside a
-// shard, as they would in their own file; a top-level hook of such a file cleans up after each test,
-// which stays true in a shard. The files that spawn bmeter, a broker or a browser (test/e2e,
-// test/browser) are packed too, a few to a process, without making the longest process longer: a pack
-// holds files whose estimates sum to at most the longest single file's (first fit, longest first).
-// Their waits then come one after another instead of side by side, which costs no time while the suite
-// keeps the cores busy, and each pack saves a node process, its test runner and the helper modules
-// (~0.1 s of CPU a file); browser files in one pack share a Chromium (~1 s of CPU a launch). Files and
-// shards start longest first (node's own `--test` would sort them by name), so that the last to start
-// are short: "longest" by the last run's durations (scripts/lib/test-durations.mjs), else by size (big
-// files are long ones).
+// tests (all in one process: 14 s CPU instead of 31 s; three shards: 8.4 s, four: 8.8 s). Their tests
+// run one after another inside a shard, as they would in their own file; a top-level hook of such a file
+// cleans up after each test, which stays true in a shard. The files that spawn bmeter, a broker or a
+// browser (test/e2e, test/browser) are packed too, a few to a process, without making the longest
+// process longer: a pack holds files whose estimates sum to at most the longest single file's (first
+// fit, longest first). Their waits then come one after another instead of side by side, which costs no
+// time while the suite keeps the cores busy, and each pack saves a node process, its test runner and the
+// helper modules (~0.1 s of CPU a file); browser files in one pack share a Chromium (~1 s of CPU a
+// launch). Files and shards start longest first (node's own `--test` would sort them by name):
+// "longest" by the last run's durations (scripts/lib/test-durations.mjs), else by size (big files are
+// long ones).
 const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || 3;
 const inProcess = (file) => /[\\/]test[\\/](unit|integration)[\\/]/.test(file);
 const estimate = estimator(readDurations(durationsFile(root)));
