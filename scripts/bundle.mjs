@@ -2,13 +2,13 @@
 // Bundles the compiled CLI (dist/cli/main.js, from transpile.mjs) into one CommonJS file, dist/bmeter.cjs,
 // that bin/bmeter.js loads (fast start): one file read instead of resolving
 // hundreds of modules, and no ES-module loader. Modules the CLI imports dynamically (each
-// command, the transports, the simulator) are only evaluated when imported. serialport (native
-// binding), pino, the full zod (the scan file's error wording) and proper-lockfile stay outside: they are
-// required from node_modules when first needed. zod/mini (the config schema, checked at every start) is
-// bundled: tree-shaken, it costs a few kB instead of loading a package. mqtt (only for --mqtt) and the chart
-// libraries (only for plot) get bundles of their own, dist/mqtt.cjs and dist/charts.cjs, loaded on first
-// use: from node_modules, as the hundreds of ES modules they are, they cost a command far more CPU than
-// bmeter's own code. Run by `npm run build`, after transpile.mjs.
+// command, the transports, the simulator) are only evaluated when imported. pino, the full zod (the scan
+// file's error wording), proper-lockfile and resvg (a native binding) stay outside: they are required from
+// node_modules when first needed. zod/mini (the config schema, checked at every start) is bundled:
+// tree-shaken, it costs a few kB instead of loading a package. serialport (only for a device port), mqtt
+// (only for --mqtt) and the chart libraries (only for plot) get bundles of their own, dist/serialport.cjs,
+// dist/mqtt.cjs and dist/charts.cjs, loaded on first use: from node_modules, as the hundreds of modules they
+// are, they cost a command more CPU than bmeter's own code. Run by `npm run build`, after transpile.mjs.
 //
 // bin/load-bundle.js runs the bundle through vm.Script with a V8 code cache (the reasons are there), which
 // scripts/code-cache.mjs makes, run from here: dist/<bundle>.cache, for the Node that runs the build.
@@ -146,12 +146,19 @@ const bindingFromPackage = {
   },
 };
 
-for (const [file, contents, exercise] of [
-  ['mqtt.cjs', "export * as mqtt from 'mqtt';", 'load'],
-  ['serialport.cjs', "export * as serialport from 'serialport';", 'load'],
-  ['charts.cjs', "export * as vega from 'vega';\nexport * as vegaLite from 'vega-lite';", 'charts'],
-]) {
-  const inputs = inputsHash(contents, ['node_modules/.package-lock.json', 'dist/plot/vega-spec.js']);
+// Each: the file, its entry, what code-cache.mjs runs before taking the cache, and the files that run reads.
+const LIBRARIES = [
+  ['mqtt.cjs', "export * as mqtt from 'mqtt';", 'load', []],
+  ['serialport.cjs', "export * as serialport from 'serialport';", 'load', []],
+  [
+    'charts.cjs',
+    "export * as vega from 'vega';\nexport * as vegaLite from 'vega-lite';",
+    'charts',
+    ['dist/plot/vega-spec.js'],
+  ],
+];
+for (const [file, contents, exercise, exercised] of LIBRARIES) {
+  const inputs = inputsHash(contents, ['node_modules/.package-lock.json', ...exercised]);
   if (inputs !== undefined && builtFrom(file) === inputs) continue;
   const library = await build({
     absWorkingDir: root,

@@ -74,7 +74,7 @@ async function drawCharts({ vega, vegaLite }) {
       ],
       size,
     ),
-    dailySpec([{ date: '2024-05-01', consumedKwh: 9.5, exportedKwh: 1.2, halfHours: 48 }], size),
+    dailySpec([{ date: '2024-05-01', consumedKwh: 9.5, exportedKwh: 1.2, slots: 48 }], size),
   ];
   for (const spec of specs) {
     const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none', logLevel: vega.Error });
