@@ -48,14 +48,20 @@ const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, 
 // launch). Files and shards start longest first (node's own `--test` would sort them by name):
 // "longest" by the last run's durations (scripts/lib/test-durations.mjs), else by size (big files are
 // long ones).
-const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || 3;
 const inProcess = (file) => /[\\/]test[\\/](unit|integration)[\\/]/.test(file);
 const estimate = estimator(readDurations(durationsFile(root)));
+/** The summed estimates of a list of `{ file, ms }`. */
+const sum = (list) => list.reduce((ms, f) => ms + f.ms, 0);
 const shared = compiled.filter(inProcess).map(estimate);
 const spawning = compiled.filter((f) => !inProcess(f)).map(estimate);
+// As many shards as it takes for none to be longer than the longest file (at least two, BMETER_TEST_SHARDS
+// overrides it): fewer would make a shard the last to end, more would only cost CPU (~0.15 s a shard). The
+// packs hold at most that long each too.
+const longest = Math.max(0, ...compiled.map((f) => estimate(f).ms));
+const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || Math.max(2, Math.ceil(sum(shared) / longest));
 const runs = [
   ...(shared.length > 1 ? shardFiles('shard', shared, balanced(shared, Math.min(shared.length, SHARDS))) : shared),
-  ...shardFiles('pack', spawning, packed(spawning)),
+  ...shardFiles('pack', spawning, packed(spawning, longest)),
 ];
 const files = runs.sort((a, b) => b.ms - a.ms).map((r) => r.file);
 
@@ -100,16 +106,13 @@ function estimator(durations) {
 /** `list` in `count` bins balanced by estimate (longest first, each to the bin with the least). */
 function balanced(list, count) {
   const bins = Array.from({ length: count }, () => []);
-  const sum = (bin) => bin.reduce((ms, f) => ms + f.ms, 0);
   for (const f of [...list].sort((a, b) => b.ms - a.ms)) bins.reduce((a, b) => (sum(b) < sum(a) ? b : a)).push(f);
   return bins;
 }
 
-/** `list` in bins of at most the longest estimate each (first fit, longest first): the packs of more than one. */
-function packed(list) {
+/** `list` in bins of at most `cap` ms of estimates each (first fit, longest first): the packs of more than one. */
+function packed(list, cap) {
   const bins = [];
-  const sum = (bin) => bin.reduce((ms, f) => ms + f.ms, 0);
-  const cap = Math.max(0, ...list.map((f) => f.ms));
   for (const f of [...list].sort((a, b) => b.ms - a.ms)) {
     const fits = bins.find((bin) => sum(bin) + f.ms <= cap);
     if (fits === undefined) bins.push([f]);
@@ -133,7 +136,7 @@ function shardFiles(name, list, bins) {
       .sort()
       .map((f) => `import ${JSON.stringify(pathToFileURL(f).href)};`);
     writeFileSync(file, `${lines.join('\n')}\n`);
-    return { file, ms: bin.reduce((ms, f) => ms + f.ms, 0) };
+    return { file, ms: sum(bin) };
   });
   return [...entries, ...list.filter((f) => !inBins.has(f.file))];
 }
