@@ -48,7 +48,8 @@ test('bad broker URL exits 2 before the meter is touched; refused credentials ex
 
 test('no broker listening: a one-shot poll still writes its reading, warns it was not published', T60, async (t) => {
   const dir = tempDirFor(t);
-  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  // A frozen meter clock: a half-hourly INF (at :00/:30 of a live one) would be a second record.
+  const common = await scanned(dir, `sim://?meterMac=${MAC}&clock=2024-05-01T12:10:00%2B09:00`);
   const port = await freePort();
   const args = ['poll', ...common, '--format', 'json', '--mqtt', `mqtt://127.0.0.1:${port}`];
   const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });

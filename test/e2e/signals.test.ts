@@ -82,7 +82,8 @@ test('SIGTERM while waiting for a port another program holds ends the wait withi
 test('SIGTERM while a Get goes unanswered ends the interval run within 2 s with SKTERM, keeping the records read', async (t) => {
   const dir = tempDirFor(t, 'bmeter-sig-');
   // The meter answers the first request, then none (each unanswered try waits 10 s, three tries).
-  const port = 'sim://?timeScale=0.001&faults=drop@2%2B';
+  // A frozen meter clock: a half-hourly INF (at :00/:30 of a live one) would be a second record.
+  const port = 'sim://?timeScale=0.001&clock=2024-05-01T12:10:00%2B09:00&faults=drop@2%2B';
   const scan = await runBmeter(['scan', '--port', port], { cwd: dir.path, env: CREDENTIALS });
   assert.equal(scan.code, 0, describeRun(scan));
   const p = spawnBmeter(['poll', '--port', port, '--interval', '0.3', '--format', 'json', '--log-level', 'trace'], {

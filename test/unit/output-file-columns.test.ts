@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram } from '../fixtures/run-program.js';
 
-const SIM = 'sim://?timeScale=0.001';
+// A frozen meter clock: at :00/:30 of a live one the half-hourly INF would add a record to the count below.
+const SIM = 'sim://?timeScale=0.001&clock=2024-05-01T12:10:00%2B09:00';
 const run = (cwd: string, args: string[]) => runProgram(['--port', '/dev/ttySIM0', ...args], { cwd, simUrl: SIM });
 
 test('history, poll and another format refuse a file of other records with exit 2 and leave it as it was', async (t) => {

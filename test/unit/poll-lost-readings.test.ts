@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram } from '../fixtures/run-program.js';
 
+// The simulated meter's clock stands still (at 12:10, far from a half-hour mark): at :00 and :30 of a live
+// clock the meter sends its half-hourly INF, and poll writes it as one more record than these tests count.
+const FROZEN = 'clock=2024-05-01T12:10:00%2B09:00';
+
 async function scannedDir(simUrl: string): Promise<string> {
   const cwd = mkdtempSync(join(tmpdir(), 'bmeter-lost-'));
   const scan = await runProgram(['--port', '/dev/ttySIM0', 'scan'], { cwd, simUrl });
@@ -20,7 +24,7 @@ async function scannedDir(simUrl: string): Promise<string> {
 test('a reading whose Get meets EVENT 32 is sent again after EVENT 33: three readings, three records', async () => {
   // The limit starts at the 2nd request and lasts 60 simulated seconds (60 ms at this time scale).
   // A 1 s slot leaves a loaded machine room for the 60 ms hold (at 0.3 s, CI once ran past the slot).
-  const simUrl = 'sim://?timeScale=0.001&faults=event32@2&aribHoldS=60';
+  const simUrl = `sim://?${FROZEN}&timeScale=0.001&faults=event32@2&aribHoldS=60`;
   const cwd = await scannedDir(simUrl);
   try {
     const r = await runProgram(
@@ -39,7 +43,7 @@ test('a reading held past its slot by EVENT 32 is reported at warn, naming the s
   // The limit lasts 1,000 simulated seconds (1 s here): longer than the slots of the 0.3 s interval, so
   // the readings of those slots are given up; --count 2 counts records, so the run ends with the second
   // record after the limit.
-  const simUrl = 'sim://?timeScale=0.001&faults=event32@2&aribHoldS=1000';
+  const simUrl = `sim://?${FROZEN}&timeScale=0.001&faults=event32@2&aribHoldS=1000`;
   const cwd = await scannedDir(simUrl);
   try {
     const r = await runProgram(
@@ -62,8 +66,8 @@ test('a reading held past its slot by EVENT 32 is reported at warn, naming the s
 });
 
 test('an interval run whose first SKJOIN fails (FAIL ER10) joins again at a later slot instead of ending', async () => {
-  const simUrl = 'sim://?timeScale=0.001&faults=fail:SKJOIN@1';
-  const cwd = await scannedDir('sim://?timeScale=0.001');
+  const simUrl = `sim://?${FROZEN}&timeScale=0.001&faults=fail:SKJOIN@1`;
+  const cwd = await scannedDir(`sim://?${FROZEN}&timeScale=0.001`);
   try {
     const r = await runProgram(
       ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '2', '--format', 'json'],
@@ -78,8 +82,8 @@ test('an interval run whose first SKJOIN fails (FAIL ER10) joins again at a late
 });
 
 test('a one-shot poll whose first SKJOIN fails still ends with the error (cron runs again)', async () => {
-  const simUrl = 'sim://?timeScale=0.001&faults=fail:SKJOIN@1';
-  const cwd = await scannedDir('sim://?timeScale=0.001');
+  const simUrl = `sim://?${FROZEN}&timeScale=0.001&faults=fail:SKJOIN@1`;
+  const cwd = await scannedDir(`sim://?${FROZEN}&timeScale=0.001`);
   try {
     const r = await runProgram(['--port', '/dev/ttySIM0', 'poll'], { cwd, simUrl });
     assert.equal(r.code, 1);
@@ -93,8 +97,8 @@ test('a meter that stops answering is reported once at warn, and the count of lo
   // Requests 2 to 4 are not answered; answers come back from request 5. One try of 0.1 s per reading, on
   // a virtual clock: the answer timeout fires only when the stick has nothing more to send, never because
   // a loaded machine was slow to answer.
-  const simUrl = 'sim://?timeScale=0.001&faults=drop@2-4';
-  const cwd = await scannedDir('sim://?timeScale=0.001');
+  const simUrl = `sim://?${FROZEN}&timeScale=0.001&faults=drop@2-4`;
+  const cwd = await scannedDir(`sim://?${FROZEN}&timeScale=0.001`);
   try {
     writeFileSync(
       join(cwd, 'bmeter.config.json'),
