@@ -48,7 +48,7 @@ const LIBRARY_BUNDLES = {
 
 /**
  * What the library bundle of `specifier` in `distDir` exports for it (loaded once per process), or undefined
- * when the package has none or its file is missing (a build of an earlier version, a hand-made dist/).
+ * when the package has none or its file is missing (a build of an earlier version) or damaged.
  */
 function libraryExports(specifier, distDir) {
   const library = Object.hasOwn(LIBRARY_BUNDLES, specifier) ? LIBRARY_BUNDLES[specifier] : undefined;
@@ -59,7 +59,8 @@ function libraryExports(specifier, distDir) {
   try {
     exports ??= loadBundle(filename);
   } catch (err) {
-    if (err.code !== 'ENOENT' || err.path !== filename) throw err;
+    // Missing or damaged: the package from node_modules does the same, only slower; `npm run build` remakes it.
+    if (!['ENOENT', 'BMETER_BUNDLE_DAMAGED'].includes(err.code) || err.path !== filename) throw err;
   }
   return exports?.[name];
 }
@@ -120,10 +121,29 @@ function readCache(cachePath, source) {
   return file.subarray(HEADER_BYTES, HEADER_BYTES + n);
 }
 
-/** Loads the bundle at `filename` (with `${filename}.cache` when usable) and returns its exports. */
+/**
+ * The error for a bundle that is not as the build wrote it (code BMETER_BUNDLE_DAMAGED, with its `path`): cut
+ * short, so without its key line, or no longer JavaScript (a SyntaxError when compiled).
+ */
+function damagedBundle(filename, why) {
+  return Object.assign(new Error(`${filename} is damaged (${why})`), { code: 'BMETER_BUNDLE_DAMAGED', path: filename });
+}
+
+/**
+ * Loads the bundle at `filename` (with `${filename}.cache` when usable) and returns its exports.
+ * @throws an error with code BMETER_BUNDLE_DAMAGED when the bundle is damaged; ENOENT when it is missing
+ */
 function loadBundle(filename) {
   const source = readFileSync(filename, 'utf8');
-  return runBundle(compileBundle(filename, source, readCache(`${filename}.cache`, source)), filename);
+  if (bundleKey(source) === undefined) throw damagedBundle(filename, 'cut short: its last line is not its key');
+  let script;
+  try {
+    script = compileBundle(filename, source, readCache(`${filename}.cache`, source));
+  } catch (err) {
+    if (err instanceof SyntaxError) throw damagedBundle(filename, `not JavaScript: ${err.message}`);
+    throw err;
+  }
+  return runBundle(script, filename);
 }
 
 /**

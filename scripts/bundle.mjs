@@ -19,12 +19,14 @@
 // - a last line `// bmeter-cache-key: <hash of the bundle>`, which the cache carries too, so a cache is
 //   only ever used with the bundle it was made for.
 // The bundle therefore runs only through bin/load-bundle.js, not through a plain require().
-// Each bundle also ends with `// bmeter-inputs: <hash>` of what it and its cache were made from (inputsHash
-// below): a build finding the same skips that bundle, so `npm test`'s build costs little when nothing changed.
+// Each bundle also ends with `// bmeter-inputs: <hash>` of what it and its cache were made from
+// (lib/bundle-inputs.mjs): a build finding the same skips that bundle, so `npm test`'s build costs little
+// when nothing changed.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { builtFrom, inputsHash } from './lib/bundle-inputs.mjs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -107,8 +109,8 @@ const result = await build({
   ...MINIFIED,
 });
 const cli = result.outputFiles[0].text;
-const cliInputs = inputsHash(cli, ['scripts/lib/sim-scan-file.mjs']);
-if (cliInputs === undefined || builtFrom('bmeter.cjs') !== cliInputs)
+const cliInputs = inputsHash(root, cli, ['scripts/lib/sim-scan-file.mjs']);
+if (cliInputs === undefined || builtFrom(`${root}dist/bmeter.cjs`) !== cliInputs)
   writeWithCodeCache('bmeter.cjs', `${cli}// bmeter-inputs: ${cliInputs ?? 'unknown'}\n`, 'poll');
 
 // The library bundles (bin/load-bundle.js, LIBRARY_BUNDLES): MQTT.js for --mqtt, Vega and Vega-Lite for plot.
@@ -158,8 +160,8 @@ const LIBRARIES = [
   ],
 ];
 for (const [file, contents, exercise, exercised] of LIBRARIES) {
-  const inputs = inputsHash(contents, ['node_modules/.package-lock.json', ...exercised]);
-  if (inputs !== undefined && builtFrom(file) === inputs) continue;
+  const inputs = inputsHash(root, contents, ['node_modules/.package-lock.json', ...exercised]);
+  if (inputs !== undefined && builtFrom(`${root}dist/${file}`) === inputs) continue;
   const library = await build({
     absWorkingDir: root,
     stdin: { contents, resolveDir: root, loader: 'js', sourcefile: file },
@@ -174,36 +176,6 @@ for (const [file, contents, exercise, exercised] of LIBRARIES) {
   writeWithCodeCache(file, `${library.outputFiles[0].text}// bmeter-inputs: ${inputs ?? 'unknown'}\n`, exercise);
 }
 rmSync(`${root}dist/bundle`, { recursive: true, force: true }); // the code-split bundle of earlier builds
-
-/**
- * A hash of what a bundle and its code cache are made from: `text` (the bundle's code, or a library bundle's
- * entry), this Node, the build's own scripts and `files` (for a library bundle: npm's record of the installed
- * packages); undefined when a file cannot be read. A build skips a bundle whose `// bmeter-inputs:` line holds
- * the same: making a code cache takes longer than the rest of the build.
- */
-function inputsHash(text, files) {
-  const hash = createHash('sha256').update(`${process.version} ${process.arch}\n${text}\n`);
-  try {
-    for (const file of ['scripts/bundle.mjs', 'scripts/code-cache.mjs', 'bin/load-bundle.js', ...files])
-      hash.update(readFileSync(`${root}${file}`));
-  } catch {
-    return undefined;
-  }
-  return hash.digest('hex').slice(0, 32);
-}
-
-/** The inputs hash dist/<file> was built from, when it and its code cache are there. */
-function builtFrom(file) {
-  const target = `${root}dist/${file}`;
-  if (!existsSync(`${target}.cache`)) return undefined;
-  try {
-    return /\/\/ bmeter-inputs: ([0-9a-f]{32})\n\/\/ bmeter-cache-key: [0-9a-f]{32}\n$/.exec(
-      readFileSync(target, 'utf8').slice(-120),
-    )?.[1];
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Writes dist/<file> (esbuild's `code` with its import() routed through the launcher and the key line

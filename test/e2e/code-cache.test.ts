@@ -146,3 +146,25 @@ test('a checkout never built says to run npm run build, with exit status 1 and n
   const message = `bmeter: ${bundle} is missing: bmeter is not built — run \`npm run build\` in ${dir.path}\n`;
   assert.deepEqual([run.status, run.stdout, run.stderr], [1, '', message]);
 });
+
+test('a bundle cut short or no longer JavaScript says to run npm run build, with exit status 1 and no stack trace', (t) => {
+  for (const [damage, why] of [
+    [(code: string) => code.slice(0, 20_000), 'cut short: its last line is not its key'],
+    [(code: string) => `garbage(\n${code.slice(code.lastIndexOf('// bmeter-cache-key'))}`, 'not JavaScript: '],
+  ] as const) {
+    const dir = tempDirFor(t, 'bmeter-cache-');
+    copyTree(dir.path, undefined);
+    const bundle = join(dir.path, 'dist', 'bmeter.cjs');
+    writeFileSync(bundle, damage(readFileSync(DIST_MAIN, 'utf8')));
+    const run = spawnSync(process.execPath, [join(dir.path, 'bin', 'bmeter.js'), 'decode', FRAME], {
+      env: baseEnv(),
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, '');
+    assert.ok(run.stderr.startsWith(`bmeter: ${bundle} is damaged (${why}`), run.stderr);
+    assert.ok(run.stderr.endsWith(` — run \`npm run build\` in ${dir.path}\n`), run.stderr);
+    assert.equal(run.stderr.split('\n').length, 2, 'one line');
+  }
+});

@@ -158,3 +158,28 @@ test('import() of mqtt, vega or vega-lite and require() of serialport load the l
   assert.equal(typeof (await main.load('node:os'))['platform'], 'function', 'other specifiers: import()');
   assert.equal(typeof main.require('node:os')['platform'], 'function', 'other specifiers: require()');
 });
+
+test('a damaged bundle (cut short, or not JavaScript) is refused by its name; a damaged library bundle gives way to its package', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-load-');
+  const whole = bundleSource('exports.answer = 42;', '5'.repeat(32));
+  const file = `${dir.path}/b.cjs`;
+  for (const [source, why] of [
+    [whole.slice(0, -20), /cut short: its last line is not its key/],
+    [bundleSource('exports.answer = (;', '5'.repeat(32)), /not JavaScript: Unexpected token/],
+  ] as const) {
+    writeFileSync(file, source);
+    assert.throws(
+      () => loader.loadBundle(file),
+      (err: NodeJS.ErrnoException) =>
+        err.code === 'BMETER_BUNDLE_DAMAGED' && err.path === file && why.test(err.message),
+    );
+  }
+  const main = await writeBundle(
+    dir.path,
+    'main.cjs',
+    bundleSource('exports.req = (n) => __bmeterRequire(n);', '6'.repeat(32)),
+  );
+  writeFileSync(`${dir.path}/mqtt.cjs`, whole.slice(0, 100)); // cut short
+  const { req } = loader.loadBundle(main) as { req: (name: string) => Record<string, unknown> };
+  assert.equal(typeof req('mqtt')['connect'], 'function', 'MQTT.js from node_modules');
+});

@@ -1,0 +1,39 @@
+// What a bundle of dist/ and its V8 code cache were made from (scripts/bundle.mjs): the build appends
+// `// bmeter-inputs: <hash>` to each bundle, before its key line, and skips a bundle whose hash is the same
+// and whose cache is whole, since making a code cache takes longer than the rest of the build.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const { readCache } = createRequire(import.meta.url)('../../bin/load-bundle.js');
+const LAST_LINES = /\/\/ bmeter-inputs: ([0-9a-f]{32})\n\/\/ bmeter-cache-key: [0-9a-f]{32}\n$/;
+
+/**
+ * A hash of what a bundle and its code cache are made from: `text` (the bundle's code, or a library bundle's
+ * entry), this Node, the build's own scripts and `files` (paths under `root`, e.g. npm's record of the
+ * installed packages); undefined when a file cannot be read.
+ */
+export function inputsHash(root, text, files) {
+  const hash = createHash('sha256').update(`${process.version} ${process.arch}\n${text}\n`);
+  try {
+    for (const file of ['scripts/bundle.mjs', 'scripts/code-cache.mjs', 'bin/load-bundle.js', ...files])
+      hash.update(readFileSync(`${root}${file}`));
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/**
+ * The inputs hash the bundle at `target` was built from, when it and its code cache (`${target}.cache`) are
+ * whole; undefined otherwise (missing, cut short, or a damaged cache, which bmeter would ignore at every start).
+ */
+export function builtFrom(target) {
+  try {
+    const source = readFileSync(target, 'utf8');
+    if (readCache(`${target}.cache`, source) === undefined) return undefined;
+    return LAST_LINES.exec(source.slice(-120))?.[1];
+  } catch {
+    return undefined;
+  }
+}

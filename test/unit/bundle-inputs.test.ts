@@ -1,0 +1,40 @@
+/**
+ * What tells the build a bundle of dist/ is up to date (scripts/lib/bundle-inputs.mjs): its inputs hash,
+ * read back only while the bundle and its V8 code cache are whole, so a damaged cache is made again.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { repoPath } from '../fixtures/repo-root.js';
+import { tempDirFor } from '../e2e/helpers/temp-dir.js';
+
+const { builtFrom, inputsHash } = (await import(repoPath('scripts', 'lib', 'bundle-inputs.mjs'))) as {
+  builtFrom(target: string): string | undefined;
+  inputsHash(root: string, text: string, files: string[]): string | undefined;
+};
+const { makeCodeCache } = createRequire(import.meta.url)(repoPath('bin', 'load-bundle.js')) as {
+  makeCodeCache(filename: string, source: string): Promise<Buffer>;
+};
+
+test('the inputs hash of a whole bundle and cache is read back; a damaged cache or bundle reads as not built', async (t) => {
+  const dir = tempDirFor(t, 'bmeter-inputs-');
+  const root = `${repoPath()}/`;
+  const inputs = inputsHash(root, 'exports.x = 1;', []);
+  assert.match(inputs ?? '', /^[0-9a-f]{32}$/);
+  assert.notEqual(inputsHash(root, 'exports.x = 2;', []), inputs, 'another text, another hash');
+  assert.equal(inputsHash(root, 'exports.x = 1;', ['no/such/file']), undefined, 'an unreadable input');
+
+  const file = dir.file('b.cjs');
+  const source = `exports.x = 1;\n// bmeter-inputs: ${inputs}\n// bmeter-cache-key: ${'7'.repeat(32)}\n`;
+  writeFileSync(file, source);
+  assert.equal(builtFrom(file), undefined, 'no cache yet');
+  writeFileSync(`${file}.cache`, await makeCodeCache(file, source));
+  assert.equal(builtFrom(file), inputs);
+  const cache = readFileSync(`${file}.cache`);
+  writeFileSync(`${file}.cache`, cache.subarray(0, cache.length - 100));
+  assert.equal(builtFrom(file), undefined, 'a cache cut short is made again');
+  writeFileSync(`${file}.cache`, cache);
+  writeFileSync(file, source.slice(0, -10));
+  assert.equal(builtFrom(file), undefined, 'a bundle cut short is made again');
+});
