@@ -59,10 +59,11 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
     .addOption(new Option('--dialect <dialect>', 'override stick dialect detection').choices(['single', 'dual']))
     .addOption(new Option('--log-level <level>', 'log level on stderr (env BMETER_LOG_LEVEL)').choices(LOG_LEVELS))
     .option('-v, --verbose', 'more logging: -v info, -vv debug, -vvv trace', (_v: string, n: number) => n + 1, 0)
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => deps.io.stdout.write(text),
       writeErr: (text) => deps.io.stderr.write(text),
+      // A parse error is printed by main.ts reportError, as one line in the house form (usage-line.ts).
+      outputError: () => undefined,
     })
     .exitOverride();
 
