@@ -248,8 +248,9 @@ function setIfDefined(target: Record<string, unknown>, key: string, value: unkno
   if (value !== undefined) target[key] = value;
 }
 
+/** An environment value, or undefined when it is unset, empty or only blanks (as if unset). */
 function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 function stringOf(value: unknown): string | undefined {
