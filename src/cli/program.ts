@@ -14,6 +14,7 @@ import { levelFromVerbosity, LOG_LEVELS, type LogLevel } from '../log/levels.js'
 import type { CliContext, CliIo } from './context.js';
 import { commandToLoad } from './argv.js';
 import { assertNoEmptyValues } from './empty-values.js';
+import { assertNoFolderValues } from './file-options.js';
 import { VERSION } from './version.js';
 
 /** Command modules, registered in this order (each exports `register(program, ctx)`). */
@@ -69,6 +70,7 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
 
   program.hook('preAction', async (_root, action) => {
     assertNoEmptyValues(action);
+    assertNoFolderValues(action, deps.io.cwd);
     level = await chooseLogLevel(action.optsWithGlobals(), deps.io);
   });
 

@@ -115,6 +115,11 @@ function readConfigFile(
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (named === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return { object: {}, path: undefined };
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') {
+      throw new BmeterError('CONFIG', `config file ${path} is a folder: name a file (--config or BMETER_CONFIG)`, {
+        cause: err,
+      });
+    }
     throw new BmeterError('CONFIG', `cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let parsed: unknown;
