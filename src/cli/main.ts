@@ -7,6 +7,7 @@ import { BmeterError, isBmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
 import { printable } from '../log/printable.js';
 import { createProgram } from './program.js';
+import { commanderPrinted, usageLine } from './usage-line.js';
 
 /**
  * The process entry point (bin/bmeter.js calls it with process.argv): wires stdin/stdout/stderr,
@@ -85,8 +86,10 @@ export async function main(argv: string[]): Promise<void> {
 /** Prints an error as one clear message and returns the exit code docs/design.md §4 gives it. */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream): number {
   if (err instanceof CommanderError) {
-    // --help and --version end this way with exit code 0; usage errors are already printed.
-    return err.exitCode === 0 ? 0 : 2;
+    // --help and --version end this way with exit code 0 (and help asked for without a command with 1).
+    if (commanderPrinted(err)) return err.exitCode === 0 ? 0 : 2;
+    stderr.write(`bmeter: ${printable(secretRedactor.redact(usageLine(err)))}\n`);
+    return 2;
   }
   if (err instanceof BmeterError) {
     stderr.write(`bmeter: ${printable(secretRedactor.redact(err.message))}\n`);

@@ -14,6 +14,7 @@ import { levelFromVerbosity, LOG_LEVELS, type LogLevel } from '../log/levels.js'
 import type { CliContext, CliIo } from './context.js';
 import { commandToLoad } from './argv.js';
 import { assertNoEmptyValues } from './empty-values.js';
+import { assertNoFolderValues } from './file-options.js';
 import { VERSION } from './version.js';
 
 /** Command modules, registered in this order (each exports `register(program, ctx)`). */
@@ -59,15 +60,17 @@ export async function createProgram(deps: ProgramDeps): Promise<Command> {
     .addOption(new Option('--dialect <dialect>', 'override stick dialect detection').choices(['single', 'dual']))
     .addOption(new Option('--log-level <level>', 'log level on stderr (env BMETER_LOG_LEVEL)').choices(LOG_LEVELS))
     .option('-v, --verbose', 'more logging: -v info, -vv debug, -vvv trace', (_v: string, n: number) => n + 1, 0)
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => deps.io.stdout.write(text),
       writeErr: (text) => deps.io.stderr.write(text),
+      // A parse error is printed by main.ts reportError, as one line in the house form (usage-line.ts).
+      outputError: () => undefined,
     })
     .exitOverride();
 
   program.hook('preAction', async (_root, action) => {
     assertNoEmptyValues(action);
+    assertNoFolderValues(action, deps.io.cwd);
     level = await chooseLogLevel(action.optsWithGlobals(), deps.io);
   });
 

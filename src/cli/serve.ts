@@ -17,6 +17,8 @@ import { teeSink } from '../output/tee.js';
 import { addOutputOptions, openMeterOutputs } from './meter-outputs.js';
 import { DEFAULT_DB, openCliStore, requireSqlite } from './store.js';
 import { VERSION } from './version.js';
+import type { SqliteStore } from '../output/store/store.js';
+import { sendJson, type Route } from '../serve/http/route.js';
 
 function historyDays(value: string): number {
   const n = Number(value);
@@ -105,16 +107,22 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     const { parseBrokerUrl } = await import('../output/mqtt/broker-url.js');
     parseBrokerUrl(config.mqtt.url);
   }
-  // The store's lock and the listener come before MQTT: a second serve for the same meter stops at
-  // one of them without ever connecting, so it cannot set the running one's availability offline.
-  const store = await openCliStore('bmeter serve', flags['db'], ctx);
+  // The listener first, then the store: a --listen that is taken stops the run before a new store is made.
+  // Both come before MQTT: a second serve for the same meter stops at one of them without ever connecting,
+  // so it cannot set the running one's availability offline. Until the store is open every path answers 503.
+  const routes: Route[] = [startingRoute];
+  const server = await http.startHttpServer(listen, routes, logger);
+  let store: SqliteStore | undefined;
   try {
+    store = await openCliStore('bmeter serve', flags['db'], ctx);
     const health = new Health(clock, intervalSeconds * 1000);
     const events = new ServeEvents();
     const startedMs = clock.now();
     // /metrics reports the session state /healthz reports at the same instant, not the last status event's.
     const metricsNow = metricsRoute(metrics);
-    const routes = [
+    routes.splice(
+      0,
+      routes.length,
       ...apiRoutes({ store, meter, clock, events, status: () => health.status() }),
       healthzRoute({ health, startedMs }),
       {
@@ -125,57 +133,60 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
         },
       },
       ...dashboardRoutes(),
-    ];
+    );
     events.subscribe((event) => {
       if (event.type === 'status') metrics.setSessionState(event.data.state);
     });
-    const server = await http.startHttpServer(listen, routes, logger);
+    // Still before the stick's port: refused broker credentials (exit 1) cost no join.
+    const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });
     try {
-      // Still before the stick's port: refused broker credentials (exit 1) cost no join.
-      const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });
-      try {
-        logger.info(
-          `listening on http://${hostText(listen.host)}:${server.address.port}/ (dashboard, API, /metrics); store ${store.path}`,
-        );
-        const quiet = flags['quiet'] === true;
-        const printed = quiet
-          ? undefined
-          : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
-        const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
-        const summary = await runServe({
-          energyFallback: fallbackFromConfig(config.meter),
-          config,
-          creds,
-          logger,
-          openPort,
-          now: ctx.now,
-          signal: ctx.signal,
-          properties: parsePropertyList(config.poll.properties),
-          store,
-          meter,
-          intervalSeconds,
-          historyDays: typeof flags['historyDays'] === 'number' ? flags['historyDays'] : 7,
-          clock,
-          events,
-          health,
-          onRecord: (record) => outputs.write(record),
-          ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
-          ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
-        });
-        logger.info(summary, 'serve stopped');
-      } finally {
-        await extras.close({ offline: true });
-      }
+      logger.info(
+        `listening on http://${hostText(listen.host)}:${server.address.port}/ (dashboard, API, /metrics); store ${store.path}`,
+      );
+      const quiet = flags['quiet'] === true;
+      const printed = quiet
+        ? undefined
+        : (record: Record<string, unknown>) => writeLine(ctx.io.stdout, `${JSON.stringify({ meter, ...record })}\n`);
+      const outputs = teeSink({ closed: false, write: async (record) => printed?.(record) }, extras.outputs, logger);
+      const summary = await runServe({
+        energyFallback: fallbackFromConfig(config.meter),
+        config,
+        creds,
+        logger,
+        openPort,
+        now: ctx.now,
+        signal: ctx.signal,
+        properties: parsePropertyList(config.poll.properties),
+        store,
+        meter,
+        intervalSeconds,
+        historyDays: typeof flags['historyDays'] === 'number' ? flags['historyDays'] : 7,
+        clock,
+        events,
+        health,
+        onRecord: (record) => outputs.write(record),
+        ...(extras.onFailure !== undefined && { onFailure: extras.onFailure }),
+        ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
+      });
+      logger.info(summary, 'serve stopped');
     } finally {
-      // One turn of the event loop first: the last `status` event (stopped) is still corked in the
-      // /api/events responses, and closing destroys their sockets.
-      await new Promise((resolve) => setImmediate(resolve));
-      await server.close();
+      await extras.close({ offline: true });
     }
   } finally {
-    store.close();
+    // One turn of the event loop first: the last `status` event (stopped) is still corked in the
+    // /api/events responses, and closing destroys their sockets. The listener closes before the store.
+    await new Promise((resolve) => setImmediate(resolve));
+    await server.close();
+    store?.close();
   }
 }
+
+/** What every path answers between binding --listen and opening the store (a few milliseconds). */
+const startingRoute: Route = {
+  method: 'GET',
+  path: '/*',
+  handle: (_req, res) => sendJson(res, 503, { error: 'bmeter serve is starting; try again in a moment' }),
+};
 
 function writeLine(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve) => {

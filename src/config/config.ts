@@ -115,6 +115,11 @@ function readConfigFile(
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (named === undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return { object: {}, path: undefined };
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') {
+      throw new BmeterError('CONFIG', `config file ${path} is a folder: name a file (--config or BMETER_CONFIG)`, {
+        cause: err,
+      });
+    }
     throw new BmeterError('CONFIG', `cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let parsed: unknown;
@@ -248,8 +253,9 @@ function setIfDefined(target: Record<string, unknown>, key: string, value: unkno
   if (value !== undefined) target[key] = value;
 }
 
+/** An environment value, or undefined when it is unset, empty or only blanks (as if unset). */
 function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 function stringOf(value: unknown): string | undefined {

@@ -133,6 +133,9 @@ export class FileTarget {
       this.ino = st.ino;
       this.regular = st.isFile();
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EISDIR') {
+        throw new BmeterError('USAGE', `--output ${this.path} is a folder: name a file`, { cause: err });
+      }
       throw new BmeterError('USAGE', `cannot open output file ${this.path}: ${(err as Error).message}`, { cause: err });
     }
   }

@@ -42,6 +42,15 @@ export async function readScanFile(path: string): Promise<ScanFile> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new BmeterError('NO_SCAN_FILE', `no scan file at ${path} — run \`bmeter scan\` first`, { cause: err });
     }
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') {
+      throw new BmeterError(
+        'BAD_SCAN_FILE',
+        `the scan file ${path} is a folder: name a file (--scan-file or BMETER_SCAN_FILE)`,
+        {
+          cause: err,
+        },
+      );
+    }
     throw new BmeterError('BAD_SCAN_FILE', `cannot read scan file ${path}: ${(err as Error).message}`, { cause: err });
   }
   let data: unknown;

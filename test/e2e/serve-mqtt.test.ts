@@ -5,6 +5,7 @@
  * helpers/meter-answer.ts) or are written here by hand. The broker stopped and started during a
  * run: serve-mqtt-broker-restart.test.ts.
  */
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
@@ -130,13 +131,16 @@ test(
       assert.equal(s['rssi_dbm'], -55.32, '0.275 × 178 − 104.27');
     });
 
-    // A second serve for the same meter stops at the store's lock, a third at the listener's port,
-    // leaving the running one's availability alone (they never connect to the broker).
-    const second = await runBmeter(['serve', ...common, '--db', dir.file('bmeter.db'), '--mqtt', broker.url], {
-      ...RUN,
-      cwd: dir.path,
-      timeoutMs: 30_000,
-    });
+    // A second serve for the same meter stops at the store's lock, a third at the listener's port (before it
+    // creates its store), leaving the running one's availability alone (they never connect to the broker).
+    const second = await runBmeter(
+      ['serve', ...common, '--db', dir.file('bmeter.db'), '--mqtt', broker.url, '--listen', '127.0.0.1:0'],
+      {
+        ...RUN,
+        cwd: dir.path,
+        timeoutMs: 30_000,
+      },
+    );
     assert.equal(second.code, 2, describeRun(second));
     assert.match(second.stderr, /is in use by PID \d+/);
     const port = new URL(await serve.baseUrl()).port;
@@ -146,6 +150,7 @@ test(
     );
     assert.equal(third.code, 2, describeRun(third));
     assert.match(third.stderr, /cannot listen on 127\.0\.0\.1:\d+: the address is in use/);
+    assert.equal(existsSync(dir.file('other.db')), false, 'the third made no store');
     const meanwhile = await watch(t, broker.url, [AVAILABILITY]);
     assert.deepEqual(await meanwhile.first(AVAILABILITY), { topic: AVAILABILITY, payload: 'online', retain: true });
     assert.deepEqual(

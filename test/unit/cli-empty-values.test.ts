@@ -1,5 +1,5 @@
 /**
- * An option or argument given as an empty string is refused before the command runs (exit 2, one line
+ * An option or argument given as an empty string (or only blanks) is refused before the command runs (exit 2, one line
  * naming it), for every command: it names a file, port, URL, level or frame, and '' is none of them.
  */
 import assert from 'node:assert/strict';
@@ -21,10 +21,17 @@ const CASES: [string[], string][] = [
     ['decode', '1081000102880105FF017201E704000004A8', ''],
     'bmeter decode was given an empty argument: leave it out or give a value',
   ],
+  [['decode', ' '], 'bmeter decode was given a blank argument (" "): leave it out or give a value'],
+  [
+    ['decode', '1081000102880105FF017201E704000004A8', '\t '],
+    'bmeter decode was given a blank argument ("\\t "): leave it out or give a value',
+  ],
+  [['poll', '--output', ' '], '--output was given a blank value (" "): it takes <file> (see --help)'],
+  [['--port', '  ', 'poll'], '--port was given a blank value ("  "): it takes <port> (see --help)'],
 ];
 
 for (const [argv, message] of CASES) {
-  test(`bmeter ${argv.map((a) => (a === '' ? "''" : a)).join(' ')} exits 2: ${message.split(':')[0]}`, async (t) => {
+  test(`bmeter ${argv.map((a) => (a.trim() === '' ? JSON.stringify(a) : a)).join(' ')} exits 2: ${message.split(':')[0]}`, async (t) => {
     const dir = tempDirFor(t);
     const run = await runProgram(argv, { cwd: dir.path, simUrl: 'sim://' });
     assert.deepEqual([run.code, run.stdout, run.stderr], [2, '', `bmeter: ${message}\n`]);

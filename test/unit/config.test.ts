@@ -39,6 +39,16 @@ test('flags beat the environment, which beats the config file', () => {
   assert.equal(config.logLevel, 'error');
 });
 
+test('an environment variable that is empty or only blanks counts as unset, as the next layer down decides', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'bmeter.config.json'), JSON.stringify({ port: 'tcp://file:1', scanFile: 'file.json' }));
+  for (const blank of ['', ' ', '\t ']) {
+    const env = { BMETER_PORT: blank, BMETER_SCAN_FILE: blank, BMETER_CONFIG: blank, BMETER_LOG_LEVEL: blank };
+    const config = loadConfig({ flags: {}, env, cwd });
+    assert.deepEqual([config.port, config.scanFile, config.logLevel], ['tcp://file:1', join(cwd, 'file.json'), 'warn']);
+  }
+});
+
 test('the config file is found by --config, BMETER_CONFIG, or ./bmeter.config.json', () => {
   const cwd = tempDir();
   writeFileSync(join(cwd, 'a.json'), JSON.stringify({ port: 'tcp://a:1' }));

@@ -13,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { READING_FIELDS, type Reading } from '../../meter/reading.js';
 import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
 import { HISTORY_COLUMNS, type HistoryRecord } from '../../history/slots.js';
+import { assertNotFolder } from '../../fs/not-folder.js';
 import { lockStore, type LockOwner } from './lock.js';
 import { migrate } from './schema.js';
 import type { Database, SqlValue, Statement } from './sqlite.js';
@@ -34,10 +35,11 @@ export interface OpenStoreOptions {
 
 /**
  * Opens (creating if needed) the store at `path`, takes its lock and migrates it. Throws USAGE
- * for a file in use by another bmeter, BmeterError-free SQLite errors for a file that is not a
- * database (the caller names the file).
+ * for a folder (before any lock file is made beside it) and for a file in use by another bmeter,
+ * BmeterError-free SQLite errors for a file that is not a database (the caller names the file).
  */
 export function openStore(path: string, o: OpenStoreOptions): SqliteStore {
+  assertNotFolder(path, '--db');
   // The lock and SQLite's own -wal/-shm files are named after the real path, so the same file reached
   // through a symbolic link (or a folder link) is the same store, locked once.
   const real = realPath(path);

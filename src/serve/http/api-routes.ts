@@ -6,6 +6,7 @@
  * - GET /api/daily?from=&to= → { items: [{ date, consumed_kwh, exported_kwh, slots }] } (Japan-time
  *   days, from default to − 31 days, at most 400 days)
  * - GET /api/events → server-sent events (events-route.ts)
+ * Each route refuses a parameter it does not take (400, naming the ones it takes); an empty one counts as absent.
  * `next` is the path of the next page or null on the last page: `from` = the last item's time and `after` = its
  * row number, so rows of one millisecond are never split between pages and lost.
  * Nothing here knows the Route-B ID or password: only the store's rows and the health status.
@@ -15,7 +16,7 @@ import type { ServeEvents } from '../events.js';
 import type { ServerResponse } from 'node:http';
 import type { JsonPage, PageEnd, ServeStore } from '../store-port.js';
 import { eventsRoute } from './events-route.js';
-import { afterParam, limitParam, rangeParams } from './params.js';
+import { afterParam, limitParam, onlyParams, rangeParams } from './params.js';
 import { BadRequest, sendJson, sendJsonText, type Route } from './route.js';
 
 const HOUR = 3_600_000;
@@ -38,7 +39,8 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     {
       method: 'GET',
       path: '/api/latest',
-      handle: (_req, res) => {
+      handle: (_req, res, url) => {
+        onlyParams(url, []);
         const reading = deps.store.latestReading(deps.meter) ?? null;
         sendJson(res, 200, { meter: deps.meter, reading });
       },
@@ -54,6 +56,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
       path: '/api/daily',
       handle: (_req, res, url) => {
         if (url.searchParams.has('limit')) throw new BadRequest('/api/daily has no limit: it returns at most 400 days');
+        onlyParams(url, ['from', 'to']);
         const { from, to } = rangeParams(url, deps.clock.now(), 31 * DAY, 400 * DAY);
         sendJson(res, 200, { items: deps.store.daily(deps.meter, from, to) });
       },
@@ -72,7 +75,8 @@ function pageRoute(
     method: 'GET',
     path,
     handle: (_req, res, url) => {
-      const { from, to } = rangeParams(url, now(), DAY, undefined, ['after']);
+      onlyParams(url, ['from', 'to', 'limit', 'after']);
+      const { from, to } = rangeParams(url, now(), DAY);
       const limit = limitParam(url);
       sendPage(res, url, query(from, to, limit, afterParam(url)), to, limit);
     },

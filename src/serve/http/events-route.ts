@@ -8,6 +8,7 @@
  */
 import type { Clock } from '../../time/clock.js';
 import type { ServeEvent, ServeEvents } from '../events.js';
+import { onlyParams } from './params.js';
 import type { Route } from './route.js';
 
 export const KEEP_ALIVE_MS = 15_000;
@@ -19,7 +20,8 @@ export function eventsRoute(deps: { events: ServeEvents; clock: Clock; status: (
   return {
     method: 'GET',
     path: '/api/events',
-    handle: (req, res) => {
+    handle: (req, res, url) => {
+      onlyParams(url, []);
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',

@@ -1,6 +1,8 @@
 /**
  * Query parameters of the JSON API: `from` / `to` (ISO 8601 date-times with an offset or Z, or a
- * bare date meaning Japan-time midnight) and `limit`. Anything else is a BadRequest (400).
+ * bare date meaning Japan-time midnight), `limit` and `after`. Each route names the ones it takes
+ * (onlyParams); any other is a BadRequest (400) that lists them. A parameter given empty (`limit=`)
+ * counts as absent, for every one of them alike.
  */
 import { BadRequest } from './route.js';
 
@@ -9,10 +11,28 @@ export const MAX_LIMIT = 10_000;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** An ISO 8601 parameter as epoch ms; `fallback` when absent. */
-export function timeParam(url: URL, name: string, fallback: number): number {
+/** The value of parameter `name`, or undefined when it is absent or empty (`?limit=` is no limit given). */
+export function param(url: URL, name: string): string | undefined {
   const raw = url.searchParams.get(name);
-  if (raw === null || raw === '') return fallback;
+  return raw === null || raw === '' ? undefined : raw;
+}
+
+/**
+ * Refuses any parameter but `names` (in the order the route documents them), naming the route and what it takes.
+ * @throws BadRequest for the first unknown parameter
+ */
+export function onlyParams(url: URL, names: readonly string[]): void {
+  for (const key of url.searchParams.keys()) {
+    if (names.includes(key)) continue;
+    const takes = names.length === 0 ? 'takes no parameters' : `takes ${names.join(', ')}`;
+    throw new BadRequest(`unknown parameter ${JSON.stringify(key)}: ${url.pathname} ${takes}`);
+  }
+}
+
+/** An ISO 8601 parameter as epoch ms; `fallback` when absent or empty. */
+export function timeParam(url: URL, name: string, fallback: number): number {
+  const raw = param(url, name);
+  if (raw === undefined) return fallback;
   // An unencoded "+09:00" in a query string arrives as " 09:00" (form decoding): take it as meant.
   const fixed = raw.replace(/ (\d{2}:\d{2})$/, '+$1');
   const text = DATE.test(fixed) ? `${fixed}T00:00:00+09:00` : fixed;
@@ -33,10 +53,10 @@ function onTheCalendar(text: string): boolean {
   return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && (h ?? 0) <= 23 && (mi ?? 0) <= 59 && (se ?? 0) <= 59;
 }
 
-/** `limit`: a whole number 1 … MAX_LIMIT (default DEFAULT_LIMIT). */
+/** `limit`: a whole number 1 … MAX_LIMIT (default DEFAULT_LIMIT, when absent or empty). */
 export function limitParam(url: URL): number {
-  const raw = url.searchParams.get('limit');
-  if (raw === null || raw === '') return DEFAULT_LIMIT;
+  const raw = param(url, 'limit');
+  if (raw === undefined) return DEFAULT_LIMIT;
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
     throw new BadRequest(`limit=${JSON.stringify(raw)} must be a whole number from 1 to ${MAX_LIMIT}`);
@@ -46,37 +66,25 @@ export function limitParam(url: URL): number {
 
 /**
  * `after`, the row number a page ended at (the `next` link gives it with that row's time as `from`): a whole
- * number, or undefined when absent.
+ * number, or undefined when absent or empty.
  */
 export function afterParam(url: URL): number | undefined {
-  const raw = url.searchParams.get('after');
-  if (raw === null) return undefined;
+  const raw = param(url, 'after');
+  if (raw === undefined) return undefined;
   if (!/^\d{1,18}$/.test(raw))
     throw new BadRequest(`after=${JSON.stringify(raw)} must be a row number from a next link`);
-  if (!url.searchParams.has('from')) throw new BadRequest('after needs the from it came with (follow the next link)');
+  if (param(url, 'from') === undefined)
+    throw new BadRequest('after needs the from it came with (follow the next link)');
   return Number(raw);
 }
 
-/**
- * `from` and `to` with their defaults (to: now; from: to − `span`); from must lie before to. Other parameters
- * than from, to, limit and `more` are refused.
- */
-export function rangeParams(
-  url: URL,
-  nowMs: number,
-  spanMs: number,
-  maxSpanMs?: number,
-  more: readonly string[] = [],
-): { from: number; to: number } {
+/** `from` and `to` with their defaults (to: now; from: to − `span`); from must lie before to. */
+export function rangeParams(url: URL, nowMs: number, spanMs: number, maxSpanMs?: number): { from: number; to: number } {
   const to = timeParam(url, 'to', nowMs);
   const from = timeParam(url, 'from', to - spanMs);
   if (from >= to) throw new BadRequest('from must be earlier than to');
   if (maxSpanMs !== undefined && to - from > maxSpanMs) {
     throw new BadRequest(`from … to spans more than ${Math.round(maxSpanMs / 86_400_000)} days`);
-  }
-  const known = ['from', 'to', 'limit', ...more];
-  for (const key of url.searchParams.keys()) {
-    if (!known.includes(key)) throw new BadRequest(`unknown parameter ${JSON.stringify(key)} (${known.join(', ')})`);
   }
   return { from, to };
 }

@@ -40,7 +40,10 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** Listens on `address` with `routes`. Throws USAGE when the address is taken or not ours. */
+/**
+ * Listens on `address` with `routes`, looked up on every request (the caller may change the array: serve binds
+ * first and puts its routes in once the store is open). Throws USAGE when the address is taken or not ours.
+ */
 export async function startHttpServer(
   address: ListenAddress,
   routes: readonly Route[],
