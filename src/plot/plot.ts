@@ -49,7 +49,8 @@ const DEFAULT_SPAN_MS: Record<ChartKind, number> = {
 /**
  * Loads, checks and draws.
  * @throws BmeterError USAGE: unreadable or empty input, a chart the input cannot give, nothing in range, an --out
- *   file that exists (without --force) or cannot be written
+ *   file that exists (without --force) or cannot be written; WRITE_FAILED (exit 1): the chart file could not be
+ *   written whole (a full disk), and what was written of it was removed
  */
 export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
   const target = options.target;
