@@ -23,9 +23,14 @@ const DOT = [
 ] as const;
 const EIGHTHS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
 
-function range(values: number[]): { top: number; bottom: number } {
-  let top = Math.max(0, ...values);
-  const bottom = Math.min(0, ...values);
+/** The value range a chart spans, zero included: a loop, as Math.max(...values) overflows the stack on ~125,000. */
+function range(values: readonly number[]): { top: number; bottom: number } {
+  let top = 0;
+  let bottom = 0;
+  for (const v of values) {
+    if (v > top) top = v;
+    if (v < bottom) bottom = v;
+  }
   if (top === bottom) top = bottom + 1;
   return { top, bottom };
 }

@@ -78,6 +78,20 @@ describe('terminal charts', () => {
     });
   }
 
+  test('200,000 readings or half hours are drawn (no spread of the values into Math.max: stack overflow)', () => {
+    const many = 200_000;
+    const readings = Array.from({ length: many }, (_, i) => ({ ms: i * 30_000, watts: (i % 1000) - 300 }));
+    const lines = terminalPowerChart(readings, { width: 80, height: 12, colour: false }).split('\n');
+    assert.match(lines[0] ?? '', /200000 readings/);
+    assert.match(lines[1] ?? '', /^ {4}699 ┤/);
+    assert.match(lines[9] ?? '', /^ {3}-300 ┤/);
+    const slots = Array.from({ length: many }, (_, i) => ({ ms: i * 1_800_000, consumedKwh: 1.5, exportedKwh: 0 }));
+    assert.match(
+      terminalHalfHourChart(slots, { width: 80, height: 12, colour: false }).split('\n')[1] ?? '',
+      /^ {4}1\.5 ┤█{71}$/,
+    );
+  });
+
   test('the power axis is labelled with its extremes and zero when the meter exported', () => {
     const lines = terminalPowerChart(power, { width: 60, height: 12, colour: false }).split('\n');
     assert.match(lines[1] ?? '', /^ {3}1500 ┤/);
