@@ -98,6 +98,31 @@ test('the terminal chart is 80 columns wide when stdout is not a terminal', asyn
   assert.equal(Math.max(...widths), 80);
 });
 
+/** A history CSV: the half hours of 2026-11-28 … 11-30, 0.1 kWh each (slot marks 00:30 … 24:00 per day). */
+function threeDays(path: string): void {
+  const rows = Array.from({ length: 3 * 48 }, (_, i) => {
+    const mark = new Date(Date.parse('2026-11-28T00:30:00+09:00') + 9 * 3_600_000 + i * 1_800_000);
+    return `${mark.toISOString().replace('.000Z', '+09:00')},1,0,0.1,0`;
+  });
+  writeFileSync(
+    path,
+    `slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh\n${rows.join('\n')}\n`,
+  );
+}
+
+test('--from/--to of one Japan date keep the 48 half hours of that day, for the daily and half-hour charts', async (t) => {
+  const dir = tempDirFor(t);
+  threeDays(dir.file('week.csv'));
+  const range = ['--input', 'week.csv', '--from', '2026-11-29', '--to', '2026-11-30', '--out', '-', '--width', '80'];
+  const daily = await runBmeter(['plot', ...range, '--chart', 'daily'], { cwd: dir.path });
+  assert.equal(daily.code, 0, describeRun(daily));
+  assert.doesNotMatch(daily.stdout, /11-28|11-30/, daily.stdout);
+  assert.match(daily.stdout, /^ {4}4\.8 ┤█{71}$/m, 'one day, 48 × 0.1 kWh, as wide as the chart');
+  const halfHours = await runBmeter(['plot', ...range], { cwd: dir.path });
+  assert.equal(halfHours.code, 0, describeRun(halfHours));
+  assert.match(halfHours.stdout.trimEnd().split('\n').at(-1) ?? '', /^ +11-29 00:00 .* 11-30 00:00$/);
+});
+
 test('an empty input is a clear error with exit status 2', async (t) => {
   const dir = tempDirFor(t);
   writeFileSync(dir.file('empty.csv'), '');
@@ -144,7 +169,7 @@ test(
 );
 
 test(
-  '--db draws the half hours of a real SQLite store',
+  '--db draws the half hours of a real SQLite store that begin in --from … --to',
   { skip: HAS_SQLITE ? false : 'node:sqlite needs Node ≥ 22.13' },
   async (t) => {
     const dir = tempDirFor(t);
@@ -156,7 +181,10 @@ test(
     db.exec(`CREATE TABLE half_hours(meter TEXT NOT NULL, slot_ms INTEGER NOT NULL, slot_start TEXT NOT NULL,
     energy_normal_kwh REAL, energy_reverse_kwh REAL, consumed_kwh REAL, exported_kwh REAL,
     PRIMARY KEY (meter, slot_ms));
-    INSERT INTO half_hours VALUES ('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
+    INSERT INTO half_hours VALUES ('001c640003dd6393', 1795878000000, '2026-11-29T00:00:00+09:00', 1, 0, 0.5, 0),
+      ('001c640003dd6393', 1795964400000, '2026-11-30T00:00:00+09:00', 1.4, 0, 0.4, NULL),
+      ('001c640003dd6393', 1795966200000, '2026-11-30T00:30:00+09:00', 1.5, 0, 0.4, NULL),
+      ('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
       ('001c640003dd6393', 1795881600000, '2026-11-29T01:00:00+09:00', 1.2, 0, 0.2, 0.1),
       ('001c640003dd6393', 1795883400000, '2026-11-29T01:30:00+09:00', 1.3, 0, 0.1, NULL);`);
     db.close();
@@ -177,7 +205,8 @@ test(
       { cwd: dir.path },
     );
     assert.equal(run.code, 0, describeRun(run));
-    assert.equal(countMarks(readFileSync(dir.file('db.svg'), 'utf8'), 'rect'), 4);
+    // the half hours that begin on 11-29: marked 00:30 … 24:00 (11-30 00:00), not 00:00 nor 11-30 00:30
+    assert.equal(countMarks(readFileSync(dir.file('db.svg'), 'utf8'), 'rect'), 5);
   },
 );
 

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { isBmeterError } from '../../src/errors.js';
 import { repoPath } from '../fixtures/repo-root.js';
 import { japanDateTime, parseTimeArgument } from '../../src/plot/japan-time.js';
-import { dailySums } from '../../src/plot/series.js';
+import { dailySums, halfHoursInRange } from '../../src/plot/series.js';
 import { terminalDailyChart, terminalHalfHourChart, terminalPowerChart } from '../../src/plot/terminal-chart.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -29,6 +29,21 @@ describe('daily sums', () => {
 });
 
 describe('--from / --to', () => {
+  test('a half hour is in [from, to) when it begins there: a Japan day is its 48 slots marked 00:30 … 24:00', () => {
+    const slots = Array.from({ length: 3 * 48 }, (_, i) => ({
+      ms: at('2026-11-28T00:30:00+09:00') + i * 1_800_000,
+      consumedKwh: 0.1,
+      exportedKwh: null,
+    }));
+    const day = halfHoursInRange(slots, at('2026-11-29T00:00:00+09:00'), at('2026-11-30T00:00:00+09:00'));
+    assert.equal(day.length, 48);
+    assert.equal(japanDateTime(day[0]?.ms ?? 0), '2026-11-29 00:30');
+    assert.equal(japanDateTime(day.at(-1)?.ms ?? 0), '2026-11-30 00:00');
+    assert.deepEqual(dailySums(day), [{ date: '2026-11-29', consumedKwh: 4.8, exportedKwh: null, slots: 48 }]);
+    assert.equal(halfHoursInRange(slots, at('2026-11-29T12:00:00+09:00')).length, 48 + 24);
+    assert.equal(halfHoursInRange(slots, undefined, at('2026-11-28T01:00:00+09:00')).length, 2);
+  });
+
   test('a bare date is its Japan midnight, a bare time is Japan time, an offset is kept', () => {
     assert.equal(parseTimeArgument('--from', '2026-11-29'), at('2026-11-28T15:00:00Z'));
     assert.equal(parseTimeArgument('--from', '2026-11-29T12:30'), at('2026-11-29T03:30:00Z'));
