@@ -107,6 +107,23 @@ describe('terminal charts', () => {
     );
   });
 
+  test('the time labels sit under the bars, not under the blank tail bars of whole columns leave', () => {
+    const day = halfHours.slice(0, 48); // 2026-11-29 00:00 … 11-30 00:00
+    const label = (width: number): string =>
+      terminalHalfHourChart(day, { width, height: 8, colour: false }).split('\n').at(-1) ?? '';
+    // 91 columns: 48 bars of 1 column, centre at 24; 131 columns: 48 bars of 2, centre at 48
+    const at100 = label(100);
+    assert.equal(at100, `${' '.repeat(9)}11-29 00:00${' '.repeat(8)}11-29 12:00${' '.repeat(7)}11-30 00:00`);
+    assert.equal(at100.length, 9 + 48);
+    const at140 = label(140);
+    assert.equal(at140.length, 9 + 96);
+    assert.equal(at140.indexOf('11-29 12:00'), 9 + 48 - 5);
+    const days = dailySums(halfHours); // 7 days (the last one partial): 71 columns give 10 each
+    const dates = terminalDailyChart(days, { width: 80, height: 8, colour: false }).split('\n').at(-1) ?? '';
+    assert.equal(dates.length, 9 + 70);
+    assert.equal(dates.indexOf(days[3]?.date ?? '?'), 9 + 35 - 5, 'the middle date is centred on its bar');
+  });
+
   test('the power axis is labelled with its extremes and zero when the meter exported', () => {
     const lines = terminalPowerChart(power, { width: 60, height: 12, colour: false }).split('\n');
     assert.match(lines[1] ?? '', /^ {3}1500 ┤/);
