@@ -140,6 +140,23 @@ test('an empty input is a clear error with exit status 2', async (t) => {
   assert.doesNotMatch(outside.stderr + run.stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 
+test('--width/--height with a file chart are refused with exit status 2, not ignored', async (t) => {
+  const dir = tempDirFor(t);
+  for (const [flags, named] of [
+    [['--width', '120'], '--width sizes'],
+    [['--height', '20'], '--height sizes'],
+    [['--width', '120', '--height', '20'], '--width and --height size'],
+  ] as const) {
+    const run = await runBmeter(['plot', '--input', POWER, '--out', 'p.png', ...flags], { cwd: dir.path });
+    assert.equal(run.code, 2, describeRun(run));
+    assert.equal(
+      run.stderr,
+      `bmeter: ${named} the terminal chart (--out -) in columns and rows; an .svg or .png chart has a fixed size — leave them out\n`,
+    );
+  }
+  assert.deepEqual(readdirSync(dir.path), []);
+});
+
 test('a chart the input cannot give is refused with exit status 2', async () => {
   const run = await runBmeter(['plot', '--input', POWER, '--chart', 'daily', '--out', '-']);
   assert.equal(run.code, 2);
