@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   CLOSED: 'runtime',
   DECODE: 'runtime',
   BROKER: 'runtime', // MQTT broker refused the credentials
+  WRITE_FAILED: 'runtime', // a file could not be written whole: a full disk, an I/O error
   // usage
   USAGE: 'usage',
   CONFIG: 'usage',

@@ -38,13 +38,13 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--to <time>', 'up to (not including) this time, same forms as --from')
     .requiredOption('--out <file>', 'FILE.svg, FILE.png, or - to draw in the terminal')
-    .option('--force', 'replace --out when it exists (otherwise an existing file is never overwritten)')
+    .option('--force', 'replace the --out file when it exists (otherwise an existing file is never overwritten)')
     .option(
       '--width <columns>',
-      'terminal chart width (default: the terminal, 80 when not a terminal)',
+      'terminal chart width, --out - only (default: the terminal, 80 when not a terminal)',
       integer('--width', 30, 1000),
     )
-    .option('--height <rows>', 'terminal chart height (default 16)', integer('--height', 5, 200))
+    .option('--height <rows>', 'terminal chart height, --out - only (default 16)', integer('--height', 5, 200))
     .addHelpText(
       'after',
       '\nFrom the store, the default range ends now and reaches back 24 h (power), 48 h (half-hours) or\n' +
@@ -77,6 +77,13 @@ async function plotAction(flags: Record<string, unknown>, ctx: CliContext): Prom
   const stdout = ctx.io.stdout as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   const resolveOut = (path: string): string => resolve(ctx.io.cwd, path);
   let target: import('../plot/plot.js').PlotTarget;
+  const sized = ['width', 'height'].filter((k) => flags[k] !== undefined).map((k) => `--${k}`);
+  if (out !== '-' && sized.length > 0) {
+    throw new BmeterError(
+      'USAGE',
+      `${sized.join(' and ')} ${sized.length === 1 ? 'sizes' : 'size'} the terminal chart (--out -) in columns and rows; an .svg or .png chart has a fixed size — leave them out`,
+    );
+  }
   if (out === '-') {
     const tty = stdout.isTTY === true;
     const width =

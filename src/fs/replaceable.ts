@@ -35,3 +35,17 @@ export async function assertReplaceable(path: string, what: string): Promise<voi
     `${what} ${path} is ${kind}: bmeter replaces this file whole, so it must be a regular file or not exist yet — name another`,
   );
 }
+
+/**
+ * The permission bits (mode & 0o7777) of the regular file at `path`, or undefined when there is
+ * none. A whole-file replacement gives its temporary file these bits before the rename, so a
+ * private file (chmod 600) stays private and a shared one stays shared.
+ */
+export async function modeToKeep(path: string): Promise<number | undefined> {
+  try {
+    const s = await lstat(path);
+    return s.isFile() ? s.mode & 0o7777 : undefined;
+  } catch {
+    return undefined;
+  }
+}

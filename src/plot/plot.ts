@@ -6,7 +6,15 @@ import { BmeterError } from '../errors.js';
 import { japanDateTime } from './japan-time.js';
 import { readPlotFile } from './read-file.js';
 import { readStore } from './read-store.js';
-import { dailySums, inRange, type ChartKind, type HalfHourPoint, type PlotData, type PowerPoint } from './series.js';
+import {
+  dailySums,
+  halfHoursInRange,
+  inRange,
+  type ChartKind,
+  type HalfHourPoint,
+  type PlotData,
+  type PowerPoint,
+} from './series.js';
 import { terminalDailyChart, terminalHalfHourChart, terminalPowerChart } from './terminal-chart.js';
 import { dailySpec, halfHourSpec, powerSpec, type VegaLiteSpec } from './vega-spec.js';
 import { checkChartFile, writeChartFile } from './write-out.js';
@@ -49,7 +57,8 @@ const DEFAULT_SPAN_MS: Record<ChartKind, number> = {
 /**
  * Loads, checks and draws.
  * @throws BmeterError USAGE: unreadable or empty input, a chart the input cannot give, nothing in range, an --out
- *   file that exists (without --force) or cannot be written
+ *   file that exists (without --force) or cannot be written; WRITE_FAILED (exit 1): the chart file could not be
+ *   written whole (a full disk), and what was written of it was removed
  */
 export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
   const target = options.target;
@@ -68,7 +77,10 @@ export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
       `this input holds power readings (poll): --chart ${chart} needs half-hour rows from history or the store`,
     );
   }
-  const points = inRange<PowerPoint | HalfHourPoint>(data.points, options.fromMs, options.toMs);
+  const points =
+    data.kind === 'readings'
+      ? inRange(data.points, options.fromMs, options.toMs)
+      : halfHoursInRange(data.points, options.fromMs, options.toMs);
   if (points.length === 0)
     throw new BmeterError('USAGE', `nothing to plot: ${describe(options)} has no ${data.kind}${rangeText(options)}`);
   const drawn = chart === 'daily' ? dailySums(points as HalfHourPoint[]) : points;

@@ -26,9 +26,11 @@ interface SqliteModule {
   };
 }
 
+const HALF_HOUR_MS = 1_800_000;
+
 /**
- * Power readings (chart power) or half hours (half-hours, daily) with fromMs ≤ time < toMs,
- * oldest first, for every meter in the store.
+ * Power readings (chart power) with fromMs ≤ time < toMs, or half hours (half-hours, daily) that
+ * begin in [fromMs, toMs) (slot mark − 30 min), oldest first, for every meter in the store.
  * @throws BmeterError USAGE: Node without node:sqlite, no such file, not a bmeter store
  */
 export async function readStore(query: StoreQuery): Promise<PlotData> {
@@ -62,12 +64,13 @@ export async function readStore(query: StoreQuery): Promise<PlotData> {
         .all(query.fromMs, query.toMs);
       return { kind: 'readings', points: rows.map((r) => ({ ms: Number(r['ts_ms']), watts: Number(r['power_w']) })) };
     }
+    // slot_ms marks the end of its half hour: the half hours that begin in [fromMs, toMs) (series.halfHoursInRange)
     const rows = db
       .prepare(
         'SELECT slot_ms, consumed_kwh, exported_kwh FROM half_hours ' +
           'WHERE slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms',
       )
-      .all(query.fromMs, query.toMs);
+      .all(query.fromMs + HALF_HOUR_MS, query.toMs + HALF_HOUR_MS);
     const kwh = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
     return {
       kind: 'half-hours',

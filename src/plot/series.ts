@@ -66,6 +66,19 @@ export function dailySums(points: readonly HalfHourPoint[]): DailyPoint[] {
     }));
 }
 
+/**
+ * Keeps the half hours that begin in [from, to) (either bound may be absent). A half hour begins
+ * 30 min before its slot mark `ms`, so --from 2026-11-29 --to 2026-11-30 keeps the 48 half hours
+ * marked 00:30 … 24:00: that Japan day, as {@link dailySums} counts it.
+ */
+export function halfHoursInRange(points: readonly HalfHourPoint[], from?: number, to?: number): HalfHourPoint[] {
+  return inRange(
+    points,
+    from === undefined ? undefined : from + HALF_HOUR_MS,
+    to === undefined ? undefined : to + HALF_HOUR_MS,
+  );
+}
+
 /** Keeps the points with from ≤ ms < to (either bound may be absent). */
 export function inRange<T extends { ms: number }>(points: readonly T[], from?: number, to?: number): T[] {
   return points.filter((p) => (from === undefined || p.ms >= from) && (to === undefined || p.ms < to));

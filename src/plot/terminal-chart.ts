@@ -23,9 +23,14 @@ const DOT = [
 ] as const;
 const EIGHTHS = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
 
-function range(values: number[]): { top: number; bottom: number } {
-  let top = Math.max(0, ...values);
-  const bottom = Math.min(0, ...values);
+/** The value range a chart spans, zero included: a loop, as Math.max(...values) overflows the stack on ~125,000. */
+function range(values: readonly number[]): { top: number; bottom: number } {
+  let top = 0;
+  let bottom = 0;
+  for (const v of values) {
+    if (v > top) top = v;
+    if (v < bottom) bottom = v;
+  }
   if (top === bottom) top = bottom + 1;
   return { top, bottom };
 }
@@ -130,7 +135,16 @@ function barBody(values: readonly BarValue[], cols: number, rows: number, colour
       }
     }
   });
-  return { body: grid.map((row) => row.join('')), top, bottom, zeroRow, perColumn: Math.ceil(values.length / cols) };
+  return {
+    body: grid.map((row) => row.join('')),
+    top,
+    bottom,
+    zeroRow,
+    perColumn: Math.ceil(values.length / cols),
+    span: Math.min(cols, buckets.length * width),
+    barWidth: width,
+    bars: buckets.length,
+  };
 }
 
 /** Half-hour kWh bars (import up, export down), one column per half hour or the mean of several. */
@@ -169,13 +183,15 @@ export function terminalDailyChart(points: readonly DailyPoint[], options: Termi
     options.colour,
   );
   const first = points[0]?.date ?? japanDate(0);
-  const middle = points[Math.floor(points.length / 2)]?.date ?? first;
+  const middleBar = Math.floor(bars.bars / 2); // the label names the (first day of the) bar it is centred on
+  const middle = points[Math.floor((middleBar * points.length) / bars.bars)]?.date ?? first;
   const per = bars.perColumn > 1 ? ` (column = mean of ${bars.perColumn} days)` : '';
   return frameChart(
     {
       title: `Energy per day (kWh)${per} · ▀ export · Japan dates`,
       ...bars,
       xLabels: [first, middle, points.at(-1)?.date ?? first],
+      middleAt: (middleBar + 0.5) * bars.barWidth,
     },
     options,
   ).join('\n');

@@ -42,6 +42,13 @@ export interface ChartFrame {
   zeroRow?: number;
   /** labels under the left end, middle and right end of the time axis */
   xLabels: [string, string, string];
+  /**
+   * Columns the data takes from the left (default all): bars of whole columns may not fill the
+   * body, and the labels go under the bars, not under the blank tail.
+   */
+  span?: number;
+  /** The column the middle label is centred on (default the middle of `span`). */
+  middleAt?: number;
 }
 
 /** Assembles the chart lines (no trailing newline on each; the caller joins them). */
@@ -64,20 +71,31 @@ export function frameChart(frame: ChartFrame, size: TerminalSize): string[] {
     );
   });
   lines.push(`${' '.repeat(GUTTER - 1)}└${'─'.repeat(cols)}`);
-  lines.push(fit(axisLabels(frame.xLabels, cols, GUTTER), size.width));
+  const span = Math.min(cols, Math.max(1, frame.span ?? cols));
+  lines.push(fit(axisLabels(frame.xLabels, span, frame.middleAt ?? span / 2, GUTTER), size.width));
   return lines;
 }
 
-function axisLabels([left, middle, right]: [string, string, string], cols: number, indent: number): string {
-  const line = Array.from({ length: indent + cols }, () => ' ');
+/**
+ * The label line: `left` from the first column, `right` ending at the last column of the span,
+ * `middle` centred on column `centre` — each only where it fits and names something new.
+ */
+function axisLabels(
+  [left, middle, right]: [string, string, string],
+  span: number,
+  centre: number,
+  indent: number,
+): string {
+  const line = Array.from({ length: indent + Math.max(span, left.length) }, () => ' ');
   const put = (text: string, at: number): void => {
-    for (let i = 0; i < text.length && at + i < line.length; i++) line[at + i] = text[i] ?? ' ';
+    for (let i = 0; i < text.length; i++) line[at + i] = text[i] ?? ' ';
   };
   put(left, indent);
-  const rightAt = indent + cols - right.length;
-  const middleAt = indent + Math.floor((cols - middle.length) / 2);
-  if (middleAt > indent + left.length + 1 && middleAt + middle.length < rightAt - 1) put(middle, middleAt);
-  if (rightAt > indent + left.length + 1) put(right, rightAt);
+  const rightAt = indent + span - right.length;
+  const middleAt = indent + Math.round(centre - middle.length / 2);
+  const middleFits = middleAt > indent + left.length + 1 && middleAt + middle.length < rightAt - 1;
+  if (middleFits && middle !== left && middle !== right) put(middle, middleAt);
+  if (rightAt > indent + left.length + 1 && right !== left) put(right, rightAt);
   return line.join('').trimEnd();
 }
 

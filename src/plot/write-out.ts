@@ -1,54 +1,78 @@
 /**
  * Writes a chart file for `bmeter plot --out`. An existing file is never replaced unless the user
  * gave --force: without it the file is created exclusively (flag 'wx', so two runs cannot race);
- * with it the chart goes to a temporary file beside the target and is renamed over it, so a
- * reader never sees half a chart.
+ * with it the chart goes to a temporary file beside the target, with the target's permission bits,
+ * and is renamed over it, so a reader never sees half a chart and a private chart stays private.
+ * A write that fails half way (a full disk) removes what this run created, never a user's file.
  */
-import { assertReplaceable } from '../fs/replaceable.js';
-import { lstat, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { assertReplaceable, modeToKeep } from '../fs/replaceable.js';
+import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BmeterError } from '../errors.js';
 
+/** How the chart's bytes go into the file this run opened (a test hook: default `handle.writeFile`). */
+export type WriteData = (handle: FileHandle, data: string | Uint8Array) => Promise<void>;
+
 /**
  * Refuses an --out file that writeChartFile would refuse, before the chart is drawn (drawing loads the chart
- * libraries and takes the longest): a file that exists without --force, one that --force may not replace
- * (assertReplaceable), a folder that does not exist. writeChartFile checks again as it writes.
+ * libraries and takes the longest): a file that exists without --force, anything but a regular file (which
+ * --force may not replace either: assertReplaceable), a folder that does not exist. writeChartFile checks
+ * again as it writes.
  * @throws BmeterError USAGE, with writeChartFile's wording
  */
 export async function checkChartFile(path: string, force: boolean): Promise<void> {
-  if (force) await assertReplaceable(path, '--out');
-  else if (await isThere(path)) throw exists(path);
+  await assertReplaceable(path, '--out');
+  if (!force && (await isThere(path))) throw exists(path);
   const folder = await stat(dirname(path)).catch((err: NodeJS.ErrnoException) => err);
   if (folder instanceof Error) throw cannotWrite(path, folder.code ?? folder.message);
   if (!folder.isDirectory()) throw cannotWrite(path, 'ENOTDIR');
 }
 
-/** @throws BmeterError USAGE: the file exists (without force), or its folder is missing or not writable */
+/**
+ * Writes `data` to `path` (see the file comment).
+ * @throws BmeterError USAGE: the file exists (without force) or is not a regular file, or its folder is missing
+ *   or not writable; WRITE_FAILED (exit 1): the write failed after the file was created (ENOSPC, EIO …), and
+ *   the partial file was removed
+ */
 export async function writeChartFile(
   path: string,
   data: string | Uint8Array,
   force: boolean,
   pid: number,
+  write: WriteData = (handle, bytes) => handle.writeFile(bytes),
 ): Promise<void> {
+  await assertReplaceable(path, '--out');
+  const mode = force ? await modeToKeep(path) : undefined;
+  const file = force ? `${path}.${pid}.tmp` : path;
+  if (force) await rm(file, { force: true }); // a temporary file a killed run of this pid left
+  let handle: FileHandle;
   try {
-    if (!force) {
-      await writeFile(path, data, { flag: 'wx' });
-      return;
-    }
-    await assertReplaceable(path, '--out');
-    const temp = `${path}.${pid}.tmp`;
-    try {
-      await writeFile(temp, data);
-      await rename(temp, path);
-    } catch (err) {
-      await rm(temp, { force: true });
-      throw err;
-    }
+    handle = await open(file, 'wx', mode ?? 0o666);
   } catch (err) {
-    if (err instanceof BmeterError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw exists(path);
+    if (code === 'EEXIST' && !force) {
+      await assertReplaceable(path, '--out'); // something appeared meanwhile: name what it is
+      throw exists(path);
+    }
     throw cannotWrite(path, code ?? (err as Error).message);
+  }
+  try {
+    if (mode !== undefined) await handle.chmod(mode); // the bits of the file replaced, whatever the umask
+    await write(handle, data);
+    await handle.close();
+    if (force) await rename(file, path);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    const removed = await rm(file, { force: true }).then(
+      () => undefined,
+      (rmErr: Error) => rmErr.message,
+    );
+    throw writeFailed(
+      path,
+      err as NodeJS.ErrnoException,
+      mode !== undefined,
+      removed === undefined ? undefined : { file, removed },
+    );
   }
 }
 
@@ -68,4 +92,29 @@ function exists(path: string): BmeterError {
 
 function cannotWrite(path: string, why: string): BmeterError {
   return new BmeterError('USAGE', `cannot write --out ${path} (${why}): check the folder exists and is writable`);
+}
+
+/** What a failed write was, in words, and what to do about it. */
+const WRITE_FAULTS: Record<string, [string, string]> = {
+  ENOSPC: ['no space left on the device', 'free some space, or give an --out on another disk'],
+  EDQUOT: ['the disk quota is used up', 'free some space, or give an --out on another disk'],
+  EFBIG: ['the file is too large for this file system', 'give an --out on another disk'],
+  EIO: ['an I/O error on the device', 'check the disk (dmesg), or give an --out on another disk'],
+};
+
+function writeFailed(
+  path: string,
+  err: NodeJS.ErrnoException,
+  replacing: boolean,
+  leftOver: { file: string; removed: string } | undefined,
+): BmeterError {
+  const code = err.code ?? 'error';
+  const [what, todo] = WRITE_FAULTS[code] ?? [err.message, 'check the folder is writable and the disk is healthy'];
+  const cause = what === err.message ? what : `${what} (${code})`;
+  const kept = replacing ? '; the existing file was kept' : '';
+  const undone =
+    leftOver === undefined
+      ? `the partial chart was removed${kept}`
+      : `the partial chart ${leftOver.file} could not be removed (${leftOver.removed}): delete it${kept}`;
+  return new BmeterError('WRITE_FAILED', `cannot write --out ${path}: ${cause}; ${undone} — ${todo}`, { cause: err });
 }

@@ -5,7 +5,8 @@
  */
 import { repoPath } from '../fixtures/repo-root.js';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { countMarks, pngSize, svgTexts } from '../fixtures/svg-marks.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
@@ -97,6 +98,31 @@ test('the terminal chart is 80 columns wide when stdout is not a terminal', asyn
   assert.equal(Math.max(...widths), 80);
 });
 
+/** A history CSV: the half hours of 2026-11-28 … 11-30, 0.1 kWh each (slot marks 00:30 … 24:00 per day). */
+function threeDays(path: string): void {
+  const rows = Array.from({ length: 3 * 48 }, (_, i) => {
+    const mark = new Date(Date.parse('2026-11-28T00:30:00+09:00') + 9 * 3_600_000 + i * 1_800_000);
+    return `${mark.toISOString().replace('.000Z', '+09:00')},1,0,0.1,0`;
+  });
+  writeFileSync(
+    path,
+    `slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh\n${rows.join('\n')}\n`,
+  );
+}
+
+test('--from/--to of one Japan date keep the 48 half hours of that day, for the daily and half-hour charts', async (t) => {
+  const dir = tempDirFor(t);
+  threeDays(dir.file('week.csv'));
+  const range = ['--input', 'week.csv', '--from', '2026-11-29', '--to', '2026-11-30', '--out', '-', '--width', '80'];
+  const daily = await runBmeter(['plot', ...range, '--chart', 'daily'], { cwd: dir.path });
+  assert.equal(daily.code, 0, describeRun(daily));
+  assert.doesNotMatch(daily.stdout, /11-28|11-30/, daily.stdout);
+  assert.match(daily.stdout, /^ {4}4\.8 ┤█{71}$/m, 'one day, 48 × 0.1 kWh, as wide as the chart');
+  const halfHours = await runBmeter(['plot', ...range], { cwd: dir.path });
+  assert.equal(halfHours.code, 0, describeRun(halfHours));
+  assert.match(halfHours.stdout.trimEnd().split('\n').at(-1) ?? '', /^ +11-29 00:00 .* 11-30 00:00$/);
+});
+
 test('an empty input is a clear error with exit status 2', async (t) => {
   const dir = tempDirFor(t);
   writeFileSync(dir.file('empty.csv'), '');
@@ -112,6 +138,23 @@ test('an empty input is a clear error with exit status 2', async (t) => {
   assert.equal(outside.code, 2);
   assert.match(outside.stderr, /nothing to plot/);
   assert.doesNotMatch(outside.stderr + run.stderr, /at .*\.js:\d+/, 'no stack trace');
+});
+
+test('--width/--height with a file chart are refused with exit status 2, not ignored', async (t) => {
+  const dir = tempDirFor(t);
+  for (const [flags, named] of [
+    [['--width', '120'], '--width sizes'],
+    [['--height', '20'], '--height sizes'],
+    [['--width', '120', '--height', '20'], '--width and --height size'],
+  ] as const) {
+    const run = await runBmeter(['plot', '--input', POWER, '--out', 'p.png', ...flags], { cwd: dir.path });
+    assert.equal(run.code, 2, describeRun(run));
+    assert.equal(
+      run.stderr,
+      `bmeter: ${named} the terminal chart (--out -) in columns and rows; an .svg or .png chart has a fixed size — leave them out\n`,
+    );
+  }
+  assert.deepEqual(readdirSync(dir.path), []);
 });
 
 test('a chart the input cannot give is refused with exit status 2', async () => {
@@ -143,7 +186,7 @@ test(
 );
 
 test(
-  '--db draws the half hours of a real SQLite store',
+  '--db draws the half hours of a real SQLite store that begin in --from … --to',
   { skip: HAS_SQLITE ? false : 'node:sqlite needs Node ≥ 22.13' },
   async (t) => {
     const dir = tempDirFor(t);
@@ -155,7 +198,10 @@ test(
     db.exec(`CREATE TABLE half_hours(meter TEXT NOT NULL, slot_ms INTEGER NOT NULL, slot_start TEXT NOT NULL,
     energy_normal_kwh REAL, energy_reverse_kwh REAL, consumed_kwh REAL, exported_kwh REAL,
     PRIMARY KEY (meter, slot_ms));
-    INSERT INTO half_hours VALUES ('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
+    INSERT INTO half_hours VALUES ('001c640003dd6393', 1795878000000, '2026-11-29T00:00:00+09:00', 1, 0, 0.5, 0),
+      ('001c640003dd6393', 1795964400000, '2026-11-30T00:00:00+09:00', 1.4, 0, 0.4, NULL),
+      ('001c640003dd6393', 1795966200000, '2026-11-30T00:30:00+09:00', 1.5, 0, 0.4, NULL),
+      ('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
       ('001c640003dd6393', 1795881600000, '2026-11-29T01:00:00+09:00', 1.2, 0, 0.2, 0.1),
       ('001c640003dd6393', 1795883400000, '2026-11-29T01:30:00+09:00', 1.3, 0, 0.1, NULL);`);
     db.close();
@@ -176,6 +222,34 @@ test(
       { cwd: dir.path },
     );
     assert.equal(run.code, 0, describeRun(run));
-    assert.equal(countMarks(readFileSync(dir.file('db.svg'), 'utf8'), 'rect'), 4);
+    // the half hours that begin on 11-29: marked 00:30 … 24:00 (11-30 00:00), not 00:00 nor 11-30 00:30
+    assert.equal(countMarks(readFileSync(dir.file('db.svg'), 'utf8'), 'rect'), 5);
   },
 );
+
+/** Mounts an 8 KiB tmpfs on `dir` (root only); the reason when it cannot. */
+function smallTmpfs(dir: string): (() => void) | string {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', dir], { stdio: 'pipe' });
+    return () => execFileSync('umount', [dir]);
+  } catch (err) {
+    return `cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]}); plot-out-file.test.ts covers it`;
+  }
+}
+
+test('a PNG that does not fit on the disk: exit 1, one line naming the cause, no partial file left', async (t) => {
+  const dir = tempDirFor(t);
+  const unmount = smallTmpfs(dir.path);
+  if (typeof unmount === 'string') return t.skip(unmount);
+  try {
+    const run = await runBmeter(['plot', '--input', POWER, '--out', 'big.png'], { cwd: dir.path });
+    assert.equal(run.code, 1, describeRun(run));
+    assert.match(
+      run.stderr,
+      /^bmeter: cannot write --out .*big\.png: no space left on the device \(ENOSPC\); the partial chart was removed — free some space, or give an --out on another disk\n$/,
+    );
+    assert.deepEqual(readdirSync(dir.path), []);
+  } finally {
+    unmount();
+  }
+});

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { isBmeterError } from '../../src/errors.js';
 import { repoPath } from '../fixtures/repo-root.js';
 import { japanDateTime, parseTimeArgument } from '../../src/plot/japan-time.js';
-import { dailySums } from '../../src/plot/series.js';
+import { dailySums, halfHoursInRange } from '../../src/plot/series.js';
 import { terminalDailyChart, terminalHalfHourChart, terminalPowerChart } from '../../src/plot/terminal-chart.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -29,6 +29,21 @@ describe('daily sums', () => {
 });
 
 describe('--from / --to', () => {
+  test('a half hour is in [from, to) when it begins there: a Japan day is its 48 slots marked 00:30 … 24:00', () => {
+    const slots = Array.from({ length: 3 * 48 }, (_, i) => ({
+      ms: at('2026-11-28T00:30:00+09:00') + i * 1_800_000,
+      consumedKwh: 0.1,
+      exportedKwh: null,
+    }));
+    const day = halfHoursInRange(slots, at('2026-11-29T00:00:00+09:00'), at('2026-11-30T00:00:00+09:00'));
+    assert.equal(day.length, 48);
+    assert.equal(japanDateTime(day[0]?.ms ?? 0), '2026-11-29 00:30');
+    assert.equal(japanDateTime(day.at(-1)?.ms ?? 0), '2026-11-30 00:00');
+    assert.deepEqual(dailySums(day), [{ date: '2026-11-29', consumedKwh: 4.8, exportedKwh: null, slots: 48 }]);
+    assert.equal(halfHoursInRange(slots, at('2026-11-29T12:00:00+09:00')).length, 48 + 24);
+    assert.equal(halfHoursInRange(slots, undefined, at('2026-11-28T01:00:00+09:00')).length, 2);
+  });
+
   test('a bare date is its Japan midnight, a bare time is Japan time, an offset is kept', () => {
     assert.equal(parseTimeArgument('--from', '2026-11-29'), at('2026-11-28T15:00:00Z'));
     assert.equal(parseTimeArgument('--from', '2026-11-29T12:30'), at('2026-11-29T03:30:00Z'));
@@ -77,6 +92,37 @@ describe('terminal charts', () => {
       }
     });
   }
+
+  test('200,000 readings or half hours are drawn (no spread of the values into Math.max: stack overflow)', () => {
+    const many = 200_000;
+    const readings = Array.from({ length: many }, (_, i) => ({ ms: i * 30_000, watts: (i % 1000) - 300 }));
+    const lines = terminalPowerChart(readings, { width: 80, height: 12, colour: false }).split('\n');
+    assert.match(lines[0] ?? '', /200000 readings/);
+    assert.match(lines[1] ?? '', /^ {4}699 ┤/);
+    assert.match(lines[9] ?? '', /^ {3}-300 ┤/);
+    const slots = Array.from({ length: many }, (_, i) => ({ ms: i * 1_800_000, consumedKwh: 1.5, exportedKwh: 0 }));
+    assert.match(
+      terminalHalfHourChart(slots, { width: 80, height: 12, colour: false }).split('\n')[1] ?? '',
+      /^ {4}1\.5 ┤█{71}$/,
+    );
+  });
+
+  test('the time labels sit under the bars, not under the blank tail bars of whole columns leave', () => {
+    const day = halfHours.slice(0, 48); // 2026-11-29 00:00 … 11-30 00:00
+    const label = (width: number): string =>
+      terminalHalfHourChart(day, { width, height: 8, colour: false }).split('\n').at(-1) ?? '';
+    // 91 columns: 48 bars of 1 column, centre at 24; 131 columns: 48 bars of 2, centre at 48
+    const at100 = label(100);
+    assert.equal(at100, `${' '.repeat(9)}11-29 00:00${' '.repeat(8)}11-29 12:00${' '.repeat(7)}11-30 00:00`);
+    assert.equal(at100.length, 9 + 48);
+    const at140 = label(140);
+    assert.equal(at140.length, 9 + 96);
+    assert.equal(at140.indexOf('11-29 12:00'), 9 + 48 - 5);
+    const days = dailySums(halfHours); // 7 days (the last one partial): 71 columns give 10 each
+    const dates = terminalDailyChart(days, { width: 80, height: 8, colour: false }).split('\n').at(-1) ?? '';
+    assert.equal(dates.length, 9 + 70);
+    assert.equal(dates.indexOf(days[3]?.date ?? '?'), 9 + 35 - 5, 'the middle date is centred on its bar');
+  });
 
   test('the power axis is labelled with its extremes and zero when the meter exported', () => {
     const lines = terminalPowerChart(power, { width: 60, height: 12, colour: false }).split('\n');

@@ -6,7 +6,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { BmeterError } from '../../src/errors.js';
 import { assertReplaceable } from '../../src/fs/replaceable.js';
 import { checkMetricsFile, writeAtomically } from '../../src/output/metrics/metrics-file.js';
@@ -44,4 +53,15 @@ test('a metrics file in a folder that does not exist is refused at start (exit 2
     checkMetricsFile(dir.file('missing/bmeter.prom')),
     usage(/--metrics-file .*missing\/bmeter\.prom: folder .*missing does not exist or is not writable/),
   );
+});
+
+test('the metrics textfile keeps the permission bits it had when it is rewritten', async (t) => {
+  const dir = tempDirFor(t);
+  for (const mode of [0o600, 0o640, 0o664]) {
+    writeFileSync(dir.file('bmeter.prom'), 'm 0\n');
+    chmodSync(dir.file('bmeter.prom'), mode);
+    await writeAtomically(dir.file('bmeter.prom'), 'm 1\n');
+    assert.equal(readFileSync(dir.file('bmeter.prom'), 'utf8'), 'm 1\n');
+    assert.equal(statSync(dir.file('bmeter.prom')).mode & 0o7777, mode, mode.toString(8));
+  }
 });

@@ -6,8 +6,8 @@
  */
 import { constants } from 'node:fs';
 import { dirname } from 'node:path';
-import { assertReplaceable } from '../../fs/replaceable.js';
-import { access, rename, unlink, writeFile } from 'node:fs/promises';
+import { assertReplaceable, modeToKeep } from '../../fs/replaceable.js';
+import { access, chmod, rename, unlink, writeFile } from 'node:fs/promises';
 import { BmeterError } from '../../errors.js';
 import type { Reading } from '../../meter/reading.js';
 import type { MeterMetrics } from './meter-metrics.js';
@@ -40,12 +40,17 @@ export function createMetricsFileSink(path: string, metrics: MeterMetrics, now: 
   };
 }
 
-/** Writes `text` to `<path>.<pid>.tmp`, then renames it over `path`. */
+/**
+ * Writes `text` to `<path>.<pid>.tmp`, then renames it over `path`. The file keeps the permission
+ * bits it has (a textfile made group-only stays so); a new one is 0644 (less the umask).
+ */
 export async function writeAtomically(path: string, text: string): Promise<void> {
   await assertReplaceable(path, '--metrics-file');
+  const mode = await modeToKeep(path);
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(temp, text, { mode: 0o644 });
+    await writeFile(temp, text, { mode: mode ?? 0o644 });
+    if (mode !== undefined) await chmod(temp, mode);
     await rename(temp, path);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
