@@ -4,23 +4,10 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readScanFile, updateScanFile, writeScanFile } from '../../src/scan/scan-file.js';
-import type { ScanResult } from '../../src/scan/scan.js';
+import { SCAN_RESULT } from '../fixtures/scan-result.js';
 import { isBmeterError } from '../../src/errors.js';
 
-const RESULT: ScanResult = {
-  scannedAt: '2024-05-01T09:00:00.000+09:00',
-  dialect: 'dual',
-  firmware: '1.5.2',
-  channel: 49,
-  channelHex: '31',
-  channelPage: 9,
-  panId: 'B5FB',
-  macAddress: '0011223344556677',
-  ipv6: 'FE80:0000:0000:0000:0211:2233:4455:6677',
-  lqi: 221,
-  rssiDbm: -43.49,
-  pairId: '0194BFAD',
-};
+const RESULT = SCAN_RESULT;
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bmeter-scan-file-'));

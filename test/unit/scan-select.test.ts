@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describePan, selectMeter, type PanDescriptorLike } from '../../src/scan/scan.js';
+import { SCAN_RESULT } from '../fixtures/scan-result.js';
 
 const ROUTE_B_ID = '0000000000000000000000000194BFAD';
 
@@ -57,23 +58,7 @@ test('the chosen EPANDESC becomes the scan result with decimal channel and deriv
   );
   assert.match(result.scannedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$/);
   assert.equal(Date.parse(result.scannedAt), Date.parse('2024-01-02T03:04:05Z'));
-  assert.deepEqual(
-    { ...result, scannedAt: undefined },
-    {
-      scannedAt: undefined,
-      dialect: 'dual',
-      firmware: '1.5.2',
-      channel: 49,
-      channelHex: '31',
-      channelPage: 9,
-      panId: 'B5FB',
-      macAddress: '0011223344556677',
-      ipv6: 'FE80:0000:0000:0000:0211:2233:4455:6677',
-      lqi: 221,
-      rssiDbm: -43.49,
-      pairId: '0194BFAD',
-    },
-  );
+  assert.deepEqual({ ...result, scannedAt: undefined }, { ...SCAN_RESULT, scannedAt: undefined });
 });
 
 test('an EPANDESC already decoded to numbers gives the same result', () => {

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { test } from 'node:test';
 import { writeScanFile } from '../../src/scan/scan-file.js';
 import { runProgram } from '../fixtures/run-program.js';
+import { SCAN_RESULT } from '../fixtures/scan-result.js';
 import { NEEDS_SQLITE } from '../fixtures/sqlite.js';
 import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 
@@ -21,20 +22,7 @@ async function takenPort(t: { after(fn: () => unknown): void }): Promise<number>
 
 async function serveOnTakenPort(t: { after(fn: () => unknown): void }, db: string) {
   const dir = tempDirFor(t);
-  await writeScanFile(dir.file('scan.json'), {
-    scannedAt: '2024-05-01T09:00:00.000+09:00',
-    dialect: 'dual',
-    firmware: '1.5.2',
-    channel: 49,
-    channelHex: '31',
-    channelPage: 9,
-    panId: 'B5FB',
-    macAddress: '0011223344556677',
-    ipv6: 'FE80:0000:0000:0000:0211:2233:4455:6677',
-    lqi: 221,
-    rssiDbm: -43.49,
-    pairId: '0194BFAD',
-  });
+  await writeScanFile(dir.file('scan.json'), SCAN_RESULT);
   const port = await takenPort(t);
   return { dir, port, argv: ['--scan-file', 'scan.json', 'serve', '--db', db, '--listen', `127.0.0.1:${port}`] };
 }
