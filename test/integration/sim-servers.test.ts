@@ -12,7 +12,7 @@ import { register } from '../../src/cli/simulate.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { BmeterError } from '../../src/errors.js';
 
-async function until(read: () => string, want: string, ms = 3000): Promise<string> {
+async function until(read: () => string, want: string, ms = 20_000): Promise<string> {
   const start = Date.now();
   while (!read().includes(want)) {
     if (Date.now() - start > ms)
