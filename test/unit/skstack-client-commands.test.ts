@@ -10,16 +10,21 @@ import {
   lines,
   FAST,
   FAST_DRAIN_REPLY,
+  SHORT_COMMANDS,
   type Step,
 } from './skstack-fake-transport.js';
 import { capture, captureLines } from '../fixtures/captures.js';
 
-async function opened(steps: Step[], options: { byteByByte?: boolean; dialect?: 'single' | 'dual' } = {}) {
+async function opened(
+  steps: Step[],
+  options: { byteByByte?: boolean; dialect?: 'single' | 'dual'; timeouts?: typeof FAST } = {},
+) {
   const dual = options.dialect === 'dual';
   const t = new ScriptedTransport([...(dual ? dualOpen() : singleOpen()), ...steps], {
     byteByByte: options.byteByByte ?? false,
   });
-  const client = new SkstackClient(t, { timeouts: dual ? FAST_DRAIN_REPLY : FAST }); // dualOpen answers the drain poke
+  // dualOpen answers the drain poke
+  const client = new SkstackClient(t, { timeouts: options.timeouts ?? (dual ? FAST_DRAIN_REPLY : FAST) });
   const notes: Notification[] = [];
   client.onNotification((n) => notes.push(n));
   await client.open();
@@ -387,11 +392,14 @@ describe('SkstackClient.terminate and close', () => {
   });
 
   it('resyncs with SKVER after an abandoned command so its late OK is not taken for the next one (echo off)', async () => {
-    const { client, t } = await opened([
-      { expect: 'SKSREG S2 21\r\n' },
-      { expect: 'SKVER\r\n', reply: [lines('OK', 'EVER 1.2.10', 'OK')] },
-      { expect: 'SKSREG S3 8888\r\n', reply: [lines('FAIL ER06')] },
-    ]);
+    const { client, t } = await opened(
+      [
+        { expect: 'SKSREG S2 21\r\n' },
+        { expect: 'SKVER\r\n', reply: [lines('OK', 'EVER 1.2.10', 'OK')] },
+        { expect: 'SKSREG S3 8888\r\n', reply: [lines('FAIL ER06')] },
+      ],
+      { timeouts: SHORT_COMMANDS },
+    );
     await assert.rejects(
       client.setRegister('S2', '21'),
       (err: unknown) => err instanceof BmeterError && err.code === 'TIMEOUT',
@@ -404,12 +412,15 @@ describe('SkstackClient.terminate and close', () => {
   });
 
   it('fails the command a resync guards when the stick does not answer the SKVER either, instead of resyncing for ever', async () => {
-    const { client, t } = await opened([
-      { expect: 'SKSREG S2 21\r\n' }, // a hung stick: no status
-      { expect: 'SKVER\r\n' }, // no EVER either
-      { expect: 'SKVER\r\n', reply: [lines('EVER 1.2.10', 'OK')] }, // the stick is back
-      { expect: 'SKSREG S3 8888\r\n', reply: [lines('OK')] },
-    ]);
+    const { client, t } = await opened(
+      [
+        { expect: 'SKSREG S2 21\r\n' }, // a hung stick: no status
+        { expect: 'SKVER\r\n' }, // no EVER either
+        { expect: 'SKVER\r\n', reply: [lines('EVER 1.2.10', 'OK')] }, // the stick is back
+        { expect: 'SKSREG S3 8888\r\n', reply: [lines('OK')] },
+      ],
+      { timeouts: SHORT_COMMANDS },
+    );
     await assert.rejects(
       client.setRegister('S2', '21'),
       (err: unknown) => err instanceof BmeterError && err.code === 'TIMEOUT',

@@ -102,7 +102,15 @@ export function dualOpen(): Step[] {
   ];
 }
 
-export const FAST = { drainMs: 5, commandMs: 200, skverMs: 200 };
+/**
+ * Timeouts for scripted sticks, which answer at once: a short drain, and 5 s for a command's status, which
+ * only a test that fails ever waits out (at 200 ms, a test process starved by a loaded machine timed out
+ * commands whose answers were already written).
+ */
+export const FAST = { drainMs: 5, commandMs: 5000, skverMs: 5000 };
+
+/** For the tests whose subject is a command the stick never answers: it times out after 200 ms. */
+export const SHORT_COMMANDS = { ...FAST, commandMs: 200, skverMs: 200 };
 
 /**
  * For scripts whose drain poke ('\r\n', first step) gets a reply (dualOpen, J11, stray lines):
