@@ -9,6 +9,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BmeterError, isBmeterError } from '../errors.js';
 import { OUTPUT_FORMATS } from '../output/format.js';
 import { createSink } from '../output/sink.js';
+import { assertSameColumns } from '../output/file-columns.js';
 import { runHistory } from '../history/history.js';
 import { MAX_HISTORY_DAYS } from '../history/dates.js';
 import { createProgress } from '../history/progress.js';
@@ -125,6 +126,8 @@ async function historyAction(
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
   const early = withDb ? stickSettings(flags, ctx) : undefined;
   const meter = early !== undefined ? await storeMeter(early.config.scanFile) : '';
+  // An --output file of other records is refused before the store is opened, so it leaves no new store.
+  if (output !== undefined && (!withDb || printBesideStore)) await assertSameColumns(output, format, HISTORY_COLUMNS);
   const store = withDb ? await openCliStore('bmeter history --db', flags['db'], ctx) : undefined;
   if (since === 'auto' && store !== undefined) {
     sinceMs = store.lastSlotMs(meter);

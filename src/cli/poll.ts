@@ -87,26 +87,30 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
     : undefined;
   const offHangup = out === undefined ? undefined : ctx.onHangup?.(() => out.reopen());
   const meter = withDb ? await storeMeter(config.scanFile) : '';
-  const store = withDb ? await openCliStore('bmeter poll --db', flags['db'], ctx) : undefined;
-  // The store first: a record is printed once it is committed.
-  const stored =
-    store === undefined
-      ? undefined
-      : createStoreSink({
-          write: readingWriter(store, meter),
-          path: store.path,
-          logger,
-          what: 'reading',
-          ...(out !== undefined && { onCommitted: (record: Record<string, unknown>) => out.write(record) }),
-        });
-  const sink = stored ?? out;
-  if (sink === undefined) throw new Error('poll: no sink');
   let extras: Awaited<ReturnType<typeof openMeterOutputs>> | undefined;
+  let store: Awaited<ReturnType<typeof openCliStore>> | undefined;
   let sessionOpened = false;
   try {
+    // MQTT and the metrics file before the store: a refused broker login or a bad --metrics-file ends the
+    // run before a new store is made. Neither touches another run's state (no availability goes offline
+    // without a session, see below).
     extras = await openMeterOutputs(flags, config, ctx, logger, {
       ...(intervalSeconds !== undefined && { intervalSeconds }),
     });
+    store = withDb ? await openCliStore('bmeter poll --db', flags['db'], ctx) : undefined;
+    // The store first in the chain: a record is printed once it is committed.
+    const stored =
+      store === undefined
+        ? undefined
+        : createStoreSink({
+            write: readingWriter(store, meter),
+            path: store.path,
+            logger,
+            what: 'reading',
+            ...(out !== undefined && { onCommitted: (record: Record<string, unknown>) => out.write(record) }),
+          });
+    const sink = stored ?? out;
+    if (sink === undefined) throw new Error('poll: no sink');
     await runPoll({
       energyFallback: fallbackFromConfig(config.meter),
       config,
