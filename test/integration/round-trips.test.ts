@@ -53,7 +53,7 @@ async function rig(): Promise<Rig> {
   const config = configSchema.parse({
     port: 'sim://test',
     scanFile,
-    timeouts: { commandMs: 2000, joinMs: 3000, responseMs: 500 },
+    timeouts: { commandMs: 5000, joinMs: 10_000, responseMs: 5000 }, // only a hang waits these out
   });
   const records: Record<string, unknown>[] = [];
   const options = (over: Partial<PollOptions> = {}): PollOptions => ({

@@ -49,8 +49,9 @@ async function rig(o: {
     ...base.config,
     timeouts: {
       ...base.config.timeouts,
-      commandMs: o.commandMs ?? 2000,
-      responseMs: o.responseMs ?? 300,
+      // Unless a test is about them, waits only a hang outlasts (a starved test process must not time out).
+      commandMs: o.commandMs ?? 5000,
+      responseMs: o.responseMs ?? 5000,
       joinMs: 60_000,
     },
     retries: { ...base.config.retries, join: o.joinRetries ?? 1 },
