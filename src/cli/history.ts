@@ -19,8 +19,15 @@ import { HISTORY_COLUMNS, HISTORY_UNITS } from '../history/slots.js';
 import type { CliContext } from './context.js';
 import { addMeterOptions } from './meter-options.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
-import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
-import { createStoreSink, halfHourWriter } from '../serve/store-sink.js';
+import {
+  openCliStore,
+  printsBesideStore,
+  requireSqlite,
+  requireStored,
+  storeMeter,
+  storeThenPrinted,
+} from './store.js';
+import { halfHourWriter } from '../serve/store-sink.js';
 
 function integer(what: string, min: number, max: number) {
   return (value: string): number => {
@@ -179,13 +186,7 @@ async function historyAction(
   const stored =
     store === undefined
       ? undefined
-      : createStoreSink({
-          write: halfHourWriter(store, meter),
-          path: store.path,
-          logger,
-          what: 'half-hour',
-          ...(out !== undefined && { onCommitted: (record: Record<string, unknown>) => out.write(record) }),
-        });
+      : storeThenPrinted({ store, write: halfHourWriter(store, meter), what: 'half-hour', logger, printed: out });
   const sink = stored ?? out;
   if (sink === undefined) throw new Error('history: no sink');
   try {

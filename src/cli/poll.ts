@@ -14,8 +14,15 @@ import type { CliContext } from './context.js';
 import { addOutputOptions, openMeterOutputs } from './meter-outputs.js';
 import { addMeterOptions } from './meter-options.js';
 import { numberOption, outputFlags, stickSettings, waitPortSeconds } from './settings.js';
-import { openCliStore, printsBesideStore, requireSqlite, requireStored, storeMeter } from './store.js';
-import { createStoreSink, readingWriter } from '../serve/store-sink.js';
+import {
+  openCliStore,
+  printsBesideStore,
+  requireSqlite,
+  requireStored,
+  storeMeter,
+  storeThenPrinted,
+} from './store.js';
+import { readingWriter } from '../serve/store-sink.js';
 
 /** commander parser for --properties: the poll's own check, so a bad EPC is a usage error naming the flag. */
 function propertyList(value: string): string {
@@ -102,13 +109,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
     const stored =
       store === undefined
         ? undefined
-        : createStoreSink({
-            write: readingWriter(store, meter),
-            path: store.path,
-            logger,
-            what: 'reading',
-            ...(out !== undefined && { onCommitted: (record: Record<string, unknown>) => out.write(record) }),
-          });
+        : storeThenPrinted({ store, write: readingWriter(store, meter), what: 'reading', logger, printed: out });
     const sink = stored ?? out;
     if (sink === undefined) throw new Error('poll: no sink');
     await runPoll({

@@ -9,6 +9,9 @@ import { BmeterError, isBmeterError } from '../errors.js';
 import type { SqliteStore } from '../output/store/store.js';
 import { loadSqlite } from '../output/store/sqlite.js';
 import type { CliContext } from './context.js';
+import type { Logger } from '../log/logger.js';
+import type { RecordSink } from '../poll/poll.js';
+import { createStoreSink, type StoreSink } from '../serve/store-sink.js';
 
 /** The default store file, in the working directory. */
 export const DEFAULT_DB = 'bmeter.db';
@@ -81,4 +84,25 @@ export function requireStored(pending: number, what: string, path: string): void
       'PROTOCOL',
       `${pending} ${what}(s) could not be written to the store ${path} (see the error above)`,
     );
+}
+
+/**
+ * The sink of `poll --db` and `history --db`: each record goes to the store (`write`) first, and to `printed`
+ * (the --format/--output sink, when they print beside the store) once it is committed.
+ */
+export function storeThenPrinted(options: {
+  store: SqliteStore;
+  write: (record: Record<string, unknown>) => void;
+  what: string;
+  logger: Logger;
+  printed: RecordSink | undefined;
+}): StoreSink {
+  const { printed } = options;
+  return createStoreSink({
+    write: options.write,
+    path: options.store.path,
+    logger: options.logger,
+    what: options.what,
+    ...(printed !== undefined && { onCommitted: (record: Record<string, unknown>) => printed.write(record) }),
+  });
 }
