@@ -105,7 +105,7 @@ describe('SkstackClient.open', () => {
 
   it('discards what the stick says during the initial drain', async () => {
     const steps = singleOpen();
-    steps[0] = { expect: '\r\n', reply: [lines('OK', 'FAIL ER04', 'garbage \u00ff')] };
+    steps[0] = { expect: '\r\n', reply: [lines('OK', 'FAIL ER04', 'garbage \u00ff')], replyAtOnce: true };
     const client = new SkstackClient(new ScriptedTransport(steps), { timeouts: FAST_DRAIN_REPLY });
     const info = await client.open();
     assert.equal(info.firmware, '1.2.10');
@@ -139,7 +139,9 @@ describe('SkstackClient.open', () => {
 
   it('refuses a ROHM J11 stick by name as soon as a J11 frame appears', async () => {
     const j11Frame = Buffer.from('D0F9EE5D6019000400000000', 'hex');
-    const t = new ScriptedTransport([{ expect: '\r\n', reply: [j11Frame.subarray(0, 2), j11Frame.subarray(2)] }]);
+    const t = new ScriptedTransport([
+      { expect: '\r\n', reply: [j11Frame.subarray(0, 2), j11Frame.subarray(2)], replyAtOnce: true },
+    ]);
     await assert.rejects(
       new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY }).open(),
       (err: unknown) =>

@@ -11,6 +11,12 @@ export interface Step {
   expect: string | Buffer | RegExp;
   /** Chunks sent back after the write (each delivered separately). */
   reply?: Array<string | Buffer>;
+  /**
+   * The reply comes before write() returns (a stick answering at once), not one event-loop turn later: for the
+   * drain poke, whose reply must land in the drain however slow the machine (a CI under full load delivered
+   * it after a 300 ms quiet period had ended the drain).
+   */
+  replyAtOnce?: boolean;
 }
 
 export class ScriptedTransport implements Transport {
@@ -33,7 +39,8 @@ export class ScriptedTransport implements Transport {
     if (step.expect instanceof RegExp) assert.match(bytes.toString('latin1'), step.expect);
     else assert.deepEqual(bytes.toString('latin1'), Buffer.from(step.expect).toString('latin1'));
     const reply = step.reply ?? [];
-    setImmediate(() => this.emit(...reply));
+    if (step.replyAtOnce === true) this.emit(...reply);
+    else setImmediate(() => this.emit(...reply));
   }
 
   /** Delivers chunks as if the stick sent them now (byte by byte when so configured). */
@@ -91,7 +98,7 @@ export function singleOpen(ropt: string[] = ['OK 00\r']): Step[] {
 /** The open() exchange of an RS-WSUHA-P (dual-stack, EVER 1.5.2) with echo on at first, ROPT hex. */
 export function dualOpen(): Step[] {
   return [
-    { expect: '\r\n', reply: [lines('FAIL ER04')] },
+    { expect: '\r\n', reply: [lines('FAIL ER04')], replyAtOnce: true },
     { expect: 'SKSREG SFE 0\r\n', reply: [lines('SKSREG SFE 0', 'OK')] },
     { expect: 'SKVER\r\n', reply: [lines('EVER 1.5.2', 'OK')] },
     {
