@@ -10,8 +10,10 @@ import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { isTs, transpile, walk } from './lib/transpile.mjs';
 import { durationsFile, readDurations } from './lib/test-durations.mjs';
+import { inputsStamp, stampMatches, writeStamp } from './lib/inputs-stamp.mjs';
 
 // fileURLToPath, not .pathname: a checkout under "My Projects" or a Japanese folder name would be percent-encoded.
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,11 +29,20 @@ if (tests.length === 0 || !tests.every((t) => t.endsWith('.test.ts'))) {
   process.exit(1);
 }
 
-rmSync(out, { recursive: true, force: true });
-await transpile({ dirs: [join(root, 'src'), join(root, 'test')], outdir: out, outbase: root, sourcemap: 'inline' });
-// Data files the tests read beside their modules (the captures, …).
-for (const file of walk(join(root, 'test'), (n) => !isTs(n))) {
-  cpSync(file, join(out, relative(root, file)));
+// src/ and test/ as the last run transpiled them are kept (the stamp of lib/inputs-stamp.mjs says so); what the
+// runs write there (the shard entries, the shared scans) is made anew every run.
+const stampFile = join(out, '.inputs');
+const stamp = inputsStamp(root, ['src', 'test'], ['scripts/lib/transpile.mjs']);
+if (stampMatches(stampFile, stamp)) {
+  for (const made of ['shards', 'scans']) rmSync(join(out, made), { recursive: true, force: true });
+} else {
+  rmSync(out, { recursive: true, force: true });
+  await transpile({ dirs: [join(root, 'src'), join(root, 'test')], outdir: out, outbase: root, sourcemap: 'inline' });
+  // Data files the tests read beside their modules (the captures, …).
+  for (const file of walk(join(root, 'test'), (n) => !isTs(n))) {
+    cpSync(file, join(out, relative(root, file)));
+  }
+  writeStamp(stampFile, stamp);
 }
 const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, '.js'));
 
@@ -54,11 +65,12 @@ const estimate = estimator(readDurations(durationsFile(root)));
 const sum = (list) => list.reduce((ms, f) => ms + f.ms, 0);
 const shared = compiled.filter(inProcess).map(estimate);
 const spawning = compiled.filter((f) => !inProcess(f)).map(estimate);
-// As many shards as it takes for none to be longer than the longest file (at least two, BMETER_TEST_SHARDS
-// overrides it): fewer would make a shard the last to end, more would only cost CPU (~0.15 s a shard). The
-// packs hold at most that long each too.
+// Two shards a core (BMETER_TEST_SHARDS overrides it): fewer would make a shard the last to end, more only
+// cost CPU (~0.3 s a shard: node, its test runner and bmeter's modules again). Counting them from the last
+// run's durations, which a loaded machine stretches, gave anything from 2 to 26 shards from run to run. The
+// packs hold at most the longest file's estimate each.
 const longest = Math.max(0, ...compiled.map((f) => estimate(f).ms));
-const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || Math.max(2, Math.ceil(sum(shared) / longest));
+const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || 2 * availableParallelism();
 const runs = [
   ...(shared.length > 1 ? shardFiles('shard', shared, balanced(shared, Math.min(shared.length, SHARDS))) : shared),
   ...shardFiles('pack', spawning, packed(spawning, longest)),

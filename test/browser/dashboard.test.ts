@@ -110,6 +110,7 @@ describe('dashboard with readings in the store', () => {
             .getAttribute('data-x-min'),
         ) < z,
       [zoomed] as const,
+      { polling: 50 },
     );
     assert.ok(Math.abs((await xMin()) - full) < 120, 'back to the 24 h range');
   });

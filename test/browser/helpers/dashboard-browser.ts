@@ -59,6 +59,7 @@ export interface OpenOptions {
   waitReady?: boolean;
 }
 
+const POLL_MS = 50;
 let chromiumStarted: Promise<Browser> | undefined;
 
 /** The headless Chromium of this test process, launched on the first call. */
@@ -106,7 +107,7 @@ export async function waitForText(page: Page, selector: string, text: string): P
   await page.waitForFunction(
     ([s, t]) => (globalThis as unknown as PageGlobal).document.querySelector(s)?.textContent === t,
     [selector, text] as const,
-    { timeout: 10_000 },
+    { timeout: 10_000, polling: POLL_MS },
   );
 }
 
@@ -124,7 +125,7 @@ export async function waitForNumber(
   await page.waitForFunction(
     ([s, a, n]) => Number((globalThis as unknown as PageGlobal).document.querySelector(s)?.getAttribute(a)) >= n,
     [selector, attribute, least] as const,
-    { timeout: timeoutMs },
+    { timeout: timeoutMs, polling: POLL_MS },
   );
 }
 
