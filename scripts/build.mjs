@@ -4,18 +4,21 @@
 // (build-web.mjs). Each step is a script that does its work when imported.
 //
 // A build whose inputs (src/, scripts/, bin/, package.json, the installed packages, this Node) are those of
-// the last build that ended well, and whose bundles and caches are whole, does nothing: dist/.build-inputs
-// holds that build's stamp (lib/inputs-stamp.mjs). `npm test` builds before every run, and the three steps
-// cost ~0.7 s of wall time even when they change nothing. Delete dist/ to build from scratch.
+// the last build that ended well, and whose outputs are as that build left them, does nothing:
+// dist/.build-inputs holds that build's stamp (lib/inputs-stamp.mjs). `npm test` builds before every run,
+// and the three steps cost ~0.7 s of wall time even when they change nothing. Delete dist/ to build from
+// scratch.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { builtFrom } from './lib/bundle-inputs.mjs';
-import { clearStamp, inputsStamp, stampMatches, writeStamp } from './lib/inputs-stamp.mjs';
+import { clearStamp, inputsStamp, outputsStamp, stampMatches, writeStamp } from './lib/inputs-stamp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = `${root}dist/.build-inputs`;
 const BUNDLES = ['bmeter.cjs', 'mqtt.cjs', 'serialport.cjs', 'charts.cjs'];
-const stamp = inputsStamp(root, ['src', 'scripts', 'bin'], ['package.json', 'node_modules/.package-lock.json']);
+const inputs = inputsStamp(root, ['src', 'scripts', 'bin'], ['package.json', 'node_modules/.package-lock.json']);
+/** The stamp of these inputs and of dist/ as it is now (undefined when an input cannot be read). */
+const stamp = () => inputs && `${inputs} ${outputsStamp(`${root}dist`, ['.build-inputs'])}`;
 
 /** Every bundle with its whole code cache (a damaged one is made again), the dashboard, the CLI entry. */
 const whole = () =>
@@ -23,12 +26,12 @@ const whole = () =>
   existsSync(`${root}dist/web/index.html`) &&
   existsSync(`${root}dist/cli/main.js`);
 
-if (stampMatches(STAMP, stamp) && whole()) {
+if (stampMatches(STAMP, stamp()) && whole()) {
   console.error('build: dist/ is up to date with its sources');
 } else {
   clearStamp(STAMP);
   await import('./transpile.mjs');
   await import('./bundle.mjs');
   await import('./build-web.mjs');
-  writeStamp(STAMP, stamp);
+  writeStamp(STAMP, stamp());
 }

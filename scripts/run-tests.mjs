@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { isTs, transpile, walk } from './lib/transpile.mjs';
 import { durationsFile, readDurations } from './lib/test-durations.mjs';
-import { inputsStamp, stampMatches, writeStamp } from './lib/inputs-stamp.mjs';
+import { inputsStamp, outputsStamp, stampMatches, writeStamp } from './lib/inputs-stamp.mjs';
 
 // fileURLToPath, not .pathname: a checkout under "My Projects" or a Japanese folder name would be percent-encoded.
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,12 +29,16 @@ if (tests.length === 0 || !tests.every((t) => t.endsWith('.test.ts'))) {
   process.exit(1);
 }
 
-// src/ and test/ as the last run transpiled them are kept (the stamp of lib/inputs-stamp.mjs says so); what the
-// runs write there (the shard entries, the shared scans) is made anew every run.
+// src/ and test/ as the last run transpiled them are kept while neither they nor what was made of them changed
+// (the stamp of lib/inputs-stamp.mjs says so); what the runs write there (the shard entries, the shared scans)
+// is made anew every run.
 const stampFile = join(out, '.inputs');
-const stamp = inputsStamp(root, ['src', 'test'], ['scripts/lib/transpile.mjs']);
-if (stampMatches(stampFile, stamp)) {
-  for (const made of ['shards', 'scans']) rmSync(join(out, made), { recursive: true, force: true });
+const inputs = inputsStamp(root, ['src', 'test'], ['scripts/lib/transpile.mjs', 'node_modules/.package-lock.json']);
+const MADE_BY_RUNS = ['shards', 'scans'];
+/** The stamp of these inputs and of .test-build as it is now (undefined when an input cannot be read). */
+const stamp = () => inputs && `${inputs} ${outputsStamp(out, ['.inputs', ...MADE_BY_RUNS])}`;
+if (stampMatches(stampFile, stamp())) {
+  for (const made of MADE_BY_RUNS) rmSync(join(out, made), { recursive: true, force: true });
 } else {
   rmSync(out, { recursive: true, force: true });
   await transpile({ dirs: [join(root, 'src'), join(root, 'test')], outdir: out, outbase: root, sourcemap: 'inline' });
@@ -42,7 +46,7 @@ if (stampMatches(stampFile, stamp)) {
   for (const file of walk(join(root, 'test'), (n) => !isTs(n))) {
     cpSync(file, join(out, relative(root, file)));
   }
-  writeStamp(stampFile, stamp);
+  writeStamp(stampFile, stamp());
 }
 const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, '.js'));
 

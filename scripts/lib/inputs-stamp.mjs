@@ -1,13 +1,14 @@
-// A stamp of what a build step was made from, so that a step whose inputs have not changed since it last
-// ran whole can be skipped (what make does with file times, by content here: a `git checkout` or a copy
-// changes times but not content). `npm test` builds dist/ (pretest) and transpiles src/ and test/ into
-// .test-build/ before every run; the two cost ~1 s of wall time before the first test starts when nothing
-// changed. The stamp is a hash of every file under the input folders (their paths relative to `root` and
-// their bytes), of single input files, and of the Node that runs the step; it is written only after the step
-// ended well, so a step cut short or failed runs again.
+// A stamp of what a build step was made from and what it made, so that a step whose inputs have not changed
+// since it last ran whole, and whose outputs are as it left them, can be skipped (what make does with file
+// times, by content here: a `git checkout` or a copy changes times but not content). `npm test` builds dist/
+// (pretest) and transpiles src/ and test/ into .test-build/ before every run; the two cost ~1 s of wall time
+// before the first test starts when nothing changed. The stamp is a hash of every file under the input
+// folders (their paths relative to `root` and their bytes), of single input files and of the Node that runs
+// the step, then a hash of every file the step made: an output deleted, cut short or changed by hand makes
+// the step run again. It is written only after the step ended well, so a step cut short or failed runs again.
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { relative, sep } from 'node:path';
 import { walk } from './transpile.mjs';
 
 /**
@@ -22,6 +23,26 @@ export function inputsStamp(root, dirs, files = []) {
     for (const file of all) hash.update(`${relative(root, file)}\n`).update(readFileSync(file));
   } catch {
     return undefined;
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/**
+ * The hash of every file under `dir` (paths relative to it, and bytes) but `skip` (the stamp file itself, and
+ * what later runs write there); a missing `dir` hashes as empty.
+ */
+export function outputsStamp(dir, skip = []) {
+  const hash = createHash('sha256');
+  let files = [];
+  try {
+    files = walk(dir, () => true);
+  } catch {
+    // no outputs yet
+  }
+  for (const file of files) {
+    const path = relative(dir, file);
+    if (skip.some((s) => path === s || path.startsWith(`${s}${sep}`))) continue;
+    hash.update(`${path}\n`).update(readFileSync(file));
   }
   return hash.digest('hex').slice(0, 32);
 }

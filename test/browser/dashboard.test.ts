@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { startFakeApi, type FakeApi, type FakeHalfHour } from '../fixtures/fake-api.js';
 import {
   openDashboard,
+  POLL_MS,
   scrollWidth,
   waitForNumber,
   waitForText,
@@ -33,7 +34,10 @@ function todaysHalfHours(): FakeHalfHour[] {
   }));
 }
 
-describe('dashboard with readings in the store', () => {
+/** A suite fails after this long instead of waiting for ever on a Chromium that died. */
+const SUITE_TIMEOUT = { timeout: 60_000 };
+
+describe('dashboard with readings in the store', SUITE_TIMEOUT, () => {
   let api: FakeApi;
   let session: DashboardSession;
   before(async () => {
@@ -110,7 +114,7 @@ describe('dashboard with readings in the store', () => {
             .getAttribute('data-x-min'),
         ) < z,
       [zoomed] as const,
-      { polling: 50 },
+      { polling: POLL_MS },
     );
     assert.ok(Math.abs((await xMin()) - full) < 120, 'back to the 24 h range');
   });
@@ -150,7 +154,7 @@ describe('dashboard with readings in the store', () => {
   });
 });
 
-describe('dashboard on an empty store', () => {
+describe('dashboard on an empty store', SUITE_TIMEOUT, () => {
   test('shows the empty state, then the data once the first reading arrives', async () => {
     const api = await startFakeApi();
     const phone = { locale: 'ja-JP', viewport: { width: 390, height: 844 } };

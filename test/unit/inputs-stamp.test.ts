@@ -1,7 +1,7 @@
 /**
  * The stamp that lets `npm run build` and the test runner skip a step whose inputs have not changed
- * (scripts/lib/inputs-stamp.mjs): any change of a file's bytes, name or presence gives another stamp, and a
- * step only counts as done once its stamp is written.
+ * (scripts/lib/inputs-stamp.mjs): any change of an input's or an output's bytes, name or presence gives another
+ * stamp, and a step only counts as done once its stamp is written.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 
 const stamps = (await import(repoPath('scripts', 'lib', 'inputs-stamp.mjs'))) as {
   inputsStamp(root: string, dirs: string[], files?: string[]): string | undefined;
+  outputsStamp(dir: string, skip?: string[]): string;
   stampMatches(stampFile: string, stamp: string | undefined): boolean;
   clearStamp(stampFile: string): void;
   writeStamp(stampFile: string, stamp: string | undefined): void;
@@ -60,4 +61,29 @@ test('a step counts as done only from the stamp written after it; a cleared or o
   assert.equal(stamps.stampMatches(file, stamp), false, 'cleared before a step runs');
   stamps.writeStamp(file, undefined);
   assert.equal(stamps.stampMatches(file, stamp), false, 'an unknown stamp writes none');
+});
+
+test('the outputs stamp changes when an output is cut short, removed or added, not when a skipped one changes', (t) => {
+  const dir = tempDirFor(t, 'bmeter-stamp-');
+  mkdirSync(dir.file('out/web'), { recursive: true });
+  mkdirSync(dir.file('out/scans'));
+  writeFileSync(dir.file('out/web/index.html'), '<!doctype html>\n');
+  writeFileSync(dir.file('out/main.js'), 'export {};\n');
+  const stamp = () => stamps.outputsStamp(dir.file('out'), ['.inputs', 'scans']);
+
+  const first = stamp();
+  assert.match(first, /^[0-9a-f]{32}$/);
+  writeFileSync(dir.file('out/.inputs'), 'a stamp\n');
+  writeFileSync(dir.file('out/scans/one.json'), '{}\n');
+  assert.equal(stamp(), first, 'the stamp file and what later runs write there are not outputs');
+  writeFileSync(dir.file('out/web/index.html'), '');
+  const cut = stamp();
+  assert.notEqual(cut, first, 'an output cut short');
+  rmSync(dir.file('out/web/index.html'));
+  assert.ok(![first, cut].includes(stamp()), 'an output removed');
+  writeFileSync(dir.file('out/web/index.html'), '<!doctype html>\n');
+  assert.equal(stamp(), first, 'put back as it was');
+  writeFileSync(dir.file('out/extra.js'), '');
+  assert.notEqual(stamp(), first, 'an output added');
+  assert.match(stamps.outputsStamp(dir.file('none')), /^[0-9a-f]{32}$/, 'no outputs yet: the empty stamp');
 });

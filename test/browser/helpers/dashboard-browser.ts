@@ -59,7 +59,12 @@ export interface OpenOptions {
   waitReady?: boolean;
 }
 
-const POLL_MS = 50;
+/**
+ * How often the waits below ask the page (ms). Playwright's default asks at every animation frame, which keeps
+ * the headless renderer drawing 60 frames a second for as long as a wait lasts: the longer a loaded machine
+ * makes a wait, the more CPU it takes from everything else.
+ */
+export const POLL_MS = 50;
 let chromiumStarted: Promise<Browser> | undefined;
 
 /** The headless Chromium of this test process, launched on the first call. */
