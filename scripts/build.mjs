@@ -3,8 +3,8 @@
 // process, one after another — src → dist (transpile.mjs), the CLI bundle (bundle.mjs), the dashboard
 // (build-web.mjs). Each step is a script that does its work when imported.
 //
-// A build whose inputs (src/, scripts/, bin/, package.json, the installed packages, this Node) are those of
-// the last build that ended well, and whose outputs are as that build left them, does nothing:
+// A build whose inputs (src/, scripts/, bin/, package.json, tsconfig.json, the installed packages, this Node)
+// are those of the last build that ended well, and whose outputs are as that build left them, does nothing:
 // dist/.build-inputs holds that build's stamp (lib/inputs-stamp.mjs). `npm test` builds before every run,
 // and the three steps cost ~0.7 s of wall time even when they change nothing. Delete dist/ to build from
 // scratch.
@@ -16,7 +16,11 @@ import { clearStamp, inputsStamp, outputsStamp, stampMatches, writeStamp } from 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = `${root}dist/.build-inputs`;
 const BUNDLES = ['bmeter.cjs', 'mqtt.cjs', 'serialport.cjs', 'charts.cjs'];
-const inputs = inputsStamp(root, ['src', 'scripts', 'bin'], ['package.json', 'node_modules/.package-lock.json']);
+const inputs = inputsStamp(
+  root,
+  ['src', 'scripts', 'bin'],
+  ['package.json', 'tsconfig.json', 'node_modules/.package-lock.json'],
+);
 /** The stamp of these inputs and of dist/ as it is now (undefined when an input cannot be read). */
 const stamp = () => inputs && `${inputs} ${outputsStamp(`${root}dist`, ['.build-inputs'])}`;
 

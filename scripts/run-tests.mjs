@@ -6,8 +6,8 @@
 // `npm run typecheck`'s job, not this script's.
 //
 // `npm test -- test/unit` runs one sub-folder; finding no test file is a failure, never a silent pass.
-import { cpSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -20,7 +20,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, '.test-build');
 const only = process.argv.slice(2); // optional sub-folders or files, e.g. `npm test -- test/unit`
 
-const targets = only.length > 0 ? only.map((d) => join(root, d)) : [join(root, 'test')];
+// The counts set in the environment (used below), checked before anything is written.
+const SHARDS_SET = countFromEnv('BMETER_TEST_SHARDS');
+const CONCURRENCY_SET = countFromEnv('BMETER_TEST_CONCURRENCY');
+const targets = only.length > 0 ? only.map((d) => resolve(root, d)) : [join(root, 'test')];
+const missing = targets.filter((t) => !existsSync(t));
+if (missing.length > 0) {
+  console.error(`no such test file or folder: ${missing.map((t) => relative(root, t)).join(', ')} (e.g. test/unit)`);
+  process.exit(1);
+}
 const tests = targets.flatMap((t) =>
   statSync(t, { throwIfNoEntry: false })?.isFile() ? [t] : walk(t, (n) => n.endsWith('.test.ts')),
 );
@@ -33,7 +41,11 @@ if (tests.length === 0 || !tests.every((t) => t.endsWith('.test.ts'))) {
 // (the stamp of lib/inputs-stamp.mjs says so); what the runs write there (the shard entries, the shared scans)
 // is made anew every run.
 const stampFile = join(out, '.inputs');
-const inputs = inputsStamp(root, ['src', 'test'], ['scripts/lib/transpile.mjs', 'node_modules/.package-lock.json']);
+const inputs = inputsStamp(
+  root,
+  ['src', 'test'],
+  ['scripts/run-tests.mjs', 'scripts/lib/transpile.mjs', 'tsconfig.json', 'node_modules/.package-lock.json'],
+);
 const MADE_BY_RUNS = ['shards', 'scans'];
 /** The stamp of these inputs and of .test-build as it is now (undefined when an input cannot be read). */
 const stamp = () => inputs && `${inputs} ${outputsStamp(out, ['.inputs', ...MADE_BY_RUNS])}`;
@@ -74,7 +86,7 @@ const spawning = compiled.filter((f) => !inProcess(f)).map(estimate);
 // run's durations, which a loaded machine stretches, gave anything from 2 to 26 shards from run to run. The
 // packs hold at most the longest file's estimate each.
 const longest = Math.max(0, ...compiled.map((f) => estimate(f).ms));
-const SHARDS = Number(process.env.BMETER_TEST_SHARDS) || 2 * availableParallelism();
+const SHARDS = SHARDS_SET ?? 2 * availableParallelism();
 const runs = [
   ...(shared.length > 1 ? shardFiles('shard', shared, balanced(shared, Math.min(shared.length, SHARDS))) : shared),
   ...shardFiles('pack', spawning, packed(spawning, longest)),
@@ -86,7 +98,7 @@ const files = runs.sort((a, b) => b.ms - a.ms).map((r) => r.file);
 // (2 cores, `time npm test`: 19–22 s all at once, ~25 s six at a time). The simulator tests wait for what they
 // expect, not for a fixed time, so a loaded machine only slows them. A real stick (BMETER_TEST_PORT, the e2e
 // contract suite) has one port: one test file at a time.
-const concurrency = process.env.BMETER_TEST_PORT ? 1 : Number(process.env.BMETER_TEST_CONCURRENCY) || files.length;
+const concurrency = process.env.BMETER_TEST_PORT ? 1 : (CONCURRENCY_SET ?? files.length);
 // The test processes start without NODE_EXTRA_CA_CERTS: no test makes a TLS connection outside the
 // machine, and reading that certificate file costs every node process ~40 ms of CPU where it is set
 // (it is on this project's build machines: `node -e 0` takes 0.07 s of CPU with it, 0.03 s without).
@@ -99,6 +111,16 @@ const result = spawnSync(process.execPath, ['--enable-source-maps', runner, root
   stdio: 'inherit',
 });
 process.exit(result.status ?? 1);
+
+/** The whole number ≥ 1 in the environment variable `name`, undefined when it is unset or empty; else the run ends. */
+function countFromEnv(name) {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (Number.isSafeInteger(n) && n >= 1) return n;
+  console.error(`${name}=${raw} is refused: it must be a whole number from 1 up`);
+  process.exit(1);
+}
 
 /**
  * A function from a compiled test file to `{ file, ms }`: its last measured duration, or for a file

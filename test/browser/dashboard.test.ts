@@ -155,25 +155,24 @@ describe('dashboard with readings in the store', SUITE_TIMEOUT, () => {
 });
 
 describe('dashboard on an empty store', SUITE_TIMEOUT, () => {
-  test('shows the empty state, then the data once the first reading arrives', async () => {
+  test('shows the empty state, then the data once the first reading arrives', async (t) => {
+    // Closed after the test whatever fails, opening the page included: a listening API left open would keep
+    // the test process alive.
     const api = await startFakeApi();
+    t.after(() => api.close());
     const phone = { locale: 'ja-JP', viewport: { width: 390, height: 844 } };
     const session = await openDashboard(api.baseUrl, phone);
-    try {
-      assert.equal(await session.page.isVisible('#empty'), true);
-      assert.equal(await session.page.textContent('#empty h2'), 'まだデータがありません');
-      assert.equal(await session.page.isVisible('#power-chart'), false);
-      await session.screenshot('dashboard-empty-ja-phone.png');
-      await waitFor(() => api.streams() > 0);
-      api.pushReading({ timestamp: iso(Date.now()), power_w: 321, current_r_a: 3, current_t_a: null });
-      await waitForText(session.page, '#power-value', '321');
-      assert.equal(await session.page.isVisible('#empty'), false);
-      assert.equal(await session.page.textContent('#current-t'), '—');
-      assert.deepEqual(session.errors, []);
-    } finally {
-      await session.close();
-      await api.close();
-    }
+    t.after(() => session.close());
+    assert.equal(await session.page.isVisible('#empty'), true);
+    assert.equal(await session.page.textContent('#empty h2'), 'まだデータがありません');
+    assert.equal(await session.page.isVisible('#power-chart'), false);
+    await session.screenshot('dashboard-empty-ja-phone.png');
+    await waitFor(() => api.streams() > 0);
+    api.pushReading({ timestamp: iso(Date.now()), power_w: 321, current_r_a: 3, current_t_a: null });
+    await waitForText(session.page, '#power-value', '321');
+    assert.equal(await session.page.isVisible('#empty'), false);
+    assert.equal(await session.page.textContent('#current-t'), '—');
+    assert.deepEqual(session.errors, []);
   });
 });
 

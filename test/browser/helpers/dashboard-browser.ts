@@ -78,7 +78,10 @@ after(async () => {
   if (chromiumStarted !== undefined) await (await chromiumStarted).close();
 });
 
-/** Opens `${baseUrl}/` in a new context of this process's Chromium; close() closes the context. */
+/**
+ * Opens `${baseUrl}/` in a new context of this process's Chromium; close() closes the context. A page that does not
+ * load or get ready in 15 s throws, its context closed.
+ */
 export async function openDashboard(baseUrl: string, options: OpenOptions = {}): Promise<DashboardSession> {
   const browser = await sharedChromium();
   const context = await browser.newContext({
@@ -91,8 +94,13 @@ export async function openDashboard(baseUrl: string, options: OpenOptions = {}):
     if (msg.type() === 'error') errors.push(msg.text());
   });
   page.on('pageerror', (err) => errors.push(String(err)));
-  await page.goto(`${baseUrl}/`);
-  if (options.waitReady !== false) await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  try {
+    await page.goto(`${baseUrl}/`);
+    if (options.waitReady !== false) await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+  } catch (err) {
+    await context.close(); // the caller gets no session to close
+    throw err;
+  }
   return {
     browser,
     page,
