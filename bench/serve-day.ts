@@ -4,8 +4,9 @@
  * half-hours and the `/api/half-hours` query over them through the real listener. A simulated
  * day of serve itself (86,400 Get round trips) takes far longer than a bench run on this 2-core
  * machine, so the reading loop is measured separately (serve-run.ts). Runs as its own process on
- * a Node with node:sqlite, from the measured tree's dist/ (no tsx: Node ≥ 22.18 strips the types):
- * `node --expose-gc bench/serve-day.ts <root> <dir>`; prints JSON.
+ * a Node with node:sqlite, from the measured tree's dist/, transpiled to plain JavaScript first
+ * (cases-serve.ts: Node's type stripping would add its own memory to the RSS figures):
+ * `node --expose-gc serve-day.mjs <root> <dir>`; prints JSON.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
