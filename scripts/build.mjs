@@ -8,7 +8,7 @@
 // dist/.build-inputs holds that build's stamp (lib/inputs-stamp.mjs). `npm test` builds before every run,
 // and the three steps cost ~0.7 s of wall time even when they change nothing. Delete dist/ to build from
 // scratch.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { builtFrom } from './lib/bundle-inputs.mjs';
 import { clearStamp, inputsStamp, outputsStamp, stampMatches, writeStamp } from './lib/inputs-stamp.mjs';
@@ -34,8 +34,36 @@ if (stampMatches(STAMP, stamp()) && whole()) {
   console.error('build: dist/ is up to date with its sources');
 } else {
   clearStamp(STAMP);
+  removeLeftTemps();
   await import('./transpile.mjs');
   await import('./bundle.mjs');
   await import('./build-web.mjs');
   writeStamp(STAMP, stamp());
+}
+
+/**
+ * Removes the `<file>.<pid>.tmp` files (bundle.mjs writes each output beside its target, then renames it) that
+ * a build cut short left in dist/; those of a build still running (its pid alive) stay.
+ */
+function removeLeftTemps() {
+  let names = [];
+  try {
+    names = readdirSync(`${root}dist`);
+  } catch {
+    return; // no dist/ yet
+  }
+  for (const name of names) {
+    const pid = /\.(\d+)\.tmp$/.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid))) rmSync(`${root}dist/${name}`, { force: true });
+  }
+}
+
+/** True while process `pid` runs (signal 0 only checks; EPERM means it runs as another user). */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
 }

@@ -23,15 +23,21 @@ const only = process.argv.slice(2); // optional sub-folders or files, e.g. `npm 
 // The counts set in the environment (used below), checked before anything is written.
 const SHARDS_SET = countFromEnv('BMETER_TEST_SHARDS');
 const CONCURRENCY_SET = countFromEnv('BMETER_TEST_CONCURRENCY');
-const targets = only.length > 0 ? only.map((d) => resolve(root, d)) : [join(root, 'test')];
+// Paths as the user typed them: from the folder npm was started in (INIT_CWD), else this process's.
+const from = process.env.INIT_CWD ?? process.cwd();
+const targets = only.length > 0 ? [...new Set(only.map((d) => resolve(from, d)))] : [join(root, 'test')];
 const missing = targets.filter((t) => !existsSync(t));
 if (missing.length > 0) {
   console.error(`no such test file or folder: ${missing.map((t) => relative(root, t)).join(', ')} (e.g. test/unit)`);
   process.exit(1);
 }
-const tests = targets.flatMap((t) =>
-  statSync(t, { throwIfNoEntry: false })?.isFile() ? [t] : walk(t, (n) => n.endsWith('.test.ts')),
-);
+const tests = [
+  ...new Set(
+    targets.flatMap((t) =>
+      statSync(t, { throwIfNoEntry: false })?.isFile() ? [t] : walk(t, (n) => n.endsWith('.test.ts')),
+    ),
+  ),
+];
 if (tests.length === 0 || !tests.every((t) => t.endsWith('.test.ts'))) {
   console.error(`no test files (*.test.ts) found under ${targets.map((t) => relative(root, t)).join(', ')}`);
   process.exit(1);
@@ -117,7 +123,7 @@ function countFromEnv(name) {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = Number(raw);
-  if (Number.isSafeInteger(n) && n >= 1) return n;
+  if (/^\s*\d+\s*$/.test(raw) && Number.isSafeInteger(n) && n >= 1) return n;
   console.error(`${name}=${raw} is refused: it must be a whole number from 1 up`);
   process.exit(1);
 }

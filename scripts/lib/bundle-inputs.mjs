@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const { readCache } = createRequire(import.meta.url)('../../bin/load-bundle.js');
-const LAST_LINES = /\/\/ bmeter-inputs: ([0-9a-f]{32})\n\/\/ bmeter-cache-key: [0-9a-f]{32}\n$/;
+const LAST_LINES = /\/\/ bmeter-inputs: ([0-9a-f]{32})\n\/\/ bmeter-cache-key: ([0-9a-f]{32})\n$/;
+const KEY_LINE_LENGTH = '// bmeter-cache-key: \n'.length + 32;
 
 /**
  * A hash of what a bundle and its code cache are made from: `text` (the bundle's code, or a library bundle's
@@ -26,13 +27,18 @@ export function inputsHash(root, text, files) {
 
 /**
  * The inputs hash the bundle at `target` was built from, when it and its code cache (`${target}.cache`) are
- * whole; undefined otherwise (missing, cut short, or a damaged cache, which bmeter would ignore at every start).
+ * whole and the bundle is as the build wrote it; undefined otherwise (missing, cut short, changed by hand, or a
+ * damaged cache, which bmeter would ignore at every start).
  */
 export function builtFrom(target) {
   try {
     const source = readFileSync(target, 'utf8');
     if (readCache(`${target}.cache`, source) === undefined) return undefined;
-    return LAST_LINES.exec(source.slice(-120))?.[1];
+    const last = LAST_LINES.exec(source.slice(-120));
+    // The key is the hash of everything above its line (bundle.mjs): a bundle changed by hand is made again.
+    const body = source.slice(0, source.length - KEY_LINE_LENGTH);
+    if (last === null || createHash('sha256').update(body).digest('hex').slice(0, 32) !== last[2]) return undefined;
+    return last[1];
   } catch {
     return undefined;
   }

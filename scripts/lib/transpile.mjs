@@ -5,13 +5,17 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-/** Every file under `dir` (recursively, sorted) whose name passes `keep`. */
+/**
+ * Every file under `dir` (recursively, sorted) whose name passes `keep`. A link to nothing is passed over: an
+ * editor's lock file (Emacs' `.#main.ts`) is one while a buffer has unsaved changes.
+ */
 export function walk(dir, keep) {
   const found = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) found.push(...walk(path, keep));
-    else if (keep(name)) found.push(path);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) found.push(...walk(path, keep));
+    else if (stat?.isFile() && keep(name)) found.push(path);
   }
   return found;
 }

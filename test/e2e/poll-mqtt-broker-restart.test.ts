@@ -28,7 +28,8 @@ const RESTART =
 test(RESTART, { timeout: 120_000 }, async (t) => {
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
-  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  // A frozen meter clock: a half-hourly INF (at :00/:30 of a live one) would be a record without power.
+  const common = await scanned(dir, `sim://?meterMac=${MAC}&clock=2024-05-01T12:10:00%2B09:00`);
   const out = dir.file('readings.jsonl');
   const prom = dir.file('bmeter.prom');
   const args = ['poll', ...common, '--interval', '0.3', '--format', 'json', '--output', out, '-v'];

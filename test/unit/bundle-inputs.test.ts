@@ -1,8 +1,10 @@
 /**
  * What tells the build a bundle of dist/ is up to date (scripts/lib/bundle-inputs.mjs): its inputs hash,
- * read back only while the bundle and its V8 code cache are whole, so a damaged cache is made again.
+ * read back only while the bundle and its V8 code cache are whole and the bundle is as the build wrote it, so a
+ * damaged cache or a bundle changed by hand is made again.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
@@ -26,7 +28,9 @@ test('the inputs hash of a whole bundle and cache is read back; a damaged cache 
   assert.equal(inputsHash(root, 'exports.x = 1;', ['no/such/file']), undefined, 'an unreadable input');
 
   const file = dir.file('b.cjs');
-  const source = `exports.x = 1;\n// bmeter-inputs: ${inputs}\n// bmeter-cache-key: ${'7'.repeat(32)}\n`;
+  const body = `exports.x = 1;\n// bmeter-inputs: ${inputs}\n`;
+  // The key is the hash of what is above its line, as bundle.mjs writes it.
+  const source = `${body}// bmeter-cache-key: ${createHash('sha256').update(body).digest('hex').slice(0, 32)}\n`;
   writeFileSync(file, source);
   assert.equal(builtFrom(file), undefined, 'no cache yet');
   writeFileSync(`${file}.cache`, await makeCodeCache(file, source));
@@ -35,6 +39,8 @@ test('the inputs hash of a whole bundle and cache is read back; a damaged cache 
   writeFileSync(`${file}.cache`, cache.subarray(0, cache.length - 100));
   assert.equal(builtFrom(file), undefined, 'a cache cut short is made again');
   writeFileSync(`${file}.cache`, cache);
+  writeFileSync(file, source.replace('exports.x = 1;', 'exports.x = 2;'));
+  assert.equal(builtFrom(file), undefined, 'a bundle changed by hand (same length, same last lines) is made again');
   writeFileSync(file, source.slice(0, -10));
   assert.equal(builtFrom(file), undefined, 'a bundle cut short is made again');
 });

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, requireCredentials } from '../../src/config/config.js';
@@ -10,8 +10,16 @@ import { repoPath } from '../fixtures/repo-root.js';
 const ID = '0123456789ABCDEF0123456789ABCDEF';
 const PASSWORD = 'PW0123456789';
 
+/** The temp folders this file made, removed after its last test. */
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'bmeter-config-'));
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-config-'));
+  made.push(dir);
+  return dir;
 }
 
 test('defaults apply when nothing is given', () => {

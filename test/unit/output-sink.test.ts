@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -16,6 +16,17 @@ function collect(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
+/** The temp folders this file made, removed after its last test. */
+const made: string[] = [];
+after(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+const fresh = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-sink-'));
+  made.push(dir);
+  return dir;
+};
+
 test('json lines put the columns in order, nulls included, then the extra keys', async () => {
   const out = collect();
   const sink = await createSink({ format: 'json', columns: COLUMNS, stdout: out.stream });
@@ -27,7 +38,7 @@ test('json lines put the columns in order, nulls included, then the extra keys',
 });
 
 test('csv writes a header for a new file, then one complete line per record, quoting where needed', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'bmeter-sink-')), 'out.csv');
+  const path = join(fresh(), 'out.csv');
   const first = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
   await first.write({ timestamp: 't1', power_w: 1192, note: 'a,"b"' });
   await first.close();
@@ -38,7 +49,7 @@ test('csv writes a header for a new file, then one complete line per record, quo
 });
 
 test('csv writes no header when appending to a file that already has lines', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'bmeter-sink-')), 'out.csv');
+  const path = join(fresh(), 'out.csv');
   writeFileSync(path, 'timestamp,power_w,note\nt0,1,x\n');
   const sink = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
   await sink.write({ timestamp: 't1', power_w: 2, note: 'y' });

@@ -50,6 +50,29 @@ export interface BmeterProcess {
   stop(graceMs?: number): Promise<RunResult>;
 }
 
+/**
+ * The process groups of the bmeter runs still alive. A run leads its own group (below), so a Ctrl-C or a
+ * SIGTERM sent to the test runner's group never reaches it: they are killed when this test process ends,
+ * however it ends (a `bmeter serve` left running used to outlive an interrupted `npm test`).
+ */
+const liveGroups = new Set<number>();
+function killLiveGroups(): void {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on('exit', killLiveGroups);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killLiveGroups();
+    process.kill(process.pid, signal); // then as if this handler were not there
+  });
+}
+
 export function spawnBmeter(args: readonly string[], options: RunOptions = {}): BmeterProcess {
   assertBuilt();
   const started = Date.now();
@@ -63,6 +86,7 @@ export function spawnBmeter(args: readonly string[], options: RunOptions = {}): 
   });
   if (child.pid === undefined) throw new Error(`could not start ${BIN}`);
   const pid = child.pid;
+  liveGroups.add(pid);
   let out = '';
   let err = '';
   let timedOut = false;
@@ -87,6 +111,7 @@ export function spawnBmeter(args: readonly string[], options: RunOptions = {}): 
   const exited = new Promise<RunResult>((resolve) => {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      liveGroups.delete(pid);
       resolve({ code, signal, stdout: out, stderr: err, timedOut, durationMs: Date.now() - started });
     });
   });
