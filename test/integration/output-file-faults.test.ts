@@ -1,25 +1,16 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { tempFoldersOfFile } from '../e2e/helpers/temp-dir.js';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { FileTarget } from '../../src/output/file-target.js';
 import { createSink } from '../../src/output/sink.js';
 
 const COLUMNS = ['timestamp', 'power_w'] as const;
-/** The temp folders this file made, removed after its last test. */
-const made: string[] = [];
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-const fresh = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'bmeter-out-'));
-  made.push(dir);
-  return dir;
-};
+const fresh = tempFoldersOfFile('bmeter-out-');
 
 /** A small tmpfs (root only); undefined with the reason when mount is refused. */
 function smallTmpfs(kib: number): { dir: string; unmount: () => void } | string {

@@ -1,7 +1,7 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { tempFoldersOfFile } from '../e2e/helpers/temp-dir.js';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, requireCredentials } from '../../src/config/config.js';
 import { BmeterError } from '../../src/errors.js';
@@ -10,17 +10,7 @@ import { repoPath } from '../fixtures/repo-root.js';
 const ID = '0123456789ABCDEF0123456789ABCDEF';
 const PASSWORD = 'PW0123456789';
 
-/** The temp folders this file made, removed after its last test. */
-const made: string[] = [];
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bmeter-config-'));
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempFoldersOfFile('bmeter-config-');
 
 test('defaults apply when nothing is given', () => {
   const cwd = tempDir();

@@ -1,7 +1,7 @@
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { tempFoldersOfFile } from '../e2e/helpers/temp-dir.js';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { BmeterError } from '../../src/errors.js';
@@ -16,16 +16,7 @@ function collect(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-/** The temp folders this file made, removed after its last test. */
-const made: string[] = [];
-after(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-const fresh = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'bmeter-sink-'));
-  made.push(dir);
-  return dir;
-};
+const fresh = tempFoldersOfFile('bmeter-sink-');
 
 test('json lines put the columns in order, nulls included, then the extra keys', async () => {
   const out = collect();
