@@ -5,6 +5,7 @@
  * and is renamed over it, so a reader never sees half a chart and a private chart stays private.
  * A write that fails half way (a full disk) removes what this run created, never a user's file.
  */
+import { DISK_FAULTS } from '../fs/disk-fault.js';
 import { assertReplaceable, modeToKeep } from '../fs/replaceable.js';
 import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -94,12 +95,12 @@ function cannotWrite(path: string, why: string): BmeterError {
   return new BmeterError('USAGE', `cannot write --out ${path} (${why}): check the folder exists and is writable`);
 }
 
-/** What a failed write was, in words, and what to do about it. */
-const WRITE_FAULTS: Record<string, [string, string]> = {
-  ENOSPC: ['no space left on the device', 'free some space, or give an --out on another disk'],
-  EDQUOT: ['the disk quota is used up', 'free some space, or give an --out on another disk'],
-  EFBIG: ['the file is too large for this file system', 'give an --out on another disk'],
-  EIO: ['an I/O error on the device', 'check the disk (dmesg), or give an --out on another disk'],
+/** What to do about a disk fault (DISK_FAULTS says what it was). */
+const WRITE_FAULT_ADVICE: Record<string, string> = {
+  ENOSPC: 'free some space, or give an --out on another disk',
+  EDQUOT: 'free some space, or give an --out on another disk',
+  EFBIG: 'give an --out on another disk',
+  EIO: 'check the disk (dmesg), or give an --out on another disk',
 };
 
 function writeFailed(
@@ -109,7 +110,8 @@ function writeFailed(
   leftOver: { file: string; removed: string } | undefined,
 ): BmeterError {
   const code = err.code ?? 'error';
-  const [what, todo] = WRITE_FAULTS[code] ?? [err.message, 'check the folder is writable and the disk is healthy'];
+  const what = DISK_FAULTS[code] ?? err.message;
+  const todo = WRITE_FAULT_ADVICE[code] ?? 'check the folder is writable and the disk is healthy';
   const cause = what === err.message ? what : `${what} (${code})`;
   const kept = replacing ? '; the existing file was kept' : '';
   const undone =

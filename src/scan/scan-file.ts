@@ -3,6 +3,7 @@
  * (docs/protocol.md §6 step 7). JSON, version 1, written atomically (temp file + rename), mode 0600
  * whatever the umask: it holds the PairID (the last 8 characters of the Route-B ID, a secret).
  */
+import { diskFault } from '../fs/disk-fault.js';
 import { assertReplaceable } from '../fs/replaceable.js';
 import { access, constants, mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -121,7 +122,11 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
-    throw new BmeterError('CONFIG', `cannot write scan file ${path}: ${(err as Error).message}`, { cause: err });
+    const kept = 'the scan file there before, if any, is kept';
+    throw (
+      diskFault(err, 'the scan file', path, kept, 'free some space, or choose another with --scan-file') ??
+      new BmeterError('CONFIG', `cannot write scan file ${path}: ${(err as Error).message}`, { cause: err })
+    );
   }
 }
 

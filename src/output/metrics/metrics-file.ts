@@ -6,6 +6,7 @@
  */
 import { constants } from 'node:fs';
 import { dirname } from 'node:path';
+import { diskFault } from '../../fs/disk-fault.js';
 import { assertReplaceable, modeToKeep } from '../../fs/replaceable.js';
 import { access, chmod, rename, unlink, writeFile } from 'node:fs/promises';
 import { BmeterError } from '../../errors.js';
@@ -54,7 +55,11 @@ export async function writeAtomically(path: string, text: string): Promise<void>
     await rename(temp, path);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
-    throw new BmeterError('USAGE', `cannot write the metrics file ${path}: ${(err as Error).message}`, { cause: err });
+    const kept = 'the textfile there before, if any, is kept';
+    throw (
+      diskFault(err, 'the metrics file', path, kept, 'free some space, or name another --metrics-file') ??
+      new BmeterError('USAGE', `cannot write the metrics file ${path}: ${(err as Error).message}`, { cause: err })
+    );
   }
 }
 
