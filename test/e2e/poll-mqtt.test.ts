@@ -34,7 +34,8 @@ test(ONE_SHOT, T90, async (t) => {
   const broker = await startBroker(t, dir, { bmeter: 'mqtt-Secret-9' });
   const auth = { username: 'bmeter', password: 'mqtt-Secret-9' };
   const watcher = await watch(t, broker.url, ['bmeter/#', 'homeassistant/#'], auth);
-  const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+  // A frozen meter clock: a half-hourly INF (at :00/:30 of a live one) would be a record without power.
+  const common = await scanned(dir, `sim://?meterMac=${MAC}&clock=2024-05-01T12:10:00%2B09:00`);
   const mqttEnv = { BMETER_MQTT_URL: broker.url, BMETER_MQTT_USERNAME: 'bmeter', BMETER_MQTT_PASSWORD: auth.password };
   const env = { ...CREDENTIALS, ...mqttEnv };
   const state = watcher.next(STATE);
@@ -100,7 +101,8 @@ test('a single-phase 2-wire meter (E8 T = 0x7FFE) gets no current T sensor and n
   const dir = tempDirFor(t);
   const broker = await startBroker(t, dir);
   const watcher = await watch(t, broker.url, [STATE, DISCOVERY]);
-  const common = await scanned(dir, `sim://?meterMac=${MAC}&wiring=1p2w`);
+  // A frozen meter clock: a half-hourly INF (at :00/:30 of a live one) would be a record without power.
+  const common = await scanned(dir, `sim://?meterMac=${MAC}&wiring=1p2w&clock=2024-05-01T12:10:00%2B09:00`);
   const state = watcher.next(STATE);
   const args = ['poll', ...common, '--mqtt', broker.url, '--log-level', 'trace'];
   const run = await runBmeter(args, { env: CREDENTIALS, cwd: dir.path });

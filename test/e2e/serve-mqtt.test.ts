@@ -57,7 +57,8 @@ test(
     const dir = tempDirFor(t);
     const broker = await startBroker(t, dir);
     const live = await watch(t, broker.url, [STATE]);
-    const common = await scanned(dir, `sim://?meterMac=${MAC}`);
+    // A frozen meter clock: a half-hourly INF (at :00/:30 of a live one) would be a record without power.
+    const common = await scanned(dir, `sim://?meterMac=${MAC}&clock=2024-05-01T12:10:00%2B09:00`);
     const serve = startServe(
       t,
       [...common, '--db', dir.file('bmeter.db'), '--interval', '0.4', '--mqtt', broker.url, '--log-level', 'trace'],
