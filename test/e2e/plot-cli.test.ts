@@ -5,12 +5,12 @@
  */
 import { repoPath } from '../fixtures/repo-root.js';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { countMarks, pngSize, svgTexts } from '../fixtures/svg-marks.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
 import { makeTempDir, tempDirFor } from './helpers/temp-dir.js';
+import { smallTmpfs } from '../fixtures/small-tmpfs.js';
 
 const HALF_HOURS = repoPath('test', 'fixtures', 'plot', 'halfhours.csv');
 const POWER = repoPath('test', 'fixtures', 'plot', 'power.jsonl');
@@ -227,29 +227,14 @@ test(
   },
 );
 
-/** Mounts an 8 KiB tmpfs on `dir` (root only); the reason when it cannot. */
-function smallTmpfs(dir: string): (() => void) | string {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', dir], { stdio: 'pipe' });
-    return () => execFileSync('umount', [dir]);
-  } catch (err) {
-    return `cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]}); plot-out-file.test.ts covers it`;
-  }
-}
-
 test('a PNG that does not fit on the disk: exit 1, one line naming the cause, no partial file left', async (t) => {
-  const dir = tempDirFor(t);
-  const unmount = smallTmpfs(dir.path);
-  if (typeof unmount === 'string') return t.skip(unmount);
-  try {
-    const run = await runBmeter(['plot', '--input', POWER, '--out', 'big.png'], { cwd: dir.path });
-    assert.equal(run.code, 1, describeRun(run));
-    assert.match(
-      run.stderr,
-      /^bmeter: cannot write --out .*big\.png: no space left on the device \(ENOSPC\); the partial chart was removed — free some space, or give an --out on another disk\n$/,
-    );
-    assert.deepEqual(readdirSync(dir.path), []);
-  } finally {
-    unmount();
-  }
+  const disk = smallTmpfs(t, 8, 'plot-out-file.test.ts covers it');
+  if (typeof disk === 'string') return t.skip(disk);
+  const run = await runBmeter(['plot', '--input', POWER, '--out', 'big.png'], { cwd: disk.dir });
+  assert.equal(run.code, 1, describeRun(run));
+  assert.match(
+    run.stderr,
+    /^bmeter: cannot write --out .*big\.png: no space left on the device \(ENOSPC\); the partial chart was removed — free some space, or give an --out on another disk\n$/,
+  );
+  assert.deepEqual(readdirSync(disk.dir), []);
 });

@@ -5,39 +5,26 @@
  * reason elsewhere).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BmeterError } from '../../src/errors.js';
 import { writeAtomically } from '../../src/output/metrics/metrics-file.js';
 import { writeScanFile } from '../../src/scan/scan-file.js';
-import { makeTempDir } from '../e2e/helpers/temp-dir.js';
+import { smallTmpfs } from '../fixtures/small-tmpfs.js';
 import { SCAN_RESULT } from '../fixtures/scan-result.js';
 
-/**
- * A 64 KiB tmpfs holding `before` in `name`, then filled to its last byte: its folder, or why there is none.
- * Unmounted and removed after the test.
- */
+/** A 64 KiB tmpfs holding `before` in `name`, then filled to its last byte: its folder, or why there is none. */
 function fullDisk(t: { after(fn: () => void): void }, name: string, before: string): { dir: string } | string {
-  const temp = makeTempDir();
+  const disk = smallTmpfs(t, 64, 'no other test covers these two files');
+  if (typeof disk === 'string') return disk;
+  writeFileSync(join(disk.dir, name), before);
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', temp.path], { stdio: 'pipe' });
-  } catch (err) {
-    temp.remove();
-    return `cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]})`;
-  }
-  t.after(() => {
-    execFileSync('umount', [temp.path]);
-    temp.remove();
-  });
-  writeFileSync(temp.file(name), before);
-  try {
-    writeFileSync(temp.file('filler'), Buffer.alloc(128 * 1024));
+    writeFileSync(join(disk.dir, 'filler'), Buffer.alloc(128 * 1024));
   } catch {
     // ENOSPC: the disk is full now, as wanted
   }
-  return { dir: temp.path };
+  return disk;
 }
 
 const CASES: [string, string, (path: string) => Promise<unknown>, string][] = [

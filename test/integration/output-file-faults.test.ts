@@ -1,57 +1,37 @@
 import { test } from 'node:test';
 import { tempFoldersOfFile } from '../e2e/helpers/temp-dir.js';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { FileTarget } from '../../src/output/file-target.js';
+import { smallTmpfs } from '../fixtures/small-tmpfs.js';
 import { createSink } from '../../src/output/sink.js';
 
 const COLUMNS = ['timestamp', 'power_w'] as const;
 const fresh = tempFoldersOfFile('bmeter-out-');
 
-/** A small tmpfs (root only); undefined with the reason when mount is refused. */
-function smallTmpfs(kib: number): { dir: string; unmount: () => void } | string {
-  const dir = fresh();
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kib}k`, 'tmpfs', dir], { stdio: 'pipe' });
-  } catch (err) {
-    return `cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]}); the fault-injecting handle test covers the logic`;
-  }
-  return { dir, unmount: () => execFileSync('umount', [dir]) };
-}
-
-const tmpfs = smallTmpfs(8);
-
-test(
-  'a record that does not fit on a full disk is removed again and the file keeps its complete lines',
-  { skip: typeof tmpfs === 'string' ? tmpfs : false },
-  async () => {
-    if (typeof tmpfs === 'string') return;
-    try {
-      const path = join(tmpfs.dir, 'out.csv');
-      const before = `timestamp,power_w\n${'x'.repeat(8192 - 18 - 30)}\n`; // 30 bytes free of 8 KiB
-      writeFileSync(path, before);
-      const sink = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
-      await assert.rejects(
-        sink.write({ timestamp: '2026-11-28T10:00:00.000+09:00', power_w: 1192 }),
-        (err: Error) => err.message.includes(path) && err.message.includes('the partial record was removed'),
-      );
-      await sink.close();
-      assert.equal(readFileSync(path, 'utf8'), before);
-      // The next run, with room again, appends a whole line after the last complete one.
-      writeFileSync(path, 'timestamp,power_w\nt0,1\n');
-      const next = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
-      await next.write({ timestamp: 't1', power_w: 2 });
-      await next.close();
-      assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\nt0,1\nt1,2\n');
-    } finally {
-      tmpfs.unmount();
-    }
-  },
-);
+test('a record that does not fit on a full disk is removed again and the file keeps its complete lines', async (t) => {
+  const disk = smallTmpfs(t, 8, 'the fault-injecting handle test covers the logic');
+  if (typeof disk === 'string') return t.skip(disk);
+  const path = join(disk.dir, 'out.csv');
+  const before = `timestamp,power_w\n${'x'.repeat(8192 - 18 - 30)}\n`; // 30 bytes free of 8 KiB
+  writeFileSync(path, before);
+  const sink = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
+  await assert.rejects(
+    sink.write({ timestamp: '2026-11-28T10:00:00.000+09:00', power_w: 1192 }),
+    (err: Error) => err.message.includes(path) && err.message.includes('the partial record was removed'),
+  );
+  await sink.close();
+  assert.equal(readFileSync(path, 'utf8'), before);
+  // The next run, with room again, appends a whole line after the last complete one.
+  writeFileSync(path, 'timestamp,power_w\nt0,1\n');
+  const next = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
+  await next.write({ timestamp: 't1', power_w: 2 });
+  await next.close();
+  assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\nt0,1\nt1,2\n');
+});
 
 test('a short write is truncated back to the size before the append and reported', async () => {
   const path = join(fresh(), 'out.csv');
