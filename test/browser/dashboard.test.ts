@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startFakeApi, type FakeApi, type FakeHalfHour } from '../fixtures/fake-api.js';
 import {
+  errorsBesideServerDown,
   openDashboard,
   POLL_MS,
   scrollWidth,
@@ -149,8 +150,7 @@ describe('dashboard with readings in the store', SUITE_TIMEOUT, () => {
     api.pushStatus('up', 1);
     await waitForText(session.page, '#link-state', 'link up');
     // The browser reports the dropped stream and the refused reconnections, nothing else.
-    const others = session.errors.filter((e) => !/ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONNECTION_REFUSED/.test(e));
-    assert.deepEqual(others, []);
+    assert.deepEqual(errorsBesideServerDown(session), []);
   });
 });
 

@@ -14,7 +14,7 @@ import { scanned } from '../e2e/helpers/scanned.js';
 import { NEEDS_SERVE_NODE, SERVE_NODE } from '../e2e/helpers/serve-node.js';
 import { startServe, waitFor } from '../e2e/helpers/serve-process.js';
 import { tempDirFor } from '../e2e/helpers/temp-dir.js';
-import { openDashboard } from './helpers/dashboard-browser.js';
+import { errorsBesideServerDown, openDashboard } from './helpers/dashboard-browser.js';
 
 const CREDENTIALS = { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: SIM_DEMO_PASSWORD };
 const PAIR_ID = SIM_DEMO_ROUTEB_ID.slice(-8); // 'B0000001'
@@ -153,6 +153,8 @@ test(
       async () => (await session.page.getAttribute('#link-state', 'data-state')) === 'up',
       15_000,
     );
-    assert.deepEqual(session.errors, [], 'no console errors across the restart');
+    // While serve was down the browser logged the cut stream and its refused reconnections (a loaded machine
+    // may take a retry or two to start serve again); the page itself, nothing.
+    assert.deepEqual(errorsBesideServerDown(session), [], 'no console errors across the restart');
   },
 );

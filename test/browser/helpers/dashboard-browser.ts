@@ -115,6 +115,15 @@ export async function openDashboard(baseUrl: string, options: OpenOptions = {}):
   };
 }
 
+/**
+ * The console errors of a session but those the browser itself logs while the server is down: the event stream
+ * cut off (ERR_INCOMPLETE_CHUNKED_ENCODING) and each reconnection refused (ERR_CONNECTION_REFUSED). How many of
+ * the latter come depends on how long the restart takes; the page's own errors all stay.
+ */
+export function errorsBesideServerDown(session: DashboardSession): string[] {
+  return session.errors.filter((e) => !/ERR_INCOMPLETE_CHUNKED_ENCODING|ERR_CONNECTION_REFUSED/.test(e));
+}
+
 /** Waits until the element's text is exactly `text` (fails after 10 s). */
 export async function waitForText(page: Page, selector: string, text: string): Promise<void> {
   await page.waitForFunction(
