@@ -7,6 +7,7 @@ import { type LineFormat } from './line-writer.js';
 import { type SimOptions } from './options.js';
 import { type SimOutput } from './output.js';
 import { type OptionFlash, type RegisterFile } from './registers.js';
+import { systemClock, type Clock, type TimerHandle } from '../time/clock.js';
 
 /** Real timers longer than this do not keep the process alive (a 864 s lifetime at 0.01). */
 const KEEP_ALIVE_MAX_MS = 10_000;
@@ -15,13 +16,17 @@ export type TimerGroup = 'scan' | 'join' | 'send' | 'session' | 'arib' | 'term';
 
 /**
  * Timers of the simulator in simulated milliseconds (scaled by timeScale), grouped so that SKRESET or a new
- * scan can cancel one group.
+ * scan can cancel one group. They run on `clock`: the host's timers, or in tests the clock bmeter runs on
+ * (one virtual time for the client and the stick, test/fixtures/virtual-clock.ts).
  */
 export class Scheduler {
-  private readonly groups = new Map<TimerGroup, Set<NodeJS.Timeout>>();
+  private readonly groups = new Map<TimerGroup, Set<TimerHandle>>();
   private fired: (() => void)[] = [];
 
-  constructor(private readonly timeScale: number) {}
+  constructor(
+    private readonly timeScale: number,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Runs `fn` after `simMs` simulated milliseconds. */
   sim(group: TimerGroup, simMs: number, fn: () => void): void {
@@ -32,7 +37,7 @@ export class Scheduler {
   real(group: TimerGroup, ms: number, fn: () => void): void {
     const set = this.groups.get(group) ?? new Set();
     this.groups.set(group, set);
-    const timer = setTimeout(
+    const timer = this.clock.setTimeout(
       () => {
         set.delete(timer);
         fn();
@@ -42,7 +47,7 @@ export class Scheduler {
       },
       Math.max(0, ms),
     );
-    if (ms > KEEP_ALIVE_MAX_MS) timer.unref();
+    if (ms > KEEP_ALIVE_MAX_MS) (timer as { unref?: () => void }).unref?.(); // host timers only
     set.add(timer);
   }
 
@@ -65,7 +70,7 @@ export class Scheduler {
   }
 
   cancel(group: TimerGroup): void {
-    for (const t of this.groups.get(group) ?? []) clearTimeout(t);
+    for (const t of this.groups.get(group) ?? []) this.clock.clearTimeout(t);
     this.groups.delete(group);
   }
 

@@ -16,6 +16,7 @@ import { OptionFlash, RegisterFile, normaliseRegister } from './registers.js';
 import { SCAN_MODE, runScan } from './scan.js';
 import { SimSession } from './session.js';
 import { Scheduler, StickContext, ownMacFor } from './stick-context.js';
+import { type Clock } from '../time/clock.js';
 
 /** Product-configuration commands: replies end with CR only (§1, §3.12). */
 const CR_ONLY = new Set(['WOPT', 'ROPT', 'WUART', 'RUART']);
@@ -48,7 +49,12 @@ export class SimStick {
   private readonly commands: Record<string, Handler>;
   private uart = '00';
 
-  constructor(partial: Partial<SimOptions> = {}) {
+  /**
+   * @param partial the simulator's options (src/sim/options.ts); unset ones take their defaults
+   * @param clock runs the stick's timers (answers, scans, joins, session lifetime, ARIB hold): the host's by
+   *   default; a test hands the stick the virtual clock bmeter runs on, so that both share one time
+   */
+  constructor(partial: Partial<SimOptions> = {}, clock?: Clock) {
     const o = resolveSimOptions(partial);
     this.options = o;
     const random = seededRandom(o.seed);
@@ -58,7 +64,7 @@ export class SimStick {
     this.registers = new RegisterFile(ownMacFor(o.dialect));
     // BP35A1 factory default is binary (§3.12); the option picks the initial flash content.
     this.flash = new OptionFlash(o.erxudp === 'hex' ? 0x01 : 0x00);
-    this.ctx = new StickContext(o, this.out, this.registers, this.flash, new Scheduler(o.timeScale));
+    this.ctx = new StickContext(o, this.out, this.registers, this.flash, new Scheduler(o.timeScale, clock));
     this.session = new SimSession(this.ctx, this.meter, this.faults, random);
     this.uart = o.dialect === 'dual' ? '80' : '00';
     this.poll = setInterval(() => this.session.tick(), CLOCK_POLL_MS);
@@ -110,7 +116,7 @@ export class SimStick {
    * Resolves once the stick has nothing more to say about what it was sent: no scheduled reply of
    * a command (SKSENDTO's EVENT 21 and answer, a scan, a join, SKTERM) is pending and the output is
    * flushed. Session lifetime and ARIB timers do not count. Lets tests wait for the stick instead
-   * of sleeping.
+   * of sleeping. On a virtual clock the pending timers fire only when that clock moves on.
    */
   async settled(): Promise<void> {
     const busy = ['send', 'scan', 'join', 'term'] as const;

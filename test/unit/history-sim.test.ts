@@ -10,6 +10,7 @@ import type { SimStick } from '../../src/sim/transport.js';
 import type { SimOptions } from '../../src/sim/options.js';
 import { runHistory, type HistoryOptions } from '../../src/history/history.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
+import { VirtualClock } from '../fixtures/virtual-clock.js';
 
 const MIN = 60_000;
 const HALF = 30 * MIN;
@@ -25,8 +26,13 @@ interface Rig {
   options: (over?: Partial<HistoryOptions>) => HistoryOptions;
 }
 
-async function rig(sim: Partial<SimOptions> = {}, startMs = CLOCK_MS): Promise<Rig> {
-  const { stick, clock, sent, common } = await simMeterRig(sim, { startMs, rttMs: 1, dirPrefix: 'bmeter-history-' });
+async function rig(sim: Partial<SimOptions> = {}, startMs = CLOCK_MS, timers?: VirtualClock): Promise<Rig> {
+  const { stick, clock, sent, common } = await simMeterRig(sim, {
+    startMs,
+    rttMs: 1,
+    dirPrefix: 'bmeter-history-',
+    ...(timers !== undefined && { timers }),
+  });
   const records: Record<string, unknown>[] = [];
   const options = (over: Partial<HistoryOptions> = {}): HistoryOptions => ({
     ...common(),
@@ -137,20 +143,25 @@ describe('bmeter history against the simulator', () => {
     r.records.forEach((rec, i) => assert.deepEqual(rec, expected(r.stick, MAY1 - DAY + i * HALF, i > 0), `slot ${i}`));
   });
 
-  it('ends like a poll on SIGINT/SIGTERM mid-exchange: the days written stay, no error', async () => {
-    const r = await rig({ rttMs: 200 });
+  it('ends like a poll on SIGINT/SIGTERM mid-exchange: the days written stay, no error', async (t) => {
+    // bmeter and the stick on one virtual time: the 100 ms to the signal and the 200 ms round trip cost no real
+    // time, and the signal lands mid-exchange however loaded the machine.
+    const clock = new VirtualClock(Date.now());
+    t.after(() => clock.stop());
+    const r = await rig({ rttMs: 200 }, CLOCK_MS, clock);
     const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
+    let timer: unknown;
     const summary = await runHistory(
       r.options({
         days: 3,
         signal: abort.signal,
+        clock,
         // The first day's records are written at once; the signal lands while the second day's SetC E5 waits.
         sink: {
           closed: false,
           write: async (rec) => {
             r.records.push(rec);
-            timer ??= setTimeout(() => abort.abort(), 100);
+            timer ??= clock.setTimeout(() => abort.abort(), 100);
           },
         },
       }),

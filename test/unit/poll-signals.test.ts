@@ -9,8 +9,13 @@ import { parseFaults } from '../../src/sim/faults.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { runPoll, type PollOptions } from '../../src/poll/poll.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
+import { VirtualClock } from '../fixtures/virtual-clock.js';
 
-afterEach(disposeSimRigs);
+const clocks: VirtualClock[] = [];
+afterEach(() => {
+  for (const c of clocks.splice(0)) c.stop();
+  disposeSimRigs();
+});
 
 const CLOCK_MS = Date.parse('2024-05-01T12:10:00+09:00');
 
@@ -21,11 +26,16 @@ async function rig(o: {
   commandMs?: number;
   responseMs?: number;
   joinRetries?: number;
+  /** bmeter and the stick on one virtual time (for the tests that do not measure how fast a signal ends a run) */
+  virtualTime?: boolean;
 }) {
+  const clock = o.virtualTime === true ? new VirtualClock(Date.now()) : undefined;
+  if (clock !== undefined) clocks.push(clock);
   const base = await simMeterRig(o.faults === undefined ? {} : { faults: parseFaults(o.faults) }, {
     startMs: CLOCK_MS,
     rttMs: 2,
     dirPrefix: 'bmeter-signals-',
+    ...(clock !== undefined && { timers: clock }),
   });
   const written: string[] = [];
   let swallow = o.swallowJoins ?? 0;
@@ -58,6 +68,7 @@ async function rig(o: {
   };
   const options = (signal: AbortSignal, over: Partial<PollOptions> = {}): PollOptions => ({
     ...base.common(),
+    ...(clock !== undefined && { clock }),
     config,
     openPort,
     signal,
@@ -104,7 +115,7 @@ describe('poll and the stop signal', () => {
 
   it('retries a failed first join in an interval run and then reads', async () => {
     // The first two SKJOIN (the attempt and its one retry) vanish: a TIMEOUT after 300 ms each.
-    const r = await rig({ swallowJoins: 2, commandMs: 300 });
+    const r = await rig({ swallowJoins: 2, commandMs: 300, virtualTime: true });
     const abort = new AbortController();
     const summary = await runPoll(r.options(abort.signal, { count: 3 }));
     assert.equal(r.written.filter((w) => w === 'SKJOIN').length, 3, 'attempt, retry, then the rejoin of the recovery');
@@ -113,7 +124,7 @@ describe('poll and the stop signal', () => {
   });
 
   it('still ends a one-shot poll whose join failed, with the join error', async () => {
-    const r = await rig({ swallowJoins: 2, commandMs: 300 });
+    const r = await rig({ swallowJoins: 2, commandMs: 300, virtualTime: true });
     const { intervalSeconds: _i, ...oneShot } = r.options(new AbortController().signal);
     await assert.rejects(runPoll(oneShot), /SKJOIN/);
   });

@@ -1,20 +1,28 @@
 /**
  * Test harness for the simulator's own tests: a SimStick with its output collected as latin1
- * text (binary ERXUDP bytes map 1:1 to chars), plus helpers that wait for output.
+ * text (binary ERXUDP bytes map 1:1 to chars), plus helpers that wait for output. The stick runs on a
+ * VirtualClock: its scans, joins, session lifetime and ARIB hold take no real time, and a wait ends
+ * only when the stick has really said what was expected or has nothing left to do.
  */
 import { SimStick } from '../../src/sim/stick.js';
 import { type SimOptions } from '../../src/sim/options.js';
+import { VirtualClock } from '../fixtures/virtual-clock.js';
 
 export class StickHarness {
   readonly stick: SimStick;
+  /** The stick's timer time, in ms from 0 (its meter keeps its own wall clock: SimOptions.clock). */
+  readonly clock = new VirtualClock(0);
   private out = '';
   readonly chunks: Buffer[] = [];
+  /** The wait of until(), checked at every chunk the stick prints. */
+  private waiter: (() => void) | undefined;
 
   constructor(options: Partial<SimOptions> = {}) {
-    this.stick = new SimStick({ timeScale: 0.001, rttMs: 5, ...options });
+    this.stick = new SimStick({ timeScale: 0.001, rttMs: 5, ...options }, this.clock);
     this.stick.attach((chunk) => {
       this.chunks.push(Buffer.from(chunk));
       this.out += Buffer.from(chunk).toString('latin1');
+      this.waiter?.();
     });
   }
 
@@ -33,15 +41,26 @@ export class StickHarness {
     return o;
   }
 
-  /** Waits until the collected output satisfies `done` (or contains the string), then takes it. */
+  /**
+   * Waits until the collected output satisfies `done` (or contains the string), then takes it: checked as each
+   * chunk arrives, so what the stick prints later (on its clock, which moves on whenever nothing is left to do)
+   * stays for the next take(). `timeoutMs` is real time and only turns a hang into a failure.
+   */
   async until(done: string | ((out: string) => boolean), timeoutMs = 3000): Promise<string> {
     const test = typeof done === 'string' ? (o: string) => o.includes(done) : done;
-    const start = Date.now();
-    while (!test(this.out)) {
-      if (Date.now() - start > timeoutMs) {
-        throw new Error(`timed out waiting for output; got ${JSON.stringify(this.out)}`);
-      }
-      await new Promise((r) => setTimeout(r, 2));
+    if (!test(this.out)) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.waiter = undefined;
+          reject(new Error(`timed out waiting for output; got ${JSON.stringify(this.out)}`));
+        }, timeoutMs);
+        this.waiter = () => {
+          if (!test(this.out)) return;
+          this.waiter = undefined;
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
     return this.take();
   }
@@ -58,6 +77,7 @@ export class StickHarness {
 
   dispose(): void {
     this.stick.dispose();
+    this.clock.stop();
   }
 }
 

@@ -24,7 +24,10 @@ async function opened(
     byteByByte: options.byteByByte ?? false,
   });
   // dualOpen answers the drain poke
-  const client = new SkstackClient(t, { timeouts: options.timeouts ?? (dual ? FAST_DRAIN_REPLY : FAST) });
+  const client = new SkstackClient(t, {
+    clock: t.clock,
+    timeouts: options.timeouts ?? (dual ? FAST_DRAIN_REPLY : FAST),
+  });
   const notes: Notification[] = [];
   client.onNotification((n) => notes.push(n));
   await client.open();
@@ -113,7 +116,7 @@ describe('SkstackClient.scan', () => {
       { expect: 'SKSCAN 2 FFFFFFFF 3\r\n', reply: [lines('FAIL ER05')] },
       { expect: 'SKSCAN 2 FFFFFFFF 3 0\r\n', reply: [lines('OK', 'EVENT 22 FE80::1 0')] },
     ]);
-    const client = new SkstackClient(t, { timeouts: FAST });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST });
     await client.open();
     assert.deepEqual(await client.scan(3), []);
     assert.equal(client.dialect, 'dual');
@@ -125,7 +128,7 @@ describe('SkstackClient.scan', () => {
       ...singleOpen(),
       { expect: 'SKSCAN 2 FFFFFFFF 3\r\n', reply: [lines('FAIL ER05')] },
     ]);
-    const client = new SkstackClient(t, { timeouts: FAST, dialect: 'single' });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST, dialect: 'single' });
     await client.open();
     await assert.rejects(
       client.scan(3),
@@ -310,7 +313,7 @@ describe('SkstackClient.sendTo', () => {
 
   it('names the time it really waited when the overall SKSENDTO limit ends it before the status timeout', async () => {
     const t = new ScriptedTransport([...singleOpen(), { expect: /^SKSENDTO / }]);
-    const client = new SkstackClient(t, { timeouts: { ...FAST, commandMs: 1000, sendToMs: 50 } });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: { ...FAST, commandMs: 1000, sendToMs: 50 } });
     await client.open();
     await assert.rejects(
       client.sendTo(METER, GET_E7, { port: 0x0e1a }),

@@ -17,7 +17,7 @@ import { captureLines } from '../fixtures/captures.js';
 describe('SkstackClient.open', () => {
   it('opens a single-stack BP35A1 without SKRESET or WOPT and records dialect and format', async () => {
     const t = new ScriptedTransport(singleOpen());
-    const client = new SkstackClient(t, { timeouts: FAST });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST });
     const info = await client.open();
     assert.deepEqual(info, {
       firmware: '1.2.10',
@@ -33,7 +33,7 @@ describe('SkstackClient.open', () => {
 
   it('opens a dual-stack RS-WSUHA-P whose replies arrive one byte at a time, echoes and CR-only ROPT included', async () => {
     const t = new ScriptedTransport(dualOpen(), { byteByByte: true });
-    const info = await new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY }).open();
+    const info = await new SkstackClient(t, { clock: t.clock, timeouts: FAST_DRAIN_REPLY }).open();
     assert.equal(info.firmware, '1.5.2');
     assert.equal(info.dialect, 'dual');
     assert.equal(info.erxudpFormat, 'hex');
@@ -46,7 +46,7 @@ describe('SkstackClient.open', () => {
       throw new Error('Input/output error, cannot write');
     };
     await assert.rejects(
-      new SkstackClient(t, { timeouts: FAST }).open(),
+      new SkstackClient(t, { clock: t.clock, timeouts: FAST }).open(),
       (err: unknown) =>
         err instanceof BmeterError &&
         err.code === 'PORT' &&
@@ -63,32 +63,32 @@ describe('SkstackClient.open', () => {
       { expect: 'ROPT\r', reply: ['ROPT\r\nOK 01\r'] }, // capture rswsuha-ropt-ruart
     ];
     const t = new ScriptedTransport(echoed);
-    const info = await new SkstackClient(t, { timeouts: FAST }).open();
+    const info = await new SkstackClient(t, { clock: t.clock, timeouts: FAST }).open();
     assert.equal(info.dialect, 'dual');
     assert.equal(info.ownIpv6, 'FE80:0000:0000:0000:021D:1291:0004:FFFF');
   });
 
   it('treats FAIL ER04 on ROPT as a hex-only RL7023 Stick-D/IPS', async () => {
     const t = new ScriptedTransport(singleOpen([lines('FAIL ER04')]));
-    const info = await new SkstackClient(t, { timeouts: FAST }).open();
+    const info = await new SkstackClient(t, { clock: t.clock, timeouts: FAST }).open();
     assert.equal(info.erxudpFormat, 'hex');
     assert.ok(!t.written.some((w) => w.startsWith('WOPT')));
   });
 
   it('writes WOPT 01 only when asked to and only when ROPT said binary', async () => {
     const t = new ScriptedTransport([...singleOpen(['OK 00\r']), { expect: 'WOPT 01\r', reply: ['OK\r'] }]);
-    const info = await new SkstackClient(t, { timeouts: FAST, setHexOutput: true }).open();
+    const info = await new SkstackClient(t, { clock: t.clock, timeouts: FAST, setHexOutput: true }).open();
     assert.equal(info.erxudpFormat, 'hex');
     assert.equal(t.written.at(-1), 'WOPT 01\r');
 
     const already = new ScriptedTransport(singleOpen(['OK 01\r']));
-    await new SkstackClient(already, { timeouts: FAST, setHexOutput: true }).open();
+    await new SkstackClient(already, { clock: already.clock, timeouts: FAST, setHexOutput: true }).open();
     assert.ok(!already.written.some((w) => w.startsWith('WOPT')));
   });
 
   it('lets an explicit dialect option override what SKINFO says', async () => {
     const t = new ScriptedTransport(singleOpen());
-    const info = await new SkstackClient(t, { timeouts: FAST, dialect: 'dual' }).open();
+    const info = await new SkstackClient(t, { clock: t.clock, timeouts: FAST, dialect: 'dual' }).open();
     assert.equal(info.dialect, 'dual');
     assert.equal(info.dialectSource, 'option');
   });
@@ -97,7 +97,8 @@ describe('SkstackClient.open', () => {
     const steps = singleOpen();
     steps[2] = { expect: 'SKVER\r\n', reply: [lines('EVER 1.5.2', 'OK')] };
     steps[3] = { expect: 'SKINFO\r\n', reply: [lines('FAIL ER04')] };
-    const info = await new SkstackClient(new ScriptedTransport(steps), { timeouts: FAST }).open();
+    const t = new ScriptedTransport(steps);
+    const info = await new SkstackClient(t, { clock: t.clock, timeouts: FAST }).open();
     assert.equal(info.dialect, 'dual');
     assert.equal(info.dialectSource, 'version');
     assert.equal(info.ownIpv6, undefined);
@@ -105,8 +106,9 @@ describe('SkstackClient.open', () => {
 
   it('discards what the stick says during the initial drain', async () => {
     const steps = singleOpen();
-    steps[0] = { expect: '\r\n', reply: [lines('OK', 'FAIL ER04', 'garbage \u00ff')], replyAtOnce: true };
-    const client = new SkstackClient(new ScriptedTransport(steps), { timeouts: FAST_DRAIN_REPLY });
+    steps[0] = { expect: '\r\n', reply: [lines('OK', 'FAIL ER04', 'garbage \u00ff')] };
+    const t = new ScriptedTransport(steps);
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST_DRAIN_REPLY });
     const info = await client.open();
     assert.equal(info.firmware, '1.2.10');
     assert.equal(client.stats.strayStatus, 0);
@@ -139,11 +141,9 @@ describe('SkstackClient.open', () => {
 
   it('refuses a ROHM J11 stick by name as soon as a J11 frame appears', async () => {
     const j11Frame = Buffer.from('D0F9EE5D6019000400000000', 'hex');
-    const t = new ScriptedTransport([
-      { expect: '\r\n', reply: [j11Frame.subarray(0, 2), j11Frame.subarray(2)], replyAtOnce: true },
-    ]);
+    const t = new ScriptedTransport([{ expect: '\r\n', reply: [j11Frame.subarray(0, 2), j11Frame.subarray(2)] }]);
     await assert.rejects(
-      new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY }).open(),
+      new SkstackClient(t, { clock: t.clock, timeouts: FAST_DRAIN_REPLY }).open(),
       (err: unknown) =>
         err instanceof BmeterError &&
         err.code === 'NOT_SKSTACK' &&
@@ -160,7 +160,7 @@ describe('SkstackClient.open', () => {
       { expect: 'SKVER\r\n', reply: [Buffer.from('D0F9EE5D20FF0004', 'hex')] },
     ]);
     await assert.rejects(
-      new SkstackClient(t, { timeouts: { ...FAST, commandMs: 50, skverMs: 2000 } }).open(),
+      new SkstackClient(t, { clock: t.clock, timeouts: { ...FAST, commandMs: 50, skverMs: 2000 } }).open(),
       /ROHM J11/,
     );
   });
@@ -177,7 +177,7 @@ describe('secret masking', () => {
       { expect: `SKSETPWD C ${password}\r\n`, reply: [lines(`SKSETPWD C ${password}`, 'OK')] },
       { expect: `SKSETRBID ${id}\r\n`, reply: [lines(`SKSETRBID ${id}`, 'FAIL ER06', `xxSKSETRBID ${id}`)] },
     ]);
-    const client = new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY, logger });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST_DRAIN_REPLY, logger });
     await client.open();
     await client.setPassword(password);
     await assert.rejects(
@@ -204,7 +204,7 @@ describe('secret masking', () => {
       { expect: `SKSETPWD C ${password}\r\n`, reply: [lines('OK', `SKSETPWD C ${password}`)] },
       { expect: `SKSETRBID ${id}\r\n`, reply: [lines('OK', `SKSETRBID ${id}`)] },
     ]);
-    const client = new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY, logger });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST_DRAIN_REPLY, logger });
     await client.open();
     await client.setPassword(password);
     await client.setRouteBId(id);
@@ -222,7 +222,7 @@ describe('secret masking', () => {
 
   it('rejects malformed credentials before anything is written', async () => {
     const t = new ScriptedTransport([]);
-    const client = new SkstackClient(t, { timeouts: FAST });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST });
     await assert.rejects(
       client.setPassword('has space'),
       (err: unknown) => err instanceof BmeterError && err.code === 'CONFIG' && !err.message.includes('has space'),
@@ -247,7 +247,7 @@ describe('PANA payload logging', () => {
       ...dualOpen(),
       { expect: `SKJOIN ${meter}\r\n`, reply: [lines('OK', ...pana, `EVENT 25 ${meter} 0`)] },
     ]);
-    const client = new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY, logger });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST_DRAIN_REPLY, logger });
     await client.open();
     await client.join(meter, 1000);
     const log = out.join('');
@@ -266,7 +266,7 @@ describe('PANA payload logging', () => {
       ...dualOpen(),
       { expect: `SKJOIN ${meter}\r\n`, reply: [lines('OK', truncated, `EVENT 25 ${meter} 0`)] },
     ]);
-    const client = new SkstackClient(t, { timeouts: FAST_DRAIN_REPLY, logger });
+    const client = new SkstackClient(t, { clock: t.clock, timeouts: FAST_DRAIN_REPLY, logger });
     await client.open();
     await client.join(meter, 1000);
     const log = out.join('');

@@ -5,23 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import type { Transport } from '../../src/transport/transport.js';
+import { VirtualClock } from '../fixtures/virtual-clock.js';
 
 export interface Step {
   /** The exact bytes expected (string is latin1), or a RegExp on their latin1 text. */
   expect: string | Buffer | RegExp;
-  /** Chunks sent back after the write (each delivered separately). */
+  /** Chunks sent back one event-loop turn after the write (each delivered separately). */
   reply?: Array<string | Buffer>;
-  /**
-   * The reply comes before write() returns (a stick answering at once), not one event-loop turn later: for the
-   * drain poke, whose reply must land in the drain however slow the machine (a CI under full load delivered
-   * it after a 300 ms quiet period had ended the drain).
-   */
-  replyAtOnce?: boolean;
 }
 
 export class ScriptedTransport implements Transport {
   readonly description = '/dev/ttyUSB0';
   readonly writes: Buffer[] = [];
+  /**
+   * The time of this scripted stick, for the client under test (`{ clock: t.clock }`): it moves on only when
+   * nothing is left to do, so a drain's quiet period or a command timeout costs no real time and never ends
+   * before a reply already on its way, however loaded the machine.
+   */
+  readonly clock = new VirtualClock(Date.UTC(2024, 4, 1, 3, 10));
   private dataListener: ((chunk: Buffer) => void) | undefined;
   private closeListener: ((err?: Error) => void) | undefined;
   closed = false;
@@ -39,8 +40,7 @@ export class ScriptedTransport implements Transport {
     if (step.expect instanceof RegExp) assert.match(bytes.toString('latin1'), step.expect);
     else assert.deepEqual(bytes.toString('latin1'), Buffer.from(step.expect).toString('latin1'));
     const reply = step.reply ?? [];
-    if (step.replyAtOnce === true) this.emit(...reply);
-    else setImmediate(() => this.emit(...reply));
+    setImmediate(() => this.emit(...reply));
   }
 
   /** Delivers chunks as if the stick sent them now (byte by byte when so configured). */
@@ -98,7 +98,7 @@ export function singleOpen(ropt: string[] = ['OK 00\r']): Step[] {
 /** The open() exchange of an RS-WSUHA-P (dual-stack, EVER 1.5.2) with echo on at first, ROPT hex. */
 export function dualOpen(): Step[] {
   return [
-    { expect: '\r\n', reply: [lines('FAIL ER04')], replyAtOnce: true },
+    { expect: '\r\n', reply: [lines('FAIL ER04')] },
     { expect: 'SKSREG SFE 0\r\n', reply: [lines('SKSREG SFE 0', 'OK')] },
     { expect: 'SKVER\r\n', reply: [lines('EVER 1.5.2', 'OK')] },
     {
@@ -109,21 +109,14 @@ export function dualOpen(): Step[] {
   ];
 }
 
-/**
- * Timeouts for scripted sticks, which answer at once: a short drain, and 5 s for a command's status, which
- * only a test that fails ever waits out (at 200 ms, a test process starved by a loaded machine timed out
- * commands whose answers were already written).
- */
+/** Timeouts for scripted sticks, which answer at once: a short drain, and 5 s for a command's status. */
 export const FAST = { drainMs: 5, commandMs: 5000, skverMs: 5000 };
 
 /** For the tests whose subject is a command the stick never answers: it times out after 200 ms. */
 export const SHORT_COMMANDS = { ...FAST, commandMs: 200, skverMs: 200 };
 
 /**
- * For scripts whose drain poke ('\r\n', first step) gets a reply (dualOpen, J11, stray lines):
- * that reply comes one event-loop turn later (setImmediate), and a 5 ms drain can end before it
- * on a loaded machine (seen in a full run: the J11 frame missed the drain; with a 100 ms quiet period
- * a CI run under full load still saw it once). A 2 s cap with a 300 ms quiet period waits for it;
- * scripts without a drain reply keep FAST.
+ * For scripts whose drain poke ('\r\n', first step) gets a reply (dualOpen, J11, stray lines): the
+ * drain's defaults (a 300 ms quiet period, 2 s at most), which the reply one event-loop turn later falls in.
  */
 export const FAST_DRAIN_REPLY = { ...FAST, drainMs: 2000, drainQuietMs: 300 };
