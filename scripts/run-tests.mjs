@@ -77,16 +77,19 @@ const compiled = tests.map((t) => join(out, relative(root, t)).replace(/\.ts$/, 
 // process longer: a pack holds files whose estimates sum to at most the longest single file's (first
 // fit, longest first). Their waits then come one after another instead of side by side, which costs no
 // time while the suite keeps the cores busy, and each pack saves a node process, its test runner and the
-// helper modules (~0.1 s of CPU a file); browser files in one pack share a Chromium (~1 s of CPU a
-// launch). Files and shards start longest first (node's own `--test` would sort them by name):
+// helper modules (~0.1 s of CPU a file). The browser files (test/browser) always share one pack: there they
+// share one Chromium and one load of playwright-core (~1 s of CPU saved per file). Files and shards start
+// longest first (node's own `--test` would sort them by name):
 // "longest" by the last run's durations (scripts/lib/test-durations.mjs), else by size (big files are
 // long ones).
 const inProcess = (file) => /[\\/]test[\\/](unit|integration)[\\/]/.test(file);
+const inBrowser = (file) => /[\\/]test[\\/]browser[\\/]/.test(file);
 const estimate = estimator(readDurations(durationsFile(root)));
 /** The summed estimates of a list of `{ file, ms }`. */
 const sum = (list) => list.reduce((ms, f) => ms + f.ms, 0);
 const shared = compiled.filter(inProcess).map(estimate);
 const spawning = compiled.filter((f) => !inProcess(f)).map(estimate);
+const browsers = spawning.filter((f) => inBrowser(f.file));
 // Two shards a core (BMETER_TEST_SHARDS overrides it): fewer would make a shard the last to end, more only
 // cost CPU (~0.3 s a shard: node, its test runner and bmeter's modules again). Counting them from the last
 // run's durations, which a loaded machine stretches, gave anything from 2 to 26 shards from run to run. The
@@ -95,7 +98,13 @@ const longest = Math.max(0, ...compiled.map((f) => estimate(f).ms));
 const SHARDS = SHARDS_SET ?? 2 * availableParallelism();
 const runs = [
   ...(shared.length > 1 ? shardFiles('shard', shared, balanced(shared, Math.min(shared.length, SHARDS))) : shared),
-  ...shardFiles('pack', spawning, packed(spawning, longest)),
+  ...shardFiles('pack', spawning, [
+    ...(browsers.length > 1 ? [browsers] : []),
+    ...packed(
+      spawning.filter((f) => !inBrowser(f.file)),
+      longest,
+    ),
+  ]),
 ];
 const files = runs.sort((a, b) => b.ms - a.ms).map((r) => r.file);
 

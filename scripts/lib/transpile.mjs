@@ -3,7 +3,6 @@
 // that is `npm run typecheck`'s job (tsc --noEmit).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 
 /**
  * Every file under `dir` (recursively, sorted) whose name passes `keep`. A link to nothing is passed over: an
@@ -28,6 +27,9 @@ export const isTs = (name) => name.endsWith('.ts') && !name.endsWith('.d.ts');
  * @param {{ dirs: string[], outdir: string, outbase: string, sourcemap?: boolean | 'inline' }} options
  */
 export async function transpile({ dirs, outdir, outbase, sourcemap = false }) {
+  // Loaded here, not at the top: the test runner imports this module for walk() on every run, and transpiles
+  // only when src/ or test/ changed (esbuild's load is ~50 ms of CPU).
+  const { build } = await import('esbuild');
   await build({
     entryPoints: dirs.flatMap((d) => walk(d, isTs)),
     outdir,
