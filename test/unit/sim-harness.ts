@@ -4,9 +4,19 @@
  * VirtualClock: its scans, joins, session lifetime and ARIB hold take no real time, and a wait ends
  * only when the stick has really said what was expected or has nothing left to do.
  */
+import { afterEach } from 'node:test';
 import { SimStick } from '../../src/sim/stick.js';
 import { type SimOptions } from '../../src/sim/options.js';
 import { VirtualClock } from '../fixtures/virtual-clock.js';
+
+/** The harnesses not disposed yet. */
+const live = new Set<StickHarness>();
+
+// After every test of the process, also one that failed before its dispose(): a stick left on its virtual clock
+// would otherwise run its session lifetime and re-authentication for ever and keep the process from ending.
+afterEach(() => {
+  for (const h of live) h.dispose();
+});
 
 export class StickHarness {
   readonly stick: SimStick;
@@ -19,6 +29,7 @@ export class StickHarness {
 
   constructor(options: Partial<SimOptions> = {}) {
     this.stick = new SimStick({ timeScale: 0.001, rttMs: 5, ...options }, this.clock);
+    live.add(this);
     this.stick.attach((chunk) => {
       this.chunks.push(Buffer.from(chunk));
       this.out += Buffer.from(chunk).toString('latin1');
@@ -78,6 +89,7 @@ export class StickHarness {
   dispose(): void {
     this.stick.dispose();
     this.clock.stop();
+    live.delete(this);
   }
 }
 
