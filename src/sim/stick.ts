@@ -50,9 +50,8 @@ export class SimStick {
   private uart = '00';
 
   /**
-   * @param partial the simulator's options (src/sim/options.ts); unset ones take their defaults
-   * @param clock runs the stick's timers (answers, scans, joins, session lifetime, ARIB hold): the host's by
-   *   default; a test hands the stick the virtual clock bmeter runs on, so that both share one time
+   * `partial`: the options (src/sim/options.ts); `clock` runs the stick's timers: the host's by default, in tests
+   * the virtual clock bmeter runs on (one time for both).
    */
   constructor(partial: Partial<SimOptions> = {}, clock?: Clock) {
     const o = resolveSimOptions(partial);
