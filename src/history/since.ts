@@ -4,19 +4,22 @@
  */
 import { open } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
+import { JAPAN_TIME_FORMS, parseCalendarTime, parseJapanTime } from '../time/calendar.js';
 
 const TAIL_BYTES = 64 * 1024;
 
-/** Parses `--since`: an ISO 8601 date-time with an offset or Z (a bare date means 00:00 +09:00). */
+/**
+ * Parses `--since` into epoch ms, as `plot --from` (src/time/calendar.ts parseJapanTime): a Japan date (its
+ * midnight), a Japan wall time, or ISO 8601 with an offset.
+ * @throws BmeterError USAGE for anything else, and for a date or time that does not exist
+ */
 export function parseSince(value: string): number {
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? `${value.trim()}T00:00:00+09:00` : value.trim();
-  const ms = /T\d{2}:\d{2}/.test(text) && /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? Date.parse(text) : NaN;
-  if (!Number.isFinite(ms)) {
+  const ms = parseJapanTime(value);
+  if (!Number.isFinite(ms))
     throw new BmeterError(
       'USAGE',
-      `--since "${value}" is not an ISO 8601 time with offset, e.g. 2024-05-01T12:00:00+09:00 (or "auto" with --output)`,
+      `--since "${value}" is not a time: give ${JAPAN_TIME_FORMS} (or "auto" with --output)`,
     );
-  }
   return ms;
 }
 
@@ -48,7 +51,7 @@ export async function lastSlotStart(path: string, format: 'csv' | 'json'): Promi
     for (const line of lines.reverse()) {
       const row = format === 'csv' ? csvRow(line) : jsonRow(line);
       if (row.slot === 'slot_start' && format === 'csv') return undefined; // reached the header
-      const ms = row.slot === undefined ? NaN : Date.parse(row.slot);
+      const ms = row.slot === undefined ? NaN : parseCalendarTime(row.slot);
       if (!Number.isFinite(ms)) {
         throw new BmeterError(
           'USAGE',

@@ -4,6 +4,7 @@
  * every date a user sees is a Japan date whatever the host's time zone.
  */
 import { BmeterError } from '../errors.js';
+import { JAPAN_TIME_FORMS, parseJapanTime } from '../time/calendar.js';
 
 /** The offset of Japan Standard Time from UTC in milliseconds (+9 h, all year). */
 export const JST_OFFSET_MS = 9 * 3_600_000;
@@ -32,26 +33,14 @@ export function japanMidnight(date: string): number {
   return Date.parse(`${date}T00:00:00+09:00`);
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
- * Parses a --from/--to value into epoch ms: ISO 8601 with an offset ('…+09:00', '…Z'), a Japan
- * wall time without one ('2026-11-29T12:00'), or a Japan date ('2026-11-29' = its midnight).
- * @throws BmeterError USAGE for anything else
+ * Parses a --from/--to value into epoch ms (src/time/calendar.ts parseJapanTime: a Japan date, a Japan
+ * wall time, or ISO 8601 with an offset).
+ * @throws BmeterError USAGE for anything else, and for a date or time that does not exist
  */
 export function parseTimeArgument(flag: string, value: string): number {
-  const text = value.trim();
-  let ms = Number.NaN;
-  if (DATE_ONLY.test(text)) ms = japanMidnight(text);
-  else if (LOCAL_TIME.test(text)) ms = Date.parse(`${text}+09:00`);
-  else if (WITH_OFFSET.test(text)) ms = Date.parse(text);
-  if (!Number.isFinite(ms)) {
-    throw new BmeterError(
-      'USAGE',
-      `${flag} "${value}" is not a time: give 2026-11-29, 2026-11-29T12:00 (Japan time) or 2026-11-29T12:00:00+09:00`,
-    );
-  }
+  const ms = parseJapanTime(value);
+  if (!Number.isFinite(ms))
+    throw new BmeterError('USAGE', `${flag} "${value}" is not a time: give ${JAPAN_TIME_FORMS}`);
   return ms;
 }

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
+import { parseCalendarTime } from '../time/calendar.js';
 import type { HalfHourPoint, PlotData, PowerPoint } from './series.js';
 
 type Row = Record<string, unknown>;
@@ -85,7 +86,7 @@ function num(value: unknown): number | null {
 
 function time(value: unknown): number | null {
   if (typeof value !== 'string' || value === '') return null;
-  const ms = Date.parse(value);
+  const ms = parseCalendarTime(value);
   return Number.isFinite(ms) ? ms : null;
 }
 

@@ -4,6 +4,7 @@
  */
 import { BmeterError } from '../errors.js';
 import { type FaultPlan, parseFaults } from './faults.js';
+import { parseCalendarTime } from '../time/calendar.js';
 
 /** The simulated meter's B-route credentials (fake; printing them is fine). */
 export const SIM_DEMO_ROUTEB_ID = '00000000000000000000DEM0B0000001' as const;
@@ -249,7 +250,7 @@ export function simOptionsFromQuery(params: URLSearchParams): Partial<SimOptions
 /** `clock=2024-05-01T12:00:00+09:00`: the sim's clock stands still at that instant. */
 function frozenClock(value: string): () => Date {
   // A query string turns the '+' of "+09:00" into a space: put it back.
-  const ms = Date.parse(value.trim().replace(/ (\d{2}:?\d{2})$/, '+$1'));
+  const ms = parseCalendarTime(value.trim().replace(/ (\d{2}:?\d{2})$/, '+$1'));
   check(value.trim() !== '' && Number.isFinite(ms), `sim option clock: "${value}" is not an ISO 8601 date-time`);
   return () => new Date(ms);
 }

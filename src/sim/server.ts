@@ -38,8 +38,9 @@ function stickFor(options: SimServeOptions): { stick: SimStick; owned: boolean }
 
 /** Listens on `tcp://host:port` (port 0 = any free port). A new connection replaces the old one. */
 export async function serveTcp(url: string, options: SimServeOptions = {}): Promise<SimServer> {
-  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d+)\/?$/.exec(url);
-  if (!m) throw new BmeterError('USAGE', `--listen expects tcp://host:port, got "${url}"`);
+  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})\/?$/.exec(url);
+  if (!m || Number(m[2]) > 65535)
+    throw new BmeterError('USAGE', `--listen expects tcp://host:port (port 0–65535), got "${url}"`);
   const host = (m[1] ?? '').replace(/^\[|\]$/g, '');
   const { stick, owned } = stickFor(options);
   let current: { socket: Socket; detach: () => void } | null = null;

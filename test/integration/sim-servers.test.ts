@@ -46,6 +46,15 @@ test('the TCP server answers SKVER and keeps the stick state across connections'
   await server.close();
 });
 
+test('simulate --listen refuses a port outside 0–65535 as a usage error, not a raw Node message', async () => {
+  for (const url of ['tcp://127.0.0.1:99999', 'tcp://127.0.0.1:65536', 'tcp://127.0.0.1:123456']) {
+    await assert.rejects(serveTcp(url), {
+      code: 'USAGE',
+      message: `--listen expects tcp://host:port (port 0–65535), got "${url}"`,
+    });
+  }
+});
+
 const socat = existsSync('/usr/bin/socat');
 
 test(

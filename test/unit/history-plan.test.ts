@@ -105,11 +105,14 @@ test("today's trailing no-data slots are left out; a gap inside the day is kept"
   );
 });
 
-test('--since accepts ISO times with an offset and bare dates (Japan midnight), and rejects the rest', () => {
+test('--since takes what plot --from takes: ISO times with an offset, Japan wall times and dates; rejects the rest', () => {
   assert.equal(parseSince('2024-05-01T12:00:00+09:00'), Date.parse('2024-05-01T03:00:00Z'));
   assert.equal(parseSince('2024-05-01'), Date.parse('2024-04-30T15:00:00Z'));
-  assert.throws(() => parseSince('2024-05-01T12:00'), /ISO 8601/);
-  assert.throws(() => parseSince('yesterday'), /ISO 8601/);
+  assert.equal(parseSince('2024-05-01T12:00'), Date.parse('2024-05-01T03:00:00Z'));
+  const refused =
+    /^--since "[^"]*" is not a time: give 2026-11-29, 2026-11-29T12:00 \(Japan time\) or 2026-11-29T12:00:00\+09:00 \(or "auto" with --output\)$/;
+  for (const value of ['yesterday', '2026-11-31', '2026-02-29', '2026-11-30T24:00', '2026-11-30T12:60+09:00'])
+    assert.throws(() => parseSince(value), { message: refused }, value);
 });
 
 test('--since auto finds the last slot_start of a CSV or JSON-lines file, and nothing in a missing or header-only file', async (t) => {

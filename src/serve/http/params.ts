@@ -4,6 +4,7 @@
  * (onlyParams); any other is a BadRequest (400) that lists them. A parameter given empty (`limit=`)
  * counts as absent, for every one of them alike.
  */
+import { parseCalendarTime } from '../../time/calendar.js';
 import { BadRequest } from './route.js';
 
 export const DEFAULT_LIMIT = 1000;
@@ -36,21 +37,13 @@ export function timeParam(url: URL, name: string, fallback: number): number {
   // An unencoded "+09:00" in a query string arrives as " 09:00" (form decoding): take it as meant.
   const fixed = raw.replace(/ (\d{2}:\d{2})$/, '+$1');
   const text = DATE.test(fixed) ? `${fixed}T00:00:00+09:00` : fixed;
-  const ms = ISO.test(text) && onTheCalendar(text) ? Date.parse(text) : NaN;
+  const ms = ISO.test(text) ? parseCalendarTime(text) : NaN;
   if (!Number.isFinite(ms)) {
     throw new BadRequest(
       `${name}=${JSON.stringify(raw)} is not an ISO 8601 time with an offset, e.g. 2024-05-01T12:00:00+09:00`,
     );
   }
   return ms;
-}
-
-/** Whether the date and time fields exist (Date.parse rolls 2026-02-30 over to March 2 instead of refusing it). */
-function onTheCalendar(text: string): boolean {
-  const [y, mo, d, h, mi, se] = [...text.matchAll(/\d+/g)].slice(0, 6).map((m) => Number(m[0]));
-  if (y === undefined || mo === undefined || d === undefined) return false;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && (h ?? 0) <= 23 && (mi ?? 0) <= 59 && (se ?? 0) <= 59;
 }
 
 /** `limit`: a whole number 1 … MAX_LIMIT (default DEFAULT_LIMIT, when absent or empty). */
