@@ -2,9 +2,11 @@
  * An --output file that already holds records is appended to only when they are records of the same
  * kind: a CSV file must start with the header this run would write (same columns, same order), a JSON
  * lines file with a record whose first key is this run's first column (`timestamp` for poll,
- * `slot_start` for history). Otherwise a `bmeter history` would append half hours under a poll's
- * header (and `--since auto` take a reading's time for a slot), or CSV go into a JSON lines file,
- * and every reader of the file (a plot, a spreadsheet) would misread it from then on.
+ * `slot_start` for history), a text file with the first line of a text block of this command (a time,
+ * and for poll the record's source: `2026-11-30T12:00:00.000+09:00 (poll)`). Otherwise a `bmeter history`
+ * would append half hours under a poll's header (and `--since auto` take a reading's time for a slot),
+ * CSV go into a JSON lines file, or text blocks into a CSV file or any other file of the user's, and
+ * every reader of the file (a plot, a spreadsheet) would misread it from then on.
  */
 import { open } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
@@ -12,25 +14,42 @@ import { csvLine, type OutputFormat } from './format.js';
 
 const FIRST_LINE_BYTES = 64 * 1024;
 
+/** A text block's first line (format.ts textBlock), by the first column: its time, and for poll ` (source)`. */
+const TEXT_HEAD: Readonly<Record<string, { line: RegExp; shown: string }>> = {
+  timestamp: {
+    line: /^\d{4}-\d{2}-\d{2}T\S+ \([a-z]+\)$/,
+    shown: 'text blocks starting "2026-11-30T12:00:00.000+09:00 (poll)"',
+  },
+  slot_start: { line: /^\d{4}-\d{2}-\d{2}T\S+$/, shown: 'text blocks starting "2026-11-30T12:00:00+09:00"' },
+};
+
 /**
  * Throws BmeterError USAGE (exit 2) when `path` is a non-empty regular file whose first line is not
- * what `format` with `columns` writes first. A missing or empty file, a device or FIFO, and the text
- * format pass.
+ * what `format` with `columns` writes first. A missing or empty file, a device or FIFO pass.
  */
 export async function assertSameColumns(path: string, format: OutputFormat, columns: readonly string[]): Promise<void> {
-  if (format === 'text') return;
   const first = await firstLine(path);
   if (first === undefined) return;
-  const expected = format === 'csv' ? csvLine(columns).trimEnd() : `a JSON record starting with "${columns[0]}"`;
-  const same = format === 'csv' ? first === expected : firstKey(first) === columns[0];
+  const [expected, same] = expectedFirstLine(first, format, columns);
   if (same) return;
   const shown = first.length > 80 ? `${first.slice(0, 77)}...` : first;
   throw new BmeterError(
     'USAGE',
     `--output ${path} holds other records: its first line is ${JSON.stringify(shown)}, where this command ` +
-      `writes ${format === 'csv' ? JSON.stringify(expected) : expected} — give another --output file ` +
-      '(or move that one away)',
+      `writes ${expected} — give another --output file (or move that one away)`,
   );
+}
+
+/** What `format` with `columns` writes first, as said in a message, and whether `first` is that. */
+function expectedFirstLine(first: string, format: OutputFormat, columns: readonly string[]): [string, boolean] {
+  const head = columns[0] ?? '';
+  if (format === 'csv') {
+    const header = csvLine(columns).trimEnd();
+    return [JSON.stringify(header), first === header];
+  }
+  if (format === 'json') return [`a JSON record starting with "${head}"`, firstKey(first) === head];
+  const text = TEXT_HEAD[head] ?? { line: /^\d{4}-\d{2}-\d{2}T/, shown: `text blocks starting with a ${head}` };
+  return [text.shown, text.line.test(first)];
 }
 
 /** The first line of a non-empty regular file (without its line ending), else undefined. */

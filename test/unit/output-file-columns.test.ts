@@ -45,3 +45,46 @@ test('history, poll and another format refuse a file of other records with exit 
   assert.equal(again.code, 0, 'the same kind of records is appended as before');
   assert.equal(readFileSync(power, 'utf8').split('\n').filter(Boolean).length, 3, 'one header, two records');
 });
+
+test('text goes only into a file of text blocks of the same command: not into CSV, JSON lines or any other file', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-columns-'));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  assert.equal((await run(cwd, ['scan'])).code, 0);
+  const files: Record<string, string> = {
+    'power.csv': 'timestamp,power_w\n2024-05-01T12:10:00.000+09:00,420\n',
+    'week.jsonl': '{"slot_start":"2024-05-01T12:00:00+09:00","energy_normal_kwh":1}\n',
+    'notes.txt': 'hello world\n',
+  };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(cwd, name), content);
+  const RECENT = ['--recent', '1'];
+  for (const [command, name] of [
+    ['poll', 'power.csv'],
+    ['history', 'week.jsonl'],
+    ['poll', 'notes.txt'],
+    ['history', 'notes.txt'],
+  ] as const) {
+    const refused = await run(cwd, [command, ...(command === 'history' ? RECENT : []), '--output', name]);
+    assert.equal(refused.code, 2, `${command} → ${name}: ${refused.stderr}`);
+    assert.match(
+      refused.stderr,
+      new RegExp(`--output \\S+${name.replace('.', '\\.')} holds other records: its first line is `),
+    );
+    assert.equal(readFileSync(join(cwd, name), 'utf8'), files[name], `${name} is unchanged`);
+  }
+
+  // A poll's text file takes a poll's text, not history's; a history text file history's.
+  assert.equal((await run(cwd, ['poll', '--output', 'power.txt'])).code, 0);
+  const polled = readFileSync(join(cwd, 'power.txt'), 'utf8');
+  assert.match(polled, /^\d{4}-\d{2}-\d{2}T\S+ \(poll\)\n  power_w /);
+  assert.equal((await run(cwd, ['poll', '--output', 'power.txt'])).code, 0, 'the same kind is appended');
+  const intoPoll = await run(cwd, ['history', '--recent', '1', '--output', 'power.txt']);
+  assert.equal(intoPoll.code, 2, intoPoll.stderr);
+  assert.match(intoPoll.stderr, /where this command writes text blocks starting "2026-11-30T12:00:00\+09:00"/);
+  assert.equal((await run(cwd, ['history', '--recent', '1', '--output', 'week.txt'])).code, 0);
+  const intoHistory = await run(cwd, ['poll', '--output', 'week.txt']);
+  assert.equal(intoHistory.code, 2, intoHistory.stderr);
+  assert.match(
+    intoHistory.stderr,
+    /where this command writes text blocks starting "2026-11-30T12:00:00\.000\+09:00 \(poll\)"/,
+  );
+});
