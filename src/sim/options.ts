@@ -104,7 +104,12 @@ export function defaultSimOptions(): SimOptions {
 export function resolveSimOptions(partial: Partial<SimOptions> = {}): SimOptions {
   const o: SimOptions = { ...defaultSimOptions(), ...stripUndefined(partial) };
   if (partial.model === undefined) o.model = o.dialect === 'dual' ? 'bp35c2' : 'bp35a1';
-  o.dialect = o.model === 'bp35c2' ? 'dual' : 'single';
+  const implied = o.model === 'bp35c2' ? 'dual' : 'single';
+  check(
+    partial.dialect === undefined || partial.dialect === implied,
+    `model ${o.model} is a ${implied}-stack stick: dialect ${partial.dialect ?? ''} contradicts it (leave one out)`,
+  );
+  o.dialect = implied;
   if (o.model === 'rl7023-ips') o.erxudp = 'hex';
   if (o.faults.findAt !== undefined && partial.findAt === undefined) o.findAt = o.faults.findAt;
   check(o.routeBId.length === 32, `routeBId must be 32 characters, got ${o.routeBId.length}`);

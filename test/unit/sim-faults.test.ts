@@ -70,6 +70,16 @@ test('sim:// URLs carry the options, and findAt can come from the fault list', (
     () => parseSimUrl('sim://?nope=1'),
     /^BmeterError: unknown sim option "nope": the options are dialect, .*findAt/,
   );
+  assert.equal(resolveSimOptions(parseSimUrl('sim://?model=bp35c2&dialect=dual')).dialect, 'dual', 'they agree');
+  for (const [url, message] of [
+    ['sim://?model=bp35c2&dialect=single', 'model bp35c2 is a dual-stack stick: dialect single contradicts it'],
+    ['sim://?model=rl7023-ips&dialect=dual', 'model rl7023-ips is a single-stack stick: dialect dual contradicts it'],
+  ]) {
+    assert.throws(() => resolveSimOptions(parseSimUrl(url)), {
+      code: 'USAGE',
+      message: `invalid simulator options: ${message} (leave one out)`,
+    });
+  }
 });
 
 test('fragmented output arrives in many small chunks that join to the same bytes', async () => {
