@@ -27,24 +27,27 @@ function fullDisk(t: { after(fn: () => void): void }, name: string, before: stri
   return disk;
 }
 
-const CASES: [string, string, (path: string) => Promise<unknown>, string][] = [
+/** What, its file's name, the write, the advice in the error, the file there before. */
+const CASES: [string, string, (path: string) => Promise<unknown>, string, string][] = [
   [
     'the scan file',
     'bmeter.scan.json',
     (path) => writeScanFile(path, SCAN_RESULT),
     'the scan file there before, if any, is kept — free some space, or choose another with --scan-file',
+    'before\n',
   ],
   [
     'the metrics file',
     'bmeter.prom',
     (path) => writeAtomically(path, `# a textfile\n${'bmeter_up 1\n'.repeat(400)}`),
     'the textfile there before, if any, is kept — free some space, or name another --metrics-file',
+    '# HELP bmeter_up an earlier run\nbmeter_up 1\n', // only a textfile bmeter wrote is replaced
   ],
 ];
 
-for (const [what, name, write, advice] of CASES) {
+for (const [what, name, write, advice, before] of CASES) {
   test(`${what} on a full disk: exit 1 naming the cause, the file before kept, no temp file left`, async (t) => {
-    const disk = fullDisk(t, name, 'before\n');
+    const disk = fullDisk(t, name, before);
     if (typeof disk === 'string') return t.skip(disk);
     const path = join(disk.dir, name);
     await assert.rejects(write(path), (err: unknown) => {
@@ -54,7 +57,7 @@ for (const [what, name, write, advice] of CASES) {
       assert.equal(err.message, `cannot write ${what} ${path}: no space left on the device (ENOSPC); ${advice}`);
       return true;
     });
-    assert.equal(readFileSync(path, 'utf8'), 'before\n');
+    assert.equal(readFileSync(path, 'utf8'), before);
     assert.deepEqual(readdirSync(disk.dir).sort(), [name, 'filler'].sort(), 'no temp file left');
   });
 }
