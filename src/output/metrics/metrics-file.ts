@@ -12,6 +12,7 @@ import { constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { diskFault } from '../../fs/disk-fault.js';
 import { assertReplaceable, modeToKeep } from '../../fs/replaceable.js';
+import { tempFileOf } from '../../fs/siblings.js';
 import { access, chmod, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { BmeterError } from '../../errors.js';
 import type { Reading } from '../../meter/reading.js';
@@ -56,7 +57,7 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   await assertReplaceable(path, '--metrics-file');
   await assertOurTextfile(path);
   const mode = await modeToKeep(path);
-  const temp = `${path}.${process.pid}.tmp`;
+  const temp = tempFileOf(path, process.pid);
   try {
     await writeFile(temp, text, { mode: mode ?? 0o644 });
     if (mode !== undefined) await chmod(temp, mode);
