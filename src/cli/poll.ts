@@ -133,6 +133,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
       },
     });
     if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'reading', store.path);
+    await extras.requireWritten(); // a one-shot run whose textfile could not be written: exit 1, said once
   } finally {
     offHangup?.();
     await out?.close();

@@ -27,13 +27,14 @@ export interface MetricsFileSink {
 }
 
 /**
- * A sink that feeds each record to `metrics` and rewrites `path` (writes are queued, one at a time).
- * `now` gives the render time (epoch ms). A failed write rejects with writeAtomically's BmeterError naming the file.
+ * A sink that feeds each record to `metrics` and rewrites `path` (writes are queued, one at a time; a write
+ * that failed does not stop the next one from trying). `now` gives the render time (epoch ms). A failed
+ * write rejects with writeAtomically's BmeterError naming the file.
  */
 export function createMetricsFileSink(path: string, metrics: MeterMetrics, now: () => number): MetricsFileSink {
   let chain: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
-    chain = chain.then(() => writeAtomically(path, metrics.render(now())));
+    chain = chain.catch(() => undefined).then(() => writeAtomically(path, metrics.render(now())));
     return chain;
   };
   return {
