@@ -3,7 +3,7 @@
  * detail (EC half-hours, EE one-minute values), as text, JSON lines or CSV — appended to
  * `--output FILE`, where `--since auto` continues after the last slot already written.
  */
-import { requireDistinctFiles } from './distinct-files.js';
+import { configFileOption, fileOption, requireDistinctFiles } from './distinct-files.js';
 import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BmeterError, isBmeterError } from '../errors.js';
@@ -124,15 +124,18 @@ async function historyAction(
     );
   }
   const { format, output } = outputFlags(flags, ctx);
+  const { config, creds, openPort } = stickSettings(flags, ctx);
   requireDistinctFiles(ctx.io.cwd, {
-    '--output': output,
-    '--db': typeof flags['db'] === 'string' ? flags['db'] : undefined,
+    '--output': fileOption(output, 'output'),
+    '--db': fileOption(flags['db'], 'store'),
+    // A full rescan of the recovery ladder rewrites the scan file.
+    'the scan file': fileOption(config.scanFile, 'scan-file'),
+    'the config file': configFileOption(flags, ctx.io.env, ctx.io.cwd),
   });
 
   let sinceMs: number | undefined;
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
-  const early = withDb ? stickSettings(flags, ctx) : undefined;
-  const meter = early !== undefined ? await storeMeter(early.config.scanFile) : '';
+  const meter = withDb ? await storeMeter(config.scanFile) : '';
   // An --output file of other records is refused before the store is opened, so it leaves no new store.
   if (output !== undefined && (!withDb || printBesideStore)) await assertSameColumns(output, format, HISTORY_COLUMNS);
   const store = withDb ? await openCliStore('bmeter history --db', flags['db'], ctx) : undefined;
@@ -169,7 +172,6 @@ async function historyAction(
     }
   }
 
-  const { config, creds, openPort } = early ?? stickSettings(flags, ctx);
   const out =
     !withDb || printBesideStore
       ? await createSink({

@@ -30,6 +30,11 @@ export interface MeterOutputs {
   outputs: ExtraOutput[];
   onFailure?: (detail: string) => void;
   onRecovery?: (step: RecoveryStep) => void;
+  /**
+   * For a one-shot run, once it has taken its reading: rejects with the fault that kept the metrics textfile
+   * from being written (BmeterError WRITE_FAILED, exit 1, for a disk fault), said then and nowhere else.
+   */
+  requireWritten(): Promise<void>;
   /** `offline`: an interval run that stops sets the MQTT availability to offline. */
   close(options: { offline: boolean }): Promise<void>;
 }
@@ -52,7 +57,7 @@ export async function openMeterOutputs(
   const { intervalSeconds } = options;
   const metricsPath = typeof flags['metricsFile'] === 'string' ? resolve(ctx.io.cwd, flags['metricsFile']) : undefined;
   const mqttUrl = config.mqtt.url;
-  const extras: MeterOutputs = { outputs: [], close: async () => undefined };
+  const extras: MeterOutputs = { outputs: [], requireWritten: async () => undefined, close: async () => undefined };
   if (metricsPath === undefined && mqttUrl === undefined && options.metrics === undefined) return extras;
   if (metricsPath !== undefined) {
     // A wrong path fails the run at start (exit 2), before the broker or the port.
@@ -93,11 +98,14 @@ export async function openMeterOutputs(
     const kept = metrics;
     let flush = (): void => undefined;
     if (metricsPath !== undefined) {
-      const { createMetricsFileSink } = await import('../output/metrics/metrics-file.js');
-      const file = createMetricsFileSink(metricsPath, kept, () => ctx.clock.now());
-      flush = () => void file.flush().catch(warn('cannot write the metrics file'));
-      extras.outputs.push({ name: `metrics file ${metricsPath}`, write: (record) => file.write(record) });
-      closers.push(async () => file.flush());
+      const { metricsFileOutput } = await import('./metrics-file-output.js');
+      // Serve passes its metrics and always reads on an interval; a poll without --interval is one-shot.
+      const oneShot = intervalSeconds === undefined && options.metrics === undefined;
+      const file = metricsFileOutput(metricsPath, kept, () => ctx.clock.now(), logger, oneShot);
+      flush = file.flush;
+      extras.outputs.push(file.output);
+      extras.requireWritten = () => file.requireWritten();
+      closers.push(() => file.close());
     } else {
       extras.outputs.push({ name: 'metrics', write: async (record) => kept.observe(record) });
     }

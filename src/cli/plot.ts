@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { BmeterError } from '../errors.js';
 import type { CliContext } from './context.js';
+import { fileOption, requireDistinctFiles } from './distinct-files.js';
 import { quietSqliteWarning } from './store.js';
 
 function integer(flag: string, min: number, max: number) {
@@ -101,6 +102,11 @@ async function plotAction(flags: Record<string, unknown>, ctx: CliContext): Prom
     target = { kind: ext, path: resolveOut(out), force: flags['force'] === true };
   }
 
+  requireDistinctFiles(ctx.io.cwd, {
+    '--db': fileOption(db, 'store'),
+    '--input': fileOption(input, 'input'),
+    '--out': out === '-' ? undefined : fileOption(out, 'chart'),
+  });
   const { runPlot } = await import('../plot/plot.js');
   if (db !== undefined) quietSqliteWarning(); // the store is read with node:sqlite
   const summary = await runPlot({

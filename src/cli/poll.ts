@@ -2,7 +2,7 @@
  * `bmeter poll`: read the meter once (cron) or on a schedule (`--interval`), records to stdout
  * or appended to `--output FILE` as text, JSON lines or CSV. Needs the scan file of `bmeter scan`.
  */
-import { requireDistinctFiles } from './distinct-files.js';
+import { configFileOption, fileOption, requireDistinctFiles } from './distinct-files.js';
 import { fallbackFromConfig } from '../meter/energy-fallback.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { OUTPUT_FORMATS } from '../output/format.js';
@@ -75,10 +75,11 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
   const properties = parsePropertyList(config.poll.properties);
   const { format, output } = outputFlags(flags, ctx);
   requireDistinctFiles(ctx.io.cwd, {
-    '--output': output,
-    '--metrics-file': typeof flags['metricsFile'] === 'string' ? flags['metricsFile'] : undefined,
-    '--db': typeof flags['db'] === 'string' ? flags['db'] : undefined,
-    'the scan file': config.scanFile,
+    '--output': fileOption(output, 'output'),
+    '--metrics-file': fileOption(flags['metricsFile'], 'textfile'),
+    '--db': fileOption(flags['db'], 'store'),
+    'the scan file': fileOption(config.scanFile, 'scan-file'),
+    'the config file': configFileOption(flags, ctx.io.env, ctx.io.cwd),
   });
   const intervalSeconds = typeof flags['interval'] === 'number' ? flags['interval'] : undefined;
   const printed = !withDb || printBesideStore;
@@ -132,6 +133,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
       },
     });
     if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'reading', store.path);
+    await extras.requireWritten(); // a one-shot run whose textfile could not be written: exit 1, said once
   } finally {
     offHangup?.();
     await out?.close();

@@ -10,6 +10,7 @@ import { createScanProgress, silentProgress } from '../scan/progress.js';
 import { closeLink, openLink } from '../session/port.js';
 import type { CliContext } from './context.js';
 import { stickSettings } from './settings.js';
+import { configFileOption, fileOption, requireDistinctFiles } from './distinct-files.js';
 
 /** SKSCAN DURATION is one hex digit, 0–14 (§3.6). */
 function parseDuration(value: string): number {
@@ -53,6 +54,10 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       ? silentProgress()
       : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
 
+  requireDistinctFiles(ctx.io.cwd, {
+    'the scan file': fileOption(config.scanFile, 'scan-file'),
+    'the config file': configFileOption(flags, ctx.io.env, ctx.io.cwd),
+  });
   await prepareScanFileFolder(config.scanFile);
   const link = await openLink({ openPort, config, logger, clock: ctx.clock });
   try {

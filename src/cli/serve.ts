@@ -6,7 +6,7 @@
  * store close, exit 0.
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
-import { requireDistinctFiles } from './distinct-files.js';
+import { configFileOption, fileOption, requireDistinctFiles } from './distinct-files.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addMeterOptions } from './meter-options.js';
 import { fallbackFromConfig } from '../meter/energy-fallback.js';
@@ -62,9 +62,10 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
   await requireSqlite('bmeter serve'); // exit 2 on Node < 22.13, before anything else
   const { logger, config, creds, openPort } = stickSettings(flags, ctx);
   requireDistinctFiles(ctx.io.cwd, {
-    '--db': typeof flags['db'] === 'string' ? flags['db'] : DEFAULT_DB,
-    '--metrics-file': typeof flags['metricsFile'] === 'string' ? flags['metricsFile'] : undefined,
-    'the scan file': config.scanFile,
+    '--db': fileOption(typeof flags['db'] === 'string' ? flags['db'] : DEFAULT_DB, 'store'),
+    '--metrics-file': fileOption(flags['metricsFile'], 'textfile'),
+    'the scan file': fileOption(config.scanFile, 'scan-file'),
+    'the config file': configFileOption(flags, ctx.io.env, ctx.io.cwd),
   });
   const [
     { readScanFile },

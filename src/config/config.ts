@@ -23,7 +23,8 @@ export interface LoadConfigInput {
   warn?: (message: string) => void;
 }
 
-const DEFAULT_CONFIG_FILE = 'bmeter.config.json';
+/** The config file read when none is named (in the working directory), if it exists. */
+export const DEFAULT_CONFIG_FILE = 'bmeter.config.json';
 
 /**
  *

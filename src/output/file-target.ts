@@ -14,6 +14,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
+import { lockFileOf } from '../fs/siblings.js';
 
 export interface FileTargetOptions {
   /** Told about a repaired file ending or a reopened file (the CLI's logger at warn/info). */
@@ -146,7 +147,7 @@ export class FileTarget {
     try {
       return await lockfile.lock(this.path, {
         realpath: false,
-        lockfilePath: `${this.path}.lock`,
+        lockfilePath: lockFileOf(this.path),
         stale: staleMs,
         retries: { retries: this.options.lock?.retries ?? 100, minTimeout: 20, maxTimeout: 200 },
         onCompromised: () => undefined, // the append checks the file itself; a lost lock is not fatal
@@ -155,12 +156,12 @@ export class FileTarget {
       if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
         throw new BmeterError(
           'PROTOCOL',
-          `cannot lock output file ${this.path}: another bmeter keeps writing it (${this.path}.lock)`,
+          `cannot lock output file ${this.path}: another bmeter keeps writing it (${lockFileOf(this.path)})`,
         );
       }
       throw new BmeterError(
         'PROTOCOL',
-        `cannot create the lock ${this.path}.lock beside the output file (${(err as Error).message}): its folder must be writable`,
+        `cannot create the lock ${lockFileOf(this.path)} beside the output file (${(err as Error).message}): its folder must be writable`,
       );
     }
   }

@@ -7,6 +7,7 @@
  */
 import { DISK_FAULTS } from '../fs/disk-fault.js';
 import { assertReplaceable, modeToKeep } from '../fs/replaceable.js';
+import { tempFileOf } from '../fs/siblings.js';
 import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BmeterError } from '../errors.js';
@@ -44,7 +45,7 @@ export async function writeChartFile(
 ): Promise<void> {
   await assertReplaceable(path, '--out');
   const mode = force ? await modeToKeep(path) : undefined;
-  const file = force ? `${path}.${pid}.tmp` : path;
+  const file = force ? tempFileOf(path, pid) : path;
   if (force) await rm(file, { force: true }); // a temporary file a killed run of this pid left
   let handle: FileHandle;
   try {

@@ -5,8 +5,9 @@
  */
 import { diskFault } from '../fs/disk-fault.js';
 import { assertReplaceable } from '../fs/replaceable.js';
+import { scanTempFileOf } from '../fs/siblings.js';
 import { access, constants, mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { BmeterError } from '../errors.js';
 import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
 import { quickCheckScanFile, SCAN_FILE_VERSION } from './file-check.js';
@@ -111,11 +112,10 @@ export async function prepareScanFileFolder(path: string): Promise<void> {
 
 /** Writes text to path atomically: a temp file in the same directory, then rename. */
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const dir = dirname(path);
   const { randomBytes } = await import('node:crypto'); // only when writing: a poll never needs crypto
   await prepareScanFileFolder(path);
   await assertReplaceable(path, 'the scan file');
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = scanTempFileOf(path, process.pid, randomBytes(4).toString('hex'));
   try {
     await writeFile(temp, text, { mode: SCAN_FILE_MODE, flag: 'wx' });
     await chmod(temp, SCAN_FILE_MODE);

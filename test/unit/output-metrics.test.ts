@@ -157,7 +157,7 @@ test('GET /metrics on a real listener answers 200 with the exposition content ty
 test('the textfile is replaced whole by rename, and a new reading shows in it', async (t) => {
   const dir = tempDirFor(t, 'bmeter-metrics-');
   const path = dir.file('bmeter.prom');
-  writeFileSync(path, 'old content\n');
+  writeFileSync(path, '# HELP bmeter_power_watts an earlier run\nbmeter_power_watts 1\n');
   const metrics = new MeterMetrics({ meter: METER });
   const sink = createMetricsFileSink(path, metrics, () => READ_AT_MS);
   await sink.write(READING);

@@ -58,7 +58,7 @@ test('a metrics file in a folder that does not exist is refused at start (exit 2
 test('the metrics textfile keeps the permission bits it had when it is rewritten', async (t) => {
   const dir = tempDirFor(t);
   for (const mode of [0o600, 0o640, 0o664]) {
-    writeFileSync(dir.file('bmeter.prom'), 'm 0\n');
+    writeFileSync(dir.file('bmeter.prom'), '# HELP bmeter_m m\nbmeter_m 0\n');
     chmodSync(dir.file('bmeter.prom'), mode);
     await writeAtomically(dir.file('bmeter.prom'), 'm 1\n');
     assert.equal(readFileSync(dir.file('bmeter.prom'), 'utf8'), 'm 1\n');

@@ -7,6 +7,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { BmeterError } from '../../errors.js';
+import { lockFileOf } from '../../fs/siblings.js';
 
 export interface LockOwner {
   /** This process's PID. */
@@ -17,7 +18,7 @@ export interface LockOwner {
 
 /** Takes the lock of store file `path`; returns its release. Throws USAGE naming the holder's PID. */
 export function lockStore(path: string, owner: LockOwner): () => void {
-  const lockPath = `${path}.lock`;
+  const lockPath = lockFileOf(path);
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(lockPath, `${owner.pid}\n`, { flag: 'wx', mode: 0o644 });
