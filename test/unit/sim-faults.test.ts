@@ -74,7 +74,7 @@ test('sim:// URLs carry the options, and findAt can come from the fault list', (
   for (const [url, message] of [
     ['sim://?model=bp35c2&dialect=single', 'model bp35c2 is a dual-stack stick: dialect single contradicts it'],
     ['sim://?model=rl7023-ips&dialect=dual', 'model rl7023-ips is a single-stack stick: dialect dual contradicts it'],
-  ]) {
+  ] as const) {
     assert.throws(() => resolveSimOptions(parseSimUrl(url)), {
       code: 'USAGE',
       message: `invalid simulator options: ${message} (leave one out)`,
