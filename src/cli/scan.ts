@@ -54,7 +54,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       : createScanProgress({ stream: ctx.io.stderr, isTTY: ctx.io.stderrIsTTY });
 
   await prepareScanFileFolder(config.scanFile);
-  const link = await openLink({ openPort, config, logger, clock: ctx.clock });
+  const link = await openLink({ openPort, config, logger, clock: ctx.clock, signal: ctx.signal });
   try {
     const result = await runScan(link.client, creds, {
       minDuration,
