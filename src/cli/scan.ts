@@ -59,7 +59,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
     'the config file': configFileOption(flags, ctx.io.env, ctx.io.cwd),
   });
   await prepareScanFileFolder(config.scanFile);
-  const link = await openLink({ openPort, config, logger, clock: ctx.clock });
+  const link = await openLink({ openPort, config, logger, clock: ctx.clock, signal: ctx.signal });
   try {
     const result = await runScan(link.client, creds, {
       minDuration,

@@ -2,8 +2,8 @@
  * `bmeter serve`: the long-running reader. Joins once, reads every --interval seconds into the
  * SQLite store (--db), backfills the half-hour record, and answers the JSON API, /healthz,
  * /metrics and the dashboard on --listen; --mqtt and --metrics-file add the outputs poll has.
- * SIGTERM/SIGINT: the reading in flight finishes, SKTERM, MQTT offline, the listener and the
- * store close, exit 0.
+ * SIGTERM/SIGINT: the wait in flight ends (within about two seconds), SKTERM, MQTT offline, the
+ * listener and the store close, exit 0.
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
 import { configFileOption, fileOption, requireDistinctFiles } from './distinct-files.js';

@@ -57,7 +57,7 @@ export async function runDemo(o: DemoOptions): Promise<PollSummary> {
     const creds = { id: SIM_DEMO_ROUTEB_ID, password: SIM_DEMO_PASSWORD };
     const openPort = async () => attachSimTransport(stick, 'sim://demo', false);
 
-    const link = await openLink({ openPort, config, logger: o.logger });
+    const link = await openLink({ openPort, config, logger: o.logger, signal: o.signal });
     let file: ScanFile;
     try {
       const result = await runScan(link.client, creds, {

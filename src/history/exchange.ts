@@ -13,11 +13,12 @@ export type Exchange = (esv: number, properties: { epc: number; edt: Buffer }[])
 
 /**
  * The exchanges of a history run on `session`: sends held by EVENT 29/32 wait up to the join
- * timeout; SIGINT/SIGTERM (`signal`) ends the wait and the request with BmeterError CLOSED.
+ * timeout; SIGINT/SIGTERM (the session's stop signal, `signal` here) ends the wait and the request
+ * with BmeterError CLOSED.
  */
 export function sessionExchange(session: MeterSession, signal: AbortSignal): Exchange {
   return async (esv, properties) => {
-    const result = await session.exchange(esv, properties, session.clock.now() + session.timing.joinMs, signal);
+    const result = await session.exchange(esv, properties, session.clock.now() + session.timing.joinMs);
     if (!result.ok) {
       if (signal.aborted) throw new BmeterError('CLOSED', 'interrupted');
       throw new BmeterError('NO_RESPONSE', `no answer from the meter: ${result.detail}`);

@@ -52,7 +52,7 @@ export async function historyOnSession(
   session: MeterSession,
   o: HistoryRequest,
 ): Promise<Omit<HistorySummary, 'joined'>> {
-  const first = await session.exchange(ESV.Get, FIRST_GET, session.clock.now() + session.timing.joinMs, o.signal);
+  const first = await session.exchange(ESV.Get, FIRST_GET, session.clock.now() + session.timing.joinMs);
   return historyAfterFirst(session, o, first);
 }
 
@@ -61,6 +61,7 @@ async function historyAfterFirst(
   o: HistoryRequest,
   first: RequestResult,
 ): Promise<Omit<HistorySummary, 'joined'>> {
+  if (!first.ok && o.signal.aborted) return { days: 0, records: 0, reverse: false }; // stopped: nothing written
   if (!first.ok) throw new BmeterError('NO_RESPONSE', `no answer from the meter: ${first.detail}`);
   const info = meterInfo(first.frame, o.now(), o.logger, session.clock.now(), o.energyFallback);
   o.logger.debug(

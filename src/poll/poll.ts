@@ -4,7 +4,8 @@
  * the meter's own notifications become records too. The session (join, reuse, recovery) is
  * src/session/, readings on it reader.ts; this file is the outer loop: schedule, output, shutdown.
  *
- * Shutdown: a signal lets the reading in flight finish, then SKTERM (§3.11) ends the session.
+ * Shutdown: a signal ends the wait in flight (the session's every wait ends on it), then SKTERM
+ * (§3.11) ends the session.
  * A one-shot poll (and a --count run that ran out) keeps the session on purpose: the stick holds
  * it after the port closes, and the next cron run reads on it with one round trip instead of a
  * join (§3.8: ~3 s, up to ~40 s, and PANA airtime under the ARIB budget, §3.9).
@@ -124,7 +125,9 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
     summary.joined = first.joined;
     await record(first, 0);
     if (!continuous && count === 1) {
-      if (!first.ok) throw new BmeterError('NO_RESPONSE', `no reading from the meter: ${first.detail}`);
+      // Stopped by a signal during its one reading: no record and no error; the session is kept (no SKTERM).
+      if (!first.ok && o.signal.aborted) summary.stoppedBy = 'signal';
+      else if (!first.ok) throw new BmeterError('NO_RESPONSE', `no reading from the meter: ${first.detail}`);
       return summary;
     }
     let index = 0;
@@ -162,7 +165,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       }
       index = slot.index;
       const holdUntil = slot.at + (intervalMs > 0 ? intervalMs : session.timing.joinMs);
-      const outcome = await reader.read(o.properties, holdUntil, o.signal);
+      const outcome = await reader.read(o.properties, holdUntil);
       await record(outcome, index);
     }
     if (summary.stoppedBy === 'signal') terminate = true;

@@ -55,19 +55,18 @@ export class MeterReader {
 
   /**
    * One scheduled reading under the session machine: reads, or recovers first, or waits while
-   * sends are held (EVENT 29 / 32) until `holdUntil` (epoch ms) or `signal`.
+   * sends are held (EVENT 29 / 32) until `holdUntil` (epoch ms) or the session's stop signal.
    */
-  read(requested: readonly number[], holdUntil: number, signal?: AbortSignal): Promise<ReadingOutcome> {
-    return this.session.run(failedNotThrown(this.attempt(requested)), holdUntil, signal);
+  read(requested: readonly number[], holdUntil: number): Promise<ReadingOutcome> {
+    return this.session.run(failedNotThrown(this.attempt(requested)), holdUntil);
   }
 
-  /** One Get for a reading; the signal ends its answer wait and its retries (the run is stopping). */
+  /** One Get for a reading; the session's stop signal ends its answer wait and its retries. */
   private attempt(requested: readonly number[]): Attempt<Extract<ReadingOutcome, { ok: true }>> {
-    return async (holdUntil, signal, tries) => {
+    return async (holdUntil, tries) => {
       const properties = this.readings.epcsFor(requested).map((epc) => ({ epc, edt: Buffer.alloc(0) }));
       const result = await this.session.request(ESV.Get, properties, {
         holdUntil,
-        ...(signal !== undefined && { signal }),
         ...(tries !== undefined && { tries }),
       });
       if (!result.ok) return { ok: false, reason: result.reason, detail: result.detail };

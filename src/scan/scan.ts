@@ -189,9 +189,7 @@ export function describePan(
   };
 }
 
-/**
- *
- */
+/** NO_METER (exit 3) for a scan up to `maxDuration` that no meter answered, with what to check. */
 export function noMeterError(maxDuration: number): BmeterError {
   const head = `no smart meter answered the active scan (SKSCAN up to duration ${maxDuration})`;
   return new BmeterError(
@@ -211,16 +209,16 @@ export async function runScan(
   const { logger, progress } = options;
   const stick = client.info;
   if (stick === undefined) throw new BmeterError('PROTOCOL', 'the stick client is not open (no SKVER/SKINFO yet)');
-  await client.setPassword(creds.password);
-  await client.setRouteBId(creds.id);
+  // A stick slow to take the credentials (a hung one: commandMs each) is not waited for after a signal.
+  let interrupted = 'aborted' in (await unlessAborted(client.setPassword(creds.password), options.signal));
+  if (!interrupted) interrupted = 'aborted' in (await unlessAborted(client.setRouteBId(creds.id), options.signal));
 
   const durations: number[] = [];
   for (let d = options.minDuration; d <= options.maxDuration; d++) durations.push(d);
   let chosen: MeterChoice | undefined;
-  let interrupted = false;
   try {
     for (const [index, duration] of durations.entries()) {
-      if (options.signal?.aborted === true) {
+      if (interrupted || options.signal?.aborted === true) {
         interrupted = true;
         break;
       }

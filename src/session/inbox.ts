@@ -5,11 +5,11 @@
  * outcomes; every other EVENT feeds the session machine. ERXUDP is sorted by match.ts into the
  * answer of the request in flight, a meter notification, or something to ignore.
  */
-import { classifyDatagram } from '../echonet/exchange/match.js';
+import { classifyDatagram, infcResponse } from '../echonet/exchange/match.js';
 import type { Requester } from '../echonet/exchange/requester.js';
 import type { EchonetFrame } from '../echonet/frame.js';
 import type { Logger } from '../log/logger.js';
-import type { SessionDatagram, SessionEvent } from './link.js';
+import type { SessionClient, SessionDatagram, SessionEvent } from './link.js';
 
 /** What the inbox hands lines to. */
 export interface InboxTargets {
@@ -21,8 +21,28 @@ export interface InboxTargets {
   closing: () => boolean;
   /** An EVENT for the session machine. */
   event: (num: number) => void;
-  /** An INF/INFC from the meter object. */
-  notification: (frame: EchonetFrame, needsReply: boolean) => void;
+  /** Who takes the meter's INF/INFC now (it answers an INFC); without one, the inbox answers it. */
+  listener: () => ((frame: EchonetFrame, needsReply: boolean) => void) | undefined;
+  /** Sends a frame that needs no answer (the INFC_Res). */
+  send: (frame: EchonetFrame) => Promise<void>;
+}
+
+/**
+ * Routes `client`'s unsolicited lines to `to` (routeLine) while it is the session's client
+ * (`current()`; a replaced client's late lines are dropped), and calls `closed` when it closes
+ * while it is.
+ */
+export function attachInbox(
+  client: SessionClient,
+  current: () => SessionClient,
+  to: InboxTargets & { closed: () => void },
+): void {
+  client.onNotification((line) => {
+    if (client === current()) routeLine(line, to);
+  });
+  client.onClosed?.(() => {
+    if (client === current()) to.closed();
+  });
 }
 
 /** Routes one unsolicited line (see the file comment). */
@@ -38,6 +58,12 @@ export function routeLine(line: SessionEvent | SessionDatagram, to: InboxTargets
   }
   const incoming = classifyDatagram(line, to.requester.inFlight);
   if (incoming.kind === 'response') to.requester.deliver(incoming.frame);
-  else if (incoming.kind === 'notification') to.notification(incoming.frame, incoming.needsReply);
-  else to.logger.debug({ reason: incoming.reason }, 'ignored ERXUDP');
+  else if (incoming.kind === 'notification') {
+    const listener = to.listener();
+    if (listener !== undefined) listener(incoming.frame, incoming.needsReply);
+    else if (incoming.needsReply)
+      to.send(infcResponse(incoming.frame)).catch((err: unknown) =>
+        to.logger.debug({ err: String(err) }, 'INFC_Res failed'),
+      );
+  } else to.logger.debug({ reason: incoming.reason }, 'ignored ERXUDP');
 }

@@ -8,7 +8,7 @@ import { BmeterError, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { PanDescriptorLike } from '../scan/scan.js';
 import type { Clock } from '../time/clock.js';
-import { unlessAborted } from '../time/abort.js';
+import { unlessAborted, unlessLate } from '../time/abort.js';
 import { sleep } from '../time/waitress.js';
 
 /** The unsolicited lines the client hands to its one subscriber (skstack/lines.ts shapes). */
@@ -64,35 +64,47 @@ export interface JoinOptions {
   clock: Clock;
   /** First backoff after EVENT 24 or a timeout (ms); doubles per attempt. */
   backoffMs: number;
-  /** Aborted on SIGINT/SIGTERM: the backoff ends and no further SKJOIN is sent. */
+  /** Aborted on SIGINT/SIGTERM: no command is waited for any more, no further SKJOIN is sent. */
   signal?: AbortSignal;
+}
+
+/**
+ * `command`'s value, unless `signal` (SIGINT/SIGTERM) has aborted or aborts first: then BmeterError
+ * CLOSED naming `what`, at once; the command is left to the stick (its late end is ignored).
+ */
+export async function untilStopped<T>(command: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  const r = await unlessAborted(command, signal);
+  if ('aborted' in r) throw new BmeterError('CLOSED', `${what} abandoned: stopped by a signal`);
+  return r.value;
 }
 
 /**
  * SKSETPWD, SKSETRBID, SKSREG S2 <ch>, SKSREG S3 <pan>, SKJOIN <ipv6>; waits for EVENT 25.
  * EVENT 24 and timeouts are retried with a doubling backoff; the last EVENT 24 becomes
- * BmeterError('AUTH') (exit 4), the last timeout BmeterError('TIMEOUT').
+ * BmeterError('AUTH') (exit 4), the last timeout BmeterError('TIMEOUT'); the signal BmeterError
+ * CLOSED at once (nothing is sent after it).
  */
 export async function joinMeter(client: SessionClient, meter: MeterAddress, options: JoinOptions): Promise<void> {
-  const { logger } = options;
-  await client.setPassword(options.creds.password);
-  await client.setRouteBId(options.creds.id);
-  await client.setRegister('S2', meter.channelHex);
-  await client.setRegister('S3', meter.panId);
+  const { logger, signal } = options;
+  const stopped = (): boolean => signal?.aborted === true; // it may abort during any await below
+  if (stopped()) throw new BmeterError('CLOSED', 'SKJOIN not started: stopped by a signal');
+  await untilStopped(client.setPassword(options.creds.password), signal, 'SKSETPWD');
+  await untilStopped(client.setRouteBId(options.creds.id), signal, 'SKSETRBID');
+  await untilStopped(client.setRegister('S2', meter.channelHex), signal, 'SKSREG S2');
+  await untilStopped(client.setRegister('S3', meter.panId), signal, 'SKSREG S3');
   let backoff = options.backoffMs;
   let lastError: unknown;
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     if (attempt > 0) {
       logger.debug({ attempt, backoffMs: backoff }, 'retrying SKJOIN');
-      await sleep(options.clock, backoff, options.signal);
-      if (options.signal?.aborted === true) throw new BmeterError('CLOSED', 'SKJOIN stopped by a signal');
+      await sleep(options.clock, backoff, signal);
       backoff *= 2;
     }
+    if (stopped()) throw new BmeterError('CLOSED', 'SKJOIN stopped by a signal');
     const started = options.clock.now();
     try {
       logger.debug({ ipv6: meter.ipv6, channel: meter.channel, panId: meter.panId }, 'SKJOIN');
-      const joined = await unlessAborted(client.join(meter.ipv6, options.joinMs), options.signal);
-      if ('aborted' in joined) throw new BmeterError('CLOSED', 'SKJOIN abandoned: stopped by a signal');
+      await untilStopped(client.join(meter.ipv6, options.joinMs), signal, 'SKJOIN');
       logger.info({ ipv6: meter.ipv6, ms: options.clock.now() - started }, 'PANA session established (EVENT 25)');
       return;
     } catch (err) {
@@ -123,10 +135,15 @@ export async function joinMeter(client: SessionClient, meter: MeterAddress, opti
  * A fresh stick (after power-up) has other values, and a stick joined to another meter too.
  * Whether the session is really alive is only learnt by sending (SEC=1 needs one, §3.10).
  */
-export async function sessionMayBeKept(client: SessionClient, meter: MeterAddress, logger: Logger): Promise<boolean> {
+export async function sessionMayBeKept(
+  client: SessionClient,
+  meter: MeterAddress,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<boolean> {
   try {
-    const s2 = await client.getRegister('S2');
-    const s3 = await client.getRegister('S3');
+    const s2 = await untilStopped(client.getRegister('S2'), signal, 'SKSREG S2');
+    const s3 = await untilStopped(client.getRegister('S3'), signal, 'SKSREG S3');
     const same = hexEquals(s2, meter.channelHex) && hexEquals(s3, meter.panId);
     logger.debug({ s2, s3, channel: meter.channelHex, panId: meter.panId, same }, 'stick registers S2/S3');
     return same;
@@ -142,10 +159,23 @@ function hexEquals(a: string, b: string): boolean {
   return Number.isFinite(x) && x === y;
 }
 
-/** SKTERM at the end of an interval run (§3.11); EVENT 27/28 or FAIL ER10 are all fine. */
-export async function terminateSession(client: SessionClient, logger: Logger): Promise<void> {
+/**
+ * SKTERM at the end of an interval run (§3.11); EVENT 27/28 or FAIL ER10 are all fine. With
+ * `within`, it is waited for `ms` on `clock` at most (a run stopped by a signal: the port is
+ * closed then, and the stick, which has the command, ends the session itself). Never throws.
+ */
+export async function terminateSession(
+  client: SessionClient,
+  logger: Logger,
+  within?: { clock: Clock; ms: number },
+): Promise<void> {
   try {
-    await client.terminate();
+    const terminating = client.terminate();
+    if (within !== undefined && 'aborted' in (await unlessLate(terminating, within.clock, within.ms))) {
+      logger.debug({ ms: within.ms }, 'SKTERM not done in time; closing the port anyway');
+      return;
+    }
+    await terminating;
     logger.info('PANA session terminated (SKTERM)');
   } catch (err) {
     logger.debug({ err: (err as Error).message }, 'SKTERM failed; exiting anyway');

@@ -5,13 +5,15 @@
  * Use cases compose it: poll's reader (src/poll/reader.ts) makes records; history
  * (src/history/exchange.ts) runs SetC/Get pairs with `exchange`; `bmeter serve` shares one session.
  *
+ * Stopping: the stop signal (SIGINT/SIGTERM, MeterSessionOptions.signal) is the one signal of every wait
+ * the session makes (answers, pauses, held sends, joins, probes, recovery steps): none can do without it.
+ *
  * Session reuse: a stick keeps its PANA session after bmeter exits. When its S2/S3 registers still
  * name the scan file's channel and PAN, the first request is sent on that session; only FAIL ER10,
  * EVENT 21 01 or no answer within a short wait (`keptSessionProbeMs`) lead to a join.
  */
 import { BmeterError, ERROR_CODES } from '../errors.js';
 import type { EchonetFrame, EchonetProperty } from '../echonet/frame.js';
-import { infcResponse } from '../echonet/exchange/match.js';
 import { Requester, type RequestResult } from '../echonet/exchange/requester.js';
 import type { Clock } from '../time/clock.js';
 import type {
@@ -24,7 +26,7 @@ import type {
 } from './options.js';
 import { asRequestResult } from './outcomes.js';
 import { recoveryContext, recoveryStep } from './recovery.js';
-import { routeLine, type InboxTargets } from './inbox.js';
+import { attachInbox } from './inbox.js';
 import { joinMeter, sessionMayBeKept, terminateSession, type MeterAddress, type SessionClient } from './link.js';
 import { LinkHealth } from './link-health.js';
 import type { RecoveryStep, SessionState } from './machine.js';
@@ -86,18 +88,18 @@ export class MeterSession {
   /**
    * One request with its tries, not under the machine: the building block of an `Attempt`. While
    * sends are held (EVENT 29 → 25, EVENT 32 → 33) its tries wait, until `when.holdUntil` (epoch ms)
-   * at most, or `when.signal`; a link that went down ends it as `interrupted`. With `abortable`
-   * (default true) the signal also ends an answer wait or a pause between tries.
+   * at most; a link that went down ends it as `interrupted`, and so does the stop signal, at once.
    */
   request(esv: number, properties: readonly EchonetProperty[], when: RequestWhen): Promise<RequestResult> {
     const t = this.o.timing;
-    const { holdUntil, signal } = when;
+    const { holdUntil } = when;
+    const signal = this.o.signal;
     return this.requester.request(esv, properties, {
       ...(when.tries ?? { timeoutMs: t.responseMs, retries: t.requestRetries }),
       sendFailedPauseMs: t.sendFailedPauseMs,
       neighbourWaitMs: t.neighbourWaitMs,
       maxSolicitations: t.neighbourSolicitations,
-      ...(signal !== undefined && when.abortable !== false && { signal }),
+      ...(signal !== undefined && { signal }),
       sendable: () => this.health.sendable,
       waitSendable: async () => {
         while (!this.health.sendable) {
@@ -112,16 +114,11 @@ export class MeterSession {
   /**
    * One exchange under the session machine (history's SetC/Get, or any request): sends, or
    * recovers first (rejoin, rescan, reopen), or waits while sends are held until `holdUntil`
-   * (epoch ms) or `signal`. A failed recovery reads as `no-session`, a hold past its deadline as
-   * `interrupted`.
+   * (epoch ms). A failed recovery reads as `no-session`, a hold past its deadline or the stop
+   * signal as `interrupted`.
    */
-  async exchange(
-    esv: number,
-    properties: readonly EchonetProperty[],
-    holdUntil: number,
-    signal?: AbortSignal,
-  ): Promise<RequestResult> {
-    return asRequestResult(await this.run(this.sender(esv, properties), holdUntil, signal));
+  async exchange(esv: number, properties: readonly EchonetProperty[], holdUntil: number): Promise<RequestResult> {
+    return asRequestResult(await this.run(this.sender(esv, properties), holdUntil));
   }
 
   /** The first exchange of a process, as `start` runs it (join failures throw: AUTH → exit 4). */
@@ -136,15 +133,16 @@ export class MeterSession {
 
   /**
    * The first request of a process: on the kept session when that is safe (see the file comment),
-   * else after SKJOIN. Join failures throw (AUTH → exit 4, TIMEOUT).
+   * else after SKJOIN. Join failures throw (AUTH → exit 4, TIMEOUT; CLOSED when stopped). Stopped
+   * during the probe of the kept session, it ends with the probe's failure: no SKJOIN after a signal.
    */
   async start<T extends { ok: true }>(
     attempt: Attempt<T>,
     reuse: boolean,
   ): Promise<(T | SessionFailure) & { joined: boolean }> {
-    if (reuse && (await sessionMayBeKept(this.client, this.meter, this.o.logger))) {
+    if (reuse && (await sessionMayBeKept(this.client, this.meter, this.o.logger, this.o.signal))) {
       this.o.logger.debug('trying the PANA session the stick kept from an earlier run');
-      const probe = await attempt(this.clock.now(), undefined, {
+      const probe = await attempt(this.clock.now(), {
         timeoutMs: Math.min(this.o.timing.keptSessionProbeMs, this.o.timing.responseMs),
         retries: 0,
       });
@@ -153,6 +151,7 @@ export class MeterSession {
         this.health.feed({ type: 'reading-ok' });
         return { ...probe, joined: false };
       }
+      if (this.stopped) return { ...probe, joined: false };
       this.o.logger.info(`the kept PANA session is not usable (${probe.detail}); joining`);
     }
     await this.join();
@@ -162,23 +161,22 @@ export class MeterSession {
     return { ...outcome, joined: true };
   }
 
-  /** One request under the state machine: reads, or recovers first, or waits while sends are held. */
-  async run<T extends { ok: true }>(
-    attempt: Attempt<T>,
-    holdUntil: number,
-    signal?: AbortSignal,
-  ): Promise<T | SessionFailure> {
+  /**
+   * One request under the state machine: reads, or recovers first, or waits while sends are held
+   * (until `holdUntil`, epoch ms). The stop signal ends any of these as `interrupted`.
+   */
+  async run<T extends { ok: true }>(attempt: Attempt<T>, holdUntil: number): Promise<T | SessionFailure> {
     let recovered = false;
     for (;;) {
       const t = this.health.feed({ type: 'poll-due' });
       const decision = t.actions.find((a) => a.type === 'read' || a.type === 'recover' || a.type === 'hold');
       if (decision === undefined || decision.type === 'read') {
-        const outcome = await attempt(holdUntil, signal);
+        const outcome = await attempt(holdUntil);
         this.feedOutcome(outcome);
         // A session event took the link down under the request (EVENT 26 …), or the stick said it
         // has no session (FAIL ER10): recover and send again in the same slot, so it is not lost.
         const lostLink = !outcome.ok && (outcome.reason === 'interrupted' || outcome.reason === 'no-session');
-        if (lostLink && !recovered && this.health.state.phase === 'down') continue;
+        if (lostLink && !recovered && !this.stopped && this.health.state.phase === 'down') continue;
         return outcome;
       }
       if (decision.type === 'recover') {
@@ -193,6 +191,8 @@ export class MeterSession {
           // Bad settings end the run; EVENT 24 here may be a meter out of reach: the ladder goes on.
           if (err instanceof BmeterError && ERROR_CODES[err.code] === 'usage') throw err;
           const detail = (err as Error).message;
+          if (this.stopped)
+            return { ok: false, reason: 'interrupted', detail: `recovery (${decision.step}): ${detail}` };
           this.health.feed({ type: 'recovery-failed', step: decision.step, detail });
           return { ok: false, reason: 'recovery', detail: `recovery (${decision.step}) failed: ${detail}` };
         } finally {
@@ -200,7 +200,7 @@ export class MeterSession {
         }
         continue;
       }
-      const changed = await this.health.waitForChange(holdUntil - this.clock.now(), signal);
+      const changed = await this.health.waitForChange(holdUntil - this.clock.now(), this.o.signal);
       if (!changed) {
         const detail =
           decision.reason === 'tx-limited'
@@ -238,24 +238,32 @@ export class MeterSession {
     this.health.feed({ type: 'reading-failed', reason: 'no-session', detail });
   }
 
-  /** Stops timers and ends every wait; with `terminate`, ends the PANA session (SKTERM, §3.11) first. */
+  /**
+   * Stops timers and ends every wait; with `terminate`, ends the PANA session (SKTERM, §3.11) first,
+   * unless the link is down (a recovery the signal cut short may have left SKJOIN or SKSCAN to the
+   * stick). After the stop signal, SKTERM is given `stopTerminateMs` at most.
+   */
   async close(options: { terminate: boolean }): Promise<void> {
     this.closing = true;
     this.health.close();
-    if (options.terminate) await terminateSession(this.client, this.o.logger);
+    if (!options.terminate || this.health.state.phase === 'down') return;
+    const stop = this.stopped ? { clock: this.clock, ms: this.o.timing.stopTerminateMs } : undefined;
+    await terminateSession(this.client, this.o.logger, stop);
+  }
+
+  /** Whether the run's stop signal (SIGINT/SIGTERM) came. */
+  private get stopped(): boolean {
+    return this.o.signal?.aborted === true;
   }
 
   private sender(esv: number, properties: readonly EchonetProperty[]): Attempt<Extract<RequestResult, { ok: true }>> {
-    return (holdUntil, signal, tries) =>
-      this.request(esv, properties, {
-        holdUntil,
-        ...(signal !== undefined && { signal }),
-        ...(tries !== undefined && { tries }),
-      });
+    return (holdUntil, tries) => this.request(esv, properties, { holdUntil, ...(tries !== undefined && { tries }) });
   }
 
+  /** Tells the machine how a request ended; one cut short by the stop signal says nothing about the link. */
   private feedOutcome(outcome: { ok: true } | SessionFailure): void {
     if (outcome.ok) this.health.feed({ type: 'reading-ok' });
+    else if (this.stopped) return;
     else if (outcome.reason === 'no-session' || outcome.reason === 'no-answer') {
       this.health.feed({ type: 'reading-failed', reason: outcome.reason, detail: outcome.detail });
     } else if (outcome.reason === 'interrupted' && this.health.state.phase !== 'down') {
@@ -276,25 +284,17 @@ export class MeterSession {
   }
 
   private attach(client: SessionClient): void {
-    const targets: InboxTargets = {
+    attachInbox(client, () => this.client, {
       requester: this.requester,
       logger: this.o.logger,
       joining: () => this.joining,
       closing: () => this.closing,
       event: (num) => this.health.feed({ type: 'event', num }),
-      notification: (frame, needsReply) => {
-        if (this.notificationListener !== undefined) return this.notificationListener(frame, needsReply);
-        if (needsReply)
-          this.send(infcResponse(frame)).catch((err: unknown) =>
-            this.o.logger.debug({ err: String(err) }, 'INFC_Res failed'),
-          );
+      listener: () => this.notificationListener,
+      send: (frame) => this.send(frame),
+      closed: () => {
+        if (!this.closing && !this.recovering) this.health.feed({ type: 'port-closed' });
       },
-    };
-    client.onNotification((line) => {
-      if (client === this.client) routeLine(line, targets); // not a replaced client's late lines
-    });
-    client.onClosed?.(() => {
-      if (client === this.client && !this.closing && !this.recovering) this.health.feed({ type: 'port-closed' });
     });
   }
 }

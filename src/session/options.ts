@@ -30,27 +30,23 @@ export interface Tries {
   retries: number;
 }
 
-/** When a request may go out and how long it may wait (MeterSession.request). */
+/**
+ * When a request may go out and how long it may wait (MeterSession.request). There is no signal
+ * here: every wait of a session ends on the session's own stop signal (MeterSessionOptions.signal).
+ */
 export interface RequestWhen {
   /** Sends held by EVENT 29/32 wait until this instant (epoch ms) at most. */
   holdUntil: number;
-  /** SIGINT/SIGTERM. */
-  signal?: AbortSignal;
   /** Overrides the configured answer wait and tries (the kept-session probe). */
   tries?: Tries;
-  /** Whether `signal` also cuts an answer wait or a pause between tries short (default true). */
-  abortable?: boolean;
 }
 
 /**
  * One request to the meter (a reading's Get, or one half of a history SetC/Get pair): waits while
- * sends are held until `holdUntil` (epoch ms) or `signal`; `tries` overrides the configured ones.
+ * sends are held until `holdUntil` (epoch ms) or the session's stop signal; `tries` overrides the
+ * configured ones.
  */
-export type Attempt<T extends { ok: true }> = (
-  holdUntil: number,
-  signal?: AbortSignal,
-  tries?: Tries,
-) => Promise<T | SessionFailure>;
+export type Attempt<T extends { ok: true }> = (holdUntil: number, tries?: Tries) => Promise<T | SessionFailure>;
 
 /** The session's timings (ms) and attempt counts: the session part of the timing table (src/config/timing.ts). */
 export interface SessionTiming {
@@ -70,6 +66,8 @@ export interface SessionTiming {
   sendFailedPauseMs: number;
   /** Wait for EVENT 02 after EVENT 21 02 before resending anyway. */
   neighbourWaitMs: number;
+  /** SKTERM when a run stopped by SIGINT/SIGTERM ends its session, before the port is closed anyway. */
+  stopTerminateMs: number;
 }
 
 /** The scans of the recovery ladder: durations of the full rescan, its margin (ms), the known channel's durations. */
@@ -92,7 +90,11 @@ export interface MeterSessionOptions {
   scanFile?: string;
   /** Closes the port and opens it again (the last recovery step); resolves with the new client. */
   reopen?: () => Promise<SessionClient>;
-  /** SIGINT/SIGTERM: an SKJOIN in progress (and its backoff) is abandoned. */
+  /**
+   * SIGINT/SIGTERM, the run's stop: every wait of the session ends on it within moments — a request's
+   * answer wait, its pauses and held sends, SKJOIN and its backoff, each recovery step (scans, the
+   * port reopen with its drain) — and a stick command left running is not waited for.
+   */
   signal?: AbortSignal;
   /** Told before each recovery step is carried out (metrics count them). */
   onRecovery?: (step: RecoveryStep) => void;

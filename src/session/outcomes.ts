@@ -13,9 +13,9 @@ import type { Attempt, SessionFailure } from './options.js';
  * ladder up to the port reopen, as a meter that does not answer does.
  */
 export function failedNotThrown<T extends { ok: true }>(attempt: Attempt<T>): Attempt<T> {
-  return async (holdUntil, signal, tries) => {
+  return async (holdUntil, tries) => {
     try {
-      return await attempt(holdUntil, signal, tries);
+      return await attempt(holdUntil, tries);
     } catch (err) {
       const kind = err instanceof BmeterError ? ERROR_CODES[err.code] : undefined;
       if (kind !== 'runtime' && kind !== 'port') throw err;

@@ -4,10 +4,12 @@
  * recovery step (reopen, recovery.ts) closes the port and opens it again; closing ends the
  * session (with SKTERM when asked, §3.11) and then the port.
  */
+import { BmeterError } from '../errors.js';
 import { namePortHolders } from './port-holders.js';
 import { SkstackClient } from '../skstack/client.js';
 import type { RecoveryStep } from './ladder.js';
 import type { Logger } from '../log/logger.js';
+import { unlessAborted, unlessLate } from '../time/abort.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import {
   DEFAULT_CHANNEL_SCAN_DURATIONS,
@@ -56,7 +58,7 @@ export interface PortSessionOptions {
   openPort: (port: string) => Promise<Transport>;
   /** First join backoff after EVENT 24 (overrides timeouts.joinBackoffMs). */
   joinBackoffMs?: number;
-  /** SIGINT/SIGTERM: an SKJOIN in progress is abandoned. */
+  /** SIGINT/SIGTERM: every wait of the session ends on it (MeterSessionOptions.signal), the port's opening too. */
   signal?: AbortSignal;
   /** Told before each session recovery step (metrics). */
   onRecovery?: (step: RecoveryStep) => void;
@@ -96,17 +98,35 @@ export function sessionTiming(
     keptSessionProbeMs: t.keptSessionProbeMs,
     sendFailedPauseMs: t.sendFailedPauseMs,
     neighbourWaitMs: t.neighbourWaitMs,
+    stopTerminateMs: t.stopTerminateMs,
   };
 }
 
-/** Opens the port and the stick client (SKVER, dialect, ERXUDP format). */
+/**
+ * Opens the port and the stick client (SKVER, dialect, ERXUDP format). `signal` (SIGINT/SIGTERM)
+ * leaves the opening at once — a port still connecting is closed once it opens, a stick that does
+ * not answer its checks is not waited for — with BmeterError CLOSED saying so. Otherwise throws the
+ * transport's PORT errors, NOT_SKSTACK or TIMEOUT (naming other programs holding the device).
+ */
 export async function openLink(o: {
   openPort: (port: string) => Promise<Transport>;
   config: StickSettings;
   logger: Logger;
   clock?: Clock;
+  signal?: AbortSignal;
 }): Promise<Link> {
-  const transport = await o.openPort(o.config.port);
+  const stopped = (): BmeterError =>
+    new BmeterError('CLOSED', `stopped while opening ${o.config.port} (SIGINT/SIGTERM)`);
+  const opening = o.openPort(o.config.port);
+  const opened = await unlessAborted(opening, o.signal);
+  if ('aborted' in opened) {
+    // A transport that ends its own wait on the signal says what it waited for (a busy port and its
+    // holder): that error wins, when it comes at once. A port that opens after the stop is closed again.
+    opening.then((late) => late.close()).catch(() => undefined);
+    await unlessLate(opening, o.clock ?? systemClock, 0);
+    throw stopped();
+  }
+  const transport = opened.value;
   const { timeouts: t } = resolveTiming(o.config);
   const client = new SkstackClient(transport, {
     logger: o.logger,
@@ -124,9 +144,9 @@ export async function openLink(o: {
     },
   });
   try {
-    await client.open();
+    if ('aborted' in (await unlessAborted(client.open(), o.signal))) throw stopped();
   } catch (err) {
-    const explained = await namePortHolders(err, transport);
+    const explained = o.signal?.aborted === true ? stopped() : await namePortHolders(err, transport);
     await closeLink({ transport, client }, o.logger);
     throw explained;
   }

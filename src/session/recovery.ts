@@ -7,7 +7,7 @@ import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { expectedPairId, runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from '../scan/scan.js';
 import { updateScanFile } from '../scan/scan-file.js';
-import type { MeterAddress, SessionClient } from './link.js';
+import { untilStopped, type MeterAddress, type SessionClient } from './link.js';
 import type { RecoveryStep } from './machine.js';
 import type { MeterSessionOptions, ScanSettings } from './options.js';
 
@@ -20,6 +20,8 @@ export interface RecoveryContext {
   /** Rewritten after a full rescan that found the meter elsewhere (undefined: leave it). */
   scanFile?: string;
   now: () => Date;
+  /** SIGINT/SIGTERM: a scan in progress is left at once (BmeterError CLOSED) and no further one starts. */
+  signal?: AbortSignal;
 }
 
 /** SKSCAN channel mask with only channel `ch`: 1 << (ch − 33) (bit 0 = channel 33, §3.6). */
@@ -34,16 +36,21 @@ function isSameMeter(pan: PanDescriptorLike, meter: MeterAddress): boolean {
   return pan.fault === undefined && pan.addr.trim().toUpperCase() === meter.macAddress.toUpperCase();
 }
 
-/** Scans the known channel only; the meter must answer there with its MAC. */
+/**
+ * Scans the known channel only; the meter must answer there with its MAC. Throws NO_METER when it
+ * did not, CLOSED when the signal stopped it.
+ */
 export async function scanKnownChannel(r: RecoveryContext): Promise<MeterAddress> {
   const mask = channelMask(r.meter.channel);
-  await r.client.setPassword(r.creds.password);
-  await r.client.setRouteBId(r.creds.id);
+  await untilStopped(r.client.setPassword(r.creds.password), r.signal, 'SKSETPWD');
+  await untilStopped(r.client.setRouteBId(r.creds.id), r.signal, 'SKSETRBID');
   for (const duration of r.scan.channelDurations) {
-    const pans = await r.client.scan(duration, {
+    if (r.signal?.aborted === true) throw new BmeterError('CLOSED', 'SKSCAN not started: stopped by a signal');
+    const scanning = r.client.scan(duration, {
       channelMask: mask,
       timeoutMs: scanTimeoutMs(duration, r.scan.marginMs, 1),
     });
+    const pans = await untilStopped(scanning, r.signal, 'SKSCAN');
     r.logger.debug({ duration, mask, found: pans.length }, 'SKSCAN on the known channel');
     if (pans.some((p) => isSameMeter(p, r.meter))) return r.meter;
   }
@@ -76,6 +83,7 @@ export async function fullRescan(r: RecoveryContext): Promise<{ meter: MeterAddr
     now: r.now,
     crossCheckLl64: false,
     accept: (pan) => isOwnMeter(pan, r),
+    ...(r.signal !== undefined && { signal: r.signal }),
   });
   const changed =
     result.channel !== r.meter.channel ||
@@ -120,7 +128,7 @@ export async function recoveryStep(
 
 /** The recovery context of a session built from `o`, on its current client and meter. */
 export function recoveryContext(
-  o: Pick<MeterSessionOptions, 'creds' | 'logger' | 'scan' | 'scanFile' | 'clock'>,
+  o: Pick<MeterSessionOptions, 'creds' | 'logger' | 'scan' | 'scanFile' | 'clock' | 'signal'>,
   client: SessionClient,
   meter: MeterAddress,
 ): RecoveryContext {
@@ -132,5 +140,6 @@ export function recoveryContext(
     scan: o.scan,
     now: () => new Date(o.clock.now()),
     ...(o.scanFile !== undefined && { scanFile: o.scanFile }),
+    ...(o.signal !== undefined && { signal: o.signal }),
   };
 }

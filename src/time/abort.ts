@@ -4,6 +4,7 @@
  * cannot be cancelled, only left. The abandoned promise's later rejection (the port closing
  * under it) is swallowed.
  */
+import type { Clock } from './clock.js';
 
 /** `promise`'s value, or `{ aborted: true }` as soon as `signal` aborts (at once when it already has). */
 export async function unlessAborted<T>(
@@ -25,5 +26,23 @@ export async function unlessAborted<T>(
   } finally {
     if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
     promise.catch(() => undefined);
+  }
+}
+
+/**
+ * `promise`'s value, or `{ aborted: true }` once `ms` milliseconds have passed on `clock` (a wait
+ * given a last bound, e.g. SKTERM when a run stops); the timer is cleared either way.
+ */
+export async function unlessLate<T>(
+  promise: Promise<T>,
+  clock: Clock,
+  ms: number,
+): Promise<{ value: T } | { aborted: true }> {
+  const late = new AbortController();
+  const timer = clock.setTimeout(() => late.abort(), ms);
+  try {
+    return await unlessAborted(promise, late.signal);
+  } finally {
+    clock.clearTimeout(timer);
   }
 }

@@ -41,6 +41,15 @@ export const TIMEOUTS = {
     unit: 'ms',
     source: 'EVENT 27/28 after the OK of SKTERM (§3.11)',
   },
+  stopTerminateMs: {
+    default: 1500,
+    min: 0,
+    max: 60_000,
+    unit: 'ms',
+    source:
+      'SKTERM at the end of a run stopped by SIGINT/SIGTERM, before the port is closed anyway (README: a stop ' +
+      'takes about two seconds; the stick ends the session itself once it has the command, §3.11)',
+  },
   joinMs: {
     default: 40_000,
     min: 1000,

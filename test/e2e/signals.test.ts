@@ -1,8 +1,9 @@
 /**
  * SIGINT/SIGTERM stop bmeter within about two seconds whatever it waits for, saying where it
- * was, with exit status 0 (stopped as asked): here during a scan's SKSCAN (up to 35 s) and while
- * waiting for a port another program holds (up to --wait-port). The built CLI, spawned as a user
- * would; the time to exit is measured from the signal to the process's end.
+ * was, with exit status 0 (stopped as asked): here during a scan's SKSCAN (up to 35 s), while
+ * waiting for a port another program holds (up to --wait-port), and while the first Get after the
+ * join goes unanswered (poll and history: 3 tries of 10 s). The built CLI, spawned as a user would;
+ * the time to exit is measured from the signal to the process's end.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -122,3 +123,28 @@ test('SIGTERM during the first join (EVENT 24, retried with backoff) ends the ru
   assert.equal(p.stdout(), '');
   assert.match(r.stderr, /stopped before the first reading/);
 });
+
+for (const [command, signal, args] of [
+  ['poll', 'SIGINT', ['--interval', '5', '--format', 'csv']],
+  ['history', 'SIGTERM', []],
+] as const) {
+  test(`${signal} while the first Get after the join goes unanswered ends \`bmeter ${command}\` within 2 s with status 0`, async (t) => {
+    const dir = tempDirFor(t, 'bmeter-sig-');
+    const scan = await runBmeter(['scan', '--port', 'sim://?timeScale=0.001'], { cwd: dir.path, env: CREDENTIALS });
+    assert.equal(scan.code, 0, describeRun(scan));
+    // The meter answers no request: each of the 3 tries waits 10 s for its answer.
+    const port = 'sim://?timeScale=0.001&faults=drop@1-100';
+    const p = spawnBmeter([command, '--port', port, ...args, '--log-level', 'trace'], {
+      cwd: dir.path,
+      env: CREDENTIALS,
+    });
+    t.after(() => p.stop());
+    // The first Get is out (the stick's EVENT 21 after its SKSENDTO) and unanswered.
+    await waitForStderr(p, /"tx":"SKSENDTO[\s\S]*\\"num\\":33,/);
+    const r = await signalAndTime(p, signal);
+    assert.ok(r.ms < 2000, `exited ${r.ms} ms after ${signal}`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(p.stdout(), '');
+    assert.doesNotMatch(r.stderr, /bmeter: |no answer/);
+  });
+}

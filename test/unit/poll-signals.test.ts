@@ -1,6 +1,7 @@
 /**
  * SIGINT/SIGTERM (the run's abort signal) ends a poll within about two seconds at every wait —
- * the first SKJOIN, a Get the meter does not answer with its retries — and an interval run
+ * the first SKJOIN, the first Get after it, a later Get the meter does not answer with its retries
+ * (test/unit/stop-signal-waits.test.ts goes through the others on virtual time) — and an interval run
  * retries a first join that failed instead of ending. In-process against the simulator.
  */
 import { afterEach, describe, it } from 'node:test';
@@ -111,6 +112,22 @@ describe('poll and the stop signal', () => {
     assert.equal(summary.stoppedBy, 'signal');
     assert.equal(summary.readings, 1);
     assert.ok(r.written.includes('SKTERM'));
+  });
+
+  it('abandons the first Get after the join, which the meter does not answer, within two seconds of the signal', async () => {
+    // Every request unanswered: 10 s per try, 2 retries — the first reading's Get alone is 30 s.
+    const r = await rig({ faults: 'drop@1+', responseMs: 10_000 });
+    const abort = new AbortController();
+    const run = runPoll(r.options(abort.signal));
+    await until(() => r.written.includes('SKSENDTO'));
+    const stopped = Date.now();
+    abort.abort();
+    const summary = await run;
+    const took = Date.now() - stopped;
+    assert.ok(took < 2000, `took ${took} ms`);
+    assert.equal(summary.stoppedBy, 'signal');
+    assert.equal(summary.readings, 0);
+    assert.ok(r.written.includes('SKTERM'), 'joined: the session is ended');
   });
 
   it('retries a failed first join in an interval run and then reads', async () => {

@@ -9,6 +9,7 @@ import { ECHONET_UDP_PORT, EOJ, ESV, esvName } from '../constants.js';
 import { encodeFrame, type EchonetFrame, type EchonetProperty } from '../frame.js';
 import { isBmeterError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { unlessAborted } from '../../time/abort.js';
 import type { Clock } from '../../time/clock.js';
 import { Waitress, type WaitResult } from '../../time/waitress.js';
 import { hex4, type PendingGet } from './match.js';
@@ -217,12 +218,13 @@ export class Requester {
           esvName(pending.esv),
         );
         try {
-          const { param } = await this.client.sendTo(
-            this.meterIpv6(),
-            encodeFrame(requestFrame(tid, pending)),
-            TO_ECHONET,
+          // A stick slow to take SKSENDTO (a hung one: sendToMs) is not waited for after a signal.
+          const sent = await unlessAborted(
+            this.client.sendTo(this.meterIpv6(), encodeFrame(requestFrame(tid, pending)), TO_ECHONET),
+            signal,
           );
-          return { type: 'sent', param, sendable: sendable() };
+          if ('aborted' in sent) return { type: 'abort' };
+          return { type: 'sent', param: sent.value.param, sendable: sendable() };
         } catch (err) {
           if (isBmeterError(err, 'COMMAND_FAILED') && (err as { failCode?: string }).failCode === '10')
             return { type: 'refused' };
