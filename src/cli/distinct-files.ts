@@ -5,10 +5,11 @@
  * replace the store's write-ahead log, `--metrics-file x.db.lock` its lock. Checked at start, before anything
  * is opened. Paths are compared as given (resolved) and with symbolic links followed, as far as they exist.
  */
-import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DEFAULT_CONFIG_FILE } from '../config/config.js';
 import { BmeterError } from '../errors.js';
+import { realPath } from '../fs/real-path.js';
 import { siblingOf, type FileKind } from '../fs/siblings.js';
 
 /** A file option's value (relative to the working directory) and the kind of file it names. */
@@ -45,7 +46,7 @@ export function requireDistinctFiles(cwd: string, files: Readonly<Record<string,
   const given = Object.entries(files).flatMap(([option, file]) => {
     if (file === undefined) return [];
     const full = resolve(cwd, file.path);
-    return [{ option, kind: file.kind, full, forms: [...new Set([full, canonical(full)])] }];
+    return [{ option, kind: file.kind, full, forms: [...new Set([full, realPath(full)])] }];
   });
   for (const [i, a] of given.entries()) {
     for (const b of given.slice(i + 1)) {
@@ -64,19 +65,6 @@ export function requireDistinctFiles(cwd: string, files: Readonly<Record<string,
             `give ${other.option} a name of its own`,
         );
       }
-    }
-  }
-}
-
-/** `path` with symbolic links followed: the whole path when it exists, else its folder's. */
-function canonical(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    try {
-      return join(realpathSync(dirname(path)), basename(path));
-    } catch {
-      return path;
     }
   }
 }

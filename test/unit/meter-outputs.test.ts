@@ -12,40 +12,13 @@ import type { CliContext } from '../../src/cli/context.js';
 import { openMeterOutputs } from '../../src/cli/meter-outputs.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { Reading } from '../../src/meter/reading.js';
 import { MeterMetrics } from '../../src/output/metrics/meter-metrics.js';
 import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
+import { READING } from '../fixtures/reading.js';
+import { SIM_SCAN_RESULT } from '../fixtures/scan-result.js';
 import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 
-const SCAN_FILE = {
-  version: 1,
-  scannedAt: '2026-11-30T20:09:04.861+00:00',
-  dialect: 'single',
-  firmware: '1.2.10',
-  channel: 59,
-  channelHex: '3B',
-  channelPage: 9,
-  panId: '5A1B',
-  macAddress: '001C640003DE5A1B',
-  ipv6: 'FE80:0000:0000:0000:021C:6400:03DE:5A1B',
-  lqi: 178,
-  rssiDbm: -55.32,
-  pairId: 'B0000001',
-};
-
-const READING: Reading = {
-  timestamp: '2026-12-01T05:04:05.601+09:00',
-  power_w: 236,
-  current_r_a: 1.3,
-  current_t_a: 1.1,
-  energy_normal_kwh: 12345.6,
-  energy_reverse_kwh: 0,
-  fixed_normal_at: null,
-  fixed_normal_kwh: null,
-  fixed_reverse_at: null,
-  fixed_reverse_kwh: null,
-  source: 'poll',
-};
+const SCAN_FILE = { version: 1, ...SIM_SCAN_RESULT };
 
 function setUp(t: { after(fn: () => unknown): void }): { ctx: CliContext; config: ReturnType<typeof loadConfig> } {
   const dir = tempDirFor(t, 'bmeter-outputs-');

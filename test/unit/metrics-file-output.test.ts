@@ -9,25 +9,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { metricsFileOutput } from '../../src/cli/metrics-file-output.js';
 import { BmeterError } from '../../src/errors.js';
 import { createLogger } from '../../src/log/logger.js';
-import type { Reading } from '../../src/meter/reading.js';
 import { MeterMetrics } from '../../src/output/metrics/meter-metrics.js';
 import { parseExposition, valueOf } from '../fixtures/prometheus-text.js';
+import { READING } from '../fixtures/reading.js';
 import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 
 const METER = '001c640003de5a1b';
-const READING: Reading = {
-  timestamp: '2026-12-01T05:04:05.601+09:00',
-  power_w: 236,
-  current_r_a: 1.3,
-  current_t_a: 1.1,
-  energy_normal_kwh: 12345.6,
-  energy_reverse_kwh: 0,
-  fixed_normal_at: null,
-  fixed_normal_kwh: null,
-  fixed_reverse_at: null,
-  fixed_reverse_kwh: null,
-  source: 'poll',
-};
 
 function setUp(t: { after(fn: () => void): void }, oneShot: boolean) {
   const dir = tempDirFor(t, 'bmeter-textfile-out-');

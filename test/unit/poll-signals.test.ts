@@ -85,14 +85,7 @@ async function rig(o: {
 describe('poll and the stop signal', () => {
   it('abandons a first SKJOIN that gets no answer within two seconds of the signal, without SKTERM', async () => {
     const r = await rig({ swallowJoins: 1, commandMs: 60_000 });
-    const abort = new AbortController();
-    const run = runPoll(r.options(abort.signal));
-    await until(() => r.written.includes('SKJOIN'));
-    const stopped = Date.now();
-    abort.abort();
-    const summary = await run;
-    const took = Date.now() - stopped;
-    assert.ok(took < 2000, `took ${took} ms`);
+    const summary = await stoppedWhen(r, () => r.written.includes('SKJOIN'));
     assert.equal(summary.stoppedBy, 'signal');
     assert.equal(summary.readings, 0);
     assert.ok(!r.written.includes('SKTERM'), 'not joined: nothing to terminate');
@@ -101,14 +94,10 @@ describe('poll and the stop signal', () => {
   it('abandons the Get retries of a meter that stopped answering within two seconds, then sends SKTERM', async () => {
     // request 1 = the first reading; every later one is dropped; 10 s per try, 2 retries.
     const r = await rig({ faults: 'drop@2+', responseMs: 10_000 });
-    const abort = new AbortController();
-    const run = runPoll(r.options(abort.signal));
-    await until(() => r.records.length >= 1 && r.written.filter((w) => w === 'SKSENDTO').length >= 2);
-    const stopped = Date.now();
-    abort.abort();
-    const summary = await run;
-    const took = Date.now() - stopped;
-    assert.ok(took < 2000, `took ${took} ms`);
+    const summary = await stoppedWhen(
+      r,
+      () => r.records.length >= 1 && r.written.filter((w) => w === 'SKSENDTO').length >= 2,
+    );
     assert.equal(summary.stoppedBy, 'signal');
     assert.equal(summary.readings, 1);
     assert.ok(r.written.includes('SKTERM'));
@@ -117,14 +106,7 @@ describe('poll and the stop signal', () => {
   it('abandons the first Get after the join, which the meter does not answer, within two seconds of the signal', async () => {
     // Every request unanswered: 10 s per try, 2 retries — the first reading's Get alone is 30 s.
     const r = await rig({ faults: 'drop@1+', responseMs: 10_000 });
-    const abort = new AbortController();
-    const run = runPoll(r.options(abort.signal));
-    await until(() => r.written.includes('SKSENDTO'));
-    const stopped = Date.now();
-    abort.abort();
-    const summary = await run;
-    const took = Date.now() - stopped;
-    assert.ok(took < 2000, `took ${took} ms`);
+    const summary = await stoppedWhen(r, () => r.written.includes('SKSENDTO'));
     assert.equal(summary.stoppedBy, 'signal');
     assert.equal(summary.readings, 0);
     assert.ok(r.written.includes('SKTERM'), 'joined: the session is ended');
@@ -146,6 +128,22 @@ describe('poll and the stop signal', () => {
     await assert.rejects(runPoll(oneShot), /SKJOIN/);
   });
 });
+
+/**
+ * Runs an interval poll on rig `r`, sends the stop signal once `cond` holds, and returns the run's summary after
+ * checking that the run ended within two seconds of the signal (real time).
+ */
+async function stoppedWhen(r: Awaited<ReturnType<typeof rig>>, cond: () => boolean) {
+  const abort = new AbortController();
+  const run = runPoll(r.options(abort.signal));
+  await until(cond);
+  const stopped = Date.now();
+  abort.abort();
+  const summary = await run;
+  const took = Date.now() - stopped;
+  assert.ok(took < 2000, `took ${took} ms`);
+  return summary;
+}
 
 /** Waits for `cond`; the limit only turns a hang into a failure. */
 async function until(cond: () => boolean): Promise<void> {

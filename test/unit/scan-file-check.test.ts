@@ -6,22 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { quickCheckScanFile } from '../../src/scan/file-check.js';
 import { scanFileSchema } from '../../src/scan/file-schema.js';
+import { SIM_SCAN_RESULT } from '../fixtures/scan-result.js';
 
-const GOOD = {
-  version: 1,
-  scannedAt: '2024-05-01T09:00:00+09:00',
-  dialect: 'single',
-  firmware: '1.2.10',
-  channel: 59,
-  channelHex: '3B',
-  channelPage: 9,
-  panId: '5A1B',
-  macAddress: '001C640003DE5A1B',
-  ipv6: 'FE80:0000:0000:0000:021C:6400:03DE:5A1B',
-  lqi: 178,
-  rssiDbm: -55.32,
-  pairId: 'C0B00001',
-};
+const GOOD = { version: 1, ...SIM_SCAN_RESULT, scannedAt: '2024-05-01T09:00:00+09:00', pairId: 'C0B00001' };
 
 const VALID: unknown[] = [
   GOOD,

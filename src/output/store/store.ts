@@ -8,12 +8,11 @@
  * Times: `ts_ms` / `slot_ms` are epoch ms for range queries; `timestamp` / `slot_start` are the
  * records' own ISO text. Ranges are half-open [from, to), oldest first.
  */
-import { realpathSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { READING_FIELDS, type Reading } from '../../meter/reading.js';
 import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
 import { HISTORY_COLUMNS, type HistoryRecord } from '../../history/slots.js';
 import { assertNotFolder } from '../../fs/not-folder.js';
+import { realPath } from '../../fs/real-path.js';
 import { lockStore, type LockOwner } from './lock.js';
 import { migrate } from './schema.js';
 import type { Database, SqlValue, Statement } from './sqlite.js';
@@ -227,17 +226,4 @@ function value(v: unknown): SqlValue {
   if (v === undefined || v === null) return null;
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'bigint') return v;
   return String(v);
-}
-
-/** `path` with every symbolic link resolved; for a file not made yet, its folder's real path. */
-function realPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    try {
-      return join(realpathSync(dirname(path)), basename(path));
-    } catch {
-      return path; // a missing folder: opening reports it
-    }
-  }
 }
