@@ -38,7 +38,12 @@ const tests = [
     ),
   ),
 ];
-if (tests.length === 0 || !tests.every((t) => t.endsWith('.test.ts'))) {
+const notTests = tests.filter((t) => !t.endsWith('.test.ts'));
+if (notTests.length > 0) {
+  console.error(`not a test file (*.test.ts): ${notTests.map((t) => relative(root, t)).join(', ')}`);
+  process.exit(1);
+}
+if (tests.length === 0) {
   console.error(`no test files (*.test.ts) found under ${targets.map((t) => relative(root, t)).join(', ')}`);
   process.exit(1);
 }

@@ -1,7 +1,7 @@
 /**
  * The test runner (scripts/run-tests.mjs) refuses what it cannot run with one line and exit 1, before it
  * touches .test-build (which the running suite is using): a test path that does not exist, a folder without
- * tests, and a shard or concurrency count that is not a whole number from 1 up (checked first: the cases give
+ * tests, a file that is not a test, and a shard or concurrency count that is not a whole number from 1 up (checked first: the cases give
  * a missing path too, so that a runner that let a count through would still stop before writing anything).
  */
 import assert from 'node:assert/strict';
@@ -28,6 +28,7 @@ const CASES: [string, string[], Record<string, string>, string][] = [
     'no such test file or folder: test/unit/nope.test.ts (e.g. test/unit)\n',
   ],
   ['a folder without tests', ['test/fixtures/plot'], {}, 'no test files (*.test.ts) found under test/fixtures/plot\n'],
+  ['a file that is not a test', ['README.md'], {}, 'not a test file (*.test.ts): README.md\n'],
   [
     'a shard count below 1',
     ['test/nope'],
