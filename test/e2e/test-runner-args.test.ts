@@ -1,8 +1,9 @@
 /**
  * The test runner (scripts/run-tests.mjs) refuses what it cannot run with one line and exit 1, before it
  * touches .test-build (which the running suite is using): a test path that does not exist, a folder without
- * tests, a file that is not a test, and a shard or concurrency count that is not a whole number from 1 up (checked first: the cases give
- * a missing path too, so that a runner that let a count through would still stop before writing anything).
+ * tests, a file that is not a test, and a shard or concurrency count that is not a whole number from 1 up
+ * (checked first: the cases give a missing path too, so that a runner that let a count through would still
+ * stop before writing anything).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
