@@ -112,6 +112,29 @@ test('a sibling reached through a symbolic link to its folder is the same file',
   );
 });
 
+test('a link to a file not made yet is followed: to the store -wal, and from a store name to its real file', (t) => {
+  const dir = tempDirFor(t, 'bmeter-siblings-');
+  mkdirSync(dir.file('sub'));
+  symlinkSync('y.db-wal', dir.file('o.csv')); // the WAL appears only once SQLite opens y.db
+  symlinkSync(join('sub', 'k.db'), dir.file('kl.db')); // a store not made yet, reached by a link
+  assert.throws(
+    () =>
+      requireDistinctFiles(dir.path, {
+        '--db': { path: 'y.db', kind: 'store' },
+        '--output': { path: 'o.csv', kind: 'output' },
+      }),
+    refusal(/--output .*o\.csv is the SQLite write-ahead log that --db .*y\.db writes beside it/),
+  );
+  assert.throws(
+    () =>
+      requireDistinctFiles(dir.path, {
+        '--db': { path: 'kl.db', kind: 'store' },
+        '--output': { path: 'sub/k.db-wal', kind: 'output' },
+      }),
+    refusal(/--output .*sub\/k\.db-wal is the SQLite write-ahead log that --db .*kl\.db writes beside it/),
+  );
+});
+
 test('poll --output F --metrics-file F.lock exits 2 before the stick, and makes neither file', async (t) => {
   const dir = tempDirFor(t, 'bmeter-siblings-');
   await writeScanFile(dir.file('bmeter.scan.json'), SCAN_RESULT);
