@@ -6,7 +6,7 @@
 import { diskFault } from '../fs/disk-fault.js';
 import { assertReplaceable } from '../fs/replaceable.js';
 import { scanTempFileOf } from '../fs/siblings.js';
-import { access, constants, mkdir, readFile, rename, rm, writeFile, chmod } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BmeterError } from '../errors.js';
 import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
@@ -96,6 +96,7 @@ export const SCAN_FILE_MODE = 0o600;
  */
 export async function prepareScanFileFolder(path: string): Promise<void> {
   await assertReplaceable(path, 'the scan file');
+  await assertScanOrEmpty(path);
   const dir = dirname(path);
   try {
     await mkdir(dir, { recursive: true });
@@ -110,11 +111,39 @@ export async function prepareScanFileFolder(path: string): Promise<void> {
   }
 }
 
+/**
+ * Resolves when `path` is missing, empty or holds a JSON object (a scan file, even a damaged one, which a new
+ * scan is there to replace); throws BmeterError USAGE (exit 2) for a file of anything else (notes, a CSV), which
+ * is the user's and is left as it is.
+ */
+async function assertScanOrEmpty(path: string): Promise<void> {
+  let text: string;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const buffer = Buffer.alloc(4096);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      text = buffer.toString('utf8', 0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return; // missing or unreadable: writing it reports what is wrong
+  }
+  const content = text.trimStart();
+  if (content === '' || content.startsWith('{')) return;
+  const first = content.split('\n')[0] ?? '';
+  throw new BmeterError(
+    'USAGE',
+    `the scan file ${path} holds something else (its first line is ${JSON.stringify(first.slice(0, 60))}): ` +
+      'give another --scan-file, or move that file away',
+  );
+}
+
 /** Writes text to path atomically: a temp file in the same directory, then rename. */
 async function writeAtomically(path: string, text: string): Promise<void> {
   const { randomBytes } = await import('node:crypto'); // only when writing: a poll never needs crypto
   await prepareScanFileFolder(path);
-  await assertReplaceable(path, 'the scan file');
   const temp = scanTempFileOf(path, process.pid, randomBytes(4).toString('hex'));
   try {
     await writeFile(temp, text, { mode: SCAN_FILE_MODE, flag: 'wx' });

@@ -145,3 +145,29 @@ test('the scan file is written 0600 whatever the umask', async () => {
     process.umask(old);
   }
 });
+
+test('a --scan-file holding anything but a scan is refused, exit 2, before the port is opened, and kept', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const scan = (name: string) =>
+    runProgram(['scan', '--port', '/dev/ttySIM0', '--scan-file', name], { cwd: dir, simUrl: 'sim://?timeScale=0.001' });
+  writeFileSync(join(dir, 'notes.txt'), 'my notes\nmore notes\n');
+  const refused = await scan('notes.txt');
+  assert.equal(refused.code, 2);
+  assert.equal(
+    refused.stderr,
+    `bmeter: the scan file ${join(dir, 'notes.txt')} holds something else (its first line is "my notes"): ` +
+      'give another --scan-file, or move that file away\n',
+  );
+  assert.deepEqual(refused.ports, [], 'the port is not opened');
+  assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'my notes\nmore notes\n');
+
+  // An empty file, or a scan file cut short (a JSON object), is what a new scan replaces.
+  writeFileSync(join(dir, 'empty.json'), '');
+  writeFileSync(join(dir, 'cut.json'), '{"version":1,"scannedAt":"2024-05');
+  for (const name of ['empty.json', 'cut.json']) {
+    const run = await scan(name);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(JSON.parse(readFileSync(join(dir, name), 'utf8')).macAddress, '001C640003DE5A1B');
+  }
+});
