@@ -110,6 +110,10 @@ export function resolveSimOptions(partial: Partial<SimOptions> = {}): SimOptions
     `model ${o.model} is a ${implied}-stack stick: dialect ${partial.dialect ?? ''} contradicts it (leave one out)`,
   );
   o.dialect = implied;
+  check(
+    o.model !== 'rl7023-ips' || partial.erxudp !== 'binary',
+    'model rl7023-ips prints ERXUDP in hex only: erxudp binary contradicts it (leave one out)',
+  );
   if (o.model === 'rl7023-ips') o.erxudp = 'hex';
   if (o.faults.findAt !== undefined && partial.findAt === undefined) o.findAt = o.faults.findAt;
   check(o.routeBId.length === 32, `routeBId must be 32 characters, got ${o.routeBId.length}`);

@@ -61,11 +61,7 @@ test('sim:// URLs carry the options, and findAt can come from the fault list', (
   assert.equal(o.neighbours, 1);
   assert.equal(o.coefficient, null);
   assert.equal(resolveSimOptions(parseSimUrl('sim://')).dialect, 'single');
-  assert.equal(
-    resolveSimOptions(parseSimUrl('sim:?model=rl7023-ips&erxudp=binary')).erxudp,
-    'hex',
-    'D/IPS is hex-only',
-  );
+  assert.equal(resolveSimOptions(parseSimUrl('sim:?model=rl7023-ips')).erxudp, 'hex', 'D/IPS is hex-only');
   assert.throws(
     () => parseSimUrl('sim://?nope=1'),
     /^BmeterError: unknown sim option "nope": the options are dialect, .*findAt/,
@@ -74,6 +70,10 @@ test('sim:// URLs carry the options, and findAt can come from the fault list', (
   for (const [url, message] of [
     ['sim://?model=bp35c2&dialect=single', 'model bp35c2 is a dual-stack stick: dialect single contradicts it'],
     ['sim://?model=rl7023-ips&dialect=dual', 'model rl7023-ips is a single-stack stick: dialect dual contradicts it'],
+    [
+      'sim://?model=rl7023-ips&erxudp=binary',
+      'model rl7023-ips prints ERXUDP in hex only: erxudp binary contradicts it',
+    ],
   ] as const) {
     assert.throws(() => resolveSimOptions(parseSimUrl(url)), {
       code: 'USAGE',
