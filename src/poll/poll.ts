@@ -185,9 +185,11 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       o.logger.debug({ index }, 'reading done');
       await emit(outcome.reading);
     } else {
+      // Stopped as asked: the reading the signal cut short is neither a failed nor a lost one (the metrics'
+      // bmeter_reading_failures_total counts readings the meter did not give).
+      if (o.signal.aborted) return;
       summary.failed += 1;
       o.onFailure?.(outcome.detail);
-      if (o.signal.aborted) return; // stopped as asked: not a lost reading
       // A reading given up (no answer after the retries, or sends held past its slot by EVENT 32 or
       // EVENT 29) is said, never dropped silently: at warn once per outage, so a silent meter does
       // not fill the log, and one line with the count when readings come back.

@@ -41,7 +41,7 @@ const CASES: [string, string, (path: string) => Promise<unknown>, string, string
     'bmeter.scan.json',
     (path) => writeScanFile(path, SCAN_RESULT),
     'the scan file there before, if any, is kept — free some space, or choose another with --scan-file',
-    'before\n',
+    '{"version":1,"channel":59}\n', // only a scan file is replaced
   ],
   [
     'the metrics file',

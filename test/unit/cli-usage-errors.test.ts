@@ -43,7 +43,7 @@ for (const [argv, message] of CASES) {
 for (const argv of [['--help'], ['poll', '--help'], ['--version'], ['help', 'history']]) {
   test(`bmeter ${argv.join(' ')} prints on stdout and exits 0`, async (t) => {
     const run = await runProgram(argv, { cwd: tempDirFor(t).path, simUrl: 'sim://' });
-    assert.equal(run.code, 0);
+    assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, '');
     assert.match(run.stdout, argv.includes('--version') ? /^\d+\.\d+\.\d+/ : /^Usage: bmeter/);
   });

@@ -100,6 +100,7 @@ describe('poll and the stop signal', () => {
     );
     assert.equal(summary.stoppedBy, 'signal');
     assert.equal(summary.readings, 1);
+    assert.equal(summary.failed, 0, 'the reading the signal cut short is not a failed one');
     assert.ok(r.written.includes('SKTERM'));
   });
 
