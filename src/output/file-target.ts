@@ -12,7 +12,7 @@
  *   deleted (or `reopen()` was called, on SIGHUP) it is opened again by name, so no record goes
  *   to a file nobody can see.
  */
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
 import { lockFileOf } from '../fs/siblings.js';
 
@@ -34,6 +34,8 @@ export class FileTarget {
   private wroteToDevice = false;
   private reopenWanted = false;
   private endingChecked = false;
+  /** The run made the file (it did not exist when opened) and has appended nothing to it yet. */
+  private madeAndUnwritten = false;
 
   private constructor(
     readonly path: string,
@@ -43,7 +45,12 @@ export class FileTarget {
   /** Opens (or creates) `path` for appending; a usage error (exit 2) naming it when it cannot be. */
   static async open(path: string, options: FileTargetOptions = {}): Promise<FileTarget> {
     const target = new FileTarget(path, options);
+    const existed = await stat(path).then(
+      () => true,
+      () => false,
+    );
     await target.openByName();
+    target.madeAndUnwritten = !existed && target.regular;
     return target;
   }
 
@@ -77,12 +84,27 @@ export class FileTarget {
         );
       const bytes = Buffer.from((repair ? '\n' : '') + build(size === 0), 'utf8');
       await this.writeAll(handle, bytes, size);
+      this.madeAndUnwritten = false;
     } finally {
       await release().catch(() => undefined);
     }
   }
 
+  /**
+   * Closes the file. A file this run made and never wrote a record to (the run was refused by a later check,
+   * stopped during the join, or its only append did not fit on the disk) is removed again, as long as it is
+   * still that empty file: the run leaves the folder as it found it.
+   */
   async close(): Promise<void> {
+    await this.closeHandle();
+    if (!this.madeAndUnwritten) return;
+    this.madeAndUnwritten = false;
+    const now = await stat(this.path).catch(() => undefined);
+    if (now?.isFile() === true && now.ino === this.ino && now.size === 0)
+      await unlink(this.path).catch(() => undefined);
+  }
+
+  private async closeHandle(): Promise<void> {
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close();
@@ -121,7 +143,7 @@ export class FileTarget {
     if (!this.reopenWanted && current === this.ino && this.handle !== undefined) return;
     const why = this.reopenWanted ? 'on SIGHUP' : current === undefined ? 'it was moved or deleted' : 'it was replaced';
     this.reopenWanted = false;
-    await this.close().catch(() => undefined);
+    await this.closeHandle().catch(() => undefined);
     await this.openByName();
     this.endingChecked = false;
     this.options.notice?.(`reopened output file ${this.path} (${why})`);

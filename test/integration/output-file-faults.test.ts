@@ -152,3 +152,22 @@ test('the lock beside the output file is gone after the append', async () => {
   await sink.close();
   assert.throws(() => statSync(`${path}.lock`), /ENOENT/);
 });
+
+test('a file the run made and wrote no record to is removed again on close; a file that was there is kept', async () => {
+  const dir = fresh();
+  const made = join(dir, 'new.csv');
+  const unwritten = await FileTarget.open(made);
+  assert.equal(statSync(made).size, 0, 'opening makes the file (a bad path fails at start)');
+  await unwritten.close();
+  assert.throws(() => statSync(made), /ENOENT/, 'a run refused or stopped before its first record leaves no file');
+
+  const written = await FileTarget.open(made);
+  await written.append(() => 'timestamp,power_w\nt0,1\n');
+  await written.close();
+  assert.equal(readFileSync(made, 'utf8'), 'timestamp,power_w\nt0,1\n');
+
+  const before = join(dir, 'empty-before.csv');
+  writeFileSync(before, '');
+  await (await FileTarget.open(before)).close();
+  assert.equal(readFileSync(before, 'utf8'), '', "an empty file that was there is the user's: kept");
+});
