@@ -73,6 +73,17 @@ interface RigOptions {
   maxScanDuration?: number;
 }
 
+/**
+ * Polls on rig `r` with the meter falling silent after the first record (the recovery ladder climbs), and
+ * checks that the run ended on the signal within STOP_MS of virtual time. Returns the run's summary.
+ */
+async function silentMeterPollStopped(r: Rig) {
+  const summary = await runPoll(r.poll({ sink: sinkThen(r, () => r.stick.setMeterOnAir(false)) }));
+  assert.ok(r.sinceStop() < STOP_MS, `stopped ${r.sinceStop()} ms after the signal`);
+  assert.equal(summary.stoppedBy, 'signal');
+  return summary;
+}
+
 async function rig(o: RigOptions = {}): Promise<Rig> {
   const clock = new VirtualClock(Date.now());
   clocks.push(clock);
@@ -222,9 +233,7 @@ describe('a poll stops within two seconds of the signal at every wait', () => {
   it('the SKTERM that ends the session, to a meter gone off the air: given 1.5 s, not its 8 s', async () => {
     const r = await rig();
     r.stopAfterWrite((c, nth) => c === 'SKSENDTO' && nth === 2, 3000);
-    const summary = await runPoll(r.poll({ sink: sinkThen(r, () => r.stick.setMeterOnAir(false)) }));
-    assert.ok(r.sinceStop() < STOP_MS, `stopped ${r.sinceStop()} ms after the signal`);
-    assert.equal(summary.stoppedBy, 'signal');
+    await silentMeterPollStopped(r);
     assert.equal(r.written.at(-1), 'SKTERM', 'still joined after one unanswered reading: SKTERM is sent');
   });
 
@@ -249,9 +258,7 @@ describe('a poll stops within two seconds of the signal at every wait', () => {
   it('the rejoin of the recovery ladder to a meter gone off the air: no SKTERM queued behind the SKJOIN left running', async () => {
     const r = await rig();
     r.stopAfterWrite((c, nth) => c === 'SKJOIN' && nth === 2, 1000);
-    const summary = await runPoll(r.poll({ sink: sinkThen(r, () => r.stick.setMeterOnAir(false)) }));
-    assert.ok(r.sinceStop() < STOP_MS, `stopped ${r.sinceStop()} ms after the signal`);
-    assert.equal(summary.stoppedBy, 'signal');
+    await silentMeterPollStopped(r);
     assert.equal(count(r.written, 'SKJOIN'), 2, r.written.join(' '));
     assert.equal(count(r.written, 'SKTERM'), 0, 'not joined: nothing to end');
   });
@@ -259,9 +266,7 @@ describe('a poll stops within two seconds of the signal at every wait', () => {
   it('the scan of the known channel: no further duration after the signal', async () => {
     const r = await rig();
     r.stopAfterWrite((c) => c === KNOWN_CHANNEL_SCAN, 200);
-    const summary = await runPoll(r.poll({ sink: sinkThen(r, () => r.stick.setMeterOnAir(false)) }));
-    assert.ok(r.sinceStop() < STOP_MS, `stopped ${r.sinceStop()} ms after the signal`);
-    assert.equal(summary.stoppedBy, 'signal');
+    await silentMeterPollStopped(r);
     assert.equal(count(r.written, KNOWN_CHANNEL_SCAN), 1, r.written.join(' '));
     assert.equal(r.written.at(-1), KNOWN_CHANNEL_SCAN, 'nothing after it: the link is down, so no SKTERM');
   });
@@ -269,9 +274,7 @@ describe('a poll stops within two seconds of the signal at every wait', () => {
   it('the full rescan (up to 66 s of SKSCAN): left at once', async () => {
     const r = await rig();
     r.stopAfterWrite((c) => c === FULL_SCAN, 1000);
-    const summary = await runPoll(r.poll({ sink: sinkThen(r, () => r.stick.setMeterOnAir(false)) }));
-    assert.ok(r.sinceStop() < STOP_MS, `stopped ${r.sinceStop()} ms after the signal`);
-    assert.equal(summary.stoppedBy, 'signal');
+    await silentMeterPollStopped(r);
     assert.equal(count(r.written, FULL_SCAN), 1, r.written.join(' '));
     assert.equal(r.written.at(-1), FULL_SCAN, 'nothing after it: the link is down, so no SKTERM');
   });
@@ -279,17 +282,13 @@ describe('a poll stops within two seconds of the signal at every wait', () => {
   it('the port reopen, when the port takes 20 s to open', async () => {
     const r = await rig({ slowReopenMs: 20_000, maxScanDuration: 4 });
     r.stopAfterOpen(2, 1000);
-    const summary = await runPoll(r.poll({ sink: sinkThen(r, () => r.stick.setMeterOnAir(false)) }));
-    assert.ok(r.sinceStop() < STOP_MS, `stopped ${r.sinceStop()} ms after the signal`);
-    assert.equal(summary.stoppedBy, 'signal');
+    await silentMeterPollStopped(r);
   });
 
   it('the drain and the stick checks of a reopened port whose stick answers nothing', async () => {
     const r = await rig({ silentReopen: true, maxScanDuration: 4 });
     r.stopAfterOpen(2, 1000);
-    const summary = await runPoll(r.poll({ sink: sinkThen(r, () => r.stick.setMeterOnAir(false)) }));
-    assert.ok(r.sinceStop() < STOP_MS, `stopped ${r.sinceStop()} ms after the signal`);
-    assert.equal(summary.stoppedBy, 'signal');
+    await silentMeterPollStopped(r);
     assert.equal(
       r.written.at(-1),
       'SKSREG',
