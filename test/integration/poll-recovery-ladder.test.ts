@@ -5,9 +5,9 @@
  * The meter goes silent with the sim's `drop@N-M` fault (N counts the ECHONET requests that reach
  * it), goes off the air (SimStick.setMeterOnAir) or moves (SimStick.moveMeter); the port wrapper
  * can hang or unplug the stick. One try per reading (retries.request 0) keeps the request count
- * equal to the reading count. bmeter's waits (answer timeouts, slots, command timeouts) run on a
- * virtual clock that jumps ahead whenever the simulator has settled (test/fixtures/virtual-clock.ts),
- * so the file takes a few seconds instead of twenty. Expected commands,
+ * equal to the reading count. bmeter's waits (answer timeouts, slots, command timeouts) and the
+ * simulator's run on one virtual clock that jumps ahead whenever nothing is under way
+ * (test/fixtures/virtual-clock.ts), so the file takes under a second instead of twenty. Expected commands,
  * masks and channels are written out by hand from docs/protocol.md, not computed by bmeter.
  */
 import { afterEach, describe, it } from 'node:test';
@@ -54,7 +54,11 @@ interface Rig {
 }
 
 async function rig(sim: Partial<SimOptions>): Promise<Rig> {
-  const base = await simMeterRig(sim, { startMs: CLOCK_MS, rttMs: 2, dirPrefix: 'bmeter-ladder-' });
+  // bmeter's waits (answer timeouts, slots, command timeouts) and the stick's (answers, scans, joins) run on one
+  // virtual time: no real waiting.
+  const clock = new VirtualClock(CLOCK_MS);
+  clocks.push(clock);
+  const base = await simMeterRig(sim, { startMs: CLOCK_MS, rttMs: 2, dirPrefix: 'bmeter-ladder-', timers: clock });
   const timeline: string[] = [];
   const records: Record<string, unknown>[] = [];
   const logs: LogLine[] = [];
@@ -93,9 +97,6 @@ async function rig(sim: Partial<SimOptions>): Promise<Rig> {
     retries: { ...base.config.retries, join: 1, request: 0 },
     scan: { ...base.config.scan, minDuration: 4, maxDuration: 7, marginMs: 2000 },
   };
-  // Waits of bmeter (answer timeouts, slots, command timeouts) run on virtual time: no real waiting.
-  const clock = new VirtualClock(Date.now(), () => base.stick.settled());
-  clocks.push(clock);
   const options = (over: Partial<PollOptions> = {}): PollOptions => ({
     ...base.common(),
     clock,
