@@ -1,7 +1,8 @@
 /**
  * `bmeter plot` spawned as a user runs it, on files written by hand in test/fixtures/plot
  * (a history CSV with a repeated header and empty values, a poll JSON-lines file with a null
- * power and a blank line) and on a real SQLite store where node:sqlite exists.
+ * power and a blank line) and on a real SQLite store where node:sqlite exists: the SVG and PNG charts, the errors
+ * as a user sees them. The terminal chart and the refused options run in process: test/unit/plot-cli.test.ts.
  */
 import { repoPath } from '../fixtures/repo-root.js';
 import assert from 'node:assert/strict';
@@ -76,53 +77,6 @@ test('a PNG decodes: PNG signature, and IHDR twice the size of the SVG', async (
   assert.ok(width > 900, 'the plotting area alone is 900 px wide');
 });
 
-test('the terminal chart fits the width given, every line', async () => {
-  for (const width of [40, 80, 123]) {
-    const run = await runBmeter(['plot', '--input', POWER, '--out', '-', '--width', String(width), '--height', '10']);
-    assert.equal(run.code, 0, describeRun(run));
-    const lines = run.stdout.trimEnd().split('\n');
-    assert.equal(lines.length, 10);
-    for (const line of lines) assert.ok([...line].length <= width, `${[...line].length} > ${width}: ${line}`);
-    assert.match(run.stdout, /[\u2801-\u28ff]/, 'a braille line is drawn');
-    assert.match(lines[0] ?? '', /^Power \(W\)/);
-  }
-});
-
-test('the terminal chart is 80 columns wide when stdout is not a terminal', async () => {
-  const run = await runBmeter(['plot', '--input', HALF_HOURS, '--out', '-']);
-  assert.equal(run.code, 0, describeRun(run));
-  const widths = run.stdout
-    .trimEnd()
-    .split('\n')
-    .map((l) => [...l].length);
-  assert.equal(Math.max(...widths), 80);
-});
-
-/** A history CSV: the half hours of 2026-11-28 … 11-30, 0.1 kWh each (slot marks 00:30 … 24:00 per day). */
-function threeDays(path: string): void {
-  const rows = Array.from({ length: 3 * 48 }, (_, i) => {
-    const mark = new Date(Date.parse('2026-11-28T00:30:00+09:00') + 9 * 3_600_000 + i * 1_800_000);
-    return `${mark.toISOString().replace('.000Z', '+09:00')},1,0,0.1,0`;
-  });
-  writeFileSync(
-    path,
-    `slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh\n${rows.join('\n')}\n`,
-  );
-}
-
-test('--from/--to of one Japan date keep the 48 half hours of that day, for the daily and half-hour charts', async (t) => {
-  const dir = tempDirFor(t);
-  threeDays(dir.file('week.csv'));
-  const range = ['--input', 'week.csv', '--from', '2026-11-29', '--to', '2026-11-30', '--out', '-', '--width', '80'];
-  const daily = await runBmeter(['plot', ...range, '--chart', 'daily'], { cwd: dir.path });
-  assert.equal(daily.code, 0, describeRun(daily));
-  assert.doesNotMatch(daily.stdout, /11-28|11-30/, daily.stdout);
-  assert.match(daily.stdout, /^ {4}4\.8 ┤█{71}$/m, 'one day, 48 × 0.1 kWh, as wide as the chart');
-  const halfHours = await runBmeter(['plot', ...range], { cwd: dir.path });
-  assert.equal(halfHours.code, 0, describeRun(halfHours));
-  assert.match(halfHours.stdout.trimEnd().split('\n').at(-1) ?? '', /^ +11-29 00:00 .* 11-30 00:00$/);
-});
-
 test('an empty input is a clear error with exit status 2', async (t) => {
   const dir = tempDirFor(t);
   writeFileSync(dir.file('empty.csv'), '');
@@ -138,41 +92,6 @@ test('an empty input is a clear error with exit status 2', async (t) => {
   assert.equal(outside.code, 2);
   assert.match(outside.stderr, /nothing to plot/);
   assert.doesNotMatch(outside.stderr + run.stderr, /at .*\.js:\d+/, 'no stack trace');
-});
-
-test('--width/--height with a file chart are refused with exit status 2, not ignored', async (t) => {
-  const dir = tempDirFor(t);
-  for (const [flags, named] of [
-    [['--width', '120'], '--width sizes'],
-    [['--height', '20'], '--height sizes'],
-    [['--width', '120', '--height', '20'], '--width and --height size'],
-  ] as const) {
-    const run = await runBmeter(['plot', '--input', POWER, '--out', 'p.png', ...flags], { cwd: dir.path });
-    assert.equal(run.code, 2, describeRun(run));
-    assert.equal(
-      run.stderr,
-      `bmeter: ${named} the terminal chart (--out -) in columns and rows; an .svg or .png chart has a fixed size — leave them out\n`,
-    );
-  }
-  assert.deepEqual(readdirSync(dir.path), []);
-});
-
-test('a chart the input cannot give is refused with exit status 2', async () => {
-  const run = await runBmeter(['plot', '--input', POWER, '--chart', 'daily', '--out', '-']);
-  assert.equal(run.code, 2);
-  assert.match(run.stderr, /holds power readings \(poll\)/);
-});
-
-test('an existing --out file is kept unless --force is given', async (t) => {
-  const dir = tempDirFor(t);
-  writeFileSync(dir.file('mine.svg'), 'my own file');
-  const kept = await runBmeter(['plot', '--input', POWER, '--out', 'mine.svg'], { cwd: dir.path });
-  assert.equal(kept.code, 2);
-  assert.match(kept.stderr, /mine\.svg already exists: give --force/);
-  assert.equal(readFileSync(dir.file('mine.svg'), 'utf8'), 'my own file');
-  const forced = await runBmeter(['plot', '--input', POWER, '--out', 'mine.svg', '--force'], { cwd: dir.path });
-  assert.equal(forced.code, 0, describeRun(forced));
-  assert.match(readFileSync(dir.file('mine.svg'), 'utf8'), /^<svg/);
 });
 
 test(

@@ -7,7 +7,9 @@
  *
  * Two kinds of simulator: a sim:// URL (scanned()), and a pty simulator given by its `bmeter simulate`
  * options (scannedPty()). A scan of a simulator started with the same options finds the same meter
- * (channel, PAN ID, MAC, LQI, PairID, firmware); only `scannedAt` differs, and nothing reads it back.
+ * (channel, PAN ID, MAC, LQI, PairID, firmware); only `scannedAt` differs, and nothing reads it back. Options
+ * that only shape the readings (the meter's clock, counters, wiring; request faults) do not change the scan, so
+ * simulators that differ only in those share one.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -47,23 +49,6 @@ async function scanOnce(sim: string): Promise<string> {
 }
 
 /**
- * Puts the scan file of `sim` (a sim:// URL) at `dir/name`; returns the `--port … --scan-file …`
- * arguments every later command needs.
- */
-export async function scanned(dir: TempDir, sim: string, name = 'scan.json'): Promise<string[]> {
-  assert.match(sim, /^sim:\/\//, 'a cached scan is for the in-process simulator only');
-  let file = scans.get(sim);
-  if (file === undefined) {
-    file = scanOnce(sim);
-    scans.set(sim, file);
-    file.catch(() => scans.delete(sim));
-  }
-  const target = dir.file(name);
-  copyScan(await file, target);
-  return ['--port', sim, '--scan-file', target];
-}
-
-/**
  * Fault items that would make a scanned stick differ from a fresh one: a FAIL on a command the scan
  * sends (or counted across it), and fragmented output, whose random chunk sizes the scan would use up.
  * The request faults (drop, event29 … sna) count ECHONET requests, which a scan never sends.
@@ -71,14 +56,81 @@ export async function scanned(dir: TempDir, sim: string, name = 'scan.json'): Pr
 const SCAN_SENSITIVE = /\b(fail|fragment)\b/i;
 
 /**
+ * Simulator options that shape what the meter reads, not what a scan finds (its clock, counters, wiring, ECHONET
+ * release, session lifetime, speed): left out of the simulator a scan is cached for.
+ */
+const READING_ONLY = [
+  'clock',
+  'initialKwh',
+  'wiring',
+  'pv',
+  'coefficient',
+  'release',
+  'reverse',
+  'sessionLifetimeS',
+  'aribHoldS',
+  'timeScale',
+  'rttMs',
+];
+
+/**
+ * The simulator whose scan stands for `sim`'s: `sim` without its READING_ONLY options, and without its faults
+ * unless they act on the scan (SCAN_SENSITIVE).
+ */
+function scanKey(sim: string): string {
+  const url = new URL(sim);
+  for (const name of READING_ONLY) url.searchParams.delete(name);
+  if (!SCAN_SENSITIVE.test(url.searchParams.get('faults') ?? '')) url.searchParams.delete('faults');
+  url.searchParams.sort();
+  return url.href;
+}
+
+/**
+ * scanKey() of the simulator that `bmeter simulate` starts with `simArgs` (flag and value pairs: `--find-at 6`
+ * is findAt=6, `--sim` gives a query of further options).
+ */
+function ptyScanKey(simArgs: readonly string[]): string {
+  const params = new URLSearchParams();
+  for (let i = 0; i < simArgs.length; i += 2) {
+    const [flag = '', value = ''] = simArgs.slice(i, i + 2);
+    if (flag === '--sim') for (const [name, v] of new URLSearchParams(value)) params.set(name, v);
+    else
+      params.set(
+        flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
+        value,
+      );
+  }
+  return `pty ${scanKey(`sim://?${params.toString()}`)}`;
+}
+
+/**
+ * Puts the scan file of `sim` (a sim:// URL) at `dir/name`; returns the `--port … --scan-file …`
+ * arguments every later command needs.
+ */
+export async function scanned(dir: TempDir, sim: string, name = 'scan.json'): Promise<string[]> {
+  assert.match(sim, /^sim:\/\//, 'a cached scan is for the in-process simulator only');
+  const key = scanKey(sim);
+  let file = scans.get(key);
+  if (file === undefined) {
+    file = scanOnce(key);
+    scans.set(key, file);
+    file.catch(() => scans.delete(key));
+  }
+  const target = dir.file(name);
+  copyScan(await file, target);
+  return ['--port', sim, '--scan-file', target];
+}
+
+/**
  * Puts at `file` the scan file of a pty simulator started with the `bmeter simulate` options
  * `simArgs`: a copy of this run's cached one, or else `scan()` (the test's real `bmeter scan` on its
  * own pty, writing `file`; it throws when the scan fails) is run and its file cached for the next
- * test with the same options. Options whose faults act on the scan (SCAN_SENSITIVE) always scan.
+ * test whose simulator scans the same (ptyScanKey). Options whose faults act on the scan (SCAN_SENSITIVE) always
+ * scan.
  */
 export async function scannedPty(simArgs: readonly string[], file: string, scan: () => Promise<void>): Promise<void> {
   if (SCAN_SENSITIVE.test(simArgs.join(' '))) return scan();
-  const cached = cacheFile(`pty ${JSON.stringify(simArgs)}`);
+  const cached = cacheFile(ptyScanKey(simArgs));
   if (existsSync(cached)) return copyScan(cached, file);
   await scan();
   mkdirSync(FOLDER, { recursive: true });
