@@ -85,6 +85,9 @@ function scanKey(sim: string): string {
   return url.href;
 }
 
+/** The simulator option a `bmeter simulate` flag sets: `--find-at` → findAt. */
+const optionName = (flag: string): string => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
 /**
  * scanKey() of the simulator that `bmeter simulate` starts with `simArgs` (flag and value pairs: `--find-at 6`
  * is findAt=6, `--sim` gives a query of further options).
@@ -94,11 +97,7 @@ function ptyScanKey(simArgs: readonly string[]): string {
   for (let i = 0; i < simArgs.length; i += 2) {
     const [flag = '', value = ''] = simArgs.slice(i, i + 2);
     if (flag === '--sim') for (const [name, v] of new URLSearchParams(value)) params.set(name, v);
-    else
-      params.set(
-        flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()),
-        value,
-      );
+    else params.set(optionName(flag), value);
   }
   return `pty ${scanKey(`sim://?${params.toString()}`)}`;
 }
