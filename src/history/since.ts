@@ -2,8 +2,8 @@
  * `--since auto`: the last `slot_start` already in the output file, so a nightly cron run appends
  * exactly the slots that are missing. Only the file's tail is read (the file grows forever).
  */
-import { open } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
+import { openToRead } from '../fs/open-to-read.js';
 import { JAPAN_TIME_FORMS, parseCalendarTime, parseJapanTime } from '../time/calendar.js';
 
 const TAIL_BYTES = 64 * 1024;
@@ -25,7 +25,7 @@ export function parseSince(value: string): number {
 
 /**
  * The slot_start of the last record in `path` that holds kWh (CSV: the first column, kWh in the
- * second; JSON lines: the keys), or undefined when the file is missing, empty, has only a header,
+ * second; JSON lines: the keys), or undefined when the file is missing, empty, not a regular file, has only a header,
  * or no record with kWh in its tail. A record without kWh (a meter that gave no E1 unit) does not
  * count as fetched, so the next run asks for that slot again; a torn last line (no newline) is
  * ignored the same way.
@@ -33,13 +33,15 @@ export function parseSince(value: string): number {
 export async function lastSlotStart(path: string, format: 'csv' | 'json'): Promise<number | undefined> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await openToRead(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new BmeterError('USAGE', `--since auto: cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile()) return undefined; // a FIFO or device (`--output /dev/stdout`): no record to continue from
+    const size = info.size;
     const length = Math.min(size, TAIL_BYTES);
     const buffer = Buffer.alloc(length);
     await handle.read(buffer, 0, length, size - length);

@@ -8,8 +8,8 @@
  * CSV go into a JSON lines file, or text blocks into a CSV file or any other file of the user's, and
  * every reader of the file (a plot, a spreadsheet) would misread it from then on.
  */
-import { open } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
+import { openToRead } from '../fs/open-to-read.js';
 import { csvLine, type OutputFormat } from './format.js';
 
 const FIRST_LINE_BYTES = 64 * 1024;
@@ -56,7 +56,7 @@ function expectedFirstLine(first: string, format: OutputFormat, columns: readonl
 async function firstLine(path: string): Promise<string | undefined> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await openToRead(path);
   } catch {
     return undefined; // missing, or not readable: opening it for output says what is wrong
   }

@@ -6,7 +6,8 @@
 import { diskFault } from '../fs/disk-fault.js';
 import { assertReplaceable } from '../fs/replaceable.js';
 import { scanTempFileOf } from '../fs/siblings.js';
-import { access, chmod, constants, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { openToRead } from '../fs/open-to-read.js';
 import { dirname } from 'node:path';
 import { BmeterError } from '../errors.js';
 import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
@@ -34,27 +35,12 @@ export async function parseScanFile(data: unknown, path: string): Promise<ScanFi
 }
 
 /**
- *
+ * Reads and validates the scan file at `path`.
+ * @throws BmeterError NO_SCAN_FILE when there is none; BAD_SCAN_FILE when it is a folder, not a regular file
+ *   (a FIFO, a device), unreadable, not JSON or not a valid scan file (each naming the file and what to do)
  */
 export async function readScanFile(path: string): Promise<ScanFile> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new BmeterError('NO_SCAN_FILE', `no scan file at ${path} — run \`bmeter scan\` first`, { cause: err });
-    }
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') {
-      throw new BmeterError(
-        'BAD_SCAN_FILE',
-        `the scan file ${path} is a folder: name a file (--scan-file or BMETER_SCAN_FILE)`,
-        {
-          cause: err,
-        },
-      );
-    }
-    throw new BmeterError('BAD_SCAN_FILE', `cannot read scan file ${path}: ${(err as Error).message}`, { cause: err });
-  }
+  const text = await readScanText(path);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -66,6 +52,36 @@ export async function readScanFile(path: string): Promise<ScanFile> {
     );
   }
   return await parseScanFile(data, path);
+}
+
+/** The text of the scan file at `path` (see readScanFile for what it throws). */
+async function readScanText(path: string): Promise<string> {
+  const where = '(--scan-file or BMETER_SCAN_FILE)';
+  let handle;
+  try {
+    handle = await openToRead(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new BmeterError('NO_SCAN_FILE', `no scan file at ${path} — run \`bmeter scan\` first`, { cause: err });
+    }
+    throw new BmeterError('BAD_SCAN_FILE', `cannot read scan file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory())
+      throw new BmeterError('BAD_SCAN_FILE', `the scan file ${path} is a folder: name a file ${where}`);
+    if (!info.isFile())
+      throw new BmeterError(
+        'BAD_SCAN_FILE',
+        `the scan file ${path} is not a regular file (a FIFO or a device): name a file ${where}`,
+      );
+    return await handle.readFile('utf8');
+  } catch (err) {
+    if (err instanceof BmeterError) throw err;
+    throw new BmeterError('BAD_SCAN_FILE', `cannot read scan file ${path}: ${(err as Error).message}`, { cause: err });
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The file content for a scan result (the key order is the documented one). */
@@ -111,17 +127,40 @@ export async function prepareScanFileFolder(path: string): Promise<void> {
   }
 }
 
+/** How much of an existing file is read to tell whether it is a scan file (one is under 1 KB). */
+const HEAD_BYTES = 64 * 1024;
+
+/** The keys of a scan file (toScanFile), any version so far. */
+const SCAN_FILE_KEYS: ReadonlySet<string> = new Set([
+  'version',
+  'scannedAt',
+  'dialect',
+  'firmware',
+  'channel',
+  'channelHex',
+  'channelPage',
+  'panId',
+  'macAddress',
+  'ipv6',
+  'lqi',
+  'rssiDbm',
+  'pairId',
+]);
+
 /**
- * Resolves when `path` is missing, empty or holds a JSON object (a scan file, even a damaged one, which a new
- * scan is there to replace); throws BmeterError USAGE (exit 2) for a file of anything else (notes, a CSV), which
- * is the user's and is left as it is.
+ * Resolves when `path` is missing, not a regular file (assertReplaceable judges those), empty, or a scan file,
+ * even a damaged one, which a new scan is there to replace: a JSON object of scan-file keys only, one of a later
+ * bmeter (a `version` and a `scannedAt` among other keys), or text cut short that begins as bmeter writes one
+ * (`{ "version":`). Throws BmeterError USAGE (exit 2) for a file of anything else (notes, a CSV, the
+ * package.json or config file of another program), which is the user's and is left as it is.
  */
 async function assertScanOrEmpty(path: string): Promise<void> {
   let text: string;
   try {
-    const handle = await open(path, 'r');
+    const handle = await openToRead(path);
     try {
-      const buffer = Buffer.alloc(4096);
+      if (!(await handle.stat()).isFile()) return;
+      const buffer = Buffer.alloc(HEAD_BYTES);
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
       text = buffer.toString('utf8', 0, bytesRead);
     } finally {
@@ -131,13 +170,45 @@ async function assertScanOrEmpty(path: string): Promise<void> {
     return; // missing or unreadable: writing it reports what is wrong
   }
   const content = text.trimStart();
-  if (content === '' || content.startsWith('{')) return;
+  if (content === '') return;
+  const object = jsonObject(content);
+  if (object === undefined ? /^\{\s*"version"\s*:/.test(content) : isScanObject(object)) return;
   const first = content.split('\n')[0] ?? '';
+  const what =
+    object === undefined
+      ? `its first line is ${JSON.stringify(first.slice(0, 60))}`
+      : `a JSON object with ${shownKeys(object)}, not a scan`;
   throw new BmeterError(
     'USAGE',
-    `the scan file ${path} holds something else (its first line is ${JSON.stringify(first.slice(0, 60))}): ` +
-      'give another --scan-file, or move that file away',
+    `the scan file ${path} holds something else (${what}): give another --scan-file, or move that file away`,
   );
+}
+
+/** `text` parsed when it is a JSON object, else undefined. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first keys of `object`, quoted: `the keys "name", "version", "description", …`. */
+function shownKeys(object: Record<string, unknown>): string {
+  const keys = Object.keys(object);
+  return `the keys ${keys
+    .slice(0, 3)
+    .map((k) => JSON.stringify(k))
+    .join(', ')}${keys.length > 3 ? ', …' : ''}`;
+}
+
+/** A scan file's object: only scan-file keys, or a later version's (a version and a scannedAt). */
+function isScanObject(object: Record<string, unknown>): boolean {
+  const keys = Object.keys(object);
+  return keys.every((k) => SCAN_FILE_KEYS.has(k)) || ('version' in object && 'scannedAt' in object);
 }
 
 /** Writes text to path atomically: a temp file in the same directory, then rename. */

@@ -162,10 +162,25 @@ test('a --scan-file holding anything but a scan is refused, exit 2, before the p
   assert.deepEqual(refused.ports, [], 'the port is not opened');
   assert.equal(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'my notes\nmore notes\n');
 
-  // An empty file, or a scan file cut short (a JSON object), is what a new scan replaces.
+  // Another program's JSON object is the user's too, and kept.
+  const packageJson = '{\n  "name": "my-app",\n  "version": "1.0.0",\n  "private": true,\n  "type": "module"\n}\n';
+  writeFileSync(join(dir, 'package.json'), packageJson);
+  const other = await scan('package.json');
+  assert.equal(other.code, 2);
+  assert.equal(
+    other.stderr,
+    `bmeter: the scan file ${join(dir, 'package.json')} holds something else (a JSON object with the keys "name", ` +
+      '"version", "private", …, not a scan): give another --scan-file, or move that file away\n',
+  );
+  assert.deepEqual(other.ports, [], 'the port is not opened');
+  assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), packageJson);
+
+  // An empty file, a scan file cut short or missing fields, or one of a later version is what a new scan replaces.
   writeFileSync(join(dir, 'empty.json'), '');
   writeFileSync(join(dir, 'cut.json'), '{"version":1,"scannedAt":"2024-05');
-  for (const name of ['empty.json', 'cut.json']) {
+  writeFileSync(join(dir, 'partial.json'), '{"version":1}');
+  writeFileSync(join(dir, 'later.json'), '{"version":2,"scannedAt":"2030-01-01T00:00:00+09:00","beacon":"x"}');
+  for (const name of ['empty.json', 'cut.json', 'partial.json', 'later.json']) {
     const run = await scan(name);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(JSON.parse(readFileSync(join(dir, name), 'utf8')).macAddress, '001C640003DE5A1B');

@@ -13,7 +13,8 @@ import { dirname } from 'node:path';
 import { diskFault } from '../../fs/disk-fault.js';
 import { assertReplaceable, modeToKeep } from '../../fs/replaceable.js';
 import { tempFileOf } from '../../fs/siblings.js';
-import { access, chmod, open, rename, unlink, writeFile } from 'node:fs/promises';
+import { access, chmod, rename, unlink, writeFile } from 'node:fs/promises';
+import { openToRead } from '../../fs/open-to-read.js';
 import { BmeterError } from '../../errors.js';
 import type { Reading } from '../../meter/reading.js';
 import type { MeterMetrics } from './meter-metrics.js';
@@ -107,7 +108,7 @@ export const TEXTFILE_START = '# HELP bmeter_';
 export async function assertOurTextfile(path: string): Promise<void> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await openToRead(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code !== 'EACCES' && code !== 'EPERM') return; // missing: a new file; else the write says what is wrong
