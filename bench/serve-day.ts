@@ -112,7 +112,8 @@ const timeGet = async (url: string, expect: number): Promise<number> => {
   if (body.items.length !== expect) throw new Error(`${url}: ${body.items.length} items, expected ${expect}`);
   return took;
 };
-const hundredDays = `${base}/api/half-hours?from=${encodeURIComponent(iso(DAY_START - 99 * 86_400_000))}&to=${encodeURIComponent(iso(DAY_START + 86_400_000))}&limit=10000`;
+// All 4,800: the API counts a half hour where it begins, 30 min before its mark.
+const hundredDays = `${base}/api/half-hours?from=${encodeURIComponent(iso(DAY_START - 99 * 86_400_000 - 1_800_000))}&to=${encodeURIComponent(iso(DAY_START + 86_400_000 - 1_800_000))}&limit=10000`;
 const queryTimes: number[] = [];
 for (let i = 0; i < 21; i++) queryTimes.push(await timeGet(hundredDays, 4800));
 const dayPage = `${base}/api/readings?from=${encodeURIComponent(iso(DAY_START))}&limit=10000`;

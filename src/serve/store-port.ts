@@ -35,7 +35,10 @@ export interface JsonPage {
   /** A JSON array of row objects (the same keys as StoredReading / HalfHourRow). */
   items: string;
   count: number;
-  /** Where the page ended, for the next one: the last row's ts_ms / slot_ms and its rowid; null for an empty page. */
+  /**
+   * Where the page ended, for the next one: the last row's ts_ms (readings) or the beginning of its half
+   * hour, slot_ms − 30 min (half hours), and its rowid; null for an empty page.
+   */
   last: PageEnd | null;
 }
 
@@ -53,13 +56,24 @@ export interface ServeStore {
   lastSlotMs(meter: string): number | undefined;
   latestReading(meter: string): StoredReading | undefined;
   readings(meter: string, fromMs: number, toMs: number, limit: number): StoredReading[];
+  /**
+   * The half hours that BEGIN in [fromMs, toMs) (slot_start, the half hour's end, minus 30 min), oldest first,
+   * at most `limit`: from one Japan midnight to the next, the day's 48 half hours (marks 00:30 … 24:00), the
+   * ones `daily` sums for it.
+   */
   halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[];
   /**
    * Rows in [fromMs, toMs), oldest first, at most `limit`; with `afterRowid`, of the rows at fromMs itself only
    * those with a greater rowid (the next page of one that ended there).
    */
   readingsJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage;
+  /**
+   * As `halfHours` (a half hour is in [fromMs, toMs) when it begins there), paged as `readingsJson`: fromMs
+   * and `last.ms` are half-hour beginnings (slot_ms − 30 min), so a page's end given back as fromMs with
+   * `afterRowid` starts the next page right after its last row.
+   */
   halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage;
+  /** Sums per Japan-time day (of the half hours that begin there) of the half hours that begin in [fromMs, toMs). */
   daily(meter: string, fromMs: number, toMs: number): DailyRow[];
   close(): void;
 }

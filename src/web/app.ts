@@ -118,9 +118,10 @@ function appendPower(r: ApiReading): void {
 
 async function loadHalfHours(): Promise<void> {
   const yesterday = japanMidnight(Date.now()) - DAY_MS;
+  // The half hours that begin yesterday 00:00 … tomorrow 00:00 (the API's rule): marks 00:30 … 24:00 of each day.
   const items = await allPages<ApiHalfHour>('/api/half-hours', {
-    from: japanIso(yesterday + HALF_HOUR_MS),
-    to: japanIso(yesterday + 2 * DAY_MS + HALF_HOUR_MS),
+    from: japanIso(yesterday),
+    to: japanIso(yesterday + 2 * DAY_MS),
     limit: '10000',
   });
   const bySlot = new Map(items.map((h) => [Date.parse(h.slot_start), h]));

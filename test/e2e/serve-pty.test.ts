@@ -130,8 +130,10 @@ test(
       { ...latest.reading, meter: undefined, timestamp: undefined },
       { ...expectedReading(FIRST_CLOCK), meter: undefined, timestamp: undefined },
     );
+    // The half hours that begin 10:30 … 12:00 (the API counts a half hour where it begins; its mark is its end):
+    // marks 11:00, 11:30 and 12:00, the newest ended one at 12:10 (10:30, stored too, ends before the range).
     const halves = (await (
-      await fetch(`${base}/api/half-hours?from=2024-05-01T11:00:00%2B09:00&to=2024-05-01T12:30:00%2B09:00`)
+      await fetch(`${base}/api/half-hours?from=2024-05-01T10:30:00%2B09:00&to=2024-05-01T12:00:00%2B09:00`)
     ).json()) as {
       items: Record<string, unknown>[];
       next: string | null;

@@ -55,6 +55,15 @@ function reading(timestamp: string, power: number): Reading {
   };
 }
 
+/** A half-hour row as history gives it: `slot_start` marks the END of the half hour whose energy it holds. */
+const slot = (slot_start: string, n: number, c: number) => ({
+  slot_start,
+  energy_normal_kwh: n,
+  energy_reverse_kwh: 0,
+  consumed_kwh: c,
+  exported_kwh: 0,
+});
+
 async function get(server: HttpServer, path: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`http://127.0.0.1:${server.address.port}${path}`);
   return { status: res.status, body: await res.json() };
@@ -198,45 +207,108 @@ test(
   },
 );
 
-test('/api/half-hours and /api/daily answer the stored slots value by value', { skip: NEEDS_SQLITE }, async (t) => {
-  const { store, server } = await rig(t);
-  const row = (slot_start: string, n: number, c: number) => ({
-    slot_start,
-    energy_normal_kwh: n,
-    energy_reverse_kwh: 0,
-    consumed_kwh: c,
-    exported_kwh: 0,
-  });
-  store.upsertHalfHours(METER, [
-    row('2024-05-01T11:00:00+09:00', 100, 0.4),
-    row('2024-05-01T11:30:00+09:00', 100.5, 0.5),
-    row('2024-05-01T12:00:00+09:00', 101.1, 0.6),
-  ]);
-  const halves = await get(server, '/api/half-hours?from=2024-05-01T11:30:00%2B09:00&to=2024-05-01T13:00:00%2B09:00');
-  assert.deepEqual(halves.body, {
-    items: [
-      {
-        meter: METER,
-        slot_start: '2024-05-01T11:30:00+09:00',
-        energy_normal_kwh: 100.5,
-        energy_reverse_kwh: 0,
-        consumed_kwh: 0.5,
-        exported_kwh: 0,
-      },
-      {
-        meter: METER,
-        slot_start: '2024-05-01T12:00:00+09:00',
-        energy_normal_kwh: 101.1,
-        energy_reverse_kwh: 0,
-        consumed_kwh: 0.6,
-        exported_kwh: 0,
-      },
-    ],
-    next: null,
-  });
-  const daily = await get(server, '/api/daily?from=2024-05-01&to=2024-05-02');
-  assert.deepEqual(daily.body, { items: [{ date: '2024-05-01', consumed_kwh: 1.5, exported_kwh: 0, slots: 3 }] });
-});
+test(
+  '/api/half-hours and /api/daily answer the stored slots value by value, a half hour counted where it begins',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const { store, server } = await rig(t);
+    store.upsertHalfHours(METER, [
+      slot('2024-05-01T00:00:00+09:00', 99.9, 0.1), // April 30, 23:30–24:00
+      slot('2024-05-01T00:30:00+09:00', 100.1, 0.2), // May 1, 00:00–00:30: its first half hour
+      slot('2024-05-01T11:00:00+09:00', 100.5, 0.4), // 10:30–11:00
+      slot('2024-05-01T11:30:00+09:00', 101, 0.5), // 11:00–11:30
+      slot('2024-05-01T12:00:00+09:00', 101.6, 0.6), // 11:30–12:00
+      slot('2024-05-02T00:00:00+09:00', 102.3, 0.7), // May 1, 23:30–24:00: its last half hour
+      slot('2024-05-02T00:30:00+09:00', 103.1, 0.8), // May 2, 00:00–00:30
+    ]);
+    // 11:00–12:00 holds the half hours 11:00–11:30 and 11:30–12:00: marks 11:30 and 12:00, not 11:00.
+    const halves = await get(server, '/api/half-hours?from=2024-05-01T11:00:00%2B09:00&to=2024-05-01T12:00:00%2B09:00');
+    assert.deepEqual(halves.body, {
+      items: [
+        {
+          meter: METER,
+          slot_start: '2024-05-01T11:30:00+09:00',
+          energy_normal_kwh: 101,
+          energy_reverse_kwh: 0,
+          consumed_kwh: 0.5,
+          exported_kwh: 0,
+        },
+        {
+          meter: METER,
+          slot_start: '2024-05-01T12:00:00+09:00',
+          energy_normal_kwh: 101.6,
+          energy_reverse_kwh: 0,
+          consumed_kwh: 0.6,
+          exported_kwh: 0,
+        },
+      ],
+      next: null,
+    });
+
+    // May 1 (the README's example with a bare date): marks 00:30 … May 2 00:00, the half hours /api/daily sums.
+    const day = await get(server, '/api/half-hours?from=2024-05-01&to=2024-05-02');
+    assert.deepEqual(
+      day.body.items.map((h: { slot_start: string; consumed_kwh: number }) => [h.slot_start, h.consumed_kwh]),
+      [
+        ['2024-05-01T00:30:00+09:00', 0.2],
+        ['2024-05-01T11:00:00+09:00', 0.4],
+        ['2024-05-01T11:30:00+09:00', 0.5],
+        ['2024-05-01T12:00:00+09:00', 0.6],
+        ['2024-05-02T00:00:00+09:00', 0.7],
+      ],
+    );
+    const daily = await get(server, '/api/daily?from=2024-05-01&to=2024-05-02');
+    const may1 = daily.body.items[0];
+    assert.deepEqual(daily.body, { items: [{ date: '2024-05-01', consumed_kwh: 2.4, exported_kwh: 0, slots: 5 }] });
+    const summed = day.body.items.reduce((sum: number, h: { consumed_kwh: number }) => sum + h.consumed_kwh, 0);
+    assert.equal(Math.round(summed * 1e6) / 1e6, may1.consumed_kwh, "the day's half hours sum to its daily");
+    assert.equal(day.body.items.length, may1.slots);
+  },
+);
+
+test(
+  '/api/half-hours pages one row at a time with next until null, each half hour once and in order',
+  { skip: NEEDS_SQLITE },
+  async (t) => {
+    const { store, server } = await rig(t);
+    // Row numbers out of time order (11:30 and 12:00 stored first), so a next link that came back at the
+    // wrong half hour would skip or repeat a row: rowids 11:30 = 1, 12:00 = 2, 10:30 = 3, 11:00 = 4, 12:30 = 5.
+    store.upsertHalfHours(METER, [
+      slot('2024-05-01T11:30:00+09:00', 101, 0.5),
+      slot('2024-05-01T12:00:00+09:00', 101.6, 0.6),
+    ]);
+    store.upsertHalfHours(METER, [
+      slot('2024-05-01T10:30:00+09:00', 100, 0.3), // 10:00–10:30: before the range
+      slot('2024-05-01T11:00:00+09:00', 100.5, 0.4),
+      slot('2024-05-01T12:30:00+09:00', 102.3, 0.7), // 12:00–12:30: after it
+    ]);
+    const first = await get(
+      server,
+      '/api/half-hours?from=2024-05-01T10:30:00%2B09:00&to=2024-05-01T12:00:00%2B09:00&limit=1',
+    );
+    assert.deepEqual(
+      first.body.items.map((h: { slot_start: string }) => h.slot_start),
+      ['2024-05-01T11:00:00+09:00'],
+    );
+    // from = where that half hour began (10:30 JST), in the caller's frame; after = its row number.
+    assert.equal(
+      first.body.next,
+      '/api/half-hours?from=2024-05-01T01%3A30%3A00.000Z&after=4&to=2024-05-01T03%3A00%3A00.000Z&limit=1',
+    );
+    const seen: string[] = [];
+    let path: string | null = first.body.next;
+    seen.push(...first.body.items.map((h: { slot_start: string }) => h.slot_start));
+    for (let pages = 0; path !== null; pages++) {
+      assert.ok(pages < 6, 'the pages end');
+      const page = await get(server, path);
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      assert.ok(page.body.items.length <= 1);
+      seen.push(...page.body.items.map((h: { slot_start: string }) => h.slot_start));
+      path = page.body.next;
+    }
+    assert.deepEqual(seen, ['2024-05-01T11:00:00+09:00', '2024-05-01T11:30:00+09:00', '2024-05-01T12:00:00+09:00']);
+  },
+);
 
 test(
   'bad parameters are 400 with a message; unknown paths 404; other methods 405',

@@ -181,6 +181,17 @@ test(
         ['2024-05-01T01:00:00+09:00', 100.5, 0.3],
       ],
     );
+    // A half hour is in the range when it begins there: 00:00–00:30 is the row marked 00:30 (its end).
+    const first = store.halfHours(
+      METER,
+      Date.parse('2024-05-01T00:00:00+09:00'),
+      Date.parse('2024-05-01T00:30:00+09:00'),
+      100,
+    );
+    assert.deepEqual(
+      first.map((r) => r.slot_start),
+      ['2024-05-01T00:30:00+09:00'],
+    );
     assert.equal(store.lastSlotMs(METER), Date.parse('2024-04-30T16:00:00Z'));
     assert.equal(store.lastSlotMs('ffffffffffffffff'), undefined);
   },

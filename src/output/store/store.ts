@@ -6,7 +6,9 @@
  * the last commits but never corrupts the file (SQLite's WAL guarantee).
  *
  * Times: `ts_ms` / `slot_ms` are epoch ms for range queries; `timestamp` / `slot_start` are the
- * records' own ISO text. Ranges are half-open [from, to), oldest first.
+ * records' own ISO text. Ranges are half-open [from, to), oldest first. A half-hour row's mark
+ * (`slot_ms`, `slot_start`) is the END of its half hour, and a half hour is in a range when it
+ * BEGINS there (mark − 30 min in [from, to)), for the half-hour lists as for `daily` and `bmeter plot`.
  */
 import { READING_FIELDS, type Reading } from '../../meter/reading.js';
 import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
@@ -135,12 +137,17 @@ export class SqliteStore implements ServeStore {
     ).all(meter, fromMs, toMs, limit) as unknown as StoredReading[];
   }
 
-  /** Half-hour rows with `slot_start` in [fromMs, toMs), oldest first, at most `limit`. */
+  /**
+   * Half-hour rows whose half hour BEGINS in [fromMs, toMs) (`slot_start`, its end, in
+   * [fromMs + 30 min, toMs + 30 min)), oldest first, at most `limit`: a Japan-time day from 00:00 to
+   * 00:00 is its 48 half hours, marks 00:30 … 24:00, as `daily` counts them.
+   */
   halfHours(meter: string, fromMs: number, toMs: number, limit: number): HalfHourRow[] {
+    // The range in slot-mark terms, so the (meter, slot_ms) index serves it.
     return this.sql(
       `SELECT meter, ${HALF_HOUR_COLUMNS.join(', ')} FROM half_hours
        WHERE meter = ? AND slot_ms >= ? AND slot_ms < ? ORDER BY slot_ms LIMIT ?`,
-    ).all(meter, fromMs, toMs, limit) as unknown as HalfHourRow[];
+    ).all(meter, fromMs + HALF_HOUR_MS, toMs + HALF_HOUR_MS, limit) as unknown as HalfHourRow[];
   }
 
   /** As `readings`, but the page built as JSON text by SQLite (the API's path: no object per row). */
@@ -149,10 +156,20 @@ export class SqliteStore implements ServeStore {
     return this.jsonPage('readings', 'ts_ms', columns, meter, { fromMs, toMs, limit, afterRowid });
   }
 
-  /** As `halfHours`, as JSON text. */
+  /**
+   * As `halfHours` (the half hours that BEGIN in [fromMs, toMs)), as JSON text. The page's `last.ms` is
+   * in the same frame, the last row's beginning (slot_ms − 30 min): given back as `fromMs` with
+   * `afterRowid`, it is that row's mark again, so the next page starts right after it.
+   */
   halfHoursJson(meter: string, fromMs: number, toMs: number, limit: number, afterRowid?: number): JsonPage {
     const columns = ['meter', ...HALF_HOUR_COLUMNS];
-    return this.jsonPage('half_hours', 'slot_ms', columns, meter, { fromMs, toMs, limit, afterRowid });
+    const page = this.jsonPage('half_hours', 'slot_ms', columns, meter, {
+      fromMs: fromMs + HALF_HOUR_MS,
+      toMs: toMs + HALF_HOUR_MS,
+      limit,
+      afterRowid,
+    });
+    return page.last === null ? page : { ...page, last: { ms: page.last.ms - HALF_HOUR_MS, rowid: page.last.rowid } };
   }
 
   /**

@@ -2,13 +2,17 @@
  * The JSON API of `bmeter serve` (all times ISO 8601; lists oldest first, capped and paged):
  * - GET /api/latest → { meter, reading: <record + meter> | null }
  * - GET /api/readings?from=&to=&limit=&after= → { items, next } (from default to − 24 h, to default now)
- * - GET /api/half-hours?from=&to=&limit=&after= → { items, next } (same defaults)
+ * - GET /api/half-hours?from=&to=&limit=&after= → { items, next } (same defaults). A half hour is in the range
+ *   when it BEGINS there (its slot_start marks its END: slot_start − 30 min in [from, to)), so
+ *   from=2024-05-01&to=2024-05-02 is that day's 48 half hours (marks 00:30 … 24:00), the ones /api/daily sums
+ *   for it and `bmeter plot` draws.
  * - GET /api/daily?from=&to= → { items: [{ date, consumed_kwh, exported_kwh, slots }] } (Japan-time
  *   days, from default to − 31 days, at most 400 days)
  * - GET /api/events → server-sent events (events-route.ts)
  * Each route refuses a parameter it does not take (400, naming the ones it takes); an empty one counts as absent.
- * `next` is the path of the next page or null on the last page: `from` = the last item's time and `after` = its
- * row number, so rows of one millisecond are never split between pages and lost.
+ * `next` is the path of the next page or null on the last page: `from` = the last item's time (a reading's
+ * timestamp; a half hour's beginning, slot_start − 30 min) and `after` = its row number, so rows of one
+ * millisecond are never split between pages and lost.
  * Nothing here knows the Route-B ID or password: only the store's rows and the health status.
  */
 import type { Clock } from '../../time/clock.js';
