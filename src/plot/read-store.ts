@@ -4,6 +4,8 @@
  * imported here only, so `plot --input` keeps working on Node 20.
  */
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BmeterError } from '../errors.js';
 import type { ChartKind, PlotData } from './series.js';
 
@@ -28,6 +30,33 @@ interface SqliteModule {
 
 const HALF_HOUR_MS = 1_800_000;
 
+/** What to add to SQLite's `message` when it could not read the store without writing beside it, else ''. */
+function readOnlyHint(message: string): string {
+  return /readonly/i.test(message)
+    ? ' (while bmeter serve has the store open, or after it was killed, SQLite writes its FILE-shm beside the ' +
+        'store even to read it: run plot as the user bmeter serve runs as)'
+    : '';
+}
+
+/**
+ * Opens the store read-only. A store no process has open (no FILE-wal nor FILE-journal beside it: SQLite
+ * removes them when the last connection closes, so every row is in the file itself) is opened as immutable
+ * (the URI parameter `immutable=1`, https://sqlite.org/uri.html): SQLite then takes no lock and writes no
+ * FILE-wal or FILE-shm, so plot leaves the folder as it found it and needs no write permission there (a store
+ * owned by the service's user, plotted by another while serve is stopped). Otherwise, or where node:sqlite
+ * takes no URI name, a plain read-only open, which reads the rows still in FILE-wal.
+ */
+function openReadOnly(sqlite: SqliteModule, path: string): InstanceType<SqliteModule['DatabaseSync']> {
+  if (!existsSync(`${path}-wal`) && !existsSync(`${path}-journal`)) {
+    try {
+      return new sqlite.DatabaseSync(`${pathToFileURL(resolve(path)).href}?immutable=1`, { readOnly: true });
+    } catch {
+      // a Node whose node:sqlite reads the name as a path: the plain open below
+    }
+  }
+  return new sqlite.DatabaseSync(path, { readOnly: true });
+}
+
 /**
  * Power readings (chart power) with fromMs ≤ time < toMs, or half hours (half-hours, daily) that
  * begin in [fromMs, toMs) (slot mark − 30 min), oldest first, for every meter in the store.
@@ -51,9 +80,10 @@ export async function readStore(query: StoreQuery): Promise<PlotData> {
   }
   let db: InstanceType<SqliteModule['DatabaseSync']>;
   try {
-    db = new sqlite.DatabaseSync(query.path, { readOnly: true });
+    db = openReadOnly(sqlite, query.path);
   } catch (err) {
-    throw new BmeterError('USAGE', `cannot open --db ${query.path}: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    throw new BmeterError('USAGE', `cannot open --db ${query.path}: ${message}${readOnlyHint(message)}`);
   }
   try {
     if (query.chart === 'power') {
@@ -82,7 +112,10 @@ export async function readStore(query: StoreQuery): Promise<PlotData> {
     };
   } catch (err) {
     if (err instanceof BmeterError) throw err;
-    throw new BmeterError('USAGE', `--db ${query.path} is not a bmeter store (${(err as Error).message})`);
+    const message = (err as Error).message;
+    if (readOnlyHint(message) !== '')
+      throw new BmeterError('USAGE', `cannot read --db ${query.path}: ${message}${readOnlyHint(message)}`);
+    throw new BmeterError('USAGE', `--db ${query.path} is not a bmeter store (${message})`);
   } finally {
     db.close();
   }
