@@ -1,6 +1,7 @@
 /**
  * `bmeter decode`, the pure part: turns ERXUDP log lines (any layout of docs/protocol.md §4.1, hex
- * data) or bare hex ECHONET Lite frames into one JSON object per frame. Bad lines are reported with
+ * data, anywhere in a line of a log, also bmeter's own: log-line.ts) or bare hex ECHONET Lite frames into one
+ * JSON object per frame. Bad lines are reported with
  * their line number and skipped; after everything is processed a BmeterError('DECODE') says how many
  * lines failed.
  */
@@ -9,7 +10,8 @@ import { decodeFrame } from '../echonet/frame.js';
 import { BmeterError } from '../errors.js';
 import { contextFromProperties, decodeProperty, type DecodedProperty } from '../meter/properties.js';
 import type { EnergyContext } from '../meter/units.js';
-import { parseErxudpText, type ErxudpLine } from '../skstack/erxudp.js';
+import type { ErxudpLine } from '../skstack/erxudp.js';
+import { findErxudp, isOtherLogRecord } from './log-line.js';
 
 export interface DecodeOptions {
   /** E1 code to use when the frame has no E1 (`--unit`). */
@@ -82,7 +84,8 @@ export async function runDecode(
       continue;
     }
     const text = raw.trim();
-    if (text === '' || text.startsWith('#')) continue;
+    // Blank lines, comments and records of bmeter's own log that hold no ERXUDP line are not frames.
+    if (text === '' || text.startsWith('#') || isOtherLogRecord(text)) continue;
     total++;
     try {
       const { json, problems } = decodeLine(text, lineNo, options);
@@ -111,10 +114,9 @@ export function decodeLine(
   lineNo: number,
   options: DecodeOptions,
 ): { json: DecodedFrameJson; problems: string[] } {
-  let erxudp: ErxudpLine | undefined;
+  const erxudp = findErxudp(text);
   let bytes: Buffer;
-  if (/^ERXUDP\b/.test(text)) {
-    erxudp = parseErxudpText(text);
+  if (erxudp !== undefined) {
     if (erxudp.rport !== ECHONET_UDP_PORT && erxudp.lport !== ECHONET_UDP_PORT) {
       throw new BmeterError(
         'DECODE',

@@ -78,6 +78,51 @@ describe('runDecode', () => {
     assert.deepEqual(frames[0]?.properties[0]?.value, { watts: 1192, unit: 'W' });
   });
 
+  it('finds the ERXUDP line in a line of any log: after a time stamp, and in the rx field of bmeter -vvv', async () => {
+    // Written by hand: the layout C line above, as a log with a time stamp holds it, and as bmeter's -vvv log
+    // (JSON lines, src/skstack/describe.ts) writes it: flags named, no DATALEN.
+    const sender = 'FE80:0000:0000:0000:C2F9:4500:4058:B5FB';
+    const dest = 'FE80:0000:0000:0000:021D:1291:0004:E578';
+    const stamped = `2026-01-01 12:00:00 rx: ERXUDP ${sender} ${dest} 0E1A 0E1A C2F945004058B5FB 50 1 0 0012 1081000102880105FF017201E704000004A8`;
+    const logged = JSON.stringify({
+      level: 'trace',
+      time: '2026-12-02T01:36:20.181Z',
+      rx: `ERXUDP ${sender} ${dest} 0E1A 0E1A C2F945004058B5FB rssi=80 secured=1 side=0 1081000102880105FF017201E704000004A8`,
+      msg: 'line',
+    });
+    const other =
+      '{"level":"debug","time":"2026-12-02T01:36:20.181Z","reason":"not ECHONET Lite","msg":"ignored ERXUDP"}';
+    const pana = JSON.stringify({
+      level: 'trace',
+      rx: `ERXUDP ${sender} ${dest} 02CC 02CC C2F945004058B5FB secured=0 <40 bytes PANA, not logged>`,
+      msg: 'line',
+    });
+    const { frames, problems, error } = await decodeAll([stamped, logged, other, pana]);
+    const erxudp = {
+      sender,
+      dest,
+      rport: '0E1A',
+      lport: '0E1A',
+      sender_mac: 'C2F945004058B5FB',
+      secured: true,
+      side: 0,
+      lqi: 80,
+      rssi_dbm: -82.27,
+    };
+    assert.deepEqual(
+      frames.map((f) => [f.line, f.erxudp, f.properties[0]?.value]),
+      [
+        [1, erxudp, { watts: 1192, unit: 'W' }],
+        [2, erxudp, { watts: 1192, unit: 'W' }],
+      ],
+    );
+    // The record without an ERXUDP line is skipped, not counted; the PANA line is said to be no frame.
+    assert.deepEqual(problems, [
+      'line 4: not ECHONET Lite: ERXUDP from port 02CC to 02CC (PANA authentication); ECHONET Lite uses 0E1A',
+    ]);
+    assert.equal((error as Error | undefined)?.message, '1 of 3 lines could not be decoded');
+  });
+
   it('decodes a bare hex frame: −524 W (capture futomi-e7-neg524)', async () => {
     const { frames } = await decodeAll([capture('futomi-e7-neg524').frame_hex as string]);
     assert.equal(frames[0]?.tid, '469A');
