@@ -96,10 +96,15 @@ export function requireCredentials(config: Config): { id: string; password: stri
 }
 
 function describeIssues(error: z.core.$ZodError, where: SourceNamer): string[] {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const path = issue.path.map(String);
+    // A setting bmeter does not know can only come from the config file: named there, key by key.
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map(
+        (key) => `  - ${where([...path, key])}: not a setting bmeter knows (see config.example.json)`,
+      );
     // Never echo the offending value: it may be a secret.
-    return `  - ${path.length > 0 ? where(path) : '(top level)'}: ${issue.message}`;
+    return [`  - ${path.length > 0 ? where(path) : '(top level)'}: ${issue.message}`];
   });
 }
 

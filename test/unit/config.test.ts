@@ -249,3 +249,23 @@ test('a Route-B password of other than 12 characters is taken, with a warning na
   });
   assert.deepEqual(warned, [], 'twelve characters: no warning');
 });
+
+test('a setting the config file holds that bmeter does not know is named with its file, key by key', () => {
+  const cwd = tempDir();
+  writeFileSync(join(cwd, 'c.json'), JSON.stringify({ bogus: 1, routeB: { x: 2 } }));
+  assert.throws(
+    () => loadConfig({ flags: { config: 'c.json' }, env: {}, cwd }),
+    (err: unknown) => {
+      assert.ok(err instanceof BmeterError);
+      assert.equal(err.exitCode, 2);
+      const file = join(cwd, 'c.json');
+      assert.equal(
+        err.message,
+        'invalid configuration:\n' +
+          `  - routeB.x in ${file}: not a setting bmeter knows (see config.example.json)\n` +
+          `  - bogus in ${file}: not a setting bmeter knows (see config.example.json)`,
+      );
+      return true;
+    },
+  );
+});
