@@ -53,7 +53,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--rtt-ms <ms>', 'real ms before the meter answers a request (default 20)', number(0, 60_000))
     .option(
       '--faults <spec>',
-      'fault schedule, e.g. drop@3,event29@5,sna:E8@9,fail:SKJOIN@1 (grammar: src/sim/faults.ts)',
+      'fault schedule, e.g. drop@3,event29@5,sna:E8@9,fail:SKJOIN@1 (README: Simulator faults)',
       faultSpec,
     )
     .option('--fault-rate <p>', 'random fault probability per request (soak mode)', number(0, 1))

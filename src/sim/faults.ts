@@ -104,7 +104,7 @@ function parseWhen(text: string, raw: string): Occurrence {
 }
 
 function bad(item: string, why: string): never {
-  throw new BmeterError('USAGE', `invalid fault "${item}": ${why} (grammar in src/sim/faults.ts)`);
+  throw new BmeterError('USAGE', `invalid fault "${item}": ${why} (the grammar: README.md, "Simulator faults")`);
 }
 
 function hits(when: Occurrence, n: number): boolean {
