@@ -55,7 +55,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--day <d>', 'one day: 0 = today, 1 = yesterday … 99', integer('--day', 0, 99))
     .option(
       '--since <time>',
-      'only slots after this ISO 8601 time, or "auto": after the last slot in --db, else in --output',
+      'only slots after this ISO 8601 time, or "auto": after the last slot in --db, else in --output (one with no slot yet: --days back)',
     )
     .addOption(
       new Option(
@@ -102,6 +102,14 @@ async function historyAction(
   const days = num('days');
   const day = num('day');
   if (days !== undefined && day !== undefined) throw new BmeterError('USAGE', 'give --days or --day, not both');
+  // --since TIME says where to start, as --day does; with --since auto, --days is how far back a new file starts.
+  const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
+  const startsTwice = since !== undefined && (day !== undefined || (days !== undefined && since !== 'auto'));
+  if (startsTwice)
+    throw new BmeterError(
+      'USAGE',
+      `give --since or --${day !== undefined ? 'day' : 'days'}, not both (--since auto --days N: a new file starts N days back)`,
+    );
   const resolution = flags['resolution'] === '1m' ? '1m' : '30m';
   const recentCount = num('recent');
   if (recentCount !== undefined && resolution === '30m' && recentCount > MAX_RECENT['30m']) {
@@ -134,7 +142,6 @@ async function historyAction(
   });
 
   let sinceMs: number | undefined;
-  const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
   const meter = withDb ? await storeMeter(config.scanFile) : '';
   // An --output file of other records is refused before the store is opened, so it leaves no new store.
   if (output !== undefined && (!withDb || printBesideStore)) await assertSameColumns(output, format, HISTORY_COLUMNS);

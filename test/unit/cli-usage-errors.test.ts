@@ -48,3 +48,20 @@ for (const argv of [['--help'], ['poll', '--help'], ['--version'], ['help', 'his
     assert.match(run.stdout, argv.includes('--version') ? /^\d+\.\d+\.\d+/ : /^Usage: bmeter/);
   });
 }
+
+const HISTORY_START = '(--since auto --days N: a new file starts N days back)';
+for (const [argv, message] of [
+  [['history', '--since', '2026-11-01', '--days', '3'], `give --since or --days, not both ${HISTORY_START}`],
+  [
+    ['history', '--since', 'auto', '--day', '1', '--format', 'csv', '--output', 'h.csv'],
+    `give --since or --day, not both ${HISTORY_START}`,
+  ],
+] as const) {
+  test(`bmeter ${argv.join(' ')} exits 2: two starts given`, async (t) => {
+    const dir = tempDirFor(t);
+    const run = await runProgram([...argv], { cwd: dir.path, simUrl: 'sim://' });
+    assert.deepEqual([run.code, run.stdout, run.stderr], [2, '', `bmeter: ${message}\n`]);
+    assert.deepEqual(run.ports, [], 'no port opened');
+    assert.deepEqual(readdirSync(dir.path), [], 'no file written');
+  });
+}
