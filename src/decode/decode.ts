@@ -12,6 +12,7 @@ import { contextFromProperties, decodeProperty, type DecodedProperty } from '../
 import type { EnergyContext } from '../meter/units.js';
 import type { ErxudpLine } from '../skstack/erxudp.js';
 import { findErxudp, isOtherLogRecord } from './log-line.js';
+import { count } from '../log/count.js';
 
 export interface DecodeOptions {
   /** E1 code to use when the frame has no E1 (`--unit`). */
@@ -100,7 +101,7 @@ export async function runDecode(
     }
   }
   if (failed > 0) {
-    throw new BmeterError('DECODE', `${failed} of ${total} lines could not be decoded`);
+    throw new BmeterError('DECODE', `${failed} of ${count(total, 'line')} could not be decoded`);
   }
   return { lines: total, failed };
 }

@@ -6,6 +6,7 @@
 import { japanDate, japanDateTime } from './japan-time.js';
 import type { DailyPoint, HalfHourPoint, PowerPoint } from './series.js';
 import { bodyColumns, bodyRows, frameChart, type TerminalSize } from './terminal-grid.js';
+import { count } from '../log/count.js';
 
 /** Options of the terminal charts. */
 export interface TerminalOptions extends TerminalSize {
@@ -78,7 +79,7 @@ export function terminalPowerChart(points: readonly PowerPoint[], options: Termi
   const middle = first + (last - first) / 2;
   return frameChart(
     {
-      title: `Power (W) · ${points.length} readings · Japan time`,
+      title: `Power (W) · ${count(points.length, 'reading')} · Japan time`,
       body,
       top,
       bottom,

@@ -20,6 +20,7 @@ import type { MeterRunOptions } from '../session/run-options.js';
 import { sleep } from '../time/waitress.js';
 import { MeterReader } from './reader.js';
 import { nextSlot, delayUntil } from './schedule.js';
+import { count as counted } from '../log/count.js';
 
 export type { MeterRunOptions, RecordSink } from '../session/run-options.js';
 
@@ -154,7 +155,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
         // Slots without a reading are said, like readings given up: the record has a hole there.
         o.logger.warn(
           { skipped: slot.skipped },
-          `no reading in ${slot.skipped} slot${slot.skipped === 1 ? '' : 's'} after slot ${index}: ` +
+          `no reading in ${counted(slot.skipped, 'slot')} after slot ${index}: ` +
             'the last reading (with its retries or recovery) ran past them',
         );
       }
@@ -178,7 +179,9 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   async function record(outcome: ReadingOutcome, index: number): Promise<void> {
     if (outcome.ok) {
       if (lost !== undefined && lost.count > 1) {
-        o.logger.warn(`${lost.count} readings were lost in a row (slots ${lost.from}–${index - 1}); reading again`);
+        o.logger.warn(
+          `${counted(lost.count, 'reading')} were lost in a row (slots ${lost.from}–${index - 1}); reading again`,
+        );
       }
       lost = undefined;
       summary.readings += 1;

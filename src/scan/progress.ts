@@ -4,6 +4,7 @@
  * one plain line per attempt, so the log shows which durations were tried.
  */
 import type { ScanProgress } from './scan.js';
+import { count } from '../log/count.js';
 
 export interface ScanProgressOptions {
   stream: NodeJS.WritableStream;
@@ -35,7 +36,7 @@ function lineProgress({ stream }: ScanProgressOptions): ScanProgress {
       );
     },
     attemptEnded({ duration, found, elapsedMs }) {
-      const what = found === 0 ? 'no meter answered' : `${found} PAN${found === 1 ? '' : 's'} answered`;
+      const what = found === 0 ? 'no meter answered' : `${count(found, 'PAN')} answered`;
       stream.write(`scan: duration ${duration} done in ${seconds(elapsedMs)} s: ${what}\n`);
     },
   };

@@ -17,6 +17,7 @@ import type { ServeEvents } from './events.js';
 import type { Health } from './health.js';
 import { createStoreSink, halfHourWriter, readingWriter } from './store-sink.js';
 import type { ServeStore } from './store-port.js';
+import { count } from '../log/count.js';
 
 /** Back-off before a new session after a fault that ended one: doubles from the first to the last. */
 export const RESTART_BACKOFF_MS = [5_000, 30_000, 120_000, 300_000] as const;
@@ -148,7 +149,7 @@ export async function runServe(o: ServeOptions): Promise<ServeSummary> {
       if (result.stoppedBy === 'signal' || result.stoppedBy === 'output-closed') break;
     }
     if (readings.pending > 0 && !(await readings.flush())) {
-      o.logger.error(`${readings.pending} readings could not be written to ${o.store.path} and are lost`);
+      o.logger.error(`${count(readings.pending, 'reading')} could not be written to ${o.store.path} and are lost`);
     }
     return summary;
   } finally {

@@ -19,6 +19,7 @@
 import type { SessionFailureReason } from './options.js';
 
 import { RECOVERY_LADDER, type RecoveryStep } from './ladder.js';
+import { count } from '../log/count.js';
 
 export { RECOVERY_LADDER, type RecoveryStep };
 
@@ -222,7 +223,9 @@ function onReadingFailed(state: SessionState, reason: FailureReason, detail?: st
   const failures = state.failures + 1;
   const actions: SessionAction[] = [log(state.degraded ? 'debug' : 'warn', `reading failed: ${why}`)];
   if (failures >= FAILURES_BEFORE_RECOVERY && state.phase === 'up') {
-    actions.push(log(state.degraded ? 'debug' : 'warn', `${failures} readings in a row failed; starting recovery`));
+    actions.push(
+      log(state.degraded ? 'debug' : 'warn', `${count(failures, 'reading')} in a row failed; starting recovery`),
+    );
     return { state: { ...state, phase: 'down', failures: 0, degraded: true }, actions };
   }
   return { state: { ...state, failures, degraded: true }, actions };

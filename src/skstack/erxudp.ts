@@ -7,6 +7,7 @@
  * 1 = SECURED, 2 = SECURED SIDE, 3 = RSSI SECURED SIDE.
  */
 import { BmeterError } from '../errors.js';
+import { count } from '../log/count.js';
 
 export interface ErxudpHeader {
   sender: string;
@@ -45,7 +46,7 @@ export function parseErxudpHeaderTokens(tokens: readonly string[], complete: boo
   const need = (n: number): HeaderParse | undefined =>
     tokens.length < n
       ? complete
-        ? { kind: 'bad', reason: `ERXUDP has only ${tokens.length} fields after the keyword` }
+        ? { kind: 'bad', reason: `ERXUDP has only ${count(tokens.length, 'field')} after the keyword` }
         : { kind: 'incomplete' }
       : undefined;
   const short = need(5);
@@ -130,7 +131,7 @@ export function parseErxudpText(line: string): ErxudpLine {
   if (dataTokens.length > 1) {
     throw new BmeterError(
       'PROTOCOL',
-      `ERXUDP has ${dataTokens.length} fields after DATALEN; expected one hex data field`,
+      `ERXUDP has ${count(dataTokens.length, 'field')} after DATALEN; expected one hex data field`,
     );
   }
   const hex = dataTokens[0] ?? '';
