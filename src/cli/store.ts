@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BmeterError, isBmeterError } from '../errors.js';
+import { isProcessAlive } from '../fs/process-alive.js';
 import type { SqliteStore } from '../output/store/store.js';
 import { loadSqlite } from '../output/store/sqlite.js';
 import type { CliContext } from './context.js';
@@ -28,7 +29,7 @@ export async function openCliStore(command: string, db: unknown, ctx: CliContext
   const path = resolve(ctx.io.cwd, typeof db === 'string' ? db : DEFAULT_DB);
   const { openStore } = await import('../output/store/store.js');
   try {
-    return openStore(path, { DatabaseSync, lock: { pid: process.pid, isAlive } });
+    return openStore(path, { DatabaseSync, lock: { pid: process.pid, isAlive: (pid) => isProcessAlive(pid) } });
   } catch (err) {
     if (isBmeterError(err)) throw err;
     throw new BmeterError(
@@ -36,15 +37,6 @@ export async function openCliStore(command: string, db: unknown, ctx: CliContext
       `cannot open the store ${path}: ${(err as Error).message} — is it a bmeter SQLite file, and writable?`,
       { cause: err },
     );
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }
 

@@ -9,6 +9,7 @@
 import { closeSync, lstatSync, openSync, readFileSync, readlinkSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BmeterError } from '../errors.js';
+import { isProcessAlive } from '../fs/process-alive.js';
 
 const MARK = 'bmeter-simulate pid=';
 
@@ -25,7 +26,7 @@ export function claimMarker(path: string): string {
 export function claimPtyPath(path: string, pid = process.pid): () => void {
   const marker = claimMarker(path);
   const holder = markerPid(marker);
-  if (holder !== undefined && holder !== 'unknown' && isAlive(holder)) {
+  if (holder !== undefined && holder !== 'unknown' && isProcessAlive(holder)) {
     throw new BmeterError(
       'USAGE',
       `${path} is served by another bmeter simulate (pid ${holder}) — stop it or choose another --pty path`,
@@ -79,15 +80,6 @@ function markerPid(marker: string): number | 'unknown' | undefined {
   }
   const m = new RegExp(`^${MARK}(\\d+)\\n?$`).exec(text);
   return m ? Number(m[1]) : 'unknown';
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** What is at `p`: nothing, a link to a pty (what socat makes), or something else, named. */

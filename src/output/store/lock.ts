@@ -12,7 +12,7 @@ import { lockFileOf } from '../../fs/siblings.js';
 export interface LockOwner {
   /** This process's PID. */
   pid: number;
-  /** Whether a process with this PID runs (cli/: `process.kill(pid, 0)`). */
+  /** Whether a process with this PID runs (cli/: fs/process-alive.ts, a zombie counts as gone). */
   isAlive(pid: number): boolean;
 }
 
