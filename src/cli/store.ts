@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BmeterError, isBmeterError } from '../errors.js';
 import { isProcessAlive } from '../fs/process-alive.js';
+import { assertNotReadOnly } from '../fs/read-only.js';
 import type { SqliteStore } from '../output/store/store.js';
 import { loadSqlite } from '../output/store/sqlite.js';
 import type { CliContext } from './context.js';
@@ -27,6 +28,7 @@ export async function requireSqlite(command: string): Promise<Awaited<ReturnType
 export async function openCliStore(command: string, db: unknown, ctx: CliContext): Promise<SqliteStore> {
   const DatabaseSync = await requireSqlite(command);
   const path = resolve(ctx.io.cwd, typeof db === 'string' ? db : DEFAULT_DB);
+  await assertNotReadOnly(path, '--db');
   const { openStore } = await import('../output/store/store.js');
   try {
     return openStore(path, { DatabaseSync, lock: { pid: process.pid, isAlive: (pid) => isProcessAlive(pid) } });

@@ -6,6 +6,7 @@
  * rotation. A closed stdout (`| head -1`) is not an error: the sink reports `closed` and the
  * command stops quietly; a failing one (`> /dev/full`) ends the run with one line naming it.
  */
+import { assertNotReadOnly } from '../fs/read-only.js';
 import { BmeterError } from '../errors.js';
 import { assertSameColumns } from './file-columns.js';
 import { FileTarget } from './file-target.js';
@@ -49,6 +50,7 @@ export async function createSink(options: SinkOptions): Promise<Sink> {
   };
   if (options.outputPath !== undefined) {
     await assertSameColumns(options.outputPath, options.format, options.columns);
+    await assertNotReadOnly(options.outputPath, '--output');
     const file = await FileTarget.open(
       options.outputPath,
       options.notice === undefined ? {} : { notice: options.notice },

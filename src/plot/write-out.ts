@@ -6,6 +6,7 @@
  * A write that fails half way (a full disk) removes what this run created, never a user's file.
  */
 import { DISK_FAULTS } from '../fs/disk-fault.js';
+import { assertNotReadOnly } from '../fs/read-only.js';
 import { assertReplaceable, modeToKeep } from '../fs/replaceable.js';
 import { tempFileOf } from '../fs/siblings.js';
 import { lstat, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
@@ -25,6 +26,7 @@ export type WriteData = (handle: FileHandle, data: string | Uint8Array) => Promi
 export async function checkChartFile(path: string, force: boolean): Promise<void> {
   await assertReplaceable(path, '--out');
   if (!force && (await isThere(path))) throw exists(path);
+  await assertNotReadOnly(path, '--out');
   const folder = await stat(dirname(path)).catch((err: NodeJS.ErrnoException) => err);
   if (folder instanceof Error) throw cannotWrite(path, folder.code ?? folder.message);
   if (!folder.isDirectory()) throw cannotWrite(path, 'ENOTDIR');
@@ -44,6 +46,7 @@ export async function writeChartFile(
   write: WriteData = (handle, bytes) => handle.writeFile(bytes),
 ): Promise<void> {
   await assertReplaceable(path, '--out');
+  if (force) await assertNotReadOnly(path, '--out');
   const mode = force ? await modeToKeep(path) : undefined;
   const file = force ? tempFileOf(path, pid) : path;
   if (force) await rm(file, { force: true }); // a temporary file a killed run of this pid left
