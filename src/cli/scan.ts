@@ -5,6 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { BmeterError } from '../errors.js';
 import { runScan } from '../scan/scan.js';
+import { assertNotReadOnly } from '../fs/read-only.js';
 import { prepareScanFileFolder, writeScanFile, type ScanFile } from '../scan/scan-file.js';
 import { createScanProgress, silentProgress } from '../scan/progress.js';
 import { closeLink, openLink } from '../session/port.js';
@@ -58,6 +59,7 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
     'the scan file': fileOption(config.scanFile, 'scan-file'),
     'the config file': configFileOption(flags, ctx.io.env, ctx.io.cwd),
   });
+  await assertNotReadOnly(config.scanFile, '--scan-file');
   await prepareScanFileFolder(config.scanFile);
   const link = await openLink({ openPort, config, logger, clock: ctx.clock, signal: ctx.signal });
   try {

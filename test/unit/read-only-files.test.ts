@@ -1,7 +1,8 @@
 /**
  * A file the user made read-only (chmod a-w) is not written by bmeter, also when it runs as root, whom the
- * permission bits do not stop: an --output to append to, a chart --force would replace, a --db store. Each is
- * refused with exit 2 naming the file, before the port is opened, and left as it was.
+ * permission bits do not stop: an --output to append to, a scan file `bmeter scan` would replace, a chart --force
+ * would replace, a --db store. Each is refused with exit 2 naming the file, before the port is opened, and left as
+ * it was. (A running poll whose rescan finds the meter moved still updates its scan file: it is bmeter's own.)
  */
 import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,12 @@ const cases: {
     file: 'power.csv',
     content: HEADER,
     argv: (f) => ['poll', '--format', 'csv', '--output', f],
+  },
+  {
+    name: 'scan --scan-file',
+    file: 'my.scan.json',
+    content: '{"version":1}\n',
+    argv: (f) => ['scan', '--scan-file', f],
   },
   {
     name: 'plot --out --force',
