@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { countMarks, pngSize, svgTexts } from '../fixtures/svg-marks.js';
 import { describeRun, runBmeter } from './helpers/run-bmeter.js';
-import { makeTempDir, tempDirFor } from './helpers/temp-dir.js';
+import { makeTempDir, tempDirFor, type TempDir } from './helpers/temp-dir.js';
 import { smallTmpfs } from '../fixtures/small-tmpfs.js';
 
 const HALF_HOURS = repoPath('test', 'fixtures', 'plot', 'halfhours.csv');
@@ -104,42 +104,45 @@ test(
   },
 );
 
+/** A WAL store holding `rows` (SQL value tuples) in half_hours, opened in `dir`; the connection is returned open. */
+async function halfHourStore(dir: TempDir, rows: string): Promise<{ close(): void }> {
+  const specifier = 'node:sqlite';
+  const { DatabaseSync } = (await import(specifier)) as {
+    DatabaseSync: new (p: string) => { exec(sql: string): void; close(): void };
+  };
+  const db = new DatabaseSync(dir.file('bmeter.db'));
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
+    CREATE TABLE half_hours(meter TEXT NOT NULL, slot_ms INTEGER NOT NULL, slot_start TEXT NOT NULL,
+    energy_normal_kwh REAL, energy_reverse_kwh REAL, consumed_kwh REAL, exported_kwh REAL,
+    PRIMARY KEY (meter, slot_ms));
+    INSERT INTO half_hours VALUES ${rows};`);
+  return db;
+}
+
+/** `bmeter plot --db bmeter.db` of the half hours that begin on 2026-11-29, into `out` in `dir`. */
+const plotNov29 = (dir: TempDir, out: string) =>
+  runBmeter(
+    ['plot', '--db', 'bmeter.db', '--chart', 'half-hours', '--from', '2026-11-29', '--to', '2026-11-30', '--out', out],
+    { cwd: dir.path },
+  );
+
+const NOV29 = `('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
+      ('001c640003dd6393', 1795881600000, '2026-11-29T01:00:00+09:00', 1.2, 0, 0.2, 0.1),
+      ('001c640003dd6393', 1795883400000, '2026-11-29T01:30:00+09:00', 1.3, 0, 0.1, NULL)`;
+
 test(
   '--db draws the half hours of a real SQLite store that begin in --from … --to',
   { skip: HAS_SQLITE ? false : 'node:sqlite needs Node ≥ 22.13' },
   async (t) => {
     const dir = tempDirFor(t);
-    const specifier = 'node:sqlite';
-    const { DatabaseSync } = (await import(specifier)) as {
-      DatabaseSync: new (p: string) => { exec(sql: string): void; close(): void };
-    };
-    const db = new DatabaseSync(dir.file('bmeter.db'));
-    db.exec(`PRAGMA journal_mode = WAL; CREATE TABLE half_hours(meter TEXT NOT NULL, slot_ms INTEGER NOT NULL, slot_start TEXT NOT NULL,
-    energy_normal_kwh REAL, energy_reverse_kwh REAL, consumed_kwh REAL, exported_kwh REAL,
-    PRIMARY KEY (meter, slot_ms));
-    INSERT INTO half_hours VALUES ('001c640003dd6393', 1795878000000, '2026-11-29T00:00:00+09:00', 1, 0, 0.5, 0),
+    const db = await halfHourStore(
+      dir,
+      `('001c640003dd6393', 1795878000000, '2026-11-29T00:00:00+09:00', 1, 0, 0.5, 0),
       ('001c640003dd6393', 1795964400000, '2026-11-30T00:00:00+09:00', 1.4, 0, 0.4, NULL),
-      ('001c640003dd6393', 1795966200000, '2026-11-30T00:30:00+09:00', 1.5, 0, 0.4, NULL),
-      ('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
-      ('001c640003dd6393', 1795881600000, '2026-11-29T01:00:00+09:00', 1.2, 0, 0.2, 0.1),
-      ('001c640003dd6393', 1795883400000, '2026-11-29T01:30:00+09:00', 1.3, 0, 0.1, NULL);`);
-    db.close();
-    const run = await runBmeter(
-      [
-        'plot',
-        '--db',
-        'bmeter.db',
-        '--chart',
-        'half-hours',
-        '--from',
-        '2026-11-29',
-        '--to',
-        '2026-11-30',
-        '--out',
-        'db.svg',
-      ],
-      { cwd: dir.path },
+      ('001c640003dd6393', 1795966200000, '2026-11-30T00:30:00+09:00', 1.5, 0, 0.4, NULL), ${NOV29}`,
     );
+    db.close();
+    const run = await plotNov29(dir, 'db.svg');
     assert.equal(run.code, 0, describeRun(run));
     // the half hours that begin on 11-29: marked 00:30 … 24:00 (11-30 00:00), not 00:00 nor 11-30 00:30
     assert.equal(countMarks(readFileSync(dir.file('db.svg'), 'utf8'), 'rect'), 5);
@@ -153,37 +156,11 @@ test(
   { skip: HAS_SQLITE ? false : 'node:sqlite needs Node ≥ 22.13' },
   async (t) => {
     const dir = tempDirFor(t);
-    const specifier = 'node:sqlite';
-    const { DatabaseSync } = (await import(specifier)) as {
-      DatabaseSync: new (p: string) => { exec(sql: string): void; close(): void };
-    };
     // This test process is the writer (as bmeter serve would be): its rows stay in bmeter.db-wal.
-    const writer = new DatabaseSync(dir.file('bmeter.db'));
+    const writer = await halfHourStore(dir, NOV29);
     t.after(() => writer.close());
-    writer.exec(`PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0;
-    CREATE TABLE half_hours(meter TEXT NOT NULL, slot_ms INTEGER NOT NULL, slot_start TEXT NOT NULL,
-    energy_normal_kwh REAL, energy_reverse_kwh REAL, consumed_kwh REAL, exported_kwh REAL,
-    PRIMARY KEY (meter, slot_ms));
-    INSERT INTO half_hours VALUES ('001c640003dd6393', 1795879800000, '2026-11-29T00:30:00+09:00', 1, 0, 0.3, NULL),
-      ('001c640003dd6393', 1795881600000, '2026-11-29T01:00:00+09:00', 1.2, 0, 0.2, 0.1),
-      ('001c640003dd6393', 1795883400000, '2026-11-29T01:30:00+09:00', 1.3, 0, 0.1, NULL);`);
     assert.ok(existsSync(dir.file('bmeter.db-wal')), 'the rows are in the write-ahead log');
-    const run = await runBmeter(
-      [
-        'plot',
-        '--db',
-        'bmeter.db',
-        '--chart',
-        'half-hours',
-        '--from',
-        '2026-11-29',
-        '--to',
-        '2026-11-30',
-        '--out',
-        'w.svg',
-      ],
-      { cwd: dir.path },
-    );
+    const run = await plotNov29(dir, 'w.svg');
     assert.equal(run.code, 0, describeRun(run));
     assert.equal(countMarks(readFileSync(dir.file('w.svg'), 'utf8'), 'rect'), 4); // three bought, one sold
   },
