@@ -201,8 +201,23 @@ test('a broker that is not up yet: the output starts anyway and connects when th
   t.after(() => out.close());
   assert.equal(out.connected, false);
   assert.match(log.text(), /MQTT broker not reachable; readings go on, retrying in the background/);
+  assert.match(log.text(), /"why":"connection refused \(ECONNREFUSED\): is the broker running, on that port\?"/);
   await out.publish(TWO_WIRE);
   await broker.start();
   const watcher = await watch(t, broker.url, [STATE]);
   assert.equal(JSON.parse((await watcher.first(STATE, () => true, 10_000)).payload).power_w, 412);
+});
+
+test('an mqtts:// URL to a port without TLS: the warning asks whether the port speaks TLS', async (t) => {
+  const dir = tempDirFor(t);
+  const broker = await startBroker(t, dir);
+  const log = logSink();
+  const out = await createMqttOutput(options(broker.url.replace(/^mqtt:/, 'mqtts:'), log));
+  t.after(() => out.close());
+  assert.equal(out.connected, false);
+  assert.match(
+    log.text(),
+    // mosquitto resets a TLS handshake on its plain port
+    /"why":"connection failed \(ECONNRESET\) before the broker answered: does that port speak TLS \(mqtts:\/\/\)\?"/,
+  );
 });

@@ -222,7 +222,9 @@ function firstConnection(client: MqttClient, o: MqttOutputOptions, giveUp: () =>
       o.logger.info({ broker: o.broker.display }, 'MQTT broker connected');
       resolve();
     };
+    let socketError: string | undefined; // MQTT.js reports refused, unknown host, reset and timeout as errors
     const onError = (err: Error & { code?: unknown }): void => {
+      if (typeof err.code === 'string') socketError = err.code;
       if (typeof err.code !== 'number' || !AUTH_REFUSED.has(err.code)) return;
       done();
       giveUp();
@@ -243,12 +245,24 @@ function firstConnection(client: MqttClient, o: MqttOutputOptions, giveUp: () =>
       o.logger.warn({ broker: o.broker.display, why }, message);
       resolve();
     };
-    const onClose = (): void => unreachable('connection closed');
+    const onClose = (): void => unreachable(whyClosed(socketError, o.broker.display));
     const deadline = o.clock.setTimeout(() => unreachable('timed out'), (o.connectTimeoutMs ?? 10_000) + 500);
     client.on('connect', onConnect);
     client.on('error', onError);
     client.on('close', onClose);
   });
+}
+
+/**
+ * Why the first connection closed, for the warning: the socket's error code (MQTT.js emits ECONNREFUSED, ENOTFOUND,
+ * ECONNRESET, ETIMEDOUT as `error`) in words, or, with none, a close before any answer; for mqtts:// whether the
+ * port speaks TLS at all (a plain port resets the handshake).
+ */
+function whyClosed(code: string | undefined, display: string): string {
+  if (code === 'ECONNREFUSED') return 'connection refused (ECONNREFUSED): is the broker running, on that port?';
+  if (code === 'ENOTFOUND') return 'host not found (ENOTFOUND): check the host name in the URL';
+  const what = `connection ${code === undefined ? 'closed' : `failed (${code})`} before the broker answered`;
+  return display.startsWith('mqtts:') ? `${what}: does that port speak TLS (mqtts://)?` : what;
 }
 
 /** A clean DISCONNECT after in-flight messages, forced after 5 s (a broker gone mid-close). */
