@@ -11,7 +11,7 @@ import { BmeterError } from '../errors.js';
 import { contextFromProperties, decodeProperty, type DecodedProperty } from '../meter/properties.js';
 import type { EnergyContext } from '../meter/units.js';
 import type { ErxudpLine } from '../skstack/erxudp.js';
-import { findErxudp, isOtherLogRecord } from './log-line.js';
+import { locateErxudp, parseErxudpAnyLayout, type Located } from './log-line.js';
 import { count } from '../log/count.js';
 
 export interface DecodeOptions {
@@ -85,11 +85,12 @@ export async function runDecode(
       continue;
     }
     const text = raw.trim();
-    // Blank lines, comments and records of bmeter's own log that hold no ERXUDP line are not frames.
-    if (text === '' || text.startsWith('#') || isOtherLogRecord(text)) continue;
+    if (text === '' || text.startsWith('#')) continue;
+    const located = locateErxudp(text);
+    if (located === 'log-record') continue; // a record of bmeter's own log that holds no ERXUDP line
     total++;
     try {
-      const { json, problems } = decodeLine(text, lineNo, options);
+      const { json, problems } = decodeLine(text, lineNo, options, located);
       out.frame(json);
       if (problems.length > 0) {
         failed++;
@@ -108,14 +109,16 @@ export async function runDecode(
 
 /**
  * One line → its frame as JSON. A fault in the line or frame throws a BmeterError; a property whose
- * EDT does not fit its layout keeps `value: null` with `error`, and is listed in `problems`.
+ * EDT does not fit its layout keeps `value: null` with `error`, and is listed in `problems`. `located`: where
+ * the ERXUDP line in `text` is (log-line.ts locateErxudp), found here when not given.
  */
 export function decodeLine(
   text: string,
   lineNo: number,
   options: DecodeOptions,
+  located: Located = locateErxudp(text),
 ): { json: DecodedFrameJson; problems: string[] } {
-  const erxudp = findErxudp(text);
+  const erxudp = typeof located === 'object' ? parseErxudpAnyLayout(located.erxudp) : undefined;
   let bytes: Buffer;
   if (erxudp !== undefined) {
     if (erxudp.rport !== ECHONET_UDP_PORT && erxudp.lport !== ECHONET_UDP_PORT) {

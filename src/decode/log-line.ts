@@ -9,23 +9,29 @@
 import { BmeterError } from '../errors.js';
 import { parseErxudpText, type ErxudpLine } from '../skstack/erxudp.js';
 
-/** Whether `text` is a record of bmeter's log (JSON) that holds no ERXUDP line: not a frame, to be skipped. */
-export function isOtherLogRecord(text: string): boolean {
+/** What an input line holds: the text of an ERXUDP line in it, a log record that is no frame, or neither. */
+export type Located = { erxudp: string } | 'log-record' | undefined;
+
+/**
+ * Where the ERXUDP line in `text` (one input line, trimmed) is, read once: a record of bmeter's log gives its
+ * `rx` when that is an ERXUDP line and is otherwise 'log-record' (no frame: skipped); any other line gives the
+ * text from the word ERXUDP on; undefined when there is none (a hex frame?). Nothing is parsed yet.
+ */
+export function locateErxudp(text: string): Located {
   const record = logRecord(text);
-  return record !== undefined && !(typeof record['rx'] === 'string' && record['rx'].startsWith('ERXUDP '));
+  if (record !== undefined) {
+    const rx = record['rx'];
+    return typeof rx === 'string' && rx.startsWith('ERXUDP ') ? { erxudp: rx } : 'log-record';
+  }
+  const at = text.search(/\bERXUDP /);
+  return at < 0 ? undefined : { erxudp: text.slice(at) };
 }
 
 /**
- * The ERXUDP line in `text` (one input line, trimmed): a record's `rx`, or the text from the word ERXUDP on;
- * undefined when there is none (a hex frame?).
- * @throws BmeterError PROTOCOL / DECODE when an ERXUDP line is there but malformed (the reason named)
+ * The ERXUDP line `line` (from locateErxudp) parsed, in the stick's layout or as bmeter logs it (`secured=`).
+ * @throws BmeterError PROTOCOL / DECODE naming what is malformed
  */
-export function findErxudp(text: string): ErxudpLine | undefined {
-  const rx = logRecord(text)?.['rx'];
-  if (typeof rx === 'string') return parseLogged(rx);
-  const at = text.search(/\bERXUDP /);
-  if (at < 0) return undefined;
-  const line = text.slice(at);
+export function parseErxudpAnyLayout(line: string): ErxudpLine {
   return /\ssecured=[01]\s/.test(line) ? parseLogged(line) : parseErxudpText(line);
 }
 
