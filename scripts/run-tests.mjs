@@ -102,7 +102,7 @@ const browsers = spawning.filter((f) => inBrowser(f.file));
 const longest = Math.max(0, ...compiled.map((f) => estimate(f).ms));
 const SHARDS = SHARDS_SET ?? 2 * availableParallelism();
 const runs = [
-  ...(shared.length > 1 ? shardFiles('shard', shared, balanced(shared, Math.min(shared.length, SHARDS))) : shared),
+  ...shardFiles('shard', shared, balanced(shared, Math.min(shared.length, SHARDS))),
   ...shardFiles('pack', spawning, [
     ...(browsers.length > 1 ? [browsers] : []),
     ...packed(
@@ -180,21 +180,26 @@ function packed(list, cap) {
 }
 
 /**
- * Writes an entry file under .test-build/shards for each bin of `bins` (named `name`-1, -2, …) that imports
- * its test files; returns them with their summed estimates, followed by the files of `list` in no bin.
+ * Writes an entry file under .test-build/shards for each bin of `bins` (named `name`-1, -2, …), and for each
+ * file of `list` in no bin, that imports its test files and then the exit watch (lib/exit-watch.mjs: a
+ * process some test left a handle open in fails, naming its files, instead of never ending); returns them
+ * with their summed estimates.
  */
 function shardFiles(name, list, bins) {
   const dir = join(out, 'shards');
   mkdirSync(dir, { recursive: true });
   const inBins = new Set(bins.flat().map((f) => f.file));
-  const entries = bins.map((bin, i) => {
+  const all = [...bins, ...list.filter((f) => !inBins.has(f.file)).map((f) => [f])];
+  const watch = pathToFileURL(join(root, 'scripts', 'lib', 'exit-watch.mjs')).href;
+  return all.map((bin, i) => {
     const file = join(dir, `${name}-${i + 1}.test.js`);
-    const lines = bin
-      .map((f) => f.file)
-      .sort()
-      .map((f) => `import ${JSON.stringify(pathToFileURL(f).href)};`);
+    const files = bin.map((f) => f.file).sort();
+    const lines = [
+      ...files.map((f) => `import ${JSON.stringify(pathToFileURL(f).href)};`),
+      `import { watchExit } from ${JSON.stringify(watch)};`,
+      `watchExit(${JSON.stringify(files.map((f) => relative(out, f).replace(/\.js$/, '.ts')))});`,
+    ];
     writeFileSync(file, `${lines.join('\n')}\n`);
     return { file, ms: sum(bin) };
   });
-  return [...entries, ...list.filter((f) => !inBins.has(f.file))];
 }
