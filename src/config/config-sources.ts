@@ -2,6 +2,7 @@
  * Where a setting came from, for error messages (`BMETER_ROUTEB_ID`, `--port`, `routeB.id in
  * FILE`), and the start-time check of the Route-B credentials the stick would refuse.
  */
+import { count } from '../log/count.js';
 
 /** Names where a setting came from: `BMETER_ROUTEB_ID`, `--port`, or `routeB.id in FILE`. */
 export type SourceNamer = (path: readonly string[]) => string;
@@ -73,7 +74,7 @@ export function credentialProblems(merged: Record<string, unknown>, where: Sourc
   const problems: string[] = [];
   const id = routeB['id'];
   if (typeof id === 'string') {
-    const fault = characterFault(id) ?? (id.length !== 32 ? `${id.length} characters, needs 32` : undefined);
+    const fault = characterFault(id) ?? (id.length !== 32 ? `${count(id.length, 'character')}, needs 32` : undefined);
     if (fault !== undefined) {
       problems.push(`  - ${where(['routeB', 'id'])}: ${fault} (the Route-B ID from the power company)`);
       delete routeB['id']; // judged here; the schema judges the rest
@@ -103,7 +104,7 @@ export function credentialWarnings(merged: Record<string, unknown>, where: Sourc
   const password = isPlainObject(routeB) ? routeB['password'] : undefined;
   if (typeof password !== 'string' || password.length === 12) return [];
   return [
-    `${where(['routeB', 'password'])} has ${password.length} characters, where the Route-B password from the power ` +
+    `${where(['routeB', 'password'])} has ${count(password.length, 'character')}, where the Route-B password from the power ` +
       'company has 12: check it if the join fails (EVENT 24)',
   ];
 }

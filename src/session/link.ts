@@ -5,6 +5,7 @@
  */
 import { joinRejectedMessage } from '../skstack/operations.js';
 import { BmeterError, isBmeterError } from '../errors.js';
+import { count } from '../log/count.js';
 import type { Logger } from '../log/logger.js';
 import type { PanDescriptorLike } from '../scan/scan.js';
 import type { Clock } from '../time/clock.js';
@@ -124,7 +125,7 @@ export async function joinMeter(client: SessionClient, meter: MeterAddress, opti
   throw new BmeterError(
     'TIMEOUT',
     `SKJOIN to ${meter.ipv6} got neither EVENT 25 nor EVENT 24 within ${Math.round(options.joinMs / 1000)} s ` +
-      `(${options.retries + 1} attempts) — is the meter in range? Try \`bmeter scan\` again.`,
+      `(${count(options.retries + 1, 'attempt')}) — is the meter in range? Try \`bmeter scan\` again.`,
     { cause: lastError },
   );
 }

@@ -184,6 +184,13 @@ test('a Route-B ID of 31 characters from the environment is named by its variabl
   );
 });
 
+test('a Route-B ID of one character is "1 character", not "1 characters"', () => {
+  assert.throws(
+    () => loadConfig({ flags: {}, env: { BMETER_ROUTEB_ID: 'A', BMETER_ROUTEB_PASSWORD: PASSWORD }, cwd: tempDir() }),
+    /BMETER_ROUTEB_ID \(routeB\.id\): 1 character, needs 32/,
+  );
+});
+
 test('a password with a space or a non-ASCII character is refused at start, naming where it came from', () => {
   const cwd = tempDir();
   const path = join(cwd, 'bmeter.config.json');
