@@ -187,7 +187,7 @@ async function historyAction(
           stdout: ctx.io.stdout,
           units: HISTORY_UNITS,
           ...(output !== undefined && { outputPath: output }),
-          notice: (message) => logger.warn(message),
+          notice: (message, level) => logger[level](message),
         })
       : undefined;
   const offHangup = out === undefined ? undefined : ctx.onHangup?.(() => out.reopen());

@@ -90,7 +90,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
         stdout: ctx.io.stdout,
         units: READING_UNITS,
         ...(output !== undefined && { outputPath: output }),
-        notice: (message) => logger.warn(message),
+        notice: (message, level) => logger[level](message),
       })
     : undefined;
   const offHangup = out === undefined ? undefined : ctx.onHangup?.(() => out.reopen());

@@ -17,8 +17,11 @@ import { BmeterError } from '../errors.js';
 import { lockFileOf } from '../fs/siblings.js';
 
 export interface FileTargetOptions {
-  /** Told about a repaired file ending or a reopened file (the CLI's logger at warn/info). */
-  notice?: (message: string) => void;
+  /**
+   * Told about a repaired file ending (`warn`: a record may be torn) or a file reopened by name after log
+   * rotation (`info`: as asked); the CLI logs it at that level.
+   */
+  notice?: (message: string, level: 'info' | 'warn') => void;
   /** Lock settings (tests shorten them). */
   lock?: { staleMs?: number; retries?: number };
   /** Test hook: opens the file (default node:fs/promises `open(path, 'a+', 0o644)`: append, and read the last byte). */
@@ -81,6 +84,7 @@ export class FileTarget {
       if (repair)
         this.options.notice?.(
           `output file ${this.path} did not end with a newline (a torn record?): starting a new line`,
+          'warn',
         );
       const bytes = Buffer.from((repair ? '\n' : '') + build(size === 0), 'utf8');
       await this.writeAll(handle, bytes, size);
@@ -146,7 +150,7 @@ export class FileTarget {
     await this.closeHandle().catch(() => undefined);
     await this.openByName();
     this.endingChecked = false;
-    this.options.notice?.(`reopened output file ${this.path} (${why})`);
+    this.options.notice?.(`reopened output file ${this.path} (${why})`, 'info');
   }
 
   private async openByName(): Promise<void> {

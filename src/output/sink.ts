@@ -29,8 +29,8 @@ export interface SinkOptions {
   stdout: NodeJS.WritableStream;
   /** Units shown after values in the text format, by column. */
   units?: Readonly<Record<string, string>>;
-  /** Told about a repaired or reopened output file. */
-  notice?: (message: string) => void;
+  /** Told about a repaired (`warn`) or reopened (`info`) output file (file-target.ts). */
+  notice?: (message: string, level: 'info' | 'warn') => void;
 }
 
 /**

@@ -197,7 +197,8 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       // EVENT 29) is said, never dropped silently: at warn once per outage, so a silent meter does
       // not fill the log, and one line with the count when readings come back.
       lost = lost === undefined ? { count: 1, from: index } : { ...lost, count: lost.count + 1 };
-      const level = lost.count === 1 ? 'warn' : 'debug';
+      // A one-shot poll's failed reading is its error (NO_RESPONSE above), said once.
+      const level = lost.count === 1 && (continuous || count > 1) ? 'warn' : 'debug';
       o.logger[level]({ index, reason: outcome.reason }, `no reading in slot ${index}: ${outcome.detail}`);
     }
   }

@@ -221,7 +221,9 @@ function onReadingFailed(state: SessionState, reason: FailureReason, detail?: st
     return goDown(state, `the stick has no PANA session (${why}); will rejoin`);
   }
   const failures = state.failures + 1;
-  const actions: SessionAction[] = [log(state.degraded ? 'debug' : 'warn', `reading failed: ${why}`)];
+  // At debug: the caller says it to the user, once (poll: "no reading in slot N" at warn once per outage; a
+  // one-shot poll and history: their error). The link's own news, recovery starting, stays at warn.
+  const actions: SessionAction[] = [log('debug', `reading failed: ${why}`)];
   if (failures >= FAILURES_BEFORE_RECOVERY && state.phase === 'up') {
     actions.push(
       log(state.degraded ? 'debug' : 'warn', `${count(failures, 'reading')} in a row failed; starting recovery`),

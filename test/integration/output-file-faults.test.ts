@@ -70,14 +70,14 @@ test('a file torn in the middle of a line gets a newline before the next record,
     columns: COLUMNS,
     outputPath: path,
     stdout: new PassThrough(),
-    notice: (m) => notices.push(m),
+    notice: (m, level) => notices.push(`${level}: ${m}`),
   });
   await sink.write({ timestamp: 't2', power_w: 3 });
   await sink.write({ timestamp: 't3', power_w: 4 });
   await sink.close();
   assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\nt0,1\nt1,11\nt2,3\nt3,4\n');
   assert.equal(notices.length, 1);
-  assert.match(notices[0] ?? '', /did not end with a newline/);
+  assert.match(notices[0] ?? '', /^warn: output file .* did not end with a newline/);
 });
 
 test('two runs that open the same new CSV file before either writes put one header in it', async () => {
@@ -101,7 +101,7 @@ test('after the output file is renamed away the next record goes to a new file o
     columns: COLUMNS,
     outputPath: path,
     stdout: new PassThrough(),
-    notice: (m) => notices.push(m),
+    notice: (m, level) => notices.push(`${level}: ${m}`),
   });
   await sink.write({ timestamp: 't1', power_w: 1 });
   renameSync(path, `${path}.1`); // logrotate
@@ -112,8 +112,8 @@ test('after the output file is renamed away the next record goes to a new file o
   assert.equal(readFileSync(`${path}.1`, 'utf8'), 'timestamp,power_w\nt1,1\n');
   assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\nt3,3\n');
   assert.deepEqual(notices, [
-    `reopened output file ${path} (it was moved or deleted)`,
-    `reopened output file ${path} (it was moved or deleted)`,
+    `info: reopened output file ${path} (it was moved or deleted)`,
+    `info: reopened output file ${path} (it was moved or deleted)`,
   ]);
 });
 
@@ -125,14 +125,14 @@ test('reopen (SIGHUP) opens the file by name again before the next record', asyn
     columns: COLUMNS,
     outputPath: path,
     stdout: new PassThrough(),
-    notice: (m) => notices.push(m),
+    notice: (m, level) => notices.push(`${level}: ${m}`),
   });
   await sink.write({ timestamp: 't1', power_w: 1 });
   sink.reopen();
   await sink.write({ timestamp: 't2', power_w: 2 });
   await sink.close();
   assert.equal(readFileSync(path, 'utf8'), '{"timestamp":"t1","power_w":1}\n{"timestamp":"t2","power_w":2}\n');
-  assert.deepEqual(notices, [`reopened output file ${path} (on SIGHUP)`]);
+  assert.deepEqual(notices, [`info: reopened output file ${path} (on SIGHUP)`]);
 });
 
 test('an output file in a folder that does not exist is a usage error naming it', async () => {

@@ -116,10 +116,27 @@ test('a meter that stops answering is reported once at warn, and the count of lo
       .filter((l) => l.level === 'warn')
       .map((l) => l.msg);
     assert.equal(warns.filter((m) => m.startsWith('no reading in slot')).length, 1, warns.join('\n'));
+    assert.equal(warns.filter((m) => /no answer/.test(m)).length, 1, `the cause said once:\n${warns.join('\n')}`);
     assert.equal(
       warns.filter((m) => /^\d+ readings were lost in a row \(slots 1–\d+\); reading again$/.test(m)).length,
       1,
       warns.join('\n'),
+    );
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a one-shot poll the meter never answers says so in one line, its error, with exit 1', async () => {
+  const simUrl = `sim://?${FROZEN}&timeScale=0.001&faults=drop@1-100`;
+  const cwd = await scannedDir(`sim://?${FROZEN}&timeScale=0.001`);
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll'], { cwd, simUrl, virtualClock: true });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(
+      r.stderr,
+      'bmeter: no reading from the meter: no answer to Get E7,E8,E0,E3,EA,EB,D3,D7,E1 after 3 tries of 10 s\n',
     );
   } finally {
     rmSync(cwd, { recursive: true, force: true });
