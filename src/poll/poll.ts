@@ -132,6 +132,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       return summary;
     }
     let index = 0;
+    let skipping = false;
     for (;;) {
       if (summary.readings >= count) {
         summary.stoppedBy = 'count';
@@ -152,13 +153,16 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       }
       const slot = nextSlot(started, intervalMs, index, clock.now());
       if (slot.skipped > 0) {
-        // Slots without a reading are said, like readings given up: the record has a hole there.
-        o.logger.warn(
+        // Slots without a reading are said, like readings given up: the record has a hole there. At warn once
+        // while reading after reading runs past its slots (an interval shorter than a reading takes), then at debug.
+        o.logger[skipping ? 'debug' : 'warn'](
           { skipped: slot.skipped },
           `no reading in ${counted(slot.skipped, 'slot')} after slot ${index}: ` +
-            'the last reading (with its retries or recovery) ran past them',
+            'the last reading (with its retries or recovery) ran past them' +
+            (skipping ? '' : '; more such slots are logged at debug until a reading is on time again'),
         );
       }
+      skipping = slot.skipped > 0;
       await sleep(clock, delayUntil(slot, clock.now()), o.signal);
       if (o.signal.aborted) {
         summary.stoppedBy = 'signal';

@@ -142,3 +142,29 @@ test('a one-shot poll the meter never answers says so in one line, its error, wi
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('an interval shorter than a reading takes warns about skipped slots once, then at debug', async () => {
+  // 1 ms slots: every reading (several simulated milliseconds of stick replies) runs past the next ones.
+  const simUrl = `sim://?${FROZEN}&timeScale=0.001`;
+  const cwd = await scannedDir(simUrl);
+  try {
+    const r = await runProgram(
+      ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.001', '--count', '5', '--format', 'json', '-vv'],
+      { cwd, simUrl, virtualClock: true },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 5);
+    const skips = r.stderr
+      .split('\n')
+      .filter((l) => l.includes('ran past them'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string });
+    assert.equal(skips.length, 4, r.stderr);
+    assert.deepEqual(
+      skips.map((l) => l.level),
+      ['warn', 'debug', 'debug', 'debug'],
+    );
+    assert.match(skips[0]?.msg ?? '', /; more such slots are logged at debug until a reading is on time again$/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
