@@ -20,7 +20,7 @@ const port = server.address().port;
 const env = {
   PATH: process.env.PATH,
   BMETER_ROUTEB_ID: '0'.repeat(24) + '12345678',
-  BMETER_ROUTEB_PASSWORD: 'XXXXXXXXXXXX',
+  BMETER_ROUTEB_PASSWORD: 'BENCHPASS012',
   BMETER_SCAN_FILE: `${tmpdir()}/bmeter-fb-scan.json`,
 };
 // Usage: node bench/first-byte-ab.mjs <tree before> <tree after> (each with bin/ and dist/ built).

@@ -108,6 +108,29 @@ test('keys starting with // are comments, so config.example.json itself is a val
   assert.equal(config.routeB.id?.length, 32);
 });
 
+test('config.example.json copied as it is: scan and poll say its credentials are placeholders, exit 2, at once', () => {
+  const example = repoPath('config.example.json');
+  const config = loadConfig({ flags: { config: example }, env: {}, cwd: tempDir() });
+  assert.throws(
+    () => requireCredentials(config),
+    (err: unknown) => {
+      assert.ok(err instanceof BmeterError && err.exitCode === 2);
+      assert.equal(
+        err.message,
+        'the Route-B ID (BMETER_ROUTEB_ID or routeB.id) and the Route-B password (BMETER_ROUTEB_PASSWORD or ' +
+          "routeB.password) are still config.example.json's placeholders — replace them with what your power company sent",
+      );
+      return true;
+    },
+  );
+  // Only the one still a placeholder is named.
+  const own = loadConfig({ flags: { config: example }, env: { BMETER_ROUTEB_ID: ID }, cwd: tempDir() });
+  assert.throws(
+    () => requireCredentials(own),
+    /^BmeterError: the Route-B password .* is still config\.example\.json's/,
+  );
+});
+
 test('a config file holding the password and readable by others draws a warning', () => {
   const cwd = tempDir();
   const path = join(cwd, 'bmeter.config.json');
