@@ -191,6 +191,8 @@ async function historyAction(
         })
       : undefined;
   const offHangup = out === undefined ? undefined : ctx.onHangup?.(() => out.reopen());
+  const recordsOnTerminal =
+    out !== undefined && output === undefined && (ctx.io.stdout as { isTTY?: boolean }).isTTY === true;
   // The store first: a slot is printed once it is committed.
   const stored =
     store === undefined
@@ -212,7 +214,8 @@ async function historyAction(
       signal: ctx.signal,
       now: ctx.now,
       clock: ctx.clock,
-      progress: (total) => createProgress(ctx.io.stderr, ctx.io.stderrIsTTY, total),
+      // Records printed on the same terminal would share its line: no bar then (the records show the progress).
+      progress: (total) => createProgress(ctx.io.stderr, ctx.io.stderrIsTTY && !recordsOnTerminal, total),
       openPort,
     });
     logger.info({ days: summary.days, records: summary.records, joined: summary.joined }, 'history done');

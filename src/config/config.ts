@@ -27,7 +27,10 @@ export interface LoadConfigInput {
 export const DEFAULT_CONFIG_FILE = 'bmeter.config.json';
 
 /**
- *
+ * The settings of this run: the config file (`--config`, BMETER_CONFIG, else ./bmeter.config.json when it exists)
+ * under the environment (BMETER_*) under the flags, with the defaults of the schema. Throws CONFIG (exit 2) naming
+ * every faulty setting and where it came from, never its value; warns through `input.warn` about a config file
+ * others can read that holds a secret.
  */
 export function loadConfig(input: LoadConfigInput): Config {
   const { flags, env, cwd } = input;

@@ -34,7 +34,10 @@ export interface DemoOptions {
 }
 
 /**
- *
+ * `bmeter demo`: a scan and `o.readings` readings (default 3, `o.intervalSeconds` apart, default 1 s) against the
+ * built-in simulator, its scan file in a temporary folder removed afterwards, the records written to `o.sink` as
+ * `poll` writes them. Resolves with the poll's summary; throws CONFIG (exit 2) when no temporary folder can be
+ * made (a TMPDIR that does not exist).
  */
 export async function runDemo(o: DemoOptions): Promise<PollSummary> {
   const { SimStick, attachSimTransport, SIM_DEMO_ROUTEB_ID, SIM_DEMO_PASSWORD } = await import('../sim/transport.js');

@@ -38,7 +38,9 @@ export class FrameError extends BmeterError {
 export const HEADER_LENGTH = 12;
 
 /**
- *
+ * Decodes an ECHONET Lite format-1 frame (§7: EHD1 0x10, EHD2 0x81, TID, SEOJ, DEOJ, ESV, OPC, then OPC × EPC PDC
+ * EDT) from exactly `bytes`. Throws FrameError naming the first fault and its byte offset: not ECHONET Lite (EHD1),
+ * arbitrary format (EHD2 0x82), a header or property cut short, bytes left over after the last property.
  */
 export function decodeFrame(bytes: Uint8Array): EchonetFrame {
   const len = bytes.length;
@@ -103,7 +105,9 @@ export function decodeFrame(bytes: Uint8Array): EchonetFrame {
 }
 
 /**
- *
+ * Encodes `frame` as ECHONET Lite format 1 (§7), the inverse of decodeFrame. Throws FrameError when a field does
+ * not fit: a TID that is not 16 bits, an EOJ that is not 6 hex digits, an ESV or EPC that is not a byte, more than
+ * 255 properties or an EDT over 255 bytes.
  */
 export function encodeFrame(frame: EchonetFrame): Buffer {
   if (!Number.isInteger(frame.tid) || frame.tid < 0 || frame.tid > 0xffff) {

@@ -16,7 +16,7 @@ export const MAX_HISTORY_DAYS = 100;
 export type JstDate = string;
 
 /**
- *
+ * The Japan-time (UTC+9, no DST) calendar date of epoch milliseconds `ms`, as "YYYY-MM-DD".
  */
 export function jstDate(ms: number): JstDate {
   return new Date(ms + JST).toISOString().slice(0, 10);
@@ -34,7 +34,8 @@ function dayNumber(date: JstDate): number {
 }
 
 /**
- *
+ * The Japan-time date `days` days after `date` (before it for a negative count); throws DECODE for a string that is
+ * not a date.
  */
 export function addDays(date: JstDate, days: number): JstDate {
   return new Date((dayNumber(date) + days) * DAY).toISOString().slice(0, 10);

@@ -12,7 +12,8 @@ export interface Progress {
 const WIDTH = 24;
 
 /**
- *
+ * The bar for `total` steps on `stream`, or one that does nothing when not `enabled` (stderr not a terminal,
+ * or the records going to the same terminal) or for a single step. Redrawn in place (CR, erase line).
  */
 export function createProgress(
   stream: NodeJS.WritableStream,

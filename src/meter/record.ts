@@ -49,7 +49,7 @@ export const READING_UNITS: Readonly<Record<string, string>> = {
 };
 
 /**
- *
+ * An EPC as it is written in the spec and in bmeter's messages: two upper-case hex digits (0xE7 → "E7").
  */
 export function epcName(epc: number): string {
   return epc.toString(16).toUpperCase().padStart(2, '0');

@@ -36,7 +36,8 @@ export interface TextLayout {
 }
 
 /**
- *
+ * A fresh column layout for `textBlock`: the widest integer and fraction parts seen so far (5 and 2 digits to
+ * start), which it widens as records come so that later records line up with earlier ones.
  */
 export function newTextLayout(): TextLayout {
   return { intWidth: 5, fracWidth: 2 };

@@ -37,7 +37,9 @@ function datetime(v: unknown): v is string {
 }
 
 /**
- *
+ * The scan file `data` (parsed JSON) as a ScanFile when every field is present and in range, else undefined: a
+ * hand-written check of the shape scan writes, so that `poll` need not load zod to read its scan file (the
+ * full schema, file-schema.ts, then says what is wrong).
  */
 export function quickCheckScanFile(data: unknown): ScanFile | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;

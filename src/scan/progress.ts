@@ -17,7 +17,8 @@ export interface ScanProgressOptions {
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
 /**
- *
+ * The scan's progress reporter on `options.stream`: a line redrawn in place on a terminal (`isTTY`), else one
+ * plain line per scan step (logs, pipes).
  */
 export function createScanProgress(options: ScanProgressOptions): ScanProgress {
   return options.isTTY ? ttyProgress(options) : lineProgress(options);

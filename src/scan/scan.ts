@@ -101,7 +101,7 @@ export function channelFromHex(hex: string): number {
 }
 
 /**
- *
+ * A channel number (33–60) as SKSTACK prints and takes it: two upper-case hex digits, e.g. 59 → "3B" (§11.19).
  */
 export function channelToHex(channel: number): string {
   return channel.toString(16).toUpperCase().padStart(2, '0');

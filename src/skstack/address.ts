@@ -15,7 +15,8 @@ export function normalizeIpv6(address: string): string {
 }
 
 /**
- *
+ * Checks a SKSREG register name (`S` and one or two hex digits, §3.4) and, when given, its value (1–32 upper-case
+ * hex digits); throws USAGE naming what is wrong.
  */
 export function checkRegister(reg: string, value?: string): void {
   if (!/^S[0-9A-F]{1,2}$/.test(reg))

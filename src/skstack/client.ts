@@ -33,7 +33,11 @@ export type { Notification, PanDescriptor, ScanOptions, SkstackClientOptions, Sk
 export { DEFAULT_TIMEOUTS } from './types.js';
 
 /**
- *
+ * The SKSTACK IP client over one transport: sends the commands of §3 one at a time (each with its timeout from
+ * `SkTimeouts`, ms), reads the stick's lines through SkFramer, and hands ERXUDP datagrams and EVENTs that no
+ * command waits for to its listeners. Knows the stick's dialect (single- or dual-stack, §2), detected or given.
+ * Methods reject with SkstackCommandError on `FAIL ERnn`, TIMEOUT when an answer does not come, and CLOSED once
+ * the port closed.
  */
 export class SkstackClient {
   private readonly logger: Logger;

@@ -82,7 +82,7 @@ export function scanTimeoutMs(duration: number, mask: number, marginMs = 5_000):
 }
 
 /**
- *
+ * `value` in upper-case hex, zero-padded to `digits` characters, as SKSTACK commands take numbers (§3).
  */
 export function hex(value: number, digits: number): string {
   return value.toString(16).toUpperCase().padStart(digits, '0');

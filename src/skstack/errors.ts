@@ -22,7 +22,8 @@ const HINTS: Record<string, Record<string, string>> = {
 };
 
 /**
- *
+ * What a `FAIL ERnn` code means (§5: `'04'` → unsupported command …); "reserved error code" for one the
+ * table does not hold.
  */
 export function failMeaning(code: string): string {
   return (FAIL_CODES as Record<string, string>)[code] ?? 'reserved error code';
@@ -45,7 +46,7 @@ export class SkstackCommandError extends BmeterError {
 }
 
 /**
- *
+ * True when `err` is a `FAIL ERnn` answer, and, with `code` ('10'), that code.
  */
 export function isFail(err: unknown, code?: string): err is SkstackCommandError {
   return err instanceof SkstackCommandError && (code === undefined || err.failCode === code);

@@ -41,7 +41,9 @@ const MAX_LINE = 8192;
 export type ErxudpFormat = 'hex' | 'binary';
 
 /**
- *
+ * Turns the stick's byte stream into typed lines (the rules in this file's header): `push(chunk)` returns the
+ * lines the chunk completed and keeps the rest for the next chunk. The ERXUDP data format starts as the
+ * constructor's `erxudpFormat` (or unknown: decided by the first data byte) and follows `setErxudpFormat`.
  */
 export class SkFramer {
   private buf: Buffer = Buffer.alloc(0);

@@ -16,7 +16,10 @@ export type CommandSpec<T> = Pick<Job<T>, 'onOk'> &
   };
 
 /**
- *
+ * The job `Pending` runs for SKSTACK command `name` with `args` (and `spec.data` appended raw, as SKSENDTO
+ * takes it, §3.10): the bytes to write, the text to log with the Route-B ID and password masked, and the
+ * status and completion waits of `spec`, timed out after `spec.timeoutMs`, else SKVER's or any command's
+ * timeout of `ctx.timeouts` (ms).
  */
 export function buildJob<T>(
   name: CommandName,

@@ -70,7 +70,10 @@ export interface PendingHooks {
 }
 
 /**
- *
+ * The queue of SKSTACK commands: one in flight at a time, written through `hooks.write`, its echo, status line
+ * (`OK`/`FAIL ERnn`) and completion event matched to it, each wait timed on `hooks.clock`; lines no command
+ * waits for go to `hooks.unsolicited` (§11.7). `run(job)` resolves with the job's result or rejects with its
+ * FAIL or timeout error; after `closeAll(err)` every queued and later job rejects with `err`.
  */
 export class Pending {
   echoMode: 'unknown' | 'on' | 'off' = 'unknown';

@@ -38,7 +38,9 @@ export function isMulticast(address: string): boolean {
 }
 
 /**
- *
+ * Sorts one received datagram: the `response` to the pending Get (ECHONET port 3610 both ways, from the meter
+ * object 028801, a Get_Res/Get_SNA/Set_Res/SetC_SNA unicast with one of `pending.tids`), a meter `notification`
+ * (INF, or INFC which `needsReply`), or `ignore` with the reason (PANA, another object, multicast, another TID …).
  */
 export function classifyDatagram(dgram: Datagram, pending: PendingGet | undefined): Incoming {
   if (dgram.rport !== ECHONET_UDP_PORT || dgram.lport !== ECHONET_UDP_PORT) {
@@ -82,7 +84,7 @@ export function infcResponse(infc: EchonetFrame): EchonetFrame {
 }
 
 /**
- *
+ * A 16-bit number as four upper-case hex digits (TIDs and UDP ports in messages, §11.18).
  */
 export function hex4(n: number): string {
   return n.toString(16).toUpperCase().padStart(4, '0');
