@@ -84,6 +84,32 @@ test('history appends CSV to --output relative to the working directory, header 
   }
 });
 
+test('history draws its progress bar on a terminal only while its records do not go to that terminal', async () => {
+  const cwd = await scanned();
+  try {
+    const onTerminal = (args: string[], stdoutTTY: boolean) =>
+      runProgram(['--port', '/dev/ttySIM0', 'history', '--days', '2', '--format', 'csv', ...args], {
+        cwd,
+        simUrl: SIM,
+        tty: true,
+        stdoutTTY,
+      });
+    const toFile = await onTerminal(['--output', 'h.csv'], true);
+    assert.equal(toFile.code, 0, toFile.stderr);
+    assert.match(toFile.stderr, /\r\x1b\[K\[#*\.*\] \d\/\d days/);
+    const toPipe = await onTerminal([], false);
+    assert.equal(toPipe.code, 0, toPipe.stderr);
+    assert.match(toPipe.stderr, /\[#*\.*\] \d\/\d days/);
+    // Records on the terminal the bar is drawn on would share its line: no bar.
+    const toScreen = await onTerminal([], true);
+    assert.equal(toScreen.code, 0, toScreen.stderr);
+    assert.equal(toScreen.stderr, '');
+    assert.match(toScreen.stdout, /^slot_start,/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
 test('history without a scan file says to run bmeter scan first (exit 2)', async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'bmeter-cli-'));
   try {
