@@ -12,6 +12,7 @@ import { countSendTos } from './lib/sim-host.js';
 type PollModule = typeof import('../src/poll/poll.js');
 type RecordModule = typeof import('../src/meter/record.js');
 type ConfigModule = typeof import('../src/config/config.js');
+type CredentialsModule = typeof import('../src/config/credentials.js');
 type LoggerModule = typeof import('../src/log/logger.js');
 type SimTransportModule = typeof import('../src/sim/transport.js');
 
@@ -68,7 +69,8 @@ export async function soak(root: string, scanFile: string, readings: number): Pr
   const url = (p: string) => pathToFileURL(join(root, 'dist', p)).href;
   const { runPoll } = (await import(url('poll/poll.js'))) as PollModule;
   const { parsePropertyList } = (await import(url('meter/record.js'))) as RecordModule;
-  const { loadConfig, requireCredentials } = (await import(url('config/config.js'))) as ConfigModule;
+  const { loadConfig } = (await import(url('config/config.js'))) as ConfigModule;
+  const { requireCredentials } = (await import(url('config/credentials.js'))) as CredentialsModule;
   const { createLogger } = (await import(url('log/logger.js'))) as LoggerModule;
   const sim = (await import(url('sim/transport.js'))) as SimTransportModule;
 

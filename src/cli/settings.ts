@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { loadConfig, requireCredentials, type Config } from '../config/config.js';
+import { loadConfig, type Config } from '../config/config.js';
+import { requireCredentials } from '../config/credentials.js';
 import type { Logger } from '../log/logger.js';
 import type { OutputFormat } from '../output/format.js';
 import { openTransport } from '../transport/open.js';

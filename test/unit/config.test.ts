@@ -3,7 +3,8 @@ import { tempFoldersOfFile } from '../e2e/helpers/temp-dir.js';
 import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, requireCredentials } from '../../src/config/config.js';
+import { loadConfig } from '../../src/config/config.js';
+import { requireCredentials } from '../../src/config/credentials.js';
 import { BmeterError } from '../../src/errors.js';
 import { repoPath } from '../fixtures/repo-root.js';
 
