@@ -34,7 +34,7 @@ const GIVE_UP_MS = 20_000; // a start takes well under a second; a loaded build 
  */
 async function pollToFirstByte(main, dir) {
   for (const name of Object.keys(process.env)) if (name.startsWith('BMETER_')) delete process.env[name];
-  Object.assign(process.env, { BMETER_ROUTEB_ID: `${'0'.repeat(24)}12345678`, BMETER_ROUTEB_PASSWORD: 'X'.repeat(12) });
+  Object.assign(process.env, { BMETER_ROUTEB_ID: `${'0'.repeat(24)}12345678`, BMETER_ROUTEB_PASSWORD: 'BUILDPASS012' });
   writeFileSync(join(dir, 'scan.json'), JSON.stringify(SCAN));
   process.chdir(dir);
   const server = createServer();

@@ -114,6 +114,8 @@ describe('dashboard routes', () => {
       const answer = await get(port, path);
       assert.equal(answer.status, 404, path);
       assert.doesNotMatch(answer.body, /outside the assets/, path);
+      // As every other unknown path of the listener answers.
+      assert.match(answer.body, /^\{"error":"no such path: \/assets\//, path);
     }
   });
 

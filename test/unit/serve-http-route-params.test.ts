@@ -67,3 +67,35 @@ test('a parameter given empty counts as absent, for from, to, limit and after al
     body: { error: 'after needs the from it came with (follow the next link)' },
   });
 });
+
+test('/healthz and /metrics take no parameters, and no route takes one given twice', async (t) => {
+  const { healthzRoute } = await import('../../src/serve/http/healthz-route.js');
+  const { metricsRoute } = await import('../../src/output/metrics/metrics-route.js');
+  type Health = Parameters<typeof healthzRoute>[0]['health'];
+  type Metrics = Parameters<typeof metricsRoute>[0];
+  const health = { status: () => ({ state: 'up', last_reading_age_s: 1 }), healthy: () => true } as unknown as Health;
+  const metrics = { render: () => '# no samples\n' } as unknown as Metrics;
+  const routes = [
+    ...apiRoutes({
+      store: { latestReading: () => undefined } as never,
+      meter: 'm',
+      clock: { now: () => NOW, setTimeout: () => 0, clearTimeout: () => undefined },
+      events: new ServeEvents(),
+      status: () => ({}),
+    }),
+    healthzRoute({ health, startedMs: NOW }),
+    metricsRoute(metrics),
+  ];
+  const server = await startHttpServer(parseListen('127.0.0.1:0'), routes, silentLogger());
+  t.after(() => server.close());
+  const cases: [string, string][] = [
+    ['/healthz?verbose=1', 'unknown parameter "verbose": /healthz takes no parameters'],
+    ['/metrics?x=1', 'unknown parameter "x": /metrics takes no parameters'],
+    ['/api/readings?limit=1&limit=2', 'limit is given more than once: give it once'],
+    ['/api/daily?from=2024-05-01&from=2024-05-02', 'from is given more than once: give it once'],
+  ];
+  for (const [path, error] of cases) assert.deepEqual(await get(server, path), { status: 400, body: { error } }, path);
+  assert.equal((await fetch(`http://127.0.0.1:${server.address.port}/healthz`)).status, 200);
+  const plain = await fetch(`http://127.0.0.1:${server.address.port}/metrics`);
+  assert.deepEqual([plain.status, await plain.text()], [200, '# no samples\n']);
+});

@@ -8,6 +8,7 @@ export function metricsRoute(metrics: MeterMetrics): Route {
   return {
     method: 'GET',
     path: '/metrics',
+    params: [],
     handle(_req, res) {
       const body = metrics.render();
       res.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE, 'cache-control': 'no-store' });

@@ -6,7 +6,7 @@
  * ETag); hashed assets are cached for a year (immutable). gzip when the browser accepts it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Route } from '../http/route.js';
+import { sendJson, type Route } from '../http/route.js';
 import { ASSET_NAME, defaultWebRoot, readWebFiles, type WebFile, type WebFiles } from './web-files.js';
 
 /** A route of the listener (src/serve/http/route.ts). */
@@ -59,7 +59,7 @@ export function dashboardRoutes(options: DashboardOptions = {}): DashboardRoute[
         if (built === undefined) return notBuilt(res);
         const name = url.pathname.slice('/assets/'.length);
         const file = ASSET_NAME.test(name) ? built.assets.get(name) : undefined;
-        if (file === undefined) return plain(res, 404, 'Not found\n');
+        if (file === undefined) return sendJson(res, 404, { error: `no such path: ${url.pathname}` });
         send(req, res, file);
       },
     },

@@ -11,6 +11,7 @@ export function healthzRoute(deps: { health: Health; startedMs: number }): Route
   return {
     method: 'GET',
     path: '/healthz',
+    params: [],
     handle: (_req, res) => {
       const status = deps.health.status();
       const ok = deps.health.healthy(deps.startedMs);

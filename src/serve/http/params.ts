@@ -19,14 +19,19 @@ export function param(url: URL, name: string): string | undefined {
 }
 
 /**
- * Refuses any parameter but `names` (in the order the route documents them), naming the route and what it takes.
- * @throws BadRequest for the first unknown parameter
+ * Refuses any parameter but `names` (in the order the route documents them), naming the route and what it takes,
+ * and one given twice (`?limit=1&limit=2`: which one was meant?).
+ * @throws BadRequest for the first unknown or repeated parameter
  */
 export function onlyParams(url: URL, names: readonly string[]): void {
+  const seen = new Set<string>();
   for (const key of url.searchParams.keys()) {
-    if (names.includes(key)) continue;
-    const takes = names.length === 0 ? 'takes no parameters' : `takes ${names.join(', ')}`;
-    throw new BadRequest(`unknown parameter ${JSON.stringify(key)}: ${url.pathname} ${takes}`);
+    if (!names.includes(key)) {
+      const takes = names.length === 0 ? 'takes no parameters' : `takes ${names.join(', ')}`;
+      throw new BadRequest(`unknown parameter ${JSON.stringify(key)}: ${url.pathname} ${takes}`);
+    }
+    if (seen.has(key)) throw new BadRequest(`${key} is given more than once: give it once`);
+    seen.add(key);
   }
 }
 

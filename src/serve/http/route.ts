@@ -8,6 +8,11 @@ export interface Route {
   method: 'GET';
   /** The exact path, or a prefix ending in `/*` (e.g. `/assets/*`). */
   path: string;
+  /**
+   * The query parameters it takes; the listener answers 400 for any other (params.ts onlyParams) before the
+   * route runs. Absent: the route checks them itself (the API's) or takes any (the dashboard's page).
+   */
+  params?: readonly string[];
   handle(req: IncomingMessage, res: ServerResponse, url: URL): void | Promise<void>;
 }
 

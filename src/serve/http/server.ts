@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { BmeterError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { onlyParams } from './params.js';
 import { BadRequest, routeMatches, sendJson, type Route } from './route.js';
 
 export interface ListenAddress {
@@ -61,7 +62,10 @@ export async function startHttpServer(
       return sendJson(res, 404, { error: `no such path: ${url.pathname}` });
     }
     Promise.resolve()
-      .then(() => route.handle(req, res, url))
+      .then(() => {
+        if (route.params !== undefined) onlyParams(url, route.params);
+        return route.handle(req, res, url);
+      })
       .catch((err: unknown) => {
         if (err instanceof BadRequest) return sendJson(res, 400, { error: err.message });
         logger.error({ err: (err as Error).message, path: url.pathname }, 'HTTP request failed');
