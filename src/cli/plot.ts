@@ -118,6 +118,7 @@ async function plotAction(flags: Record<string, unknown>, ctx: CliContext): Prom
     nowMs: ctx.now().getTime(),
     nodeVersion: process.versions.node,
     pid: process.pid,
+    warn: (message) => ctx.logger().warn(message),
   });
   ctx.logger().info({ chart: summary.chart, points: summary.points, out }, 'plot written');
 }

@@ -4,13 +4,17 @@
  */
 import { BmeterError } from '../errors.js';
 import { japanDateTime } from './japan-time.js';
-import { readPlotFile } from './read-file.js';
+import { readPlotFile, type Warn } from './file-points.js';
 import { readStore } from './read-store.js';
 import {
   dailySums,
+  HALF_HOUR_MS,
   halfHoursInRange,
+  hasValue,
   inRange,
+  MINUTE_MS,
   type ChartKind,
+  type Extent,
   type HalfHourPoint,
   type PlotData,
   type PowerPoint,
@@ -37,6 +41,8 @@ export interface PlotOptions {
   nowMs: number;
   nodeVersion: string;
   pid: number;
+  /** Told, as one line each, what plot skipped or chose in an --input file (the CLI's logger at warn). */
+  warn: Warn;
 }
 
 /** What was drawn. */
@@ -56,12 +62,20 @@ const DEFAULT_SPAN_MS: Record<ChartKind, number> = {
 
 /**
  * Loads, checks and draws.
- * @throws BmeterError USAGE: unreadable or empty input, a chart the input cannot give, nothing in range, an --out
- *   file that exists (without --force) or cannot be written; WRITE_FAILED (exit 1): the chart file could not be
- *   written whole (a full disk), and what was written of it was removed
+ * @throws BmeterError USAGE: unreadable or empty input, a chart the input cannot give, --from not before the
+ *   --to that defaulted to now (--db), no value to draw in the range, an --out file that exists (without --force)
+ *   or cannot be written; WRITE_FAILED (exit 1): the chart file could not be written whole (a full disk), and
+ *   what was written of it was removed
  */
 export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
   const target = options.target;
+  if ('db' in options.source && options.toMs === undefined && (options.fromMs ?? -Infinity) >= options.nowMs) {
+    throw new BmeterError(
+      'USAGE',
+      `--from must be before --to, which defaulted to now (${japanDateTime(options.nowMs)} Japan time): ` +
+        'give an earlier --from, or a later --to',
+    );
+  }
   if (target.kind !== 'terminal') await checkChartFile(target.path, target.force);
   const data = await load(options);
   const chart = options.chart ?? (data.kind === 'readings' ? 'power' : 'half-hours');
@@ -77,21 +91,23 @@ export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
       `this input holds power readings (poll): --chart ${chart} needs half-hour rows from history or the store`,
     );
   }
+  const stepMs = data.kind === 'half-hours' ? data.stepMs : HALF_HOUR_MS;
   const points =
     data.kind === 'readings'
       ? inRange(data.points, options.fromMs, options.toMs)
-      : halfHoursInRange(data.points, options.fromMs, options.toMs);
-  if (points.length === 0)
-    throw new BmeterError('USAGE', `nothing to plot: ${describe(options)} has no ${data.kind}${rangeText(options)}`);
-  const drawn = chart === 'daily' ? dailySums(points as HalfHourPoint[]) : points;
+      : halfHoursInRange(data.points, options.fromMs, options.toMs, stepMs);
+  const drawable = data.kind === 'readings' ? points.length > 0 : (points as HalfHourPoint[]).some(hasValue);
+  if (!drawable) throw new BmeterError('USAGE', nothingToDraw(options, data));
+  const slots = points as HalfHourPoint[];
+  const drawn = chart === 'daily' ? dailySums(slots, stepMs) : points;
   if (target.kind === 'terminal') {
     const size = { width: target.width, height: target.height, colour: target.colour };
     const text =
       chart === 'power'
         ? terminalPowerChart(points as PowerPoint[], size)
         : chart === 'half-hours'
-          ? terminalHalfHourChart(points as HalfHourPoint[], size)
-          : terminalDailyChart(dailySums(points as HalfHourPoint[]), size);
+          ? terminalHalfHourChart(slots, size, stepMs)
+          : terminalDailyChart(dailySums(slots, stepMs), size);
     target.stream.write(`${text}\n`);
     return { chart, points: drawn.length };
   }
@@ -100,8 +116,8 @@ export async function runPlot(options: PlotOptions): Promise<PlotSummary> {
     chart === 'power'
       ? powerSpec(points as PowerPoint[], size)
       : chart === 'half-hours'
-        ? halfHourSpec(points as HalfHourPoint[], size)
-        : dailySpec(dailySums(points as HalfHourPoint[]), size);
+        ? halfHourSpec(slots, size, stepMs)
+        : dailySpec(dailySums(slots, stepMs), size);
   const { renderSvg, renderPng } = await import('./render-svg.js');
   const svg = await renderSvg(spec);
   await writeChartFile(target.path, target.kind === 'svg' ? svg : await renderPng(svg), target.force, options.pid);
@@ -115,13 +131,41 @@ function storeRange(options: PlotOptions): { fromMs: number; toMs: number } {
 }
 
 async function load(options: PlotOptions): Promise<PlotData> {
-  if ('input' in options.source) return readPlotFile(options.source.input);
+  if ('input' in options.source) return readPlotFile(options.source.input, options.warn);
   const chart = options.chart ?? 'power';
   return readStore({ path: options.source.db, chart, ...storeRange(options), nodeVersion: options.nodeVersion });
 }
 
 function describe(options: PlotOptions): string {
   return 'input' in options.source ? `--input ${options.source.input}` : `--db ${options.source.db}`;
+}
+
+/**
+ * The one line saying the range holds no value to draw, and where the source has values: `--db x has no
+ * half-hour values from … to … (Japan time); it has them from … to …`.
+ */
+function nothingToDraw(options: PlotOptions, data: PlotData): string {
+  const step = data.kind === 'half-hours' ? data.stepMs : 0;
+  const what =
+    data.kind === 'readings' ? 'power readings' : step === MINUTE_MS ? 'one-minute values' : 'half-hour values';
+  const head = `nothing to plot: ${describe(options)} has no ${what}`;
+  const range = rangeText(options);
+  const extent = data.extent !== undefined ? data.extent : extentOf(data);
+  if (range === '') {
+    const empty = data.kind === 'readings' ? 'power_w is empty' : 'consumed_kwh and exported_kwh are empty';
+    return `${head} (${empty} in every record)`;
+  }
+  if (extent === null) return `${head}${range}, nor at any other time`;
+  const first = japanDateTime(extent.firstMs - step);
+  return `${head}${range}; it has them from ${first} to ${japanDateTime(extent.lastMs)}`;
+}
+
+/** The first and last time with a value among all the points of a source. */
+function extentOf(data: PlotData): Extent | null {
+  const times = data.kind === 'readings' ? data.points : data.points.filter(hasValue);
+  const first = times[0];
+  const last = times.at(-1);
+  return first === undefined || last === undefined ? null : { firstMs: first.ms, lastMs: last.ms };
 }
 
 function rangeText(options: PlotOptions): string {

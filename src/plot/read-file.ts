@@ -1,22 +1,32 @@
 /**
  * Reads what `bmeter poll` and `bmeter history` write — CSV (header row first, as written with
- * --format csv) or JSON lines (--format json) — into plot data. Poll records are recognised by
- * their `timestamp` and `power_w` fields, history rows by `slot_start`. Repeated CSV header lines
- * (several runs appended to one file through `>>`) are skipped; blank lines too.
+ * --format csv) or JSON lines (--format json) — into records with their line numbers. Repeated CSV
+ * header lines (several runs appended to one file) and blank lines are skipped. A line that is not a
+ * record (not JSON, not an object; a CSV row with another number of fields than the header) is
+ * listed in `unreadable`: a record torn by a full disk or a crash, after which poll and history
+ * start a new line. Only the first line decides: when it is not a record, the file is refused.
  */
 import { readFile } from 'node:fs/promises';
 import { BmeterError } from '../errors.js';
-import { parseCalendarTime } from '../time/calendar.js';
-import type { HalfHourPoint, PlotData, PowerPoint } from './series.js';
 
-type Row = Record<string, unknown>;
+/** One record of the file: its fields by column name, and its line number (1-based). */
+export interface FileRecord {
+  line: number;
+  fields: Record<string, unknown>;
+}
+
+/** The records of a file, in file order, and the line numbers of the lines that were not records. */
+export interface FileRecords {
+  records: FileRecord[];
+  unreadable: number[];
+}
 
 /**
  * @param path a .csv file, or JSON lines (.jsonl, .json, .ndjson or any other name whose first
  *   non-blank character is `{`)
- * @throws BmeterError USAGE when the file cannot be read, is empty, or holds neither kind of record
+ * @throws BmeterError USAGE when the file cannot be read, is empty, or its first line is not a record
  */
-export async function readPlotFile(path: string): Promise<PlotData> {
+export async function readFileRecords(path: string): Promise<FileRecords> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -27,91 +37,80 @@ export async function readPlotFile(path: string): Promise<PlotData> {
       `cannot read --input ${path} (${code}): give a CSV or JSON-lines file of poll or history`,
     );
   }
-  const trimmed = text.trimStart();
-  if (trimmed === '') throw new BmeterError('USAGE', `--input ${path} is empty: nothing to plot`);
-  const rows = trimmed.startsWith('{') ? parseJsonLines(path, text) : parseCsv(path, text);
-  return toPlotData(path, rows);
+  if (text.trim() === '') throw new BmeterError('USAGE', `--input ${path} is empty: nothing to plot`);
+  const lines = text
+    .split(/\r?\n/)
+    .map((t, i) => ({ n: i + 1, t }))
+    .filter((l) => l.t.trim() !== '');
+  return text.trimStart().startsWith('{') ? parseJsonLines(path, lines) : parseCsv(path, lines);
 }
 
-function parseJsonLines(path: string, text: string): Row[] {
-  const rows: Row[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
+interface Line {
+  n: number;
+  t: string;
+}
+
+function parseJsonLines(path: string, lines: readonly Line[]): FileRecords {
+  const out: FileRecords = { records: [], unreadable: [] };
+  for (const { n, t } of lines) {
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = JSON.parse(t);
     } catch {
+      value = undefined;
+    }
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      out.records.push({ line: n, fields: value as Record<string, unknown> });
+    } else if (out.records.length === 0) {
       throw new BmeterError(
         'USAGE',
-        `--input ${path} line ${i + 1} is not JSON: give poll or history output (--format json)`,
+        `--input ${path} line ${n} is not a JSON record: give poll or history output (--format json)`,
       );
-    }
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) rows.push(value as Row);
-  });
-  return rows;
+    } else out.unreadable.push(n);
+  }
+  return out;
 }
 
-function parseCsv(path: string, text: string): Row[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines[0] ?? '';
-  const columns = header.split(',').map((c) => c.trim());
+function parseCsv(path: string, lines: readonly Line[]): FileRecords {
+  const header = lines[0]?.t ?? '';
+  const columns = splitCsv(header).map((c) => c.trim());
   if (!columns.includes('timestamp') && !columns.includes('slot_start')) {
     throw new BmeterError(
       'USAGE',
       `--input ${path} has no timestamp or slot_start column: give CSV written by poll or history (--format csv)`,
     );
   }
-  const rows: Row[] = [];
-  for (const line of lines.slice(1)) {
-    if (line === header) continue;
-    const fields = line.split(',');
-    const row: Row = {};
-    columns.forEach((c, i) => (row[c] = unquote(fields[i] ?? '')));
-    rows.push(row);
-  }
-  return rows;
-}
-
-function unquote(field: string): string {
-  const f = field.trim();
-  return f.startsWith('"') && f.endsWith('"') && f.length >= 2 ? f.slice(1, -1).replace(/""/g, '"') : f;
-}
-
-/** A number from a JSON value or CSV field; null for null, '' and anything not finite. */
-function num(value: unknown): number | null {
-  if (value === null || value === undefined || value === '') return null;
-  const n = typeof value === 'number' ? value : Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-function time(value: unknown): number | null {
-  if (typeof value !== 'string' || value === '') return null;
-  const ms = parseCalendarTime(value);
-  return Number.isFinite(ms) ? ms : null;
-}
-
-function toPlotData(path: string, rows: Row[]): PlotData {
-  const first = rows[0];
-  if (first === undefined) throw new BmeterError('USAGE', `--input ${path} has no records: nothing to plot`);
-  if ('slot_start' in first) {
-    const points: HalfHourPoint[] = [];
-    for (const r of rows) {
-      const ms = time(r['slot_start']);
-      if (ms !== null) points.push({ ms, consumedKwh: num(r['consumed_kwh']), exportedKwh: num(r['exported_kwh']) });
+  const out: FileRecords = { records: [], unreadable: [] };
+  for (const { n, t } of lines.slice(1)) {
+    if (t === header) continue;
+    const values = splitCsv(t);
+    if (values.length !== columns.length) {
+      out.unreadable.push(n);
+      continue;
     }
-    return { kind: 'half-hours', points: points.sort((a, b) => a.ms - b.ms) };
+    const fields: Record<string, unknown> = {};
+    columns.forEach((c, i) => (fields[c] = values[i]?.trim() ?? ''));
+    out.records.push({ line: n, fields });
   }
-  if ('timestamp' in first) {
-    const points: PowerPoint[] = [];
-    for (const r of rows) {
-      const ms = time(r['timestamp']);
-      const watts = num(r['power_w']);
-      if (ms !== null && watts !== null) points.push({ ms, watts });
-    }
-    return { kind: 'readings', points: points.sort((a, b) => a.ms - b.ms) };
+  return out;
+}
+
+/** The fields of one CSV line, RFC 4180 quoting undone (as src/output/format.ts csvField writes them). */
+function splitCsv(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted && ch === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else field += ch;
   }
-  throw new BmeterError(
-    'USAGE',
-    `--input ${path} holds neither poll records (timestamp) nor history rows (slot_start)`,
-  );
+  fields.push(field);
+  return fields;
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BmeterError } from '../errors.js';
-import type { ChartKind, PlotData } from './series.js';
+import { HALF_HOUR_MS, hasValue, type ChartKind, type Extent, type PlotData } from './series.js';
 
 /** What to read from the store. `nodeVersion` names the running Node in the error on Node < 22.13. */
 export interface StoreQuery {
@@ -27,8 +27,6 @@ interface SqliteModule {
     close(): void;
   };
 }
-
-const HALF_HOUR_MS = 1_800_000;
 
 /** What to add to SQLite's `message` when it could not read the store without writing beside it, else ''. */
 function readOnlyHint(message: string): string {
@@ -57,9 +55,25 @@ function openReadOnly(sqlite: SqliteModule, path: string): InstanceType<SqliteMo
   return new sqlite.DatabaseSync(path, { readOnly: true });
 }
 
+/** The first and last time with a value in the whole table (for the message when the range has none). */
+function extent(
+  db: InstanceType<SqliteModule['DatabaseSync']>,
+  column: string,
+  table: string,
+  where: string,
+): Extent | null {
+  const row = db
+    .prepare(`SELECT MIN(${column}) AS first, MAX(${column}) AS last FROM ${table} WHERE ${where}`)
+    .all()[0];
+  const first = row?.['first'];
+  const last = row?.['last'];
+  return first === null || first === undefined ? null : { firstMs: Number(first), lastMs: Number(last) };
+}
+
 /**
  * Power readings (chart power) with fromMs ≤ time < toMs, or half hours (half-hours, daily) that
- * begin in [fromMs, toMs) (slot mark − 30 min), oldest first, for every meter in the store.
+ * begin in [fromMs, toMs) (slot mark − 30 min), oldest first, for every meter in the store; when none of
+ * them has a value, the extent of the values in the whole table.
  * @throws BmeterError USAGE: Node without node:sqlite, no such file, not a bmeter store
  */
 export async function readStore(query: StoreQuery): Promise<PlotData> {
@@ -92,7 +106,9 @@ export async function readStore(query: StoreQuery): Promise<PlotData> {
           'SELECT ts_ms, power_w FROM readings WHERE ts_ms >= ? AND ts_ms < ? AND power_w IS NOT NULL ORDER BY ts_ms',
         )
         .all(query.fromMs, query.toMs);
-      return { kind: 'readings', points: rows.map((r) => ({ ms: Number(r['ts_ms']), watts: Number(r['power_w']) })) };
+      const points = rows.map((r) => ({ ms: Number(r['ts_ms']), watts: Number(r['power_w']) }));
+      if (points.length > 0) return { kind: 'readings', points };
+      return { kind: 'readings', points, extent: extent(db, 'ts_ms', 'readings', 'power_w IS NOT NULL') };
     }
     // slot_ms marks the end of its half hour: the half hours that begin in [fromMs, toMs) (series.halfHoursInRange)
     const rows = db
@@ -102,14 +118,14 @@ export async function readStore(query: StoreQuery): Promise<PlotData> {
       )
       .all(query.fromMs + HALF_HOUR_MS, query.toMs + HALF_HOUR_MS);
     const kwh = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-    return {
-      kind: 'half-hours',
-      points: rows.map((r) => ({
-        ms: Number(r['slot_ms']),
-        consumedKwh: kwh(r['consumed_kwh']),
-        exportedKwh: kwh(r['exported_kwh']),
-      })),
-    };
+    const points = rows.map((r) => ({
+      ms: Number(r['slot_ms']),
+      consumedKwh: kwh(r['consumed_kwh']),
+      exportedKwh: kwh(r['exported_kwh']),
+    }));
+    if (points.some(hasValue)) return { kind: 'half-hours', points, stepMs: HALF_HOUR_MS };
+    const where = 'consumed_kwh IS NOT NULL OR exported_kwh IS NOT NULL';
+    return { kind: 'half-hours', points, stepMs: HALF_HOUR_MS, extent: extent(db, 'slot_ms', 'half_hours', where) };
   } catch (err) {
     if (err instanceof BmeterError) throw err;
     const message = (err as Error).message;

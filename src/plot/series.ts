@@ -11,8 +11,9 @@ export interface PowerPoint {
 }
 
 /**
- * One half hour: `ms` is the slot mark (epoch ms of slot_start), the end of the half hour whose
- * energy is given; kWh bought and sold in it, null where the meter gave none.
+ * One half hour (or one minute, history --resolution 1m): `ms` is the slot mark (epoch ms of
+ * slot_start), the end of the slot whose energy is given; kWh bought and sold in it, null where
+ * the meter gave none.
  */
 export interface HalfHourPoint {
   ms: number;
@@ -31,25 +32,54 @@ export interface DailyPoint {
   slots: number;
 }
 
-/** The data of one input: readings (poll) or half hours (history, store half_hours). */
-export type PlotData = { kind: 'readings'; points: PowerPoint[] } | { kind: 'half-hours'; points: HalfHourPoint[] };
+/**
+ * The data of one input: readings (poll) or slots (history, store half_hours), oldest first, one per
+ * timestamp or slot mark. `stepMs` is the length of a slot: {@link HALF_HOUR_MS}, or {@link MINUTE_MS}
+ * for history --resolution 1m.
+ */
+export type PlotData = (
+  { kind: 'readings'; points: PowerPoint[] } | { kind: 'half-hours'; points: HalfHourPoint[]; stepMs: number }
+) & {
+  /**
+   * Where the points are only a range of the source (the store): the first and last time with a value
+   * anywhere in it, null when it has none. Absent when the points are the whole source (a file).
+   */
+  extent?: Extent | null;
+};
+
+/** The first and last reading time or slot mark (epoch ms) with a value. */
+export interface Extent {
+  firstMs: number;
+  lastMs: number;
+}
 
 /** The charts `bmeter plot --chart` draws. */
 export const CHARTS = ['power', 'half-hours', 'daily'] as const;
 export type ChartKind = (typeof CHARTS)[number];
 
-const HALF_HOUR_MS = 1_800_000;
+export const HALF_HOUR_MS = 1_800_000;
+export const MINUTE_MS = 60_000;
+
+/** A slot of `stepMs` in a chart title: 'half hour' or 'minute'. */
+export function slotName(stepMs: number): string {
+  return stepMs === MINUTE_MS ? 'minute' : 'half hour';
+}
+
+/** Whether a slot holds a value to draw (a bar up or down). */
+export function hasValue(p: HalfHourPoint): boolean {
+  return p.consumedKwh !== null || p.exportedKwh !== null;
+}
 
 /**
- * Sums half hours into Japan days. A slot belongs to the day its half hour lies in: the slot
+ * Sums slots of `stepMs` into Japan days. A slot belongs to the day it lies in: the half hour
  * marked 00:00 holds 23:30–24:00 of the day before, so a complete day is 00:30 … 24:00, 48 slots.
  * Days come oldest first; kWh are rounded to 0.001 kWh to drop float artefacts of the sum.
  */
-export function dailySums(points: readonly HalfHourPoint[]): DailyPoint[] {
+export function dailySums(points: readonly HalfHourPoint[], stepMs = HALF_HOUR_MS): DailyPoint[] {
   const days = new Map<string, DailyPoint>();
   for (const p of points) {
-    if (p.consumedKwh === null && p.exportedKwh === null) continue;
-    const date = japanDate(p.ms - HALF_HOUR_MS);
+    if (!hasValue(p)) continue;
+    const date = japanDate(p.ms - stepMs);
     let day = days.get(date);
     if (day === undefined) days.set(date, (day = { date, consumedKwh: 0, exportedKwh: null, slots: 0 }));
     day.consumedKwh += p.consumedKwh ?? 0;
@@ -67,16 +97,17 @@ export function dailySums(points: readonly HalfHourPoint[]): DailyPoint[] {
 }
 
 /**
- * Keeps the half hours that begin in [from, to) (either bound may be absent). A half hour begins
- * 30 min before its slot mark `ms`, so --from 2026-11-29 --to 2026-11-30 keeps the 48 half hours
- * marked 00:30 … 24:00: that Japan day, as {@link dailySums} counts it.
+ * Keeps the slots that begin in [from, to) (either bound may be absent). A slot begins `stepMs`
+ * before its mark `ms`, so --from 2026-11-29 --to 2026-11-30 keeps the 48 half hours marked
+ * 00:30 … 24:00: that Japan day, as {@link dailySums} counts it.
  */
-export function halfHoursInRange(points: readonly HalfHourPoint[], from?: number, to?: number): HalfHourPoint[] {
-  return inRange(
-    points,
-    from === undefined ? undefined : from + HALF_HOUR_MS,
-    to === undefined ? undefined : to + HALF_HOUR_MS,
-  );
+export function halfHoursInRange(
+  points: readonly HalfHourPoint[],
+  from?: number,
+  to?: number,
+  stepMs = HALF_HOUR_MS,
+): HalfHourPoint[] {
+  return inRange(points, from === undefined ? undefined : from + stepMs, to === undefined ? undefined : to + stepMs);
 }
 
 /** Keeps the points with from ≤ ms < to (either bound may be absent). */

@@ -4,7 +4,7 @@
  * When there are more values than columns, each column shows the mean of its values.
  */
 import { japanDate, japanDateTime } from './japan-time.js';
-import type { DailyPoint, HalfHourPoint, PowerPoint } from './series.js';
+import { HALF_HOUR_MS, slotName, type DailyPoint, type HalfHourPoint, type PowerPoint } from './series.js';
 import { bodyColumns, bodyRows, frameChart, type TerminalSize } from './terminal-grid.js';
 import { count } from '../log/count.js';
 
@@ -148,8 +148,15 @@ function barBody(values: readonly BarValue[], cols: number, rows: number, colour
   };
 }
 
-/** Half-hour kWh bars (import up, export down), one column per half hour or the mean of several. */
-export function terminalHalfHourChart(points: readonly HalfHourPoint[], options: TerminalOptions): string {
+/**
+ * Slot kWh bars (import up, export down), one column per slot or the mean of several; slots of
+ * `stepMs` (30 min, or 1 min for history --resolution 1m) name the title.
+ */
+export function terminalHalfHourChart(
+  points: readonly HalfHourPoint[],
+  options: TerminalOptions,
+  stepMs = HALF_HOUR_MS,
+): string {
   const cols = bodyColumns(options);
   const bars = barBody(
     points.map((p) => ({ up: p.consumedKwh, down: p.exportedKwh })),
@@ -157,12 +164,12 @@ export function terminalHalfHourChart(points: readonly HalfHourPoint[], options:
     bodyRows(options),
     options.colour,
   );
-  const first = (points[0]?.ms ?? 0) - 1_800_000;
+  const first = (points[0]?.ms ?? 0) - stepMs;
   const last = points.at(-1)?.ms ?? first;
   const per = bars.perColumn > 1 ? ` (column = mean of ${bars.perColumn})` : '';
   return frameChart(
     {
-      title: `Energy per half hour (kWh)${per} · ▀ export · Japan time`,
+      title: `Energy per ${slotName(stepMs)} (kWh)${per} · ▀ export · Japan time`,
       ...bars,
       xLabels: [
         japanDateTime(first).slice(5),

@@ -6,13 +6,12 @@
  * down in another colour.
  */
 import { japanDate, japanDateTime, japanMidnight, JST_OFFSET_MS } from './japan-time.js';
-import type { DailyPoint, HalfHourPoint, PowerPoint } from './series.js';
+import { HALF_HOUR_MS, slotName, type DailyPoint, type HalfHourPoint, type PowerPoint } from './series.js';
 
 /** Colours shared with the dashboard: import (bought) blue, export (sold) green. */
 export const IMPORT_COLOUR = '#1971c2';
 export const EXPORT_COLOUR = '#2f9e44';
 
-const HALF_HOUR_MS = 1_800_000;
 const DAY_MS = 86_400_000;
 const TIME_TITLE = 'Time (Japan, UTC+09:00)';
 
@@ -110,18 +109,22 @@ function barSpec(
   };
 }
 
-/** Half-hour bars: each bar spans the half hour ending at its slot mark; export drawn below zero. */
-export function halfHourSpec(points: readonly HalfHourPoint[], size: ChartSize): VegaLiteSpec {
+/**
+ * Slot bars: each bar spans the slot of `stepMs` (30 min, or 1 min for history --resolution 1m) ending
+ * at its mark; export drawn below zero.
+ */
+export function halfHourSpec(points: readonly HalfHourPoint[], size: ChartSize, stepMs = HALF_HOUR_MS): VegaLiteSpec {
   const values: Bar[] = [];
   for (const p of points) {
-    const t = p.ms - HALF_HOUR_MS + JST_OFFSET_MS;
+    const t = p.ms - stepMs + JST_OFFSET_MS;
     const t2 = p.ms + JST_OFFSET_MS;
     if (p.consumedKwh !== null) values.push({ t, t2, kwh: p.consumedKwh, kind: 'bought (import)' });
     if (p.exportedKwh !== null) values.push({ t, t2, kwh: -p.exportedKwh, kind: 'sold (export)' });
   }
   const first = points[0]?.ms ?? 0;
-  const subtitle = span(first - HALF_HOUR_MS, points.at(-1)?.ms ?? 0);
-  return barSpec(values, size, 'Energy per half hour', subtitle, 'Energy per half hour (kWh)', '%m-%d %H:%M');
+  const subtitle = span(first - stepMs, points.at(-1)?.ms ?? 0);
+  const title = `Energy per ${slotName(stepMs)}`;
+  return barSpec(values, size, title, subtitle, `${title} (kWh)`, '%m-%d %H:%M');
 }
 
 /** Daily bars: one per Japan day (00:00–24:00), import up, export down. */

@@ -90,7 +90,7 @@ test('an empty input is a clear error with exit status 2', async (t) => {
     cwd: dir.path,
   });
   assert.equal(outside.code, 2);
-  assert.match(outside.stderr, /nothing to plot/);
+  assert.match(outside.stderr, /nothing to plot: .* has no half-hour values from 2027-01-01 00:00 \(Japan time\)/);
   assert.doesNotMatch(outside.stderr + run.stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 
@@ -163,6 +163,30 @@ test(
     const run = await plotNov29(dir, 'w.svg');
     assert.equal(run.code, 0, describeRun(run));
     assert.equal(countMarks(readFileSync(dir.file('w.svg'), 'utf8'), 'rect'), 4); // three bought, one sold
+  },
+);
+
+test(
+  '--db with a range whose half hours hold no value is exit 2 naming where the store has values, not a 1970 chart',
+  { skip: HAS_SQLITE ? false : 'node:sqlite needs Node ≥ 22.13' },
+  async (t) => {
+    const dir = tempDirFor(t);
+    // 11-29 00:00 (the half hour 11-28 23:30–24:00) has no kWh; the values begin with the half hour 00:00–00:30
+    const db = await halfHourStore(
+      dir,
+      `('001c640003dd6393', 1795878000000, '2026-11-29T00:00:00+09:00', 1, 0, NULL, NULL), ${NOV29}`,
+    );
+    db.close();
+    const range = ['--from', '2026-11-28', '--to', '2026-11-29'];
+    const run = await runBmeter(['plot', '--db', 'bmeter.db', '--chart', 'daily', ...range, '--out', '-'], {
+      cwd: dir.path,
+    });
+    assert.equal(run.code, 2, describeRun(run));
+    assert.equal(run.stdout, '');
+    assert.match(
+      run.stderr,
+      /^bmeter: nothing to plot: --db .*bmeter\.db has no half-hour values from 2026-11-28 00:00 to 2026-11-29 00:00 \(Japan time\); it has them from 2026-11-29 00:00 to 2026-11-29 01:30\n$/,
+    );
   },
 );
 

@@ -5,7 +5,9 @@ import { describe, test } from 'node:test';
 import { isBmeterError } from '../../src/errors.js';
 import { repoPath } from '../fixtures/repo-root.js';
 import { japanDateTime, parseTimeArgument } from '../../src/plot/japan-time.js';
+import { lastPerSlot } from '../../src/plot/last-per-time.js';
 import { dailySums, halfHoursInRange } from '../../src/plot/series.js';
+import { slotStep } from '../../src/plot/slot-step.js';
 import { terminalDailyChart, terminalHalfHourChart, terminalPowerChart } from '../../src/plot/terminal-chart.js';
 
 const at = (iso: string): number => Date.parse(iso);
@@ -25,6 +27,28 @@ describe('daily sums', () => {
 
   test('half hours without any value are not counted as slots', () => {
     assert.deepEqual(dailySums([{ ms: at('2026-11-29T12:00:00+09:00'), consumedKwh: null, exportedKwh: null }]), []);
+  });
+});
+
+describe('repeated slots and slot length', () => {
+  test('a slot mark given twice counts once: the last value, an empty field keeping the earlier one', () => {
+    const mark = at('2026-11-29T01:00:00+09:00');
+    const { points, differing } = lastPerSlot([
+      { ms: mark, consumedKwh: 0.2, exportedKwh: 0.1 },
+      { ms: mark - 1_800_000, consumedKwh: 0.4, exportedKwh: null },
+      { ms: mark, consumedKwh: 0.3, exportedKwh: null },
+    ]);
+    assert.deepEqual(points, [
+      { ms: mark - 1_800_000, consumedKwh: 0.4, exportedKwh: null },
+      { ms: mark, consumedKwh: 0.3, exportedKwh: 0.1 },
+    ]);
+    assert.equal(differing, 1);
+  });
+
+  test('marks off the half-hour grid are one-minute slots', () => {
+    const slot = (iso: string) => ({ ms: at(iso), consumedKwh: 0, exportedKwh: 0 });
+    assert.equal(slotStep([slot('2026-11-29T14:00:00+09:00'), slot('2026-11-29T14:30:00+09:00')]), 1_800_000);
+    assert.equal(slotStep([slot('2026-11-29T14:00:00+09:00'), slot('2026-11-29T14:01:00+09:00')]), 60_000);
   });
 });
 

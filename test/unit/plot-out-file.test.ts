@@ -15,7 +15,7 @@ import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 /** runPlot on an input that does not exist: an error about --out shows the file was checked first. */
 function plotTo(dir: string, target: PlotTarget): Promise<unknown> {
   const source = { input: `${dir}/no-such-input.csv` };
-  return runPlot({ source, target, nowMs: 0, nodeVersion: process.versions.node, pid: process.pid });
+  return runPlot({ source, target, nowMs: 0, nodeVersion: process.versions.node, pid: process.pid, warn: () => {} });
 }
 
 /** A BmeterError USAGE (exit 2) whose message matches. */
