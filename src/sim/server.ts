@@ -58,9 +58,11 @@ export async function serveTcp(url: string, options: SimServeOptions = {}): Prom
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) =>
-      reject(new BmeterError('PORT', `cannot listen on ${url}: ${err.message}`, { cause: err })),
-    );
+    // As serve's --listen (src/serve/http/server.ts): the address is the user's choice, a usage error (exit 2).
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'the address is in use (another bmeter simulate?)' : err.message;
+      reject(new BmeterError('USAGE', `cannot listen on ${url}: ${why}; choose another --listen`, { cause: err }));
+    });
     server.listen(Number(m[2]), host, () => resolve());
   });
   const addr = server.address();

@@ -10,7 +10,7 @@ import { SerialPort } from 'serialport';
 import { serveTcp, servePty } from '../../src/sim/server.js';
 import { register } from '../../src/cli/simulate.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { BmeterError } from '../../src/errors.js';
+import { BmeterError, isBmeterError } from '../../src/errors.js';
 
 async function until(read: () => string, want: string, ms = 20_000): Promise<string> {
   const start = Date.now();
@@ -44,6 +44,20 @@ test('the TCP server answers SKVER and keeps the stick state across connections'
   await tcpExchange(server.address, 'SKSREG SFE 0\r\n', 'OK\r\n');
   assert.equal(await tcpExchange(server.address, 'SKVER\r\n', 'OK\r\n'), 'EVER 1.2.10\r\nOK\r\n', 'echo stays off');
   await server.close();
+});
+
+test('simulate --listen on an address in use is a usage error (exit 2, as serve --listen), naming it', async (t) => {
+  const first = await serveTcp('tcp://127.0.0.1:0', { sim: { timeScale: 0.001 } });
+  t.after(() => first.close());
+  await assert.rejects(serveTcp(first.address), (err: unknown) => {
+    assert.ok(isBmeterError(err, 'USAGE'));
+    assert.equal(err.exitCode, 2);
+    assert.equal(
+      err.message,
+      `cannot listen on ${first.address}: the address is in use (another bmeter simulate?); choose another --listen`,
+    );
+    return true;
+  });
 });
 
 test('simulate --listen refuses a port outside 0–65535 as a usage error, not a raw Node message', async () => {
