@@ -207,6 +207,9 @@ test('a broker that is not up yet: the output starts anyway and connects when th
   await broker.start();
   const watcher = await watch(t, broker.url, [STATE]);
   assert.equal(JSON.parse((await watcher.first(STATE, () => true, 10_000)).payload).power_w, 412);
+  // Connected for the first time: not "again".
+  assert.match(log.text(), /"msg":"MQTT broker connected"/);
+  assert.doesNotMatch(log.text(), /connected again/);
 });
 
 test('an mqtts:// URL to a port without TLS: the warning asks whether the port speaks TLS', async (t) => {

@@ -75,6 +75,7 @@ export async function createMqttOutput(o: MqttOutputOptions): Promise<MqttOutput
   let closing = false;
   let attempt = 0;
   let wasConnected = false;
+  let everConnected = false;
   let timer: TimerHandle | undefined;
 
   const clientOptions: IClientOptions = {
@@ -133,7 +134,14 @@ export async function createMqttOutput(o: MqttOutputOptions): Promise<MqttOutput
   const open = (): MqttClient => {
     const c = connect(o.broker.url, clientOptions);
     c.on('connect', () => {
-      if (attempt > 0) o.logger.warn({ broker: o.broker.display }, 'MQTT broker connected again');
+      // After warnings that it was unreachable: "again" only for a broker this run was connected to before.
+      if (attempt > 0) {
+        o.logger.warn(
+          { broker: o.broker.display },
+          everConnected ? 'MQTT broker connected again' : 'MQTT broker connected',
+        );
+      }
+      everConnected = true;
       attempt = 0;
       wasConnected = true;
       c.subscribe(topics.haStatus, { qos }, (err) => {
