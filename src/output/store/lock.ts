@@ -6,6 +6,7 @@
  * if a reader of another program opens it meanwhile.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BmeterError } from '../../errors.js';
 import { lockFileOf } from '../../fs/siblings.js';
 
@@ -26,11 +27,13 @@ export function lockStore(path: string, owner: LockOwner): () => void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
-        throw new BmeterError(
-          'USAGE',
-          `cannot create the lock file ${lockPath}: ${(err as Error).message} — is the directory writable?`,
-          { cause: err },
-        );
+        const hint =
+          code === 'ENOENT'
+            ? `the folder ${dirname(path)} does not exist — create it or give another --db`
+            : 'is the folder writable?';
+        throw new BmeterError('USAGE', `cannot create the lock file ${lockPath}: ${(err as Error).message} — ${hint}`, {
+          cause: err,
+        });
       }
       const holder = readHolder(lockPath);
       if (holder !== undefined && holder !== owner.pid && owner.isAlive(holder)) {
