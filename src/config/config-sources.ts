@@ -76,7 +76,7 @@ export function credentialProblems(merged: Record<string, unknown>, where: Sourc
   if (typeof id === 'string') {
     const fault = characterFault(id) ?? (id.length !== 32 ? `${count(id.length, 'character')}, needs 32` : undefined);
     if (fault !== undefined) {
-      problems.push(`  - ${where(['routeB', 'id'])}: ${fault} (the Route-B ID from the power company)`);
+      problems.push(`${where(['routeB', 'id'])}: ${fault} (the Route-B ID from the power company)`);
       delete routeB['id']; // judged here; the schema judges the rest
     }
   }
@@ -86,7 +86,7 @@ export function credentialProblems(merged: Record<string, unknown>, where: Sourc
       characterFault(password) ?? (password.length > 32 ? `${password.length} characters, at most 32` : undefined);
     if (fault !== undefined) {
       problems.push(
-        `  - ${where(['routeB', 'password'])}: ${fault} (the Route-B password, 12 characters from the power company)`,
+        `${where(['routeB', 'password'])}: ${fault} (the Route-B password, 12 characters from the power company)`,
       );
       delete routeB['password'];
     }

@@ -4,12 +4,12 @@
  * with the log redactor as soon as they are read.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import * as z from 'zod/mini';
 import { BmeterError } from '../errors.js';
 import { secretRedactor } from '../log/redact.js';
 import { credentialProblems, credentialWarnings, sourceNamer, type SourceNamer } from './config-sources.js';
+import { wordIssue } from './issue-words.js';
 import { configSchema, parseSettings, type Config } from './schema.js';
 
 export type { Config } from './schema.js';
@@ -43,7 +43,7 @@ export function loadConfig(input: LoadConfigInput): Config {
   if (problems.length > 0) {
     // Listed with every other fault of the configuration in one message.
     const rest = parseSettings(merged).success ? [] : wordedIssues(merged, where);
-    throw new BmeterError('CONFIG', `invalid configuration:\n${[...problems, ...rest].join('\n')}`);
+    throw configError([...problems, ...rest]);
   }
   const config = parseConfig(merged, where);
   for (const warning of credentialWarnings(merged, where)) input.warn?.(warning);
@@ -55,30 +55,31 @@ export function loadConfig(input: LoadConfigInput): Config {
   return config;
 }
 
-let localeLoaded = false;
-
 /**
- * The one schema (schema.ts) judges the merged settings. zod/mini carries no error messages until
- * a locale is configured: the English one is loaded only when a configuration is invalid, and the
- * settings are judged again to word the errors.
+ * The one schema (schema.ts) judges the merged settings; only an invalid configuration is judged
+ * again by the whole schema, to word every fault.
  */
 function parseConfig(merged: Record<string, unknown>, where: SourceNamer): Config {
   const result = parseSettings(merged);
   if (result.success) return result.data;
-  throw new BmeterError('CONFIG', `invalid configuration:\n${wordedIssues(merged, where).join('\n')}`);
+  throw configError(wordedIssues(merged, where));
 }
 
-/** The whole schema's complaints about `merged`, one line each, in English, naming each value's source. */
+/**
+ * One fault is one line (`--wait-port (waitPortSeconds): must be at most 3600 (got 5000)`); several are
+ * listed under `invalid configuration:`, one line each.
+ */
+function configError(problems: string[]): BmeterError {
+  if (problems.length === 1) return new BmeterError('CONFIG', problems[0] ?? '');
+  return new BmeterError('CONFIG', `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+/**
+ * The whole schema's complaints about `merged`, one line each, in bmeter's words (issue-words.ts), naming each
+ * value's source. zod/mini carries no messages of its own: only the schema's and these.
+ */
 function wordedIssues(merged: Record<string, unknown>, where: SourceNamer): string[] {
-  if (!localeLoaded) {
-    // Required at run time, not bundled: only an invalid configuration pays for it.
-    const en = createRequire(import.meta.url)('zod/v4/locales/en.js') as {
-      default: () => Parameters<typeof z.config>[0];
-    };
-    z.config(en.default());
-    localeLoaded = true;
-  }
-  const worded = configSchema.safeParse(merged);
+  const worded = configSchema.safeParse(merged, { error: wordIssue });
   return worded.success ? [] : describeIssues(worded.error, where);
 }
 
@@ -87,11 +88,9 @@ function describeIssues(error: z.core.$ZodError, where: SourceNamer): string[] {
     const path = issue.path.map(String);
     // A setting bmeter does not know can only come from the config file: named there, key by key.
     if (issue.code === 'unrecognized_keys')
-      return issue.keys.map(
-        (key) => `  - ${where([...path, key])}: not a setting bmeter knows (see config.example.json)`,
-      );
-    // Never echo the offending value: it may be a secret.
-    return [`  - ${path.length > 0 ? where(path) : '(top level)'}: ${issue.message}`];
+      return issue.keys.map((key) => `${where([...path, key])}: not a setting bmeter knows (see config.example.json)`);
+    // Never echo the offending value (issue-words.ts: a number out of range only): it may be a secret.
+    return [`${path.length > 0 ? where(path) : '(top level)'}: ${issue.message}`];
   });
 }
 

@@ -186,7 +186,8 @@ let full: ReturnType<typeof buildSchema> | undefined;
 /** The whole schema (built on first use): the config file's rules, for tests and the demo. */
 export const configSchema = {
   parse: (input: unknown): Config => (full ??= buildSchema()).parse(input),
-  safeParse: (input: unknown) => (full ??= buildSchema()).safeParse(input),
+  safeParse: (input: unknown, params?: z.core.ParseContext<z.core.$ZodIssue>) =>
+    (full ??= buildSchema()).safeParse(input, params),
 };
 
 /**
