@@ -11,24 +11,27 @@ import { openToRead } from '../fs/open-to-read.js';
 import { dirname } from 'node:path';
 import { BmeterError } from '../errors.js';
 import { channelToHex, macToLinkLocal, rssiFromLqi, type ScanResult } from './scan.js';
+import { wordIssue } from '../config/issue-words.js';
 import { quickCheckScanFile, SCAN_FILE_VERSION } from './file-check.js';
+import { scanFileKind } from './file-kind.js';
 import type { ScanFile } from './file-schema.js';
 
 export { SCAN_FILE_VERSION, type ScanFile };
 
 /**
- * Validates parsed JSON; BAD_SCAN_FILE names every bad field by its path. A plainly valid file
- * passes the zod-free check; zod (scan-file-schema.ts) is loaded only for the others.
+ * Validates parsed JSON; BAD_SCAN_FILE says in one line what is wrong (the first bad and missing keys, by name)
+ * and to scan again. A plainly valid file passes the zod-free check; zod (file-schema.ts) is loaded only for the
+ * others.
  */
 export async function parseScanFile(data: unknown, path: string): Promise<ScanFile> {
   const quick = quickCheckScanFile(data);
   if (quick !== undefined) return quick;
   const { scanFileSchema, describeIssues } = await import('./file-schema.js');
-  const parsed = scanFileSchema.safeParse(data);
+  const parsed = scanFileSchema.safeParse(data, { error: wordIssue });
   if (!parsed.success) {
     throw new BmeterError(
       'BAD_SCAN_FILE',
-      `scan file ${path} is not valid:\n${describeIssues(parsed.error)}\nRun \`bmeter scan\` again to rewrite it.`,
+      `scan file ${path} ${describeIssues(parsed.error, data)}. Run \`bmeter scan\` again to rewrite it.`,
     );
   }
   return parsed.data;
@@ -37,7 +40,9 @@ export async function parseScanFile(data: unknown, path: string): Promise<ScanFi
 /**
  * Reads and validates the scan file at `path`.
  * @throws BmeterError NO_SCAN_FILE when there is none; BAD_SCAN_FILE when it is a folder, not a regular file
- *   (a FIFO, a device), unreadable, not JSON or not a valid scan file (each naming the file and what to do)
+ *   (a FIFO, a device), unreadable, empty, cut short, not a valid scan file, or not a scan file at all (each
+ *   naming the file and what to do: `bmeter scan` again where scan would rewrite it, file-kind.ts; to check
+ *   --scan-file where it would not)
  */
 export async function readScanFile(path: string): Promise<ScanFile> {
   const text = await readScanText(path);
@@ -45,13 +50,28 @@ export async function readScanFile(path: string): Promise<ScanFile> {
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new BmeterError(
-      'BAD_SCAN_FILE',
-      `scan file ${path} is not valid JSON (${(err as Error).message}). Run \`bmeter scan\` again to rewrite it.`,
-      { cause: err },
-    );
+    // JSON.parse's message quotes the text, which may hold the PairID: not shown.
+    const kind = scanFileKind(text);
+    if (kind.kind === 'other') throw notAScanFile(path, kind.what);
+    const what = kind.kind === 'empty' ? 'is empty' : 'is cut short (not valid JSON)';
+    throw new BmeterError('BAD_SCAN_FILE', `scan file ${path} ${what}. Run \`bmeter scan\` again to rewrite it.`, {
+      cause: err,
+    });
   }
+  const quick = quickCheckScanFile(data);
+  if (quick !== undefined) return quick;
+  const kind = scanFileKind(text, { value: data });
+  if (kind.kind === 'other') throw notAScanFile(path, kind.what);
   return await parseScanFile(data, path);
+}
+
+/** A file `bmeter scan` would not replace: the advice is to check the path, not to scan again. */
+function notAScanFile(path: string, what: string): BmeterError {
+  return new BmeterError(
+    'BAD_SCAN_FILE',
+    `${path} is not a scan file (${what}): check --scan-file or BMETER_SCAN_FILE, or run \`bmeter scan\` with ` +
+      'another --scan-file (it will not replace this file)',
+  );
 }
 
 /** The text of the scan file at `path` (see readScanFile for what it throws). */
@@ -130,29 +150,11 @@ export async function prepareScanFileFolder(path: string): Promise<void> {
 /** How much of an existing file is read to tell whether it is a scan file (one is under 1 KB). */
 const HEAD_BYTES = 64 * 1024;
 
-/** The keys of a scan file (toScanFile), any version so far. */
-const SCAN_FILE_KEYS: ReadonlySet<string> = new Set([
-  'version',
-  'scannedAt',
-  'dialect',
-  'firmware',
-  'channel',
-  'channelHex',
-  'channelPage',
-  'panId',
-  'macAddress',
-  'ipv6',
-  'lqi',
-  'rssiDbm',
-  'pairId',
-]);
-
 /**
- * Resolves when `path` is missing, not a regular file (assertReplaceable judges those), empty, or a scan file,
- * even a damaged one, which a new scan is there to replace: a JSON object of scan-file keys only, one of a later
- * bmeter (a `version` and a `scannedAt` among other keys), or text cut short that begins as bmeter writes one
- * (`{ "version":`). Throws BmeterError USAGE (exit 2) for a file of anything else (notes, a CSV, the
- * package.json or config file of another program), which is the user's and is left as it is.
+ * Resolves when `path` is missing, not a regular file (assertReplaceable judges those), or holds what a new scan
+ * is there to replace (file-kind.ts: empty, a scan file even a damaged one, or one cut short). Throws BmeterError
+ * USAGE (exit 2) for a file of anything else (notes, a CSV, the package.json or config file of another program),
+ * which is the user's and is left as it is.
  */
 async function assertScanOrEmpty(path: string): Promise<void> {
   let text: string;
@@ -169,46 +171,13 @@ async function assertScanOrEmpty(path: string): Promise<void> {
   } catch {
     return; // missing or unreadable: writing it reports what is wrong
   }
-  const content = text.trimStart();
-  if (content === '') return;
-  const object = jsonObject(content);
-  if (object === undefined ? /^\{\s*"version"\s*:/.test(content) : isScanObject(object)) return;
-  const first = content.split('\n')[0] ?? '';
-  const what =
-    object === undefined
-      ? `its first line is ${JSON.stringify(first.slice(0, 60))}`
-      : `a JSON object with ${shownKeys(object)}, not a scan`;
+  const kind = scanFileKind(text);
+  if (kind.kind !== 'other') return;
+  const what = kind.what.startsWith('a JSON object') ? `${kind.what}, not a scan` : kind.what;
   throw new BmeterError(
     'USAGE',
     `the scan file ${path} holds something else (${what}): give another --scan-file, or move that file away`,
   );
-}
-
-/** `text` parsed when it is a JSON object, else undefined. */
-function jsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The first keys of `object`, quoted: `the keys "name", "version", "description", …`. */
-function shownKeys(object: Record<string, unknown>): string {
-  const keys = Object.keys(object);
-  return `the keys ${keys
-    .slice(0, 3)
-    .map((k) => JSON.stringify(k))
-    .join(', ')}${keys.length > 3 ? ', …' : ''}`;
-}
-
-/** A scan file's object: only scan-file keys, or a later version's (a version and a scannedAt). */
-function isScanObject(object: Record<string, unknown>): boolean {
-  const keys = Object.keys(object);
-  return keys.every((k) => SCAN_FILE_KEYS.has(k)) || ('version' in object && 'scannedAt' in object);
 }
 
 /** Writes text to path atomically: a temp file in the same directory, then rename. */

@@ -89,7 +89,7 @@ test('a scan file that is not JSON is BAD_SCAN_FILE', async () => {
   });
 });
 
-test('every bad field of a scan file is named by its path', async () => {
+test('a scan file with bad and missing fields says so in one line, naming the first of them', async () => {
   await withDir(async (dir) => {
     const path = join(dir, 'scan.json');
     const { ipv6: _dropped, ...withoutIpv6 } = { version: 1, ...RESULT };
@@ -97,10 +97,11 @@ test('every bad field of a scan file is named by its path', async () => {
     await assert.rejects(readScanFile(path), (err) => {
       assert.ok(isBmeterError(err, 'BAD_SCAN_FILE'));
       assert.equal(err.exitCode, 2);
-      for (const field of ['channel', 'panId', 'lqi', 'dialect', 'ipv6']) {
-        assert.match(err.message, new RegExp(`^  ${field}: `, 'm'), `names ${field}`);
-      }
-      assert.doesNotMatch(err.message, /^  macAddress: /m);
+      assert.equal(
+        err.message,
+        `scan file ${path} is not valid: dialect must be one of single, dual; channel must be at most 60 (got 61) ` +
+          'and 2 other faults; missing ipv6. Run `bmeter scan` again to rewrite it.',
+      );
       return true;
     });
   });
@@ -110,7 +111,7 @@ test('a channelHex that disagrees with channel is reported', async () => {
   await withDir(async (dir) => {
     const path = join(dir, 'scan.json');
     await writeFile(path, JSON.stringify({ version: 1, ...RESULT, channelHex: '21' }));
-    await assert.rejects(readScanFile(path), /channelHex: does not match channel 49/);
+    await assert.rejects(readScanFile(path), /: channelHex does not match channel 49\. Run `bmeter scan` again/);
   });
 });
 
@@ -118,7 +119,7 @@ test('a scan file of another version is refused', async () => {
   await withDir(async (dir) => {
     const path = join(dir, 'scan.json');
     await writeFile(path, JSON.stringify({ ...RESULT, version: 2 }));
-    await assert.rejects(readScanFile(path), /^[\s\S]*  version: /);
+    await assert.rejects(readScanFile(path), /is not valid: version must be 1\. Run `bmeter scan` again/);
   });
 });
 
