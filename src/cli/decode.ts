@@ -45,13 +45,15 @@ export function register(program: Command, ctx: CliContext): void {
       '\nExamples:\n' +
         '  bmeter decode 1081000102880105FF017201E704000004A8\n' +
         '  grep ERXUDP stick.log | bmeter decode --unit 01\n' +
-        'Empty lines and lines starting with # are skipped; a line over 64 KiB is reported and skipped.\n' +
+        "Empty lines, lines starting with #, records of bmeter's log without an ERXUDP line and ERXUDP lines of\n" +
+        'PANA authentication (port 02CC) are skipped; a line over 64 KiB is reported and skipped.\n' +
         'Exit status 1 if any line could not be decoded.',
     )
     .action(async (frames: string[], opts: { unit?: number; coefficient?: number }) => {
       const options: DecodeOptions = {};
       if (opts.unit !== undefined) options.unitCode = opts.unit;
       if (opts.coefficient !== undefined) options.coefficient = opts.coefficient;
+      if (frames.length > 0) options.givenLines = true;
       if (frames.length === 0 && (ctx.io.stdin as { isTTY?: boolean }).isTTY === true) {
         // A newcomer's bare `bmeter decode` would otherwise sit silently waiting for input.
         ctx.io.stderr.write(

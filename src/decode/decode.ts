@@ -3,13 +3,15 @@
  * data, anywhere in a line of a log, also bmeter's own: log-line.ts) or bare hex ECHONET Lite frames into one
  * JSON object per frame. Bad lines are reported with
  * their line number and skipped; after everything is processed a BmeterError('DECODE') says how many
- * lines failed.
+ * lines failed. An ERXUDP line of PANA authentication (UDP 716 = 02CC: the stick's join, no frame) is skipped
+ * like the log's other records, not counted as a failure.
  */
 import { esvName, ECHONET_UDP_PORT } from '../echonet/constants.js';
 import { decodeFrame } from '../echonet/frame.js';
 import { BmeterError } from '../errors.js';
 import { contextFromProperties, decodeProperty, type DecodedProperty } from '../meter/properties.js';
 import type { EnergyContext } from '../meter/units.js';
+import { PANA_PORT } from '../skstack/commands.js';
 import type { ErxudpLine } from '../skstack/erxudp.js';
 import { locateErxudp, parseErxudpAnyLayout, type Located } from './log-line.js';
 import { count } from '../log/count.js';
@@ -19,6 +21,11 @@ export interface DecodeOptions {
   unitCode?: number;
   /** D3 coefficient to use when the frame has no D3 (`--coefficient`). */
   coefficient?: number;
+  /**
+   * The lines were given one by one (command-line arguments), not read from a log: when they were all PANA
+   * authentication lines, so nothing was decoded, the run fails saying so rather than printing nothing.
+   */
+  givenLines?: boolean;
 }
 
 export interface DecodedFrameJson {
@@ -58,13 +65,20 @@ export interface TooLongLine {
 }
 
 export interface DecodeSummary {
+  /** the lines holding a frame or a fault (not empty lines, comments, log records or PANA lines) */
   lines: number;
   failed: number;
+  /** the ERXUDP lines of PANA authentication skipped */
+  pana: number;
 }
+
+/** What decodeLine gives for an ERXUDP line of PANA authentication: the stick's join, no frame to decode. */
+export const PANA_LINE = 'pana';
 
 /**
  * Decodes every line; reports bad ones through `out.problem` and throws
- * BmeterError('DECODE', 'N of M lines could not be decoded') at the end if any failed.
+ * BmeterError('DECODE', 'N of M lines could not be decoded') at the end if any failed (PANA lines skipped, not
+ * counted), or, for `givenLines` that were all PANA lines, one saying that nothing was decoded.
  */
 export async function runDecode(
   lines: Iterable<string> | AsyncIterable<string | TooLongLine>,
@@ -74,6 +88,7 @@ export async function runDecode(
   let lineNo = 0;
   let total = 0;
   let failed = 0;
+  let pana = 0;
   for await (const raw of lines) {
     lineNo++;
     if (typeof raw !== 'string') {
@@ -88,27 +103,42 @@ export async function runDecode(
     if (text === '' || text.startsWith('#')) continue;
     const located = locateErxudp(text);
     if (located === 'log-record') continue; // a record of bmeter's own log that holds no ERXUDP line
-    total++;
+    let decoded: ReturnType<typeof decodeLine>;
     try {
-      const { json, problems } = decodeLine(text, lineNo, options, located);
-      out.frame(json);
-      if (problems.length > 0) {
-        failed++;
-        for (const p of problems) out.problem(`line ${lineNo}: ${p}`);
-      }
+      decoded = decodeLine(text, lineNo, options, located);
     } catch (err) {
+      total++;
       failed++;
       out.problem(`line ${lineNo}: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
+    if (decoded === PANA_LINE) {
+      pana++; // the stick's join: skipped like the log's other records
+      continue;
+    }
+    total++;
+    out.frame(decoded.json);
+    if (decoded.problems.length > 0) {
+      failed++;
+      for (const p of decoded.problems) out.problem(`line ${lineNo}: ${p}`);
     }
   }
   if (failed > 0) {
     throw new BmeterError('DECODE', `${failed} of ${count(total, 'line')} could not be decoded`);
   }
-  return { lines: total, failed };
+  if (options.givenLines === true && total === 0 && pana > 0) {
+    throw new BmeterError(
+      'DECODE',
+      `nothing to decode: ${pana === 1 ? 'the line is' : `the ${pana} lines are`} PANA authentication (UDP port 02CC), ` +
+        'not ECHONET Lite (UDP port 0E1A)',
+    );
+  }
+  return { lines: total, failed, pana };
 }
 
 /**
- * One line → its frame as JSON. A fault in the line or frame throws a BmeterError; a property whose
+ * One line → its frame as JSON, or PANA_LINE for an ERXUDP line of PANA authentication (port 02CC: no frame).
+ * A fault in the line or frame throws a BmeterError; a property whose
  * EDT does not fit its layout keeps `value: null` with `error`, and is listed in `problems`. `located`: where
  * the ERXUDP line in `text` is (log-line.ts locateErxudp), found here when not given.
  */
@@ -117,16 +147,15 @@ export function decodeLine(
   lineNo: number,
   options: DecodeOptions,
   located: Located = locateErxudp(text),
-): { json: DecodedFrameJson; problems: string[] } {
+): { json: DecodedFrameJson; problems: string[] } | typeof PANA_LINE {
   const erxudp = typeof located === 'object' ? parseErxudpAnyLayout(located.erxudp) : undefined;
   let bytes: Buffer;
   if (erxudp !== undefined) {
     if (erxudp.rport !== ECHONET_UDP_PORT && erxudp.lport !== ECHONET_UDP_PORT) {
+      if (erxudp.rport === PANA_PORT || erxudp.lport === PANA_PORT) return PANA_LINE;
       throw new BmeterError(
         'DECODE',
-        `not ECHONET Lite: ERXUDP from port ${port(erxudp.rport)} to ${port(erxudp.lport)}` +
-          (erxudp.rport === 0x02cc ? ' (PANA authentication)' : '') +
-          '; ECHONET Lite uses 0E1A',
+        `not ECHONET Lite: ERXUDP from port ${port(erxudp.rport)} to ${port(erxudp.lport)}; ECHONET Lite uses 0E1A`,
       );
     }
     bytes = erxudp.data;

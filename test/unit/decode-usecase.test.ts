@@ -116,11 +116,9 @@ describe('runDecode', () => {
         [2, erxudp, { watts: 1192, unit: 'W' }],
       ],
     );
-    // The record without an ERXUDP line is skipped, not counted; the PANA line is said to be no frame.
-    assert.deepEqual(problems, [
-      'line 4: not ECHONET Lite: ERXUDP from port 02CC to 02CC (PANA authentication); ECHONET Lite uses 0E1A',
-    ]);
-    assert.equal((error as Error | undefined)?.message, '1 of 3 lines could not be decoded');
+    // The record without an ERXUDP line and the PANA line (the stick's join, no frame) are skipped, not counted.
+    assert.deepEqual(problems, []);
+    assert.equal(error, undefined);
   });
 
   it('decodes a bare hex frame: −524 W (capture futomi-e7-neg524)', async () => {
@@ -165,7 +163,7 @@ describe('runDecode', () => {
     assert.equal(error.message, '1 of 3 lines could not be decoded');
   });
 
-  it('says why a line is neither an ERXUDP line nor hex, and why a PANA datagram is not ECHONET Lite', async () => {
+  it('says why a line is neither an ERXUDP line nor hex; a PANA datagram is skipped, not counted', async () => {
     const pana = captureLines('rswsuha-skjoin-pana-sequence').find(
       (l) => l.includes(' 02CC 02CC ') && l.includes(' 0028 '),
     );
@@ -175,9 +173,17 @@ describe('runDecode', () => {
       problems[0] ?? '',
       /^line 1: not an ERXUDP line or a hex frame: "V" at character 2 is not a hex digit$/,
     );
-    assert.match(problems[1] ?? '', /^line 2: not ECHONET Lite: ERXUDP from port 02CC to 02CC \(PANA authentication\)/);
-    assert.match(problems[2] ?? '', /^line 3: hex frame has an odd number of digits \(5\)$/);
-    assert.equal((error as Error).message, '3 of 3 lines could not be decoded');
+    assert.match(problems[1] ?? '', /^line 3: hex frame has an odd number of digits \(5\)$/);
+    assert.equal(problems.length, 2);
+    assert.equal((error as Error).message, '2 of 2 lines could not be decoded');
+  });
+
+  it('says an ERXUDP line of another UDP port is not ECHONET Lite', async () => {
+    // written by hand: a datagram to port 0123 (neither PANA 02CC nor ECHONET Lite 0E1A)
+    const line = 'ERXUDP FE80::1 FE80::2 0123 0123 0011223344556677 1 0002 ABCD';
+    const { problems, error } = await decodeAll([line]);
+    assert.deepEqual(problems, ['line 1: not ECHONET Lite: ERXUDP from port 0123 to 0123; ECHONET Lite uses 0E1A']);
+    assert.equal((error as Error).message, '1 of 1 line could not be decoded');
   });
 
   it('passes the ERXUDP parser fault through with the line number', async () => {
