@@ -83,7 +83,8 @@ export function joinRejectedMessage(ipv6: string): string {
   return (
     `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check the Route-B ID and password ` +
     '(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file; if they worked before, the meter ' +
-    'may be out of reach: an unanswered PANA exchange also ends in EVENT 24)'
+    'may be out of reach or on another channel: an unanswered PANA exchange also ends in EVENT 24, and ' +
+    '`bmeter scan` finds the meter again)'
   );
 }
 

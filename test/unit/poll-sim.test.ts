@@ -125,7 +125,7 @@ describe('poll against the simulator', () => {
         assert.equal(err.code, 'AUTH');
         assert.match(
           err.message,
-          /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check the Route-B ID and password \(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file; if they worked before, the meter may be out of reach: an unanswered PANA exchange also ends in EVENT 24\)$/,
+          /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check the Route-B ID and password \(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file; if they worked before, the meter may be out of reach or on another channel: an unanswered PANA exchange also ends in EVENT 24, and `bmeter scan` finds the meter again\)$/,
         );
         assert.ok(!err.message.includes('WRONGPASSWD1'));
         return true;
