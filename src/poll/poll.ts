@@ -116,8 +116,9 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
         o.logger.info('stopped before the first reading (SIGINT/SIGTERM)');
         return summary;
       }
-      // An interval run retries a failed first join like any later failure; only AUTH ends it.
-      if (!continuous || !retriableJoinFailure(err)) throw err;
+      // An interval run retries a failed first join like any later failure; only AUTH ends it, and only
+      // when the meter answers where the scan file says: EVENT 24 also ends a join to a meter that moved.
+      if (!continuous || !(retriableJoinFailure(err) || (await movedAfterRefusal(err)))) throw err;
       const detail = (err as Error).message;
       o.logger.warn(`the first join failed (${detail}); retrying on the next reading`);
       session.linkLost(detail);
@@ -178,6 +179,22 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   } finally {
     await writes.catch(() => undefined);
     await close(terminate);
+  }
+
+  /**
+   * After EVENT 24 at the first join of an interval run: one scan of every channel. True when the meter now
+   * answers elsewhere (the scan file is updated, the ladder's rejoin goes there) or not at all (out of reach,
+   * as a meter fault is: the run goes on); false when it is where it was, so the credentials were refused.
+   */
+  async function movedAfterRefusal(err: unknown): Promise<boolean> {
+    if (!isBmeterError(err, 'AUTH')) return false;
+    o.logger.warn('the meter refused the first join (EVENT 24): scanning all channels in case it moved');
+    try {
+      return await session.rescan();
+    } catch (scanErr) {
+      if (isBmeterError(scanErr, 'NO_METER')) return true;
+      throw scanErr;
+    }
   }
 
   async function record(outcome: ReadingOutcome, index: number): Promise<void> {

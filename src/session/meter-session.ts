@@ -25,7 +25,7 @@ import type {
   SessionTiming,
 } from './options.js';
 import { asRequestResult } from './outcomes.js';
-import { recoveryContext, recoveryStep } from './recovery.js';
+import { fullRescan, recoveryContext, recoveryStep, sessionJoinOptions } from './recovery.js';
 import { attachInbox } from './inbox.js';
 import { joinMeter, sessionMayBeKept, terminateSession, type MeterAddress, type SessionClient } from './link.js';
 import { LinkHealth } from './link-health.js';
@@ -216,24 +216,24 @@ export class MeterSession {
   async join(): Promise<void> {
     this.joining = true;
     try {
-      await joinMeter(this.client, this.meter, {
-        creds: this.o.creds,
-        joinMs: this.o.timing.joinMs,
-        retries: this.o.timing.joinRetries,
-        logger: this.o.logger,
-        clock: this.clock,
-        backoffMs: this.o.timing.joinBackoffMs,
-        ...(this.o.signal !== undefined && { signal: this.o.signal }),
-      });
+      await joinMeter(this.client, this.meter, sessionJoinOptions(this.o));
     } finally {
       this.joining = false;
     }
   }
 
   /**
-   * Takes the link as lost (a first SKJOIN that failed in an interval run): the next request
-   * under the machine recovers first, climbing the ladder from the rejoin.
+   * Scans all channels for the meter (fullRescan: the scan file rewritten when it moved) for the next join; true
+   * when it moved. Throws NO_METER when no scan finds it, CLOSED when stopped.
    */
+  async rescan(): Promise<boolean> {
+    const found = await fullRescan(recoveryContext(this.o, this.client, this.meter));
+    if (found.meter.macAddress !== this.meter.macAddress) this.meterChangeListener?.();
+    this.meter = found.meter;
+    return found.changed;
+  }
+
+  /** Takes the link as lost (a failed first SKJOIN of an interval run): the next request climbs the ladder. */
   linkLost(detail: string): void {
     this.health.feed({ type: 'reading-failed', reason: 'no-session', detail });
   }

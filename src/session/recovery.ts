@@ -7,7 +7,7 @@ import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { expectedPairId, runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from '../scan/scan.js';
 import { updateScanFile } from '../scan/scan-file.js';
-import { untilStopped, type MeterAddress, type SessionClient } from './link.js';
+import { untilStopped, type JoinOptions, type MeterAddress, type SessionClient } from './link.js';
 import type { RecoveryStep } from './machine.js';
 import type { MeterSessionOptions, ScanSettings } from './options.js';
 
@@ -140,6 +140,21 @@ export function recoveryContext(
     scan: o.scan,
     now: () => new Date(o.clock.now()),
     ...(o.scanFile !== undefined && { scanFile: o.scanFile }),
+    ...(o.signal !== undefined && { signal: o.signal }),
+  };
+}
+
+/** The SKJOIN settings of a session built from `o` (link.ts joinMeter): its credentials, timings, clock and signal. */
+export function sessionJoinOptions(
+  o: Pick<MeterSessionOptions, 'creds' | 'logger' | 'timing' | 'clock' | 'signal'>,
+): JoinOptions {
+  return {
+    creds: o.creds,
+    joinMs: o.timing.joinMs,
+    retries: o.timing.joinRetries,
+    logger: o.logger,
+    clock: o.clock,
+    backoffMs: o.timing.joinBackoffMs,
     ...(o.signal !== undefined && { signal: o.signal }),
   };
 }

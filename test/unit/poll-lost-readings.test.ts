@@ -5,9 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SIM_DEMO_ROUTEB_ID } from '../../src/sim/options.js';
 import { runProgram } from '../fixtures/run-program.js';
 
 // The simulated meter's clock stands still (at 12:10, far from a half-hour mark): at :00 and :30 of a live
@@ -164,6 +165,48 @@ test('an interval shorter than a reading takes warns about skipped slots once, t
       ['warn', 'debug', 'debug', 'debug'],
     );
     assert.match(skips[0]?.msg ?? '', /; more such slots are logged at debug until a reading is on time again$/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('an interval run whose first join is refused because the meter moved channel finds it, updates the scan file and reads', async () => {
+  // Scanned on channel 59 (0x3B, the simulator's default); the meter answers on channel 40 now: SKJOIN on 59 gets
+  // no PANA answer and ends in EVENT 24, as a wrong password would.
+  const cwd = await scannedDir(`sim://?${FROZEN}&timeScale=0.001`);
+  try {
+    const simUrl = `sim://?${FROZEN}&timeScale=0.001&channel=40`;
+    const r = await runProgram(
+      ['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '2', '--format', 'json'],
+      { cwd, simUrl, virtualClock: true },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 2, r.stderr);
+    assert.match(r.stderr, /the meter refused the first join \(EVENT 24\): scanning all channels in case it moved/);
+    assert.match(r.stderr, /the meter answers on channel 40, PAN [0-9A-F]+ now; scan file .* updated/);
+    const scanFile = JSON.parse(readFileSync(join(cwd, 'bmeter.scan.json'), 'utf8')) as { channel: number };
+    assert.equal(scanFile.channel, 40);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('an interval run whose first join is refused where the meter still answers exits 4: the credentials', async () => {
+  const simUrl = `sim://?${FROZEN}&timeScale=0.001`;
+  const cwd = await scannedDir(simUrl);
+  try {
+    const before = readFileSync(join(cwd, 'bmeter.scan.json'), 'utf8');
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '2'], {
+      cwd,
+      simUrl,
+      virtualClock: true,
+      env: { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: 'WRONGPASSWD1' },
+    });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /scanning all channels in case it moved/);
+    assert.match(r.stderr, /bmeter: SKJOIN failed: EVENT 24 .* \(authentication rejected\)/);
+    assert.equal(r.stdout, '');
+    assert.equal(readFileSync(join(cwd, 'bmeter.scan.json'), 'utf8'), before, 'the scan file is left as it was');
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
