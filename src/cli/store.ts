@@ -24,10 +24,15 @@ export async function requireSqlite(command: string): Promise<Awaited<ReturnType
   return loadSqlite(command, process.version);
 }
 
+/** The store file `--db` names (default ./bmeter.db), from the working directory. */
+export function storePath(db: unknown, ctx: CliContext): string {
+  return resolve(ctx.io.cwd, typeof db === 'string' ? db : DEFAULT_DB);
+}
+
 /** Opens the store named by `--db` (default ./bmeter.db). */
 export async function openCliStore(command: string, db: unknown, ctx: CliContext): Promise<SqliteStore> {
   const DatabaseSync = await requireSqlite(command);
-  const path = resolve(ctx.io.cwd, typeof db === 'string' ? db : DEFAULT_DB);
+  const path = storePath(db, ctx);
   await assertNotReadOnly(path, '--db');
   const { openStore } = await import('../output/store/store.js');
   try {
