@@ -51,7 +51,11 @@ test('plot --from, the API and the simulator clock refuse a date that does not e
       text,
     );
     const url = new URL(`http://localhost/api/readings?from=${encodeURIComponent(text)}`);
-    assert.throws(() => timeParam(url, 'from', 0), /is not an ISO 8601 time/, text);
+    assert.throws(
+      () => timeParam(url, 'from', 0),
+      /is neither a date \(2024-05-01, Japan time\) nor an ISO 8601 time/,
+      text,
+    );
   }
   assert.throws(() => parseSimUrl('sim://?clock=2024-02-30T12:00:00%2B09:00'), {
     code: 'USAGE',

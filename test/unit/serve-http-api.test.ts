@@ -316,8 +316,11 @@ test(
   async (t) => {
     const { server } = await rig(t);
     const cases: [string, RegExp][] = [
-      ['/api/readings?from=yesterday', /from="yesterday" is not an ISO 8601 time/],
-      ['/api/readings?from=2024-05-01T12:00:00', /is not an ISO 8601 time with an offset/],
+      ['/api/readings?from=yesterday', /from="yesterday" is neither a date/],
+      [
+        '/api/readings?from=2024-05-01T12:00:00',
+        /^from="2024-05-01T12:00:00" is neither a date \(2024-05-01, Japan time\) nor an ISO 8601 time with an offset/,
+      ],
       ['/api/readings?limit=0', /limit="0" must be a whole number from 1 to 10000/],
       ['/api/half-hours?limit=10001', /limit="10001"/],
       ['/api/half-hours?from=2024-05-02&to=2024-05-01', /from must be earlier than to/],

@@ -45,7 +45,8 @@ export function timeParam(url: URL, name: string, fallback: number): number {
   const ms = ISO.test(text) ? parseCalendarTime(text) : NaN;
   if (!Number.isFinite(ms)) {
     throw new BadRequest(
-      `${name}=${JSON.stringify(raw)} is not an ISO 8601 time with an offset, e.g. 2024-05-01T12:00:00+09:00`,
+      `${name}=${JSON.stringify(raw)} is neither a date (2024-05-01, Japan time) nor an ISO 8601 time with an ` +
+        'offset (2024-05-01T12:00:00+09:00)',
     );
   }
   return ms;
