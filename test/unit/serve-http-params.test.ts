@@ -26,7 +26,7 @@ test('dates and times that do not exist are refused, not rolled over', () => {
   ]) {
     assert.throws(
       () => at(`from=${bad}`),
-      (err: unknown) => err instanceof BadRequest && /not an ISO 8601 time/.test(err.message),
+      (err: unknown) => err instanceof BadRequest && /is neither a date .* nor an ISO 8601 time/.test(err.message),
       bad,
     );
   }
