@@ -50,6 +50,22 @@ function filesUnder(dir: string): string[] {
   return names.flatMap((e) => (e.isDirectory() ? [e.name, ...inside(e.name)] : [e.name])).sort();
 }
 
+test("the build's poll exercise (scripts/code-cache.mjs) reaches the stick's port: a cache and no warning", (t) => {
+  // When bmeter refuses that run (its credentials, its scan file), the build only warns and ships a cache that
+  // holds less of a start: this says so instead.
+  assertBuilt();
+  const dir = tempDirFor(t, 'bmeter-cc-');
+  const out = join(dir.path, 'bmeter.cjs.cache');
+  const run = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'scripts', 'code-cache.mjs'), DIST_MAIN, DIST_MAIN, out, 'poll'],
+    { env: baseEnv(), encoding: 'utf8', timeout: 30_000 },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stderr, '');
+  assert.ok(readFileSync(out).length > HEADER_BYTES, 'a cache with V8 data');
+});
+
 for (const bundle of ['bmeter.cjs', 'mqtt.cjs', 'serialport.cjs', 'charts.cjs']) {
   test(`the build writes a code cache that this Node accepts for dist/${bundle}`, () => {
     assertBuilt();
