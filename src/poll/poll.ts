@@ -17,6 +17,7 @@ import type { MeterSession } from '../session/meter-session.js';
 import type { ReadingOutcome } from '../session/options.js';
 import { openPortSession } from '../session/port.js';
 import type { MeterRunOptions } from '../session/run-options.js';
+import { credentialsRefusedMessage } from '../skstack/operations.js';
 import { sleep } from '../time/waitress.js';
 import { MeterReader } from './reader.js';
 import { nextSlot, delayUntil } from './schedule.js';
@@ -116,13 +117,7 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
         o.logger.info('stopped before the first reading (SIGINT/SIGTERM)');
         return summary;
       }
-      // An interval run retries a failed first join like any later failure; only AUTH ends it, and only
-      // when the meter answers where the scan file says: EVENT 24 also ends a join to a meter that moved.
-      if (!continuous || !(retriableJoinFailure(err) || (await movedAfterRefusal(err)))) throw err;
-      const detail = (err as Error).message;
-      o.logger.warn(`the first join failed (${detail}); retrying on the next reading`);
-      session.linkLost(detail);
-      first = { ok: false, reason: 'no-session', detail, joined: true };
+      first = await afterFailedFirstJoin(err);
     }
     summary.joined = first.joined;
     await record(first, 0);
@@ -182,17 +177,42 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   }
 
   /**
-   * After EVENT 24 at the first join of an interval run: one scan of every channel. True when the meter now
-   * answers elsewhere (the scan file is updated, the ladder's rejoin goes there) or not at all (out of reach,
-   * as a meter fault is: the run goes on); false when it is where it was, so the credentials were refused.
+   * The first join failed. EVENT 24 (AUTH) ends a join to a meter that moved (another channel or PAN) as it ends
+   * one with wrong credentials: one scan of every channel tells them apart. Found elsewhere: the first reading is
+   * taken there (EVENT 24 there too ends the run, exit 4); found where it was: the credentials (exit 4); found
+   * nowhere: out of reach. An interval run retries that, and any join failure a recovery can fix, at its next
+   * reading; a one-shot run ends with the error.
    */
-  async function movedAfterRefusal(err: unknown): Promise<boolean> {
-    if (!isBmeterError(err, 'AUTH')) return false;
-    o.logger.warn('the meter refused the first join (EVENT 24): scanning all channels in case it moved');
+  async function afterFailedFirstJoin(err: unknown): Promise<ReadingOutcome & { joined: boolean }> {
+    let failure = err;
+    let outOfReach = false;
+    if (isBmeterError(err, 'AUTH')) {
+      const where = await locateMeter();
+      if (where === 'same') throw new BmeterError('AUTH', credentialsRefusedMessage(session.currentMeter.ipv6));
+      if (where === 'absent') outOfReach = true;
+      else {
+        try {
+          return await reader.start(o.properties, false);
+        } catch (again) {
+          if (isBmeterError(again, 'AUTH') || o.signal.aborted) throw again;
+          failure = again;
+        }
+      }
+    }
+    if (!continuous || !(outOfReach || retriableJoinFailure(failure))) throw failure;
+    const detail = (failure as Error).message;
+    o.logger.warn(`the first join failed (${detail}); retrying on the next reading`);
+    session.linkLost(detail);
+    return { ok: false, reason: 'no-session', detail, joined: true };
+  }
+
+  /** Where one scan of every channel finds the meter after EVENT 24 (the scan file is updated when it moved). */
+  async function locateMeter(): Promise<'moved' | 'same' | 'absent'> {
+    o.logger.warn('the meter refused the join (EVENT 24): scanning all channels in case it moved');
     try {
-      return await session.rescan();
+      return (await session.rescan()) ? 'moved' : 'same';
     } catch (scanErr) {
-      if (isBmeterError(scanErr, 'NO_METER')) return true;
+      if (isBmeterError(scanErr, 'NO_METER')) return 'absent';
       throw scanErr;
     }
   }

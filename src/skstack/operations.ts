@@ -88,6 +88,18 @@ export function joinRejectedMessage(ipv6: string): string {
   );
 }
 
+/**
+ * EVENT 24 at SKJOIN from a meter that a scan of every channel then found where the scan file says: not a meter
+ * that moved, so the Route-B ID or password (never the values).
+ */
+export function credentialsRefusedMessage(ipv6: string): string {
+  return (
+    `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check the Route-B ID and password ` +
+    '(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file): a scan of all channels found ' +
+    'the meter where the scan file says'
+  );
+}
+
 /** SKJOIN's timeout: no OK within `commandMs` (status), or neither EVENT 25 nor 24 within `joinMs` (§3.8). */
 export function joinTimeout(
   ipv6: string,

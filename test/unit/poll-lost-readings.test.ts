@@ -182,8 +182,10 @@ test('an interval run whose first join is refused because the meter moved channe
     );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim().split('\n').length, 2, r.stderr);
-    assert.match(r.stderr, /the meter refused the first join \(EVENT 24\): scanning all channels in case it moved/);
+    assert.match(r.stderr, /the meter refused the join \(EVENT 24\): scanning all channels in case it moved/);
     assert.match(r.stderr, /the meter answers on channel 40, PAN [0-9A-F]+ now; scan file .* updated/);
+    // Joined there at once: no reading lost, no word about the credentials.
+    assert.doesNotMatch(r.stderr, /no reading in slot|first join failed|Route-B ID/);
     const scanFile = JSON.parse(readFileSync(join(cwd, 'bmeter.scan.json'), 'utf8')) as { channel: number };
     assert.equal(scanFile.channel, 40);
   } finally {
@@ -204,9 +206,47 @@ test('an interval run whose first join is refused where the meter still answers 
     });
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /scanning all channels in case it moved/);
-    assert.match(r.stderr, /bmeter: SKJOIN failed: EVENT 24 .* \(authentication rejected\)/);
+    assert.match(
+      r.stderr,
+      /bmeter: SKJOIN failed: EVENT 24 .* \(authentication rejected\) — check the Route-B ID and password .*: a scan of all channels found the meter where the scan file says\n$/,
+    );
     assert.equal(r.stdout, '');
     assert.equal(readFileSync(join(cwd, 'bmeter.scan.json'), 'utf8'), before, 'the scan file is left as it was');
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a wrong password and a meter that moved: found on its new channel, refused there too, exit 4', async () => {
+  const cwd = await scannedDir(`sim://?${FROZEN}&timeScale=0.001`);
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--interval', '0.3', '--count', '1'], {
+      cwd,
+      simUrl: `sim://?${FROZEN}&timeScale=0.001&channel=40`,
+      virtualClock: true,
+      env: { BMETER_ROUTEB_ID: SIM_DEMO_ROUTEB_ID, BMETER_ROUTEB_PASSWORD: 'WRONGPASSWD1' },
+    });
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(r.stderr, /the meter answers on channel 40/);
+    assert.match(r.stderr, /bmeter: SKJOIN failed: EVENT 24 .* \(authentication rejected\)/);
+    assert.equal(r.stdout, '');
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a one-shot poll (cron) of a meter that moved channel finds it, updates the scan file and reads', async () => {
+  const cwd = await scannedDir(`sim://?${FROZEN}&timeScale=0.001`);
+  try {
+    const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--format', 'json'], {
+      cwd,
+      simUrl: `sim://?${FROZEN}&timeScale=0.001&channel=40`,
+      virtualClock: true,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, 1, r.stderr);
+    const scanFile = JSON.parse(readFileSync(join(cwd, 'bmeter.scan.json'), 'utf8')) as { channel: number };
+    assert.equal(scanFile.channel, 40);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }

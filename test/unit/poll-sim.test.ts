@@ -125,13 +125,15 @@ describe('poll against the simulator', () => {
         assert.equal(err.code, 'AUTH');
         assert.match(
           err.message,
-          /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check the Route-B ID and password \(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file; if they worked before, the meter may be out of reach or on another channel: an unanswered PANA exchange also ends in EVENT 24, and `bmeter scan` finds the meter again\)$/,
+          // EVENT 24, then a scan of all channels that finds the meter where it was: the credentials.
+          /^SKJOIN failed: EVENT 24 from FE80:[0-9A-F:]+ \(authentication rejected\) — check the Route-B ID and password \(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file\): a scan of all channels found the meter where the scan file says$/,
         );
         assert.ok(!err.message.includes('WRONGPASSWD1'));
         return true;
       },
     );
     assert.equal(r.commands.filter((c) => c === 'SKJOIN').length, 2, 'retried once (retries.join = 1)');
+    assert.ok(r.commands.includes('SKSCAN'), 'then a scan of all channels');
   });
 
   it('survives EVENT 29, EVENT 26, a dropped reply and a Get_SNA without losing a reading', async () => {
