@@ -22,11 +22,14 @@ export function parseUnitCode(value: string): number {
   return code;
 }
 
-/** A D3 coefficient: an integer 0–999999. */
+/**
+ * A D3 coefficient given by the user: an integer 1–999999. The spec's range starts at 0, but a multiplier of 0
+ * would turn every kWh into 0 (the output, the store, the counters): only a meter's own D3 may say that.
+ */
 export function parseCoefficient(value: string): number {
   const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > MAX_COEFFICIENT) {
-    throw new InvalidArgumentError(`a coefficient (D3) is an integer from 0 to ${MAX_COEFFICIENT}`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1 || n > MAX_COEFFICIENT) {
+    throw new InvalidArgumentError(`a coefficient (D3) is an integer from 1 to ${MAX_COEFFICIENT}`);
   }
   return n;
 }

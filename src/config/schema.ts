@@ -115,8 +115,8 @@ const FIELDS = {
       z.strictObject({
         /** E1 code in hex: 01 = 0.1 kWh, 02 = 0.01 kWh, 0A = 10 kWh (docs/protocol.md §8). */
         unit: z.optional(z.string().check(z.regex(UNIT_CODE, 'an E1 unit code is hex: 00–04 or 0A–0D (01 = 0.1 kWh)'))),
-        /** D3 coefficient. */
-        coefficient: z.optional(z.int().check(z.minimum(0), z.maximum(999_999))),
+        /** D3 coefficient, 1–999999 (0 would zero every kWh; cli/meter-options.ts parseCoefficient). */
+        coefficient: z.optional(z.int().check(z.minimum(1), z.maximum(999_999))),
         /** D7 effective digits of the energy counters. */
         digits: z.optional(z.int().check(z.minimum(1), z.maximum(8))),
       }),

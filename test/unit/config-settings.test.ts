@@ -51,6 +51,7 @@ const INVALID: Record<string, unknown>[] = [
   { meter: { unit: '05' } },
   { meter: { unit: 1 } },
   { meter: { coefficient: 1_000_000 } },
+  { meter: { coefficient: 0 } },
   { meter: { digits: 9 } },
   { meter: { digits: 0 } },
   { meter: { colour: 1 } },

@@ -287,6 +287,10 @@ describe('bmeter decode (commander wiring)', () => {
     assert.match(a.err, /E1 unit code is hex, one of 00, 01, 02, 03, 04, 0A, 0B, 0C, 0D/);
     assert.ok(a.error);
     const b = await run(['--coefficient', '1.5', '10']);
-    assert.match(b.err, /coefficient \(D3\) is an integer from 0 to 999999/);
+    assert.match(b.err, /coefficient \(D3\) is an integer from 1 to 999999/);
+    // 0 would zero every kWh: refused too.
+    const c = await run(['--coefficient', '0', '10']);
+    assert.match(c.err, /coefficient \(D3\) is an integer from 1 to 999999/);
+    assert.ok(c.error);
   });
 });
