@@ -14,6 +14,7 @@ import { runHistory } from '../history/history.js';
 import { MAX_HISTORY_DAYS } from '../history/dates.js';
 import { createProgress } from '../history/progress.js';
 import { MAX_RECENT, type RecentRequest } from '../history/recent.js';
+import { assertSameResolution } from '../history/file-resolution.js';
 import { lastSlotStart, parseSince } from '../history/since.js';
 import { HISTORY_COLUMNS, HISTORY_UNITS } from '../history/slots.js';
 import type { CliContext } from './context.js';
@@ -144,7 +145,10 @@ async function historyAction(
   let sinceMs: number | undefined;
   const meter = withDb ? await storeMeter(config.scanFile) : '';
   // An --output file of other records is refused before the store is opened, so it leaves no new store.
-  if (output !== undefined && (!withDb || printBesideStore)) await assertSameColumns(output, format, HISTORY_COLUMNS);
+  if (output !== undefined && (!withDb || printBesideStore)) {
+    await assertSameColumns(output, format, HISTORY_COLUMNS);
+    if (format !== 'text') await assertSameResolution(output, format, resolution);
+  }
   const store = withDb ? await openCliStore('bmeter history --db', flags['db'], ctx) : undefined;
   if (since === 'auto' && store !== undefined) {
     sinceMs = store.lastSlotMs(meter);

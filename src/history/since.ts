@@ -1,12 +1,10 @@
 /**
  * `--since auto`: the last `slot_start` already in the output file, so a nightly cron run appends
- * exactly the slots that are missing. Only the file's tail is read (the file grows forever).
+ * exactly the slots that are missing. Only the file's tail is read (file-tail.ts: the file grows forever).
  */
 import { BmeterError } from '../errors.js';
-import { openToRead } from '../fs/open-to-read.js';
-import { JAPAN_TIME_FORMS, parseCalendarTime, parseJapanTime } from '../time/calendar.js';
-
-const TAIL_BYTES = 64 * 1024;
+import { JAPAN_TIME_FORMS, parseJapanTime } from '../time/calendar.js';
+import { tailRecords } from './file-tail.js';
 
 /**
  * Parses `--since` into epoch ms, as `plot --from` (src/time/calendar.ts parseJapanTime): a Japan date (its
@@ -31,62 +29,6 @@ export function parseSince(value: string): number {
  * ignored the same way.
  */
 export async function lastSlotStart(path: string, format: 'csv' | 'json'): Promise<number | undefined> {
-  let handle;
-  try {
-    handle = await openToRead(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new BmeterError('USAGE', `--since auto: cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) return undefined; // a FIFO or device (`--output /dev/stdout`): no record to continue from
-    const size = info.size;
-    const length = Math.min(size, TAIL_BYTES);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    const parts = buffer.toString('utf8').split('\n');
-    parts.pop(); // after the last newline: empty, or a torn record
-    const lines = parts.map((l) => l.trim()).filter((l) => l !== '');
-    const last = lines.at(-1);
-    if (last === undefined) return undefined;
-    for (const line of lines.reverse()) {
-      const row = format === 'csv' ? csvRow(line) : jsonRow(line);
-      if (row.slot === 'slot_start' && format === 'csv') return undefined; // reached the header
-      const ms = row.slot === undefined ? NaN : parseCalendarTime(row.slot);
-      if (!Number.isFinite(ms)) {
-        throw new BmeterError(
-          'USAGE',
-          `--since auto: a line of ${path} has no slot_start (${JSON.stringify(line.slice(0, 80))}) — is it a \`bmeter history --format ${format}\` file?`,
-        );
-      }
-      if (row.hasKwh) return ms;
-    }
-    return undefined;
-  } finally {
-    await handle.close();
-  }
-}
-
-interface Row {
-  slot: string | undefined;
-  /** energy_normal_kwh holds a value */
-  hasKwh: boolean;
-}
-
-function csvRow(line: string): Row {
-  const m = /^"((?:[^"]|"")*)"(.*)$/.exec(line);
-  const slot = m ? (m[1] ?? '').replaceAll('""', '"') : (line.split(',')[0] ?? '');
-  const rest = m ? (m[2] ?? '').replace(/^,/, '') : line.split(',').slice(1).join(',');
-  return { slot, hasKwh: (rest.split(',')[0] ?? '') !== '' };
-}
-
-function jsonRow(line: string): Row {
-  try {
-    const v = JSON.parse(line) as Record<string, unknown>;
-    const slot = v['slot_start'];
-    return { slot: typeof slot === 'string' ? slot : undefined, hasKwh: typeof v['energy_normal_kwh'] === 'number' };
-  } catch {
-    return { slot: undefined, hasKwh: false };
-  }
+  for (const record of await tailRecords(path, format, '--since auto')) if (record.hasKwh) return record.slotMs;
+  return undefined;
 }
