@@ -9,6 +9,7 @@
 import { ESV } from '../echonet/constants.js';
 import { BmeterError } from '../errors.js';
 import type { RequestResult } from '../echonet/exchange/requester.js';
+import { settleFirstJoin } from '../session/first-join.js';
 import type { MeterSession } from '../session/meter-session.js';
 import { openPortSession } from '../session/port.js';
 import { backfill } from './backfill.js';
@@ -21,21 +22,35 @@ export type { HistoryOptions, HistoryRequest, HistorySummary } from './options.j
 
 const FIRST_GET = FIRST_GET_EPCS.map((epc) => ({ epc, edt: Buffer.alloc(0) }));
 
-/** Opens the port session, fetches, keeps the PANA session for the next run (§3.8). */
+/**
+ * Opens the port session, fetches, keeps the PANA session for the next run (§3.8). A first join refused with
+ * EVENT 24 is settled as poll's is (session/first-join.ts): a meter that moved is found by a scan of every channel,
+ * the scan file updated and the fetch made there; one found where it was ends the run with AUTH (exit 4: the
+ * credentials), and so does one no scan finds. Throws NO_RESPONSE when the meter does not answer the first Get,
+ * PORT/NOT_SKSTACK for the stick; a signal ends it quietly with what it wrote.
+ */
 export async function runHistory(o: HistoryOptions): Promise<HistorySummary> {
   const stopped: HistorySummary = { days: 0, records: 0, joined: false, reverse: false };
-  // SIGINT/SIGTERM while waiting for a busy port or during the first SKJOIN: nothing written, exit 0.
-  const opened = await openPortSession(o).catch((err: unknown) => {
+  // SIGINT/SIGTERM while waiting for a busy port, in the first SKJOIN or the scan after it: nothing written, exit 0.
+  const unlessStopped = (err: unknown): undefined => {
     if (o.signal.aborted) return undefined;
     throw err;
-  });
+  };
+  const opened = await openPortSession(o).catch(unlessStopped);
   if (opened === undefined) return stopped;
   const { session, close } = opened;
   try {
-    const first = await session.startExchange(ESV.Get, FIRST_GET, o.reuseSession ?? true).catch((err: unknown) => {
-      if (o.signal.aborted) return undefined;
-      throw err;
-    });
+    const start = (reuse: boolean): Promise<RequestResult & { joined: boolean }> =>
+      session.startExchange(ESV.Get, FIRST_GET, reuse);
+    const first = await start(o.reuseSession ?? true)
+      .catch(async (err: unknown) => {
+        if (o.signal.aborted) return undefined;
+        // One run, like a one-shot poll: what the settling leaves is the run's error.
+        const settled = await settleFirstJoin(session, err, () => start(false), o);
+        if (settled.joined) return settled.value;
+        throw settled.failure;
+      })
+      .catch(unlessStopped);
     if (first === undefined) return stopped;
     return { ...(await historyAfterFirst(session, o, first)), joined: first.joined };
   } finally {

@@ -11,13 +11,13 @@
  * join (§3.8: ~3 s, up to ~40 s, and PANA airtime under the ARIB budget, §3.9).
  */
 import type { EnergyFallback } from '../meter/energy-fallback.js';
-import { BmeterError, ERROR_CODES, isBmeterError } from '../errors.js';
+import { BmeterError, isBmeterError } from '../errors.js';
 import type { Reading } from '../meter/reading.js';
+import { settleFirstJoin } from '../session/first-join.js';
 import type { MeterSession } from '../session/meter-session.js';
 import type { ReadingOutcome } from '../session/options.js';
 import { openPortSession } from '../session/port.js';
 import type { MeterRunOptions } from '../session/run-options.js';
-import { credentialsRefusedMessage } from '../skstack/operations.js';
 import { sleep } from '../time/waitress.js';
 import { MeterReader } from './reader.js';
 import { nextSlot, delayUntil } from './schedule.js';
@@ -63,7 +63,7 @@ export interface PollSummary {
  * Runs the poll: `sink.write` once per reading (source "poll") and once per notification (source
  * "notification"). `count` readings recorded end the run (a silent meter is retried, climbing the
  * recovery ladder, until they are). Throws NO_RESPONSE when a one-shot reading failed; AUTH (exit 4)
- * when the join was rejected; PORT/NOT_SKSTACK for the stick.
+ * when the join was rejected by a meter a scan found (session/first-join.ts); PORT/NOT_SKSTACK for the stick.
  */
 export async function runPoll(o: PollOptions): Promise<PollSummary> {
   const intervalMs = Math.max(0, (o.intervalSeconds ?? 0) * 1000);
@@ -177,44 +177,19 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
   }
 
   /**
-   * The first join failed. EVENT 24 (AUTH) ends a join to a meter that moved (another channel or PAN) as it ends
-   * one with wrong credentials: one scan of every channel tells them apart. Found elsewhere: the first reading is
-   * taken there (EVENT 24 there too ends the run, exit 4); found where it was: the credentials (exit 4); found
-   * nowhere: out of reach. An interval run retries that, and any join failure a recovery can fix, at its next
-   * reading; a one-shot run ends with the error.
+   * The first join failed: settled as every run's first join is (session/first-join.ts: EVENT 24 scans all channels;
+   * a meter found elsewhere gives the first reading there, one found where it was ends the run with the credentials,
+   * exit 4). An interval run retries what a later join may get past (a meter no scan finds, timeouts, a busy stick)
+   * at its next reading; a one-shot run ends with the error.
    */
   async function afterFailedFirstJoin(err: unknown): Promise<ReadingOutcome & { joined: boolean }> {
-    let failure = err;
-    let outOfReach = false;
-    if (isBmeterError(err, 'AUTH')) {
-      const where = await locateMeter();
-      if (where === 'same') throw new BmeterError('AUTH', credentialsRefusedMessage(session.currentMeter.ipv6));
-      if (where === 'absent') outOfReach = true;
-      else {
-        try {
-          return await reader.start(o.properties, false);
-        } catch (again) {
-          if (isBmeterError(again, 'AUTH') || o.signal.aborted) throw again;
-          failure = again;
-        }
-      }
-    }
-    if (!continuous || !(outOfReach || retriableJoinFailure(failure))) throw failure;
-    const detail = (failure as Error).message;
+    const settled = await settleFirstJoin(session, err, () => reader.start(o.properties, false), o);
+    if (settled.joined) return settled.value;
+    if (!continuous || !settled.retriable) throw settled.failure;
+    const detail = (settled.failure as Error).message;
     o.logger.warn(`the first join failed (${detail}); retrying on the next reading`);
     session.linkLost(detail);
     return { ok: false, reason: 'no-session', detail, joined: true };
-  }
-
-  /** Where one scan of every channel finds the meter after EVENT 24 (the scan file is updated when it moved). */
-  async function locateMeter(): Promise<'moved' | 'same' | 'absent'> {
-    o.logger.warn('the meter refused the join (EVENT 24): scanning all channels in case it moved');
-    try {
-      return (await session.rescan()) ? 'moved' : 'same';
-    } catch (scanErr) {
-      if (isBmeterError(scanErr, 'NO_METER')) return 'absent';
-      throw scanErr;
-    }
   }
 
   async function record(outcome: ReadingOutcome, index: number): Promise<void> {
@@ -243,11 +218,4 @@ export async function runPoll(o: PollOptions): Promise<PollSummary> {
       o.logger[level]({ index, reason: outcome.reason }, `no reading in slot ${index}: ${outcome.detail}`);
     }
   }
-}
-
-/** A join failure a later recovery can fix (timeouts, a busy or lost stick), not AUTH or a bad setting. */
-function retriableJoinFailure(err: unknown): boolean {
-  if (!(err instanceof BmeterError)) return false;
-  const kind = ERROR_CODES[err.code];
-  return kind === 'runtime' || kind === 'port';
 }
