@@ -21,6 +21,7 @@ import type { CliContext } from './context.js';
 import { addMeterOptions } from './meter-options.js';
 import { outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 import {
+  closeCliStore,
   openCliStore,
   printsBesideStore,
   requireSqlite,
@@ -142,24 +143,15 @@ async function historyAction(
     'the config file': configFileOption(flags, ctx.io.env, ctx.io.cwd),
   });
 
-  let sinceMs: number | undefined;
   const meter = withDb ? await storeMeter(config.scanFile) : '';
-  // An --output file of other records is refused before the store is opened, so it leaves no new store.
+  // What can refuse the run is checked before the store is opened, so a refusal leaves no new store: an
+  // --output file of other records or rows of the other resolution, a --since that cannot be used.
   if (output !== undefined && (!withDb || printBesideStore)) {
     await assertSameColumns(output, format, HISTORY_COLUMNS);
     if (format !== 'text') await assertSameResolution(output, format, resolution);
   }
-  const store = withDb ? await openCliStore('bmeter history --db', flags['db'], ctx) : undefined;
-  if (since === 'auto' && store !== undefined) {
-    sinceMs = store.lastSlotMs(meter);
-    if (sinceMs === undefined)
-      logger.info(`--since auto: ${store.path} has no half-hours yet; fetching ${days ?? 1} day(s)`);
-    else
-      logger.info(
-        { since: new Date(sinceMs).toISOString() },
-        '--since auto: continuing after the last slot in the store',
-      );
-  } else if (since === 'auto') {
+  let sinceMs: number | undefined;
+  if (since === 'auto' && !withDb) {
     if (output === undefined || format === 'text') {
       throw new BmeterError(
         'USAGE',
@@ -173,7 +165,7 @@ async function historyAction(
         { since: new Date(sinceMs).toISOString() },
         '--since auto: continuing after the last slot in the file',
       );
-  } else if (since !== undefined) {
+  } else if (since !== undefined && since !== 'auto') {
     sinceMs = parseSince(since);
     if (sinceMs >= ctx.now().getTime()) {
       throw new BmeterError(
@@ -183,28 +175,43 @@ async function historyAction(
     }
   }
 
-  const out =
-    !withDb || printBesideStore
-      ? await createSink({
-          format,
-          columns: HISTORY_COLUMNS,
-          stdout: ctx.io.stdout,
-          units: HISTORY_UNITS,
-          ...(output !== undefined && { outputPath: output }),
-          notice: (message, level) => logger[level](message),
-        })
-      : undefined;
-  const offHangup = out === undefined ? undefined : ctx.onHangup?.(() => out.reopen());
-  const recordsOnTerminal =
-    out !== undefined && output === undefined && (ctx.io.stdout as { isTTY?: boolean }).isTTY === true;
-  // The store first: a slot is printed once it is committed.
-  const stored =
-    store === undefined
-      ? undefined
-      : storeThenPrinted({ store, write: halfHourWriter(store, meter), what: 'half-hour', logger, printed: out });
-  const sink = stored ?? out;
-  if (sink === undefined) throw new Error('history: no sink');
+  const store = withDb ? await openCliStore('bmeter history --db', flags['db'], ctx) : undefined;
+  let failed = true;
+  let out: Awaited<ReturnType<typeof createSink>> | undefined;
+  let offHangup: (() => void) | undefined;
   try {
+    if (since === 'auto' && store !== undefined) {
+      sinceMs = store.lastSlotMs(meter);
+      if (sinceMs === undefined)
+        logger.info(`--since auto: ${store.path} has no half-hours yet; fetching ${days ?? 1} day(s)`);
+      else
+        logger.info(
+          { since: new Date(sinceMs).toISOString() },
+          '--since auto: continuing after the last slot in the store',
+        );
+    }
+    out =
+      !withDb || printBesideStore
+        ? await createSink({
+            format,
+            columns: HISTORY_COLUMNS,
+            stdout: ctx.io.stdout,
+            units: HISTORY_UNITS,
+            ...(output !== undefined && { outputPath: output }),
+            notice: (message, level) => logger[level](message),
+          })
+        : undefined;
+    const printed = out;
+    offHangup = printed === undefined ? undefined : ctx.onHangup?.(() => printed.reopen());
+    const recordsOnTerminal =
+      out !== undefined && output === undefined && (ctx.io.stdout as { isTTY?: boolean }).isTTY === true;
+    // The store first: a slot is printed once it is committed.
+    const stored =
+      store === undefined
+        ? undefined
+        : storeThenPrinted({ store, write: halfHourWriter(store, meter), what: 'half-hour', logger, printed: out });
+    const sink = stored ?? out;
+    if (sink === undefined) throw new Error('history: no sink');
     const summary = await runHistory({
       energyFallback: fallbackFromConfig(config.meter),
       config,
@@ -225,7 +232,7 @@ async function historyAction(
     logger.info({ days: summary.days, records: summary.records, joined: summary.joined }, 'history done');
     if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'half-hour', store.path);
     await out?.close();
-    store?.close();
+    failed = false;
   } catch (err) {
     // The built-in simulator is a Release F meter unless asked: say how to get a Release R one.
     if (
@@ -243,6 +250,7 @@ async function historyAction(
   } finally {
     offHangup?.();
     await out?.close();
-    store?.close();
+    // A run that fails (EVENT 24: exit 4, the port missing) takes back a store it made and stored nothing in.
+    closeCliStore(store, { failed, signal: ctx.signal }, logger);
   }
 }

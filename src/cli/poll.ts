@@ -15,6 +15,7 @@ import { addOutputOptions, openMeterOutputs } from './meter-outputs.js';
 import { addMeterOptions } from './meter-options.js';
 import { numberOption, outputFlags, stickSettings, waitPortSeconds } from './settings.js';
 import {
+  closeCliStore,
   openCliStore,
   printsBesideStore,
   requireSqlite,
@@ -98,6 +99,7 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
   let extras: Awaited<ReturnType<typeof openMeterOutputs>> | undefined;
   let store: Awaited<ReturnType<typeof openCliStore>> | undefined;
   let sessionOpened = false;
+  let failed = true;
   try {
     // MQTT and the metrics file before the store: a refused broker login or a bad --metrics-file ends the
     // run before a new store is made. Neither touches another run's state (no availability goes offline
@@ -134,10 +136,12 @@ async function pollAction(flags: Record<string, unknown>, ctx: CliContext, print
     });
     if (stored !== undefined && store !== undefined) requireStored(stored.pending, 'reading', store.path);
     await extras.requireWritten(); // a one-shot run whose textfile could not be written: exit 1, said once
+    failed = false;
   } finally {
     offHangup?.();
     await out?.close();
-    store?.close();
+    // A run that fails (EVENT 24: exit 4, the port missing) takes back a store it made and stored nothing in.
+    closeCliStore(store, { failed, signal: ctx.signal }, logger);
     // An interval run that stops takes its meter offline in HA; a one-shot (cron) run leaves it online.
     // Only a run that had the stick: one that never got the port (another bmeter holds it) leaves the
     // running one's availability alone.

@@ -6,6 +6,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { BmeterError } from '../errors.js';
 import { runScan } from '../scan/scan.js';
 import { assertNotReadOnly } from '../fs/read-only.js';
+import { dirname } from 'node:path';
+import { removeMadeFolders } from '../fs/made-folders.js';
 import { prepareScanFileFolder, writeScanFile, type ScanFile } from '../scan/scan-file.js';
 import { createScanProgress, silentProgress } from '../scan/progress.js';
 import { closeLink, openLink } from '../session/port.js';
@@ -60,27 +62,35 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
     'the config file': configFileOption(flags, ctx.io.env, ctx.io.cwd),
   });
   await assertNotReadOnly(config.scanFile, '--scan-file');
-  await prepareScanFileFolder(config.scanFile);
-  const link = await openLink({ openPort, config, logger, clock: ctx.clock, signal: ctx.signal });
+  const madeFolder = await prepareScanFileFolder(config.scanFile);
+  let failed = true;
   try {
-    const result = await runScan(link.client, creds, {
-      minDuration,
-      maxDuration,
-      marginMs,
-      logger,
-      progress,
-      now: ctx.now,
-      clock: ctx.clock,
-      signal: ctx.signal,
-    });
-    const file = await writeScanFile(config.scanFile, result);
-    // The PairID is part of the Route-B secret: it stays in the (0600) file, not on stdout.
-    const { pairId: _secret, ...shown } = file;
-    ctx.io.stdout.write(
-      flags['json'] === true ? `${JSON.stringify(shown, null, 2)}\n` : summary(file, config.scanFile),
-    );
+    const link = await openLink({ openPort, config, logger, clock: ctx.clock, signal: ctx.signal });
+    try {
+      const result = await runScan(link.client, creds, {
+        minDuration,
+        maxDuration,
+        marginMs,
+        logger,
+        progress,
+        now: ctx.now,
+        clock: ctx.clock,
+        signal: ctx.signal,
+      });
+      const file = await writeScanFile(config.scanFile, result);
+      // The PairID is part of the Route-B secret: it stays in the (0600) file, not on stdout.
+      const { pairId: _secret, ...shown } = file;
+      ctx.io.stdout.write(
+        flags['json'] === true ? `${JSON.stringify(shown, null, 2)}\n` : summary(file, config.scanFile),
+      );
+      failed = false;
+    } finally {
+      await closeLink(link, logger);
+    }
   } finally {
-    await closeLink(link, logger);
+    // A scan that fails (no meter: exit 3, the port missing: exit 5) takes back the empty folders it made for its
+    // file; one stopped by SIGINT/SIGTERM keeps them, as serve, poll and history keep a new store then.
+    if (failed && !ctx.signal.aborted) await removeMadeFolders(madeFolder, dirname(config.scanFile));
   }
 }
 

@@ -6,8 +6,6 @@
  * listener and the store close, exit 0.
  * Needs Node ≥ 22.13 (node:sqlite); exits 2 saying so on older Node.
  */
-import { lstatSync, rmSync } from 'node:fs';
-import { realPath } from '../fs/real-path.js';
 import { configFileOption, fileOption, requireDistinctFiles } from './distinct-files.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addMeterOptions } from './meter-options.js';
@@ -17,7 +15,7 @@ import type { CliContext } from './context.js';
 import { numberOption, stickSettings, waitPortSeconds } from './settings.js';
 import { teeSink } from '../output/tee.js';
 import { addOutputOptions, openMeterOutputs } from './meter-outputs.js';
-import { DEFAULT_DB, openCliStore, requireSqlite, storePath } from './store.js';
+import { closeCliStore, DEFAULT_DB, openCliStore, requireSqlite } from './store.js';
 import { VERSION } from './version.js';
 import type { SqliteStore } from '../output/store/store.js';
 import { sendJson, type Route } from '../serve/http/route.js';
@@ -116,9 +114,8 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
   const routes: Route[] = [startingRoute];
   const server = await http.startHttpServer(listen, routes, logger);
   let store: SqliteStore | undefined;
+  let failed = true;
   try {
-    // Nothing at the path, not even a link: the store is this run's to make (and to take back, below).
-    const made = lstatSync(storePath(flags['db'], ctx), { throwIfNoEntry: false }) === undefined;
     store = await openCliStore('bmeter serve', flags['db'], ctx);
     const health = new Health(clock, intervalSeconds * 1000);
     const events = new ServeEvents();
@@ -142,17 +139,8 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     events.subscribe((event) => {
       if (event.type === 'status') metrics.setSessionState(event.data.state);
     });
-    // Still before the stick's port: refused broker credentials (exit 1) cost no join, and leave no store this
-    // run made (nothing was stored in it yet).
-    const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics }).catch((err) => {
-      if (made && store !== undefined) {
-        const real = realPath(store.path);
-        store.close();
-        for (const file of [real, `${real}-wal`, `${real}-shm`]) rmSync(file, { force: true });
-        store = undefined;
-      }
-      throw err;
-    });
+    // Still before the stick's port: refused broker credentials (exit 1) cost no join.
+    const extras = await openMeterOutputs(flags, config, ctx, logger, { intervalSeconds, metrics });
     try {
       logger.info(
         `listening on http://${hostText(listen.host)}:${server.address.port}/ (dashboard, API, /metrics); store ${store.path}`,
@@ -183,6 +171,7 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
         ...(extras.onRecovery !== undefined && { onRecovery: extras.onRecovery }),
       });
       logger.info(summary, 'serve stopped');
+      failed = false;
     } finally {
       await extras.close({ offline: true });
     }
@@ -191,7 +180,9 @@ async function serveAction(flags: Record<string, unknown>, ctx: CliContext): Pro
     // /api/events responses, and closing destroys their sockets. The listener closes before the store.
     await new Promise((resolve) => setImmediate(resolve));
     await server.close();
-    store?.close();
+    // A run that ends with an error (EVENT 24: exit 4, refused broker credentials) takes back a store it made
+    // and stored nothing in.
+    closeCliStore(store, { failed, signal: ctx.signal }, logger);
   }
 }
 

@@ -15,6 +15,9 @@ import type { Logger } from '../log/logger.js';
 import type { RecordSink } from '../poll/poll.js';
 import { createStoreSink, type StoreSink } from '../serve/store-sink.js';
 
+/** SQLite's result code for a full disk (SQLITE_FULL), node:sqlite's `errcode`. */
+const SQLITE_FULL = 13;
+
 /** The default store file, in the working directory. */
 export const DEFAULT_DB = 'bmeter.db';
 
@@ -29,7 +32,10 @@ export function storePath(db: unknown, ctx: CliContext): string {
   return resolve(ctx.io.cwd, typeof db === 'string' ? db : DEFAULT_DB);
 }
 
-/** Opens the store named by `--db` (default ./bmeter.db). */
+/**
+ * Opens the store named by `--db` (default ./bmeter.db), creating it when missing (a failed open leaves no
+ * file it made). Throws USAGE naming the file. Close it with `closeCliStore`.
+ */
 export async function openCliStore(command: string, db: unknown, ctx: CliContext): Promise<SqliteStore> {
   const DatabaseSync = await requireSqlite(command);
   const path = storePath(db, ctx);
@@ -39,10 +45,46 @@ export async function openCliStore(command: string, db: unknown, ctx: CliContext
     return openStore(path, { DatabaseSync, lock: { pid: process.pid, isAlive: (pid) => isProcessAlive(pid) } });
   } catch (err) {
     if (isBmeterError(err)) throw err;
+    if ((err as { errcode?: unknown }).errcode === SQLITE_FULL)
+      throw new BmeterError(
+        'WRITE_FAILED',
+        `cannot write the store ${path}: the disk is full (SQLite: ${(err as Error).message}); ` +
+          'a store there before is as it was, a new one is not left — free some space, or give another --db',
+        { cause: err },
+      );
     throw new BmeterError(
       'USAGE',
       `cannot open the store ${path}: ${(err as Error).message} — is it a bmeter SQLite file, and writable?`,
       { cause: err },
+    );
+  }
+}
+
+/**
+ * Ends a run's use of its store (serve, poll --db, history --db; `store` undefined: none was opened). A run that
+ * `failed` (it ends with an error) takes back a store file it made and never stored anything in (SqliteStore
+ * `takeBack`): a refused join, a missing port or refused broker credentials leave no empty bmeter.db (-wal,
+ * -shm) behind. A run that ends normally keeps even an empty new store, as does one stopped by SIGINT/SIGTERM
+ * (`signal` aborted: it exits 0): the user asked for the file and a later run fills it. A store from before
+ * the run, or one holding any row, is only closed. A store it cannot remove is named in a warning, not
+ * thrown: the run's own error is the one to report.
+ */
+export function closeCliStore(
+  store: SqliteStore | undefined,
+  run: { failed: boolean; signal: AbortSignal },
+  logger: Logger,
+): void {
+  if (store === undefined) return;
+  if (!run.failed || run.signal.aborted) {
+    store.close();
+    return;
+  }
+  try {
+    if (store.takeBack()) logger.info(`removed the store ${store.path} this run made: nothing was stored in it`);
+  } catch (err) {
+    logger.warn(
+      `could not take back the store ${store.path} this run made: ${(err as Error).message} — ` +
+        'remove it by hand unless something of yours is in it',
     );
   }
 }

@@ -128,15 +128,17 @@ export const SCAN_FILE_MODE = 0o600;
 
 /**
  * Makes sure the scan file's folder exists and can be written, before a scan that takes half a
- * minute: a usage error (exit 2) naming the folder otherwise.
+ * minute: a usage error (exit 2) naming the folder otherwise. Resolves with the first folder it made
+ * (`mkdir -p`'s answer; undefined when the folder was there), for a failed scan to take back.
  */
-export async function prepareScanFileFolder(path: string): Promise<void> {
+export async function prepareScanFileFolder(path: string): Promise<string | undefined> {
   await assertReplaceable(path, 'the scan file');
   await assertScanOrEmpty(path);
   const dir = dirname(path);
   try {
-    await mkdir(dir, { recursive: true });
+    const made = await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
+    return made;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new BmeterError(

@@ -4,7 +4,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  existsSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SIM_DEMO_PASSWORD, SIM_DEMO_ROUTEB_ID } from '../../src/sim/transport.js';
@@ -184,5 +193,29 @@ test('a --scan-file holding anything but a scan is refused, exit 2, before the p
     const run = await scan(name);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(JSON.parse(readFileSync(join(dir, name), 'utf8')).macAddress, '001C640003DE5A1B');
+  }
+});
+
+test('a scan that finds no meter (exit 3) takes back the folders it made for the scan file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));
+  try {
+    mkdirSync(join(dir, 'there'));
+    const scan = (file: string) =>
+      runProgram(
+        ['scan', '--port', '/dev/ttySIM0', '--scan-file', file, '--min-duration', '3', '--max-duration', '3'],
+        {
+          cwd: dir,
+          simUrl: 'sim://?findAt=9&timeScale=0.001',
+          virtualClock: true,
+        },
+      );
+    const fresh = await scan('new/deeper/bmeter.scan.json');
+    assert.equal(fresh.code, 3, fresh.stderr);
+    const kept = await scan('there/bmeter.scan.json');
+    assert.equal(kept.code, 3, kept.stderr);
+    assert.deepEqual(readdirSync(dir), ['there'], 'new/deeper gone, the folder from before kept');
+    assert.deepEqual(readdirSync(join(dir, 'there')), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,7 +1,7 @@
 /**
  * `poll --db` and `history --db` check what can refuse the run before they create the store: a --metrics-file
- * in a missing folder (poll) or an --output file of other records (history) ends the run (exit 2, one line)
- * with no new store, -wal, -shm or lock file beside the user's files.
+ * in a missing folder (poll), an --output file of other records or a --since in the future (history) ends the
+ * run (exit 2, one line) with no new store, -wal, -shm or lock file beside the user's files.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,3 +39,14 @@ test(
     assert.equal(readFileSync(dir.file('power.csv'), 'utf8'), poll);
   },
 );
+
+test('history --db --since in the future makes no store', { skip: NEEDS_SQLITE }, async (t) => {
+  const dir = tempDirFor(t);
+  await writeScanFile(dir.file('scan.json'), SCAN_RESULT);
+  const argv = ['--scan-file', 'scan.json', 'history', '--db', 'new.db', '--since', '2999-01-01T00:00:00+09:00'];
+  const run = await runProgram(argv, { cwd: dir.path, simUrl: 'sim://' });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /^bmeter: --since 2999-01-01T00:00:00\+09:00 is in the future/);
+  assert.deepEqual(readdirSync(dir.path), ['scan.json'], 'no store, -wal, -shm or lock file left');
+  assert.deepEqual(run.ports, [], 'no stick opened');
+});

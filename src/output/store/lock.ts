@@ -5,9 +5,10 @@
  * taken over once its PID is gone. SQLite itself (WAL, busy timeout) still keeps the file whole
  * if a reader of another program opens it meanwhile.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { BmeterError } from '../../errors.js';
+import { diskFault } from '../../fs/disk-fault.js';
 import { lockFileOf } from '../../fs/siblings.js';
 
 export interface LockOwner {
@@ -22,11 +23,14 @@ export function lockStore(path: string, owner: LockOwner): () => void {
   const lockPath = lockFileOf(path);
   for (let attempt = 0; ; attempt++) {
     try {
-      writeFileSync(lockPath, `${owner.pid}\n`, { flag: 'wx', mode: 0o644 });
+      writeLock(lockPath, owner.pid);
       break;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
+        // A full disk is a fault of the machine (exit 1), not of the --db given.
+        const full = diskFault(err, 'the lock file', lockPath, 'none is left', 'free some space, or give another --db');
+        if (full !== undefined) throw full;
         const hint =
           code === 'ENOENT'
             ? `the folder ${dirname(path)} does not exist — create it or give another --db`
@@ -53,6 +57,24 @@ export function lockStore(path: string, owner: LockOwner): () => void {
     released = true;
     if (readHolder(lockPath) === owner.pid) rmSync(lockPath, { force: true });
   };
+}
+
+/**
+ * Creates `lockPath` (O_EXCL) holding `pid`. A lock file it made but could not write (a full disk) is removed
+ * again before the error is thrown: it would hold no PID, and nobody else could have made it.
+ */
+function writeLock(lockPath: string, pid: number): void {
+  const fd = openSync(lockPath, 'wx', 0o644);
+  try {
+    const text = `${pid}\n`;
+    if (writeSync(fd, text) !== text.length)
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  } catch (err) {
+    closeSync(fd);
+    rmSync(lockPath, { force: true });
+    throw err;
+  }
+  closeSync(fd);
 }
 
 function readHolder(lockPath: string): number | undefined {

@@ -16,6 +16,7 @@ import { HISTORY_COLUMNS, type HistoryRecord } from '../../history/slots.js';
 import { assertNotFolder } from '../../fs/not-folder.js';
 import { realPath } from '../../fs/real-path.js';
 import { lockStore, type LockOwner } from './lock.js';
+import { filesToBeMade, removeFiles } from './made-files.js';
 import { migrate } from './schema.js';
 import type { Database, SqlValue, Statement } from './sqlite.js';
 
@@ -37,7 +38,8 @@ export interface OpenStoreOptions {
 /**
  * Opens (creating if needed) the store at `path`, takes its lock and migrates it. Throws USAGE
  * for a folder (before any lock file is made beside it) and for a file in use by another bmeter,
- * BmeterError-free SQLite errors for a file that is not a database (the caller names the file).
+ * BmeterError-free SQLite errors for a file that is not a database or cannot be written (a full
+ * disk; the caller names the file). An open that fails leaves no file it made.
  */
 export function openStore(path: string, o: OpenStoreOptions): SqliteStore {
   assertNotFolder(path, '--db');
@@ -46,6 +48,7 @@ export function openStore(path: string, o: OpenStoreOptions): SqliteStore {
   const real = realPath(path);
   const release = lockStore(real, o.lock);
   try {
+    const made = filesToBeMade(path, real);
     const db = new o.DatabaseSync(real, { timeout: 5000 });
     try {
       db.exec('PRAGMA journal_mode = WAL');
@@ -53,9 +56,14 @@ export function openStore(path: string, o: OpenStoreOptions): SqliteStore {
       migrate(db, path, o.schemaVersion);
     } catch (err) {
       db.close();
+      try {
+        removeFiles(made); // e.g. the empty file a full disk left: still under the lock
+      } catch {
+        // left as it is: the open's own error is the one to report
+      }
       throw err;
     }
-    return new SqliteStore(path, db, release);
+    return new SqliteStore(path, db, release, made);
   } catch (err) {
     release();
     throw err;
@@ -69,10 +77,15 @@ export class SqliteStore implements ServeStore {
   private readonly statements = new Map<string, Statement>();
   private open = true;
 
+  /**
+   * `release`: lets go of the lock; `made`: the files opening it made (made-files.ts), none when the store was
+   * there before.
+   */
   constructor(
     readonly path: string,
     private readonly db: Database,
     private readonly release: () => void,
+    private readonly made: readonly string[] = [],
   ) {
     this.insertReadingSql = db.prepare(
       `INSERT INTO readings (meter, ts_ms, ${READING_COLUMNS.join(', ')})
@@ -186,12 +199,47 @@ export class SqliteStore implements ServeStore {
     ).all(meter, fromMs, toMs) as unknown as DailyRow[];
   }
 
+  /**
+   * Whether no table of the file holds a row: nothing was ever stored in it, by bmeter or anyone else (the
+   * schema's version is `PRAGMA user_version`, not a row).
+   */
+  isEmpty(): boolean {
+    const tables = this.sql(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`,
+    ).all();
+    const quoted = (name: unknown): string => `"${String(name).replaceAll('"', '""')}"`;
+    return tables.every((t) => this.db.prepare(`SELECT 1 FROM ${quoted(t['name'])} LIMIT 1`).get() === undefined);
+  }
+
   /** Closes the file (checkpointing the WAL) and releases the lock; a second call does nothing. */
   close(): void {
-    if (!this.open) return;
+    this.shut(false);
+  }
+
+  /**
+   * As `close`, and when opening it made the file (nothing was at its path) and it still holds no row
+   * (`isEmpty`), deletes the files it made (the database, -wal, -shm) before the lock goes, so no other
+   * bmeter opens it meanwhile. Returns whether they were deleted; throws what reading or deleting them threw
+   * (EACCES…), the store closed and unlocked all the same.
+   */
+  takeBack(): boolean {
+    let remove: boolean;
+    try {
+      remove = this.open && this.made.length > 0 && this.isEmpty();
+    } catch (err) {
+      this.shut(false); // a table it cannot read: kept, and closed all the same
+      throw err;
+    }
+    return this.shut(remove);
+  }
+
+  private shut(remove: boolean): boolean {
+    if (!this.open) return false;
     this.open = false;
     try {
       this.db.close();
+      if (remove) removeFiles(this.made);
+      return remove;
     } finally {
       this.release();
     }
