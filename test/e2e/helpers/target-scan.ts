@@ -13,17 +13,17 @@ import { TARGET, type TestPort } from './target.js';
 import type { TempDir } from './temp-dir.js';
 
 /**
- * Short waits keep the simulator runs fast: a dropped reply is retried after 0.4 s (the simulator
- * answers within milliseconds), a join given 5 s, a rejected join retried after 0.2 s. A real meter
- * gets the defaults (a join can take ~40 s, docs/protocol.md §3.8).
+ * Short waits keep the simulator runs fast: a dropped reply is retried after 0.4 s (`responseMs`: the
+ * simulator answers within milliseconds, a loaded machine may take longer), a join given 5 s, a rejected
+ * join retried after 0.2 s. A real meter gets the defaults (a join can take ~40 s, docs/protocol.md §3.8).
  */
-export function configArgs(dir: TempDir): string[] {
+export function configArgs(dir: TempDir, responseMs = 400): string[] {
   if (TARGET.kind !== 'simulator') return [];
   const path = dir.file('bmeter.config.json');
   writeFileSync(
     path,
     JSON.stringify({
-      timeouts: { responseMs: 400, joinMs: 5000, joinBackoffMs: 200 },
+      timeouts: { responseMs, joinMs: 5000, joinBackoffMs: 200 },
       retries: { join: 1, request: 2 },
     }),
     { mode: 0o600 },
@@ -33,18 +33,19 @@ export function configArgs(dir: TempDir): string[] {
 
 /**
  * The port of one test (stopped when it ends) with its scan file; `common` are the arguments every
- * command needs (--port, --scan-file, --config). Throws (an assertion error with the run) when the
- * real scan fails.
+ * command needs (--port, --scan-file, --config with `responseMs`, see configArgs). Throws (an assertion
+ * error with the run) when the real scan fails.
  */
 export async function scannedTarget(
   t: { after(fn: () => unknown): void },
   dir: TempDir,
   simArgs: string[] = [],
+  responseMs?: number,
 ): Promise<{ port: TestPort; common: string[] }> {
   const port = await TARGET.port(dir, simArgs);
   t.after(() => port.stop());
   const scanFile = dir.file('scan.json');
-  const common = ['--port', port.path, '--scan-file', scanFile, ...configArgs(dir)];
+  const common = ['--port', port.path, '--scan-file', scanFile, ...configArgs(dir, responseMs)];
   const scan = async (): Promise<void> => {
     const run = await runBmeter(['scan', ...TARGET.scanArgs, ...common], {
       env: TARGET.credentials,
