@@ -9,12 +9,13 @@
  */
 import { BmeterError, ERROR_CODES, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { credentialsRefusedMessage } from '../skstack/operations.js';
+import { credentialsRefusedMessage, meterUnreachableMessage } from '../skstack/operations.js';
 import type { MeterSession } from './meter-session.js';
 
 /**
  * A failed first join, settled: `joined` with the retry's result (the meter moved and the join on its new channel
- * or PAN worked), or the failure to act on, with whether a later join may get past it (`retriable`: a meter no
+ * or PAN worked), or the failure to act on (after EVENT 24 and a scan that found no meter, an AUTH saying so), with
+ * whether a later join may get past it (`retriable`: a meter no
  * scan found, or a timeout, a busy or lost stick; never bad settings or credentials).
  */
 export type SettledFirstJoin<T> = { joined: true; value: T } | { joined: false; failure: unknown; retriable: boolean };
@@ -40,7 +41,10 @@ export async function settleFirstJoin<T>(
   if (!isBmeterError(err, 'AUTH')) return { joined: false, failure: err, retriable: retriableJoinFailure(err) };
   const where = await locateMeter(session, o.logger);
   if (where === 'same') throw new BmeterError('AUTH', credentialsRefusedMessage(session.currentMeter.ipv6));
-  if (where === 'absent') return { joined: false, failure: err, retriable: true };
+  if (where === 'absent') {
+    const failure = new BmeterError('AUTH', meterUnreachableMessage(session.currentMeter.ipv6), { cause: err });
+    return { joined: false, failure, retriable: true };
+  }
   try {
     return { joined: true, value: await retry() };
   } catch (again) {

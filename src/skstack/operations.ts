@@ -100,6 +100,18 @@ export function credentialsRefusedMessage(ipv6: string): string {
   );
 }
 
+/**
+ * EVENT 24 at SKJOIN, then a scan of every channel that found no meter: out of reach for now, not a meter that
+ * moved; the credentials are named last, as a scan cannot tell them.
+ */
+export function meterUnreachableMessage(ipv6: string): string {
+  return (
+    `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected), and a scan of all channels found no meter: ` +
+    'it is out of reach for now (distance, the antenna, work on the meter) — try again later; if the Route-B ID ' +
+    'or password changed, check them too (BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file)'
+  );
+}
+
 /** SKJOIN's timeout: no OK within `commandMs` (status), or neither EVENT 25 nor 24 within `joinMs` (§3.8). */
 export function joinTimeout(
   ipv6: string,

@@ -91,11 +91,14 @@ test('EVENT 24 from a meter no scan finds: the refusal handed back as retriable 
     throw new BmeterError('NO_METER', 'no meter answered');
   });
   const retry = retryOf({ value: 'read' });
-  assert.deepEqual(await settleFirstJoin(session, REFUSED, retry.run, { logger }), {
-    joined: false,
-    failure: REFUSED,
-    retriable: true,
-  });
+  const settled = await settleFirstJoin(session, REFUSED, retry.run, { logger });
+  assert.ok(!settled.joined && settled.retriable);
+  assert.ok(isBmeterError(settled.failure, 'AUTH'));
+  assert.match(
+    settled.failure.message,
+    new RegExp(`^SKJOIN failed: EVENT 24 from ${METER.ipv6} .*, and a scan of all channels found no meter: it is out`),
+  );
+  assert.equal(settled.failure.cause, REFUSED);
   assert.equal(retry.calls, 0);
 });
 
