@@ -9,12 +9,10 @@ import { afterEach, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isBmeterError } from '../../src/errors.js';
-import type { Reading } from '../../src/meter/reading.js';
-import type { HistoryRecord } from '../../src/history/slots.js';
 import { ServeEvents } from '../../src/serve/events.js';
 import { Health } from '../../src/serve/health.js';
 import { runServe, type ServeOptions } from '../../src/serve/serve.js';
-import type { HalfHourRow, ServeStore } from '../../src/serve/store-port.js';
+import { memoryStore } from '../fixtures/memory-store.js';
 import { disposeSimRigs, simMeterRig, type SimMeterRig } from '../fixtures/sim-meter-rig.js';
 import { VirtualClock } from '../fixtures/virtual-clock.js';
 
@@ -22,26 +20,6 @@ afterEach(disposeSimRigs);
 
 /** The meter's clock reads 12:10 Japan time: today's record is 00:00 … 12:00, 25 half hours. */
 const START = Date.parse('2024-05-01T12:10:00+09:00');
-
-/** A store in memory: the readings and half hours serve commits. */
-function memoryStore() {
-  const readings: Reading[] = [];
-  const slots = new Map<string, HistoryRecord>();
-  const store: ServeStore = {
-    path: '/srv/bmeter/bmeter.db',
-    insertReading: (_meter, r) => void readings.push(r),
-    upsertHalfHours: (_meter, rows) => rows.forEach((r) => slots.set(r.slot_start, r)),
-    lastSlotMs: () => (slots.size === 0 ? undefined : Math.max(...[...slots.keys()].map((k) => Date.parse(k)))),
-    latestReading: () => undefined,
-    readings: () => [],
-    halfHours: () => [] as HalfHourRow[],
-    readingsJson: () => ({ items: '[]', count: 0, last: null }),
-    halfHoursJson: () => ({ items: '[]', count: 0, last: null }),
-    daily: () => [],
-    close: () => undefined,
-  };
-  return { store, readings, slots };
-}
 
 /** A rig whose scan file names channel 59 (0x3B), the simulator's default, and serve's options on it. */
 async function serveRig(t: TestContext) {

@@ -7,45 +7,16 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '../../src/log/logger.js';
-import type { Reading } from '../../src/meter/reading.js';
 import { ServeEvents, type ServeEvent } from '../../src/serve/events.js';
 import { Health } from '../../src/serve/health.js';
 import { runServe } from '../../src/serve/serve.js';
-import type { HalfHourRow, ServeStore } from '../../src/serve/store-port.js';
 import { systemClock } from '../../src/time/clock.js';
-import type { HistoryRecord } from '../../src/history/slots.js';
+import { memoryStore } from '../fixtures/memory-store.js';
 import { disposeSimRigs, simMeterRig } from '../fixtures/sim-meter-rig.js';
 
 afterEach(() => disposeSimRigs());
 
 const START = Date.parse('2024-05-01T12:10:00+09:00');
-
-/** An in-memory store whose reading inserts fail `failures` times ("database or disk is full"). */
-function memoryStore(failures: number) {
-  const readings: Reading[] = [];
-  const slots = new Map<string, HistoryRecord>();
-  let left = failures;
-  const store: ServeStore = {
-    path: '/srv/bmeter/bmeter.db',
-    insertReading: (_meter, r) => {
-      if (left > 0) {
-        left -= 1;
-        throw new Error('database or disk is full');
-      }
-      readings.push(r);
-    },
-    upsertHalfHours: (_meter, rows) => rows.forEach((r) => slots.set(r.slot_start, r)),
-    lastSlotMs: () => (slots.size === 0 ? undefined : Math.max(...[...slots.keys()].map((k) => Date.parse(k)))),
-    latestReading: () => undefined,
-    readings: () => [],
-    halfHours: () => [] as HalfHourRow[],
-    readingsJson: () => ({ items: '[]', count: 0, last: null }),
-    halfHoursJson: () => ({ items: '[]', count: 0, last: null }),
-    daily: () => [],
-    close: () => undefined,
-  };
-  return { store, readings, slots };
-}
 
 test(
   'a store that refuses writes for a while loses no reading and keeps the session; the backfill runs between readings',
