@@ -199,6 +199,9 @@ async function historyAction(
             units: HISTORY_UNITS,
             ...(output !== undefined && { outputPath: output }),
             notice: (message, level) => logger[level](message),
+            // Again under the file's lock: another run may have begun the file since the check above.
+            ...(output !== undefined &&
+              format !== 'text' && { beforeFirstAppend: () => assertSameResolution(output, format, resolution) }),
           })
         : undefined;
     const printed = out;

@@ -2,9 +2,9 @@
  * One `--output` file holds rows of one resolution. Half-hour rows (E2/E4, EC/ED) and one-minute rows
  * (`--resolution 1m`: D0, EE/EF) share their columns, so nothing in a row says which it is; mixed in one
  * file, a sum of consumed_kwh counts the same energy twice, and `--since auto` would continue after a
- * minute row, skipping the half hours before it. The rows already in the file tell its resolution:
- * a slot_start off the half-hour marks, or two rows a minute apart, are minute rows; anything else
- * (rows 30 minutes or more apart, a single row on a mark) is half-hour rows.
+ * minute row, skipping the half hours before it. The rows already in the file (its last 64 KiB) tell its
+ * resolution: one slot_start off the half-hour marks, or two rows a minute apart, make it a file of minute
+ * rows; anything else (rows on the marks 30 minutes or more apart, a single row on a mark) half-hour rows.
  */
 import { BmeterError } from '../errors.js';
 import { tailRecords } from './file-tail.js';
@@ -18,18 +18,21 @@ const WORDS: Record<HistoryResolution, string> = { '30m': 'half-hour', '1m': 'on
 
 /**
  * The resolution of the rows at the end of `path` (a history CSV or JSON-lines file), undefined when it holds none.
- * @throws BmeterError USAGE when the file cannot be read or a line of its tail is no history record
+ * Every record in the file's tail counts (an unended last line too, when it holds a slot_start: the next append
+ * ends it); lines without a slot_start (a torn fragment) are skipped.
+ * @throws BmeterError USAGE when the file cannot be read
  */
 export async function fileResolution(path: string, format: 'csv' | 'json'): Promise<HistoryResolution | undefined> {
-  const newest: number[] = [];
-  for (const record of await tailRecords(path, format, '--output')) {
-    newest.push(record.slotMs);
-    if (newest.length === 2) break;
+  let newer: number | undefined;
+  let any = false;
+  for (const { slotMs } of await tailRecords(path, format, '--output')) {
+    if (!Number.isFinite(slotMs)) continue;
+    any = true;
+    // Japan time is UTC+9: the half-hour marks fall alike in both.
+    if (slotMs % HALF_HOUR_MS !== 0 || (newer !== undefined && newer - slotMs === MINUTE_MS)) return '1m';
+    newer = slotMs;
   }
-  const [last, before] = newest;
-  if (last === undefined) return undefined;
-  if (last % HALF_HOUR_MS !== 0) return '1m'; // Japan time is UTC+9: the half-hour marks fall alike in both
-  return before !== undefined && last - before === MINUTE_MS ? '1m' : '30m';
+  return any ? '30m' : undefined;
 }
 
 /**

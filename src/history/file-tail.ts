@@ -9,21 +9,24 @@ import { parseCalendarTime } from '../time/calendar.js';
 
 const TAIL_BYTES = 64 * 1024;
 
-/** One record of a history file. */
+/** One line of a history file. */
 export interface TailRecord {
-  /** slot_start, epoch ms */
+  /** slot_start, epoch ms; NaN when the line has none (a torn fragment, or no history record) */
   slotMs: number;
   /** energy_normal_kwh holds a value (a meter without E1 gives rows without kWh) */
   hasKwh: boolean;
+  /** the file's last line, without a newline after it (cut short, or a whole record a crash left unended) */
+  torn: boolean;
+  /** the line as it is in the file (trimmed) */
+  line: string;
 }
 
 /**
- * The complete records in the last 64 KiB of `path`, newest first, up to the CSV header; none when the file
- * is missing, empty, not a regular file (a FIFO, `/dev/stdout`) or holds only a header. A torn last line (no
- * newline) is left out. Each line is parsed as the caller comes to it, so one that stops early never meets a
- * bad line further back.
- * @param what the option the file is read for, the start of each error message (e.g. `--since auto`)
- * @throws BmeterError USAGE when the file cannot be read; while iterating, when a line has no slot_start
+ * The lines in the last 64 KiB of `path`, newest first, up to the CSV header, each parsed as the caller comes
+ * to it; none when the file is missing, empty, not a regular file (a FIFO, `/dev/stdout`) or holds only a
+ * header. The line the tail starts inside is left out; blank lines are skipped.
+ * @param what the option the file is read for, the start of the error message (e.g. `--since auto`)
+ * @throws BmeterError USAGE when the file cannot be read
  */
 export async function tailRecords(path: string, format: 'csv' | 'json', what: string): Promise<Iterable<TailRecord>> {
   let handle;
@@ -40,34 +43,22 @@ export async function tailRecords(path: string, format: 'csv' | 'json', what: st
     const buffer = Buffer.alloc(length);
     await handle.read(buffer, 0, length, info.size - length);
     const parts = buffer.toString('utf8').split('\n');
-    parts.pop(); // after the last newline: empty, or a torn record
     if (length < info.size) parts.shift(); // the tail starts inside a line
-    return parsed(
-      parts
-        .map((l) => l.trim())
-        .filter((l) => l !== '')
-        .reverse(),
-      format,
-      path,
-      what,
-    );
+    const last = parts.pop() ?? ''; // after the last newline: empty, or an unended line
+    const lines = parts.map((line) => ({ line: line.trim(), torn: false }));
+    lines.push({ line: last.trim(), torn: true });
+    return parsed(lines.filter((l) => l.line !== '').reverse(), format);
   } finally {
     await handle.close();
   }
 }
 
-function* parsed(lines: string[], format: 'csv' | 'json', path: string, what: string): Generator<TailRecord> {
-  for (const line of lines) {
+function* parsed(lines: { line: string; torn: boolean }[], format: 'csv' | 'json'): Generator<TailRecord> {
+  for (const { line, torn } of lines) {
     const row = format === 'csv' ? csvRow(line) : jsonRow(line);
     if (row.slot === 'slot_start' && format === 'csv') return; // reached the header
     const slotMs = row.slot === undefined ? NaN : parseCalendarTime(row.slot);
-    if (!Number.isFinite(slotMs)) {
-      throw new BmeterError(
-        'USAGE',
-        `${what}: a line of ${path} has no slot_start (${JSON.stringify(line.slice(0, 80))}) — is it a \`bmeter history --format ${format}\` file?`,
-      );
-    }
-    yield { slotMs, hasKwh: row.hasKwh };
+    yield { slotMs, hasKwh: row.hasKwh, torn, line };
   }
 }
 

@@ -26,9 +26,26 @@ export function parseSince(value: string): number {
  * second; JSON lines: the keys), or undefined when the file is missing, empty, not a regular file, has only a header,
  * or no record with kWh in its tail. A record without kWh (a meter that gave no E1 unit) does not
  * count as fetched, so the next run asks for that slot again; a torn last line (no newline) is
- * ignored the same way.
+ * ignored the same way, and so is a line without slot_start between records (the fragment of a torn
+ * record that a later append put a newline after).
+ * @throws BmeterError USAGE when the tail has lines but none is a history record (not a history file)
  */
 export async function lastSlotStart(path: string, format: 'csv' | 'json'): Promise<number | undefined> {
-  for (const record of await tailRecords(path, format, '--since auto')) if (record.hasKwh) return record.slotMs;
+  let notRecord: string | undefined;
+  let records = 0;
+  for (const record of await tailRecords(path, format, '--since auto')) {
+    if (!Number.isFinite(record.slotMs)) {
+      notRecord ??= record.line;
+      continue;
+    }
+    records += 1;
+    if (!record.torn && record.hasKwh) return record.slotMs;
+  }
+  if (records === 0 && notRecord !== undefined) {
+    throw new BmeterError(
+      'USAGE',
+      `--since auto: a line of ${path} has no slot_start (${JSON.stringify(notRecord.slice(0, 80))}) — is it a \`bmeter history --format ${format}\` file?`,
+    );
+  }
   return undefined;
 }

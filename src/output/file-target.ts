@@ -22,6 +22,11 @@ export interface FileTargetOptions {
    * rotation (`info`: as asked); the CLI logs it at that level.
    */
   notice?: (message: string, level: 'info' | 'warn') => void;
+  /**
+   * Run under the lock before the first append of a run (a regular file only): a check of what the file holds
+   * that a check made earlier, without the lock, could race another run on; what it throws ends the append.
+   */
+  beforeFirstAppend?: () => Promise<void>;
   /** Lock settings (tests shorten them). */
   lock?: { staleMs?: number; retries?: number };
   /** Test hook: opens the file (default node:fs/promises `open(path, 'a+', 0o644)`: append, and read the last byte). */
@@ -37,6 +42,7 @@ export class FileTarget {
   private wroteToDevice = false;
   private reopenWanted = false;
   private endingChecked = false;
+  private firstChecked = false;
   /** The run made the file (it did not exist when opened) and has appended nothing to it yet. */
   private madeAndUnwritten = false;
 
@@ -65,7 +71,7 @@ export class FileTarget {
   /**
    * Appends the text `build(isEmpty)` returns, under the lock. `isEmpty` says whether the file
    * holds nothing yet (the CSV header goes first then). Throws PROTOCOL (exit 1) when the write
-   * fails, after the file is back to its size before the append.
+   * fails, after the file is back to its size before the append; what `beforeFirstAppend` throws.
    */
   async append(build: (isEmpty: boolean) => string): Promise<void> {
     if (!this.regular) {
@@ -77,6 +83,10 @@ export class FileTarget {
     const release = await this.lock();
     try {
       await this.followName();
+      if (!this.firstChecked) {
+        this.firstChecked = true;
+        await this.options.beforeFirstAppend?.();
+      }
       const handle = this.handle as FileHandle;
       const { size } = await handle.stat();
       const repair = size > 0 && !this.endingChecked && !(await endsWithNewline(handle, size));

@@ -31,6 +31,8 @@ export interface SinkOptions {
   units?: Readonly<Record<string, string>>;
   /** Told about a repaired (`warn`) or reopened (`info`) output file (file-target.ts). */
   notice?: (message: string, level: 'info' | 'warn') => void;
+  /** Checked under the output file's lock before the first record goes in (file-target.ts beforeFirstAppend). */
+  beforeFirstAppend?: () => Promise<void>;
 }
 
 /**
@@ -51,10 +53,10 @@ export async function createSink(options: SinkOptions): Promise<Sink> {
   if (options.outputPath !== undefined) {
     await assertSameColumns(options.outputPath, options.format, options.columns);
     await assertNotReadOnly(options.outputPath, '--output');
-    const file = await FileTarget.open(
-      options.outputPath,
-      options.notice === undefined ? {} : { notice: options.notice },
-    );
+    const file = await FileTarget.open(options.outputPath, {
+      ...(options.notice !== undefined && { notice: options.notice }),
+      ...(options.beforeFirstAppend !== undefined && { beforeFirstAppend: options.beforeFirstAppend }),
+    });
     return {
       closed: false,
       write: (record) => file.append((isEmpty) => format(record, options.format === 'csv' && isEmpty)),

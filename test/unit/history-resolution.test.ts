@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileResolution } from '../../src/history/file-resolution.js';
+import { assertSameResolution, fileResolution } from '../../src/history/file-resolution.js';
+import { createSink } from '../../src/output/sink.js';
 import { lastSlotStart } from '../../src/history/since.js';
 import { runProgram } from '../fixtures/run-program.js';
 
@@ -35,8 +36,29 @@ describe('the resolution of the rows in a history file', () => {
     ['one minute off the marks', csv('2024-05-01T12:31:00+09:00'), '1m'],
     ['a header only', `${HEADER}\n`, undefined],
     ['nothing', '', undefined],
-    // The last line has no newline: torn, left out, so the minute row before it tells.
-    ['minutes, the last line torn', `${csv('2024-05-01T12:41:00+09:00')}2024-05-01T13:00:00+09:00,100`, '1m'],
+    // A minute missed: the rows on the marks are minute rows all the same, as one row before them is off the marks.
+    [
+      'minutes with one missed, the last two on marks',
+      csv(
+        '2024-05-01T12:27:00+09:00',
+        '2024-05-01T12:28:00+09:00',
+        '2024-05-01T12:30:00+09:00',
+        '2024-05-01T13:00:00+09:00',
+      ),
+      '1m',
+    ],
+    // An unended last line holding a whole record counts (the next append ends it), a torn fragment does not.
+    [
+      'half hours, then an unended minute row',
+      `${csv('2024-05-01T12:30:00+09:00')}2024-05-01T12:31:00+09:00,1,0,,`,
+      '1m',
+    ],
+    ['half hours, then a torn fragment', `${csv('2024-05-01T12:00:00+09:00')}2024-05-01T12:3`, '30m'],
+    [
+      'half hours around a fragment that an append put a newline after',
+      `${csv('2024-05-01T12:00:00+09:00')}2024-05-01T12:3\n2024-05-01T12:30:00+09:00,1,0,,\n`,
+      '30m',
+    ],
   ];
   for (const [what, text, expected] of cases) {
     it(`CSV, ${what}: ${String(expected)}`, async (t) => {
@@ -64,8 +86,61 @@ describe('the resolution of the rows in a history file', () => {
     assert.equal(await lastSlotStart(withoutKwh, 'csv'), undefined);
   });
 
+  it('--since auto passes over a torn fragment between records, and refuses a file with no record at all', async (t) => {
+    const torn = fileWith(t, 'torn.csv', `${csv('2024-05-01T12:00:00+09:00')}2024-05-01T12:3\n`);
+    assert.equal(await lastSlotStart(torn, 'csv'), Date.parse('2024-05-01T03:00:00Z'));
+    const other = fileWith(t, 'other.json', '{"power_w":100}\n{"power_w":120}\n');
+    await assert.rejects(lastSlotStart(other, 'json'), /--since auto: a line of \S+ has no slot_start \("\{\\"power_w/);
+  });
+
   it('a missing file holds none', async () => {
     assert.equal(await fileResolution(join(tmpdir(), 'bmeter-no-such-dir', 'h.csv'), 'csv'), undefined);
+  });
+});
+
+describe('the check again under the output lock (another run may have begun the file since the first check)', () => {
+  const COLUMNS = HEADER.split(',');
+  const row = (slot: string) => ({
+    slot_start: slot,
+    energy_normal_kwh: 100.5,
+    energy_reverse_kwh: 0,
+    consumed_kwh: 0.1,
+    exported_kwh: 0,
+  });
+  const sink = (path: string, beforeFirstAppend?: () => Promise<void>) =>
+    createSink({
+      format: 'csv',
+      columns: COLUMNS,
+      outputPath: path,
+      stdout: process.stdout,
+      ...(beforeFirstAppend !== undefined && { beforeFirstAppend }),
+    });
+
+  it('refuses the first record when the file got the other kind meanwhile; the file unchanged, the lock let go', async (t) => {
+    const path = fileWith(t, 'race.csv', '');
+    const minutes = await sink(path, () => assertSameResolution(path, 'csv', '1m'));
+    // The other run, between the first check (an empty file) and this run's first record.
+    const halves = await sink(path);
+    await halves.write(row('2024-05-01T12:00:00+09:00'));
+    const before = readFileSync(path, 'utf8');
+    await assert.rejects(minutes.write(row('2024-05-01T12:41:00+09:00')), /holds half-hour rows: one-minute rows/);
+    assert.equal(readFileSync(path, 'utf8'), before);
+    await halves.write(row('2024-05-01T12:30:00+09:00')); // the lock is free again
+    await Promise.all([minutes.close(), halves.close()]);
+    assert.equal(readFileSync(path, 'utf8').trim().split('\n').length, 3);
+  });
+
+  it('is asked once, before the first record only', async (t) => {
+    const path = fileWith(t, 'once.csv', '');
+    let asked = 0;
+    const out = await sink(path, async () => {
+      asked += 1;
+      assert.equal(readFileSync(path, 'utf8'), '', 'before anything is written');
+    });
+    await out.write(row('2024-05-01T12:00:00+09:00'));
+    await out.write(row('2024-05-01T12:30:00+09:00'));
+    await out.close();
+    assert.equal(asked, 1);
   });
 });
 
