@@ -88,3 +88,16 @@ test('text goes only into a file of text blocks of the same command: not into CS
     /where this command writes text blocks starting "2026-11-30T12:00:00\.000\+09:00 \(poll\)"/,
   );
 });
+
+test('a CSV a spreadsheet saved with a byte-order mark before its header is appended to', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'bmeter-columns-'));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  assert.equal((await run(cwd, ['scan'])).code, 0);
+  const header = 'slot_start,energy_normal_kwh,energy_reverse_kwh,consumed_kwh,exported_kwh';
+  writeFileSync(join(cwd, 'week.csv'), `\uFEFF${header}\r\n2024-05-01T00:00:00+09:00,12000.1,0,,\r\n`);
+  const r = await run(cwd, ['history', '--since', 'auto', '--format', 'csv', '--output', 'week.csv']);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = readFileSync(join(cwd, 'week.csv'), 'utf8').split('\n');
+  assert.equal(lines[0], `\uFEFF${header}\r`, 'the header as it was, written once');
+  assert.match(lines[2] ?? '', /^2024-05-01T00:30:00\+09:00,/);
+});
