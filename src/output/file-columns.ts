@@ -52,7 +52,7 @@ function expectedFirstLine(first: string, format: OutputFormat, columns: readonl
   return [text.shown, text.line.test(first)];
 }
 
-/** The first line of a non-empty regular file (without its line ending), else undefined. */
+/** The first line of a non-empty regular file (without its line ending or a byte-order mark), else undefined. */
 async function firstLine(path: string): Promise<string | undefined> {
   let handle;
   try {
@@ -65,7 +65,8 @@ async function firstLine(path: string): Promise<string | undefined> {
     if (!info.isFile() || info.size === 0) return undefined;
     const buffer = Buffer.alloc(Math.min(info.size, FIRST_LINE_BYTES));
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return (buffer.toString('utf8', 0, bytesRead).split('\n')[0] ?? '').replace(/\r$/, '');
+    // A byte-order mark (as a spreadsheet saves CSV) is no part of the header.
+    return (buffer.toString('utf8', 0, bytesRead).split('\n')[0] ?? '').replace(/\r$/, '').replace(/^\uFEFF/, '');
   } finally {
     await handle.close();
   }
