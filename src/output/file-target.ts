@@ -43,6 +43,8 @@ export class FileTarget {
   private reopenWanted = false;
   private endingChecked = false;
   private firstChecked = false;
+  /** The line ending of the file's records (CR LF when its last line had one when first appended to). */
+  private newline: '\r\n' | '\n' = '\n';
   /** The run made the file (it did not exist when opened) and has appended nothing to it yet. */
   private madeAndUnwritten = false;
 
@@ -89,14 +91,18 @@ export class FileTarget {
       }
       const handle = this.handle as FileHandle;
       const { size } = await handle.stat();
-      const repair = size > 0 && !this.endingChecked && !(await endsWithNewline(handle, size));
+      const ending = size > 0 && !this.endingChecked ? await lineEnding(handle, size) : this.newline;
+      const repair = ending === undefined;
       this.endingChecked = true;
+      // A file whose lines end in CR LF (saved on Windows, by a spreadsheet) gets its records so too.
+      if (ending !== undefined) this.newline = ending;
       if (repair)
         this.options.notice?.(
           `output file ${this.path} did not end with a newline (a torn record?): starting a new line`,
           'warn',
         );
-      const bytes = Buffer.from((repair ? '\n' : '') + build(size === 0), 'utf8');
+      const text = (repair ? '\n' : '') + build(size === 0);
+      const bytes = Buffer.from(this.newline === '\n' ? text : text.replaceAll('\n', '\r\n'), 'utf8');
       await this.writeAll(handle, bytes, size);
       this.madeAndUnwritten = false;
     } finally {
@@ -203,8 +209,11 @@ export class FileTarget {
   }
 }
 
-async function endsWithNewline(handle: FileHandle, size: number): Promise<boolean> {
-  const last = Buffer.alloc(1);
-  await handle.read(last, 0, 1, size - 1);
-  return last[0] === 0x0a;
+/** How the file of `size` > 0 bytes ends: a CR LF, an LF, or no newline (a torn record). */
+async function lineEnding(handle: FileHandle, size: number): Promise<'\r\n' | '\n' | undefined> {
+  const last = Buffer.alloc(2);
+  const at = Math.max(0, size - 2);
+  const { bytesRead } = await handle.read(last, 0, size - at, at);
+  if (last[bytesRead - 1] !== 0x0a) return undefined;
+  return bytesRead === 2 && last[0] === 0x0d ? '\r\n' : '\n';
 }

@@ -80,6 +80,16 @@ test('a file torn in the middle of a line gets a newline before the next record,
   assert.match(notices[0] ?? '', /^warn: output file .* did not end with a newline/);
 });
 
+test('a file whose lines end in CR LF (saved on Windows) gets its records with CR LF too', async () => {
+  const path = join(fresh(), 'out.csv');
+  writeFileSync(path, 'timestamp,power_w\r\nt0,1\r\n');
+  const sink = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
+  await sink.write({ timestamp: 't1', power_w: 2 });
+  await sink.write({ timestamp: 't2', power_w: 3 });
+  await sink.close();
+  assert.equal(readFileSync(path, 'utf8'), 'timestamp,power_w\r\nt0,1\r\nt1,2\r\nt2,3\r\n');
+});
+
 test('two runs that open the same new CSV file before either writes put one header in it', async () => {
   const path = join(fresh(), 'out.csv');
   const a = await createSink({ format: 'csv', columns: COLUMNS, outputPath: path, stdout: new PassThrough() });
