@@ -3,13 +3,14 @@
  * through poll, history). SKJOIN ends in EVENT 24 (docs/protocol.md §3.8) both when the meter refuses the
  * credentials and when the PANA exchange goes unanswered because the meter moved to another channel or PAN (the
  * scan file is stale). One scan of every channel (§3.6) tells them apart: found elsewhere, the scan file is
- * rewritten and the first exchange is tried there at once; found where it was, the credentials were refused;
+ * rewritten (or, when it must not or cannot be, left as it was with a warning: recovery.ts recordMove) and the
+ * first exchange is tried there at once; found where it was, the credentials were refused;
  * found nowhere, the meter is out of reach. The caller decides only whether to retry later (an interval run) or
  * to end with the failure (a one-shot run).
  */
 import { BmeterError, ERROR_CODES, isBmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { credentialsRefusedMessage, meterUnreachableMessage } from '../skstack/operations.js';
+import { credentialsRefusedMessage, meterUnreachableMessage, movedMeterRefusedMessage } from '../skstack/operations.js';
 import type { MeterSession } from './meter-session.js';
 
 /**
@@ -28,8 +29,9 @@ type MeterWhereabouts = 'moved' | 'same' | 'absent';
  * every channel (MeterSession.rescan); when the meter answers elsewhere, `retry` (the run's first exchange again,
  * without the kept session) is called once and its result returned. Any other error is returned as the failure.
  *
- * Throws AUTH with credentialsRefusedMessage when the scan found the meter where the scan file says; the retry's
- * AUTH (refused on the new channel too: the credentials) and anything the retry throws after `signal`; the scan's
+ * Throws AUTH with credentialsRefusedMessage when the scan found the meter where the scan file says; AUTH with
+ * movedMeterRefusedMessage when the retry is refused on the new channel too (the credentials); anything the
+ * retry throws after `signal`; the scan's
  * errors other than NO_METER (CLOSED when stopped by `signal`, the stick's PORT/TIMEOUT).
  */
 export async function settleFirstJoin<T>(
@@ -48,7 +50,11 @@ export async function settleFirstJoin<T>(
   try {
     return { joined: true, value: await retry() };
   } catch (again) {
-    if (isBmeterError(again, 'AUTH') || o.signal?.aborted === true) throw again;
+    if (isBmeterError(again, 'AUTH')) {
+      const { ipv6, channel, panId } = session.currentMeter;
+      throw new BmeterError('AUTH', movedMeterRefusedMessage(ipv6, channel, panId), { cause: again });
+    }
+    if (o.signal?.aborted === true) throw again;
     return { joined: false, failure: again, retriable: retriableJoinFailure(again) };
   }
 }

@@ -7,6 +7,7 @@ import { BmeterError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { expectedPairId, runScan, scanTimeoutMs, type PanDescriptorLike, type ScanResult } from '../scan/scan.js';
 import { updateScanFile } from '../scan/scan-file.js';
+import { assertNotReadOnly } from '../fs/read-only.js';
 import { untilStopped, type JoinOptions, type MeterAddress, type SessionClient } from './link.js';
 import type { RecoveryStep } from './machine.js';
 import type { MeterSessionOptions, ScanSettings } from './options.js';
@@ -74,7 +75,7 @@ function isOwnMeter(pan: PanDescriptorLike, r: RecoveryContext): boolean {
 /**
  * Scans every channel (D1's runScan: PairID first, then LQI), taking only the user's own meter
  * (isOwnMeter). When it is not where the scan file says (another channel, PAN or MAC), the scan
- * file is rewritten.
+ * file is rewritten if it may and can be (recordMove); the meter returned is the one found either way.
  */
 export async function fullRescan(r: RecoveryContext): Promise<{ meter: MeterAddress; changed: boolean }> {
   const result: ScanResult = await runScan(r.client as Parameters<typeof runScan>[0], r.creds, {
@@ -89,14 +90,32 @@ export async function fullRescan(r: RecoveryContext): Promise<{ meter: MeterAddr
     result.channel !== r.meter.channel ||
     result.panId.toUpperCase() !== r.meter.panId.toUpperCase() ||
     result.macAddress !== r.meter.macAddress.toUpperCase();
-  if (changed && r.scanFile !== undefined) {
-    await updateScanFile(r.scanFile, result);
-    r.logger.warn(
-      { channel: result.channel, panId: result.panId, mac: result.macAddress },
-      `the meter answers on channel ${result.channel}, PAN ${result.panId} now; scan file ${r.scanFile} updated`,
-    );
-  }
+  if (changed && r.scanFile !== undefined) await recordMove(r.scanFile, result, r.logger);
   return { meter: toAddress(result), changed };
+}
+
+/**
+ * Rewrites the scan file for a meter found elsewhere, and says so once at warn. A file that must not or cannot
+ * be rewritten (made read-only, a symbolic link, an unwritable or read-only folder, a full disk) is left exactly
+ * as it was: the run goes on with the new channel/PAN in memory, and the warning names the file, why, and what
+ * to do. Only BmeterErrors (what the checks and the write report) are taken so; anything else is thrown.
+ */
+async function recordMove(path: string, result: ScanResult, logger: Logger): Promise<void> {
+  const fields = { channel: result.channel, panId: result.panId, mac: result.macAddress };
+  const where = `the meter answers on channel ${result.channel}, PAN ${result.panId} now`;
+  try {
+    await assertNotReadOnly(path, '--scan-file'); // the rename would replace it, even as root
+    await updateScanFile(path, result);
+  } catch (err) {
+    if (!(err instanceof BmeterError)) throw err;
+    logger.warn(
+      { ...fields, scanFile: path },
+      `${where}: this run uses it there, but scan file ${path} was left as it was, so later runs will scan ` +
+        `again. Why: ${err.message}. Then run \`bmeter scan\` to rewrite it`,
+    );
+    return;
+  }
+  logger.warn(fields, `${where}; scan file ${path} updated`);
 }
 
 /** Only the address fields of a scan result or scan file (channel, PAN, MAC, IPv6). */

@@ -101,6 +101,18 @@ export function credentialsRefusedMessage(ipv6: string): string {
 }
 
 /**
+ * EVENT 24 at SKJOIN, a scan of every channel that found the meter on another channel or PAN, and EVENT 24 again
+ * at the join there: the meter answers but refuses, so the Route-B ID or password (never the values).
+ */
+export function movedMeterRefusedMessage(ipv6: string, channel: number, panId: string): string {
+  return (
+    `SKJOIN failed: EVENT 24 from ${ipv6} (authentication rejected) — check the Route-B ID and password ` +
+    '(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file): a scan of all channels found ' +
+    `the meter on its new channel ${channel}, PAN ${panId}, and it refused the join there too`
+  );
+}
+
+/**
  * EVENT 24 at SKJOIN, then a scan of every channel that found no meter: out of reach for now, not a meter that
  * moved; the credentials are named last, as a scan cannot tell them.
  */

@@ -105,7 +105,11 @@ test('history with a wrong password and a meter that moved: found on its new cha
     });
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.stderr, /the meter answers on channel 40/);
-    assert.match(r.stderr, /bmeter: SKJOIN failed: EVENT 24 .* \(authentication rejected\)/);
+    assert.match(
+      r.stderr,
+      /bmeter: SKJOIN failed: EVENT 24 .* \(authentication rejected\) — check the Route-B ID and password .*: a scan of all channels found the meter on its new channel 40, PAN [0-9A-F]+, and it refused the join there too\n$/,
+    );
+    assert.doesNotMatch(r.stderr, /if they worked before/);
     assert.equal(r.stdout, '');
   } finally {
     rmSync(cwd, { recursive: true, force: true });

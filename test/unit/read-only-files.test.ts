@@ -2,7 +2,8 @@
  * A file the user made read-only (chmod a-w) is not written by bmeter, also when it runs as root, whom the
  * permission bits do not stop: an --output to append to, a scan file `bmeter scan` would replace, a chart --force
  * would replace, a --db store. Each is refused with exit 2 naming the file, before the port is opened, and left as
- * it was. (A running poll whose rescan finds the meter moved still updates its scan file: it is bmeter's own.)
+ * it was. (A run whose rescan finds the meter moved keeps a read-only scan file too, and reads on:
+ * moved-meter-scan-file-kept.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';

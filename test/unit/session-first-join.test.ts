@@ -111,7 +111,18 @@ test('refused again on the new channel: that AUTH is thrown (the credentials); a
       retryOf({ err: again }).run,
       { logger },
     ),
-    (err: unknown) => err === again,
+    (err: unknown) => {
+      assert.ok(isBmeterError(err, 'AUTH'), String(err));
+      // Not the generic join refusal: the scan found the meter on its new channel, so the credentials.
+      assert.equal(
+        err.message,
+        `SKJOIN failed: EVENT 24 from ${METER.ipv6} (authentication rejected) — check the Route-B ID and password ` +
+          '(BMETER_ROUTEB_ID and BMETER_ROUTEB_PASSWORD, or routeB in the config file): a scan of all channels ' +
+          `found the meter on its new channel ${METER.channel}, PAN ${METER.panId}, and it refused the join there too`,
+      );
+      assert.equal(err.cause, again);
+      return true;
+    },
   );
   const timeout = new BmeterError('TIMEOUT', 'no EVENT 25 on channel 40');
   assert.deepEqual(
