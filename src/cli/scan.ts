@@ -88,9 +88,9 @@ async function scanAction(flags: Record<string, unknown>, ctx: CliContext): Prom
       await closeLink(link, logger);
     }
   } finally {
-    // A scan that fails (no meter: exit 3, the port missing: exit 5) takes back the empty folders it made for its
-    // file; one stopped by SIGINT/SIGTERM keeps them, as serve, poll and history keep a new store then.
-    if (failed && !ctx.signal.aborted) await removeMadeFolders(madeFolder, dirname(config.scanFile));
+    // A scan that ends without a scan file — it failed (no meter: exit 3, the port missing: exit 5) or SIGINT/SIGTERM
+    // stopped it (exit 0) — takes back the empty folders it made for that file: nothing would ever be put in them.
+    if (failed) await removeMadeFolders(madeFolder, dirname(config.scanFile));
   }
 }
 

@@ -15,8 +15,9 @@ import type { Logger } from '../log/logger.js';
 import type { RecordSink } from '../poll/poll.js';
 import { createStoreSink, type StoreSink } from '../serve/store-sink.js';
 
-/** SQLite's result code for a full disk (SQLITE_FULL), node:sqlite's `errcode`. */
+/** SQLite's primary result codes (node:sqlite's `errcode`; extended ones add upper bits): full disk, I/O error. */
 const SQLITE_FULL = 13;
+const SQLITE_IOERR = 10;
 
 /** The default store file, in the working directory. */
 export const DEFAULT_DB = 'bmeter.db';
@@ -34,7 +35,9 @@ export function storePath(db: unknown, ctx: CliContext): string {
 
 /**
  * Opens the store named by `--db` (default ./bmeter.db), creating it when missing (a failed open leaves no
- * file it made). Throws USAGE naming the file. Close it with `closeCliStore`.
+ * file it made). Throws USAGE naming the file (a device, FIFO or socket is refused before SQLite opens it), and
+ * WRITE_FAILED when a full disk or an I/O error keeps it from being made or upgraded (`storeOpenError`). Close it
+ * with `closeCliStore`.
  */
 export async function openCliStore(command: string, db: unknown, ctx: CliContext): Promise<SqliteStore> {
   const DatabaseSync = await requireSqlite(command);
@@ -45,19 +48,39 @@ export async function openCliStore(command: string, db: unknown, ctx: CliContext
     return openStore(path, { DatabaseSync, lock: { pid: process.pid, isAlive: (pid) => isProcessAlive(pid) } });
   } catch (err) {
     if (isBmeterError(err)) throw err;
-    if ((err as { errcode?: unknown }).errcode === SQLITE_FULL)
-      throw new BmeterError(
-        'WRITE_FAILED',
-        `cannot write the store ${path}: the disk is full (SQLite: ${(err as Error).message}); ` +
-          'a store there before is as it was, a new one is not left — free some space, or give another --db',
-        { cause: err },
-      );
-    throw new BmeterError(
-      'USAGE',
-      `cannot open the store ${path}: ${(err as Error).message} — is it a bmeter SQLite file, and writable?`,
+    throw storeOpenError(err, path);
+  }
+}
+
+/**
+ * What a SQLite error while opening, migrating or first writing the store at `path` is to the user: a full disk
+ * (SQLITE_FULL) or an I/O error (SQLITE_IOERR and its extended codes, such as the -shm file a full tmpfs cannot
+ * grow) is WRITE_FAILED (exit 1), a fault of the machine; anything else USAGE (exit 2), a file that is not a
+ * bmeter store or not writable. Either way `openStore` has left no file it made.
+ */
+export function storeOpenError(err: unknown, path: string): BmeterError {
+  const { errcode, message } = err as { errcode?: unknown; message?: unknown };
+  const primary = typeof errcode === 'number' ? errcode & 0xff : undefined;
+  const said = `SQLite: ${String(message)}`;
+  const kept = 'a store there before is as it was, a new one is not left';
+  if (primary === SQLITE_FULL)
+    return new BmeterError(
+      'WRITE_FAILED',
+      `cannot write the store ${path}: the disk is full (${said}); ${kept} — free some space, or give another --db`,
       { cause: err },
     );
-  }
+  if (primary === SQLITE_IOERR)
+    return new BmeterError(
+      'WRITE_FAILED',
+      `cannot write the store ${path}: the write failed (${said}; most often a full disk, else a failing device); ` +
+        `${kept} — free some space or check the disk, or give another --db`,
+      { cause: err },
+    );
+  return new BmeterError(
+    'USAGE',
+    `cannot open the store ${path}: ${String(message)} — is it a bmeter SQLite file, and writable?`,
+    { cause: err },
+  );
 }
 
 /**

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BmeterError } from '../errors.js';
+import { assertNotSpecialFile } from '../fs/regular-file.js';
 import { HALF_HOUR_MS, hasValue, type ChartKind, type Extent, type PlotData } from './series.js';
 
 /** What to read from the store. `nodeVersion` names the running Node in the error on Node < 22.13. */
@@ -89,6 +90,7 @@ export async function readStore(query: StoreQuery): Promise<PlotData> {
         'Use --input with a poll or history file, or run bmeter with a newer Node',
     );
   }
+  assertNotSpecialFile(query.path, '--db'); // /dev/null, a FIFO: not a store, and SQLite is not to open it
   if (!existsSync(query.path)) {
     throw new BmeterError('USAGE', `--db ${query.path} does not exist: give the store bmeter serve writes (--db)`);
   }

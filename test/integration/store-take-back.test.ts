@@ -124,3 +124,31 @@ for (const [freePages, message] of [
     },
   );
 }
+
+// A 128 KiB tmpfs with `freeKib` left: enough for the new store's first pages, not for its -shm (SQLite: disk I/O
+// error, SQLITE_IOERR_SHMSIZE) or not for the migration (SQLITE_FULL, after which SQLite has rolled back itself and
+// a ROLLBACK of bmeter's own used to throw "cannot rollback - no transaction is active" in its place).
+for (const [freeKib, fault] of [
+  [16, /the write failed \(SQLite: disk I\/O error; most often a full disk, else a failing device\)/],
+  [48, /the disk is full \(SQLite: database or disk is full\)/],
+] as const) {
+  for (const command of Object.keys(COMMANDS) as (keyof typeof COMMANDS)[]) {
+    test(
+      `${command} --db with ${freeKib} KiB free: exit 1 saying the write failed, no file left`,
+      { skip: NEEDS_SQLITE },
+      async (t) => {
+        const disk = smallTmpfs(t, 128, 'test/unit/store-open-faults.test.ts covers the error and the rollback');
+        if (typeof disk === 'string') return t.skip(disk);
+        writeFileSync(join(disk.dir, 'filler'), Buffer.alloc((128 - freeKib) * 1024));
+        const dir = await scanned(t);
+        const r = await run(dir, command, join(disk.dir, 'new.db'), `sim://?timeScale=0.001&${FROZEN}`);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /^bmeter: cannot write the store \S+new\.db: /);
+        assert.match(r.stderr, fault);
+        assert.match(r.stderr, /a new one is not left — free some space.*, or give another --db\n$/);
+        assert.deepEqual(r.ports, [], 'no stick opened');
+        assert.deepEqual(readdirSync(disk.dir), ['filler'], 'no store, lock, -wal or -shm file left');
+      },
+    );
+  }
+}

@@ -219,3 +219,31 @@ test('a scan that finds no meter (exit 3) takes back the folders it made for the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a scan stopped by SIGINT (exit 0) takes back the empty folders it made for the scan file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bmeter-scan-cli-'));
+  try {
+    mkdirSync(join(dir, 'there'));
+    const scan = async (file: string) => {
+      const stop = new AbortController();
+      const r = await runProgram(['scan', '--port', '/dev/ttySIM0', '--scan-file', file], {
+        cwd: dir,
+        simUrl: 'sim://?findAt=9&timeScale=0.001',
+        virtualClock: true,
+        signal: stop.signal,
+        onPort: () => stop.abort(), // Ctrl-C as the stick is being opened
+      });
+      assert.ok(stop.signal.aborted);
+      return r;
+    };
+    const fresh = await scan('new/deeper/bmeter.scan.json');
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.deepEqual(fresh.ports, ['/dev/ttySIM0'], 'the scan had begun');
+    const kept = await scan('there/bmeter.scan.json');
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.deepEqual(readdirSync(dir), ['there'], 'new/deeper gone, the folder from before kept');
+    assert.deepEqual(readdirSync(join(dir, 'there')), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,7 +8,7 @@
  *     index on readings(meter, source, ts_ms) that /api/latest and the backfill's gap check use.
  */
 import { BmeterError } from '../../errors.js';
-import type { Database } from './sqlite.js';
+import { rollback, type Database } from './sqlite.js';
 
 export const MIGRATIONS: readonly string[] = [
   // v0 → v1
@@ -54,7 +54,7 @@ export function migrate(db: Database, path: string, target = SCHEMA_VERSION): vo
       db.exec(`PRAGMA user_version = ${v + 1}`);
       db.exec('COMMIT');
     } catch (err) {
-      db.exec('ROLLBACK');
+      rollback(db);
       throw err;
     }
   }

@@ -20,6 +20,19 @@ export interface Database {
   close(): void;
 }
 
+/**
+ * Ends the transaction a failed statement left open, keeping that statement's error the one to report: on a
+ * full disk or an I/O error SQLite has already rolled the transaction back itself, and a ROLLBACK then throws
+ * "cannot rollback - no transaction is active", which would hide the real cause. Never throws.
+ */
+export function rollback(db: Database): void {
+  try {
+    db.exec('ROLLBACK');
+  } catch {
+    // rolled back already by SQLite (SQLITE_FULL, SQLITE_IOERR…): nothing left to undo
+  }
+}
+
 interface SqliteModule {
   DatabaseSync: new (path: string, options?: { open?: boolean; readOnly?: boolean; timeout?: number }) => Database;
 }

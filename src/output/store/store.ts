@@ -14,11 +14,12 @@ import { READING_FIELDS, type Reading } from '../../meter/reading.js';
 import type { DailyRow, HalfHourRow, JsonPage, ServeStore, StoredReading } from '../../serve/store-port.js';
 import { HISTORY_COLUMNS, type HistoryRecord } from '../../history/slots.js';
 import { assertNotFolder } from '../../fs/not-folder.js';
+import { assertNotSpecialFile } from '../../fs/regular-file.js';
 import { realPath } from '../../fs/real-path.js';
 import { lockStore, type LockOwner } from './lock.js';
 import { filesToBeMade, removeFiles } from './made-files.js';
 import { migrate } from './schema.js';
-import type { Database, SqlValue, Statement } from './sqlite.js';
+import { rollback, type Database, type SqlValue, type Statement } from './sqlite.js';
 
 /** The record fields in their order, with `source` after the timestamp (the table's column order). */
 const READING_COLUMNS = ['timestamp', 'source', ...READING_FIELDS.slice(1)] as const;
@@ -43,19 +44,21 @@ export interface OpenStoreOptions {
  */
 export function openStore(path: string, o: OpenStoreOptions): SqliteStore {
   assertNotFolder(path, '--db');
+  assertNotSpecialFile(path, '--db'); // a device, FIFO or socket: before SQLite writes a -journal beside it
   // The lock and SQLite's own -wal/-shm files are named after the real path, so the same file reached
   // through a symbolic link (or a folder link) is the same store, locked once.
   const real = realPath(path);
   const release = lockStore(real, o.lock);
   try {
     const made = filesToBeMade(path, real);
-    const db = new o.DatabaseSync(real, { timeout: 5000 });
+    let db: Database | undefined;
     try {
+      db = new o.DatabaseSync(real, { timeout: 5000 }); // may fail having made the empty file (an I/O error)
       db.exec('PRAGMA journal_mode = WAL');
       db.exec('PRAGMA synchronous = NORMAL');
       migrate(db, path, o.schemaVersion);
     } catch (err) {
-      db.close();
+      db?.close();
       try {
         removeFiles(made); // e.g. the empty file a full disk left: still under the lock
       } catch {
@@ -121,7 +124,7 @@ export class SqliteStore implements ServeStore {
       }
       this.db.exec('COMMIT');
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      rollback(this.db);
       throw err;
     }
   }
