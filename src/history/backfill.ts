@@ -29,7 +29,8 @@ export interface BackfillOptions extends HistoryRequest {
 
 /**
  * The half-hour backfill: per planned day, oldest first, SetC E5 + Get E2 (+E4), records written
- * as each day comes. Waits once near the meter's midnight so E5/E2 are not split (§8.1).
+ * as each day comes. Waits once near the meter's midnight so E5/E2 are not split (§8.1), or with
+ * `nearMidnight: 'defer'` returns there with `deferredMs`, what it wrote kept.
  */
 export async function backfill(
   ex: Exchange,
@@ -60,6 +61,13 @@ export async function backfill(
       if (o.sink.closed || o.signal.aborted) break;
       progress?.update(i, date);
       const untilSafe = midnightWaitMs(clock, o.clock.now(), guardMs);
+      if (untilSafe > 0 && o.nearMidnight === 'defer') {
+        o.logger.info(
+          { waitMs: untilSafe },
+          "the meter's clock is near midnight: the rest of the half-hour record is fetched after it (§8.1)",
+        );
+        return { days, records, reverse, deferredMs: untilSafe };
+      }
       if (untilSafe > 0 && !waited) {
         waited = true;
         o.logger.info(

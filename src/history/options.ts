@@ -28,6 +28,12 @@ export interface HistoryRequest {
   energyFallback?: EnergyFallback;
   /** Test hook: how long to wait near the meter's midnight (default: the session clock). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Near the meter's midnight (§8.1): `wait` until it has passed (`bmeter history`, default), or `defer`: stop
+   * there with what was written and say in `deferredMs` how long to wait (`bmeter serve`, whose readings must
+   * not wait minutes for the backfill).
+   */
+  nearMidnight?: 'wait' | 'defer';
 }
 
 /** `bmeter history`'s options: the port session and the request. */
@@ -38,4 +44,6 @@ export interface HistorySummary {
   records: number;
   joined: boolean;
   reverse: boolean;
+  /** With `nearMidnight: 'defer'`: stopped before the meter's midnight; the rest can be fetched this many ms later. */
+  deferredMs?: number;
 }

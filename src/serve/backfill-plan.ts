@@ -8,7 +8,8 @@
  *   first new slot's consumption is known.
  * - After a gap in serve's own readings (stick unplugged, meter out of reach): the slots missed
  *   meanwhile, so the outage leaves no hole in half_hours once the link is back.
- * A failed backfill is tried again after `retryMs`, not on every reading.
+ * A failed backfill is tried again after `retryMs`, not on every reading; one stopped near the meter's
+ * midnight (E5/E2 must not straddle it, §8.1) goes on once it has passed, while the readings go on.
  */
 const HALF_HOUR_MS = 30 * 60_000;
 const JST_MS = 9 * 3_600_000;
@@ -17,7 +18,7 @@ export const SETTLE_MS = 60_000;
 /** A failed backfill is tried again this long after (meters out of reach for a while). */
 export const BACKFILL_RETRY_MS = 5 * 60_000;
 
-export type BackfillReason = 'start' | 'new-slot' | 'day-change' | 'gap' | 'retry';
+export type BackfillReason = 'start' | 'new-slot' | 'day-change' | 'gap' | 'retry' | 'after-midnight';
 
 export interface BackfillState {
   /** When the last backfill finished well (epoch ms); undefined before the first. */
@@ -26,6 +27,8 @@ export interface BackfillState {
   failedAt?: number;
   /** A gap in the readings was seen and not backfilled yet. */
   gap?: boolean;
+  /** A backfill stopped near the meter's midnight (§8.1): the rest is due from this instant (epoch ms). */
+  deferredUntil?: number;
 }
 
 /** Why a backfill is due now, or undefined when none is. */
@@ -34,6 +37,7 @@ export function backfillDue(
   nowMs: number,
   retryMs = BACKFILL_RETRY_MS,
 ): BackfillReason | undefined {
+  if (state.deferredUntil !== undefined) return nowMs >= state.deferredUntil ? 'after-midnight' : undefined;
   if (state.failedAt !== undefined) return nowMs - state.failedAt >= retryMs ? 'retry' : undefined;
   if (state.doneAt === undefined) return 'start';
   if (state.gap === true) return 'gap';

@@ -108,16 +108,23 @@ export async function runServe(o: ServeOptions): Promise<ServeSummary> {
         now: o.now,
         ...(o.energyFallback !== undefined && { energyFallback: o.energyFallback }),
         ...request,
+        nearMidnight: 'defer', // readings do not wait minutes for the meter's midnight
       });
       o.health.answeredOnce();
+      delete plan.failedAt;
+      if (done.deferredMs !== undefined) {
+        plan.deferredUntil = o.clock.now() + done.deferredMs;
+        return;
+      }
+      delete plan.deferredUntil;
       o.logger.info({ days: done.days, records: done.records }, 'half-hour record fetched');
       plan.doneAt = o.clock.now();
-      delete plan.failedAt;
       plan.gap = false;
     } catch (err) {
       if (o.signal.aborted) return;
       if (!isBmeterError(err) || ERROR_CODES[err.code] !== 'runtime') throw err;
       plan.failedAt = o.clock.now();
+      delete plan.deferredUntil; // tried again as failures are, not at every reading
       o.logger.warn(`the half-hour record could not be fetched (${err.message}); trying again in a few minutes`);
     }
   };

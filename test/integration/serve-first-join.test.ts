@@ -22,10 +22,10 @@ afterEach(disposeSimRigs);
 const START = Date.parse('2024-05-01T12:10:00+09:00');
 
 /** A rig whose scan file names channel 59 (0x3B), the simulator's default, and serve's options on it. */
-async function serveRig(t: TestContext) {
+async function serveRig(t: TestContext, startMs = START) {
   const clock = new VirtualClock(Date.now());
   t.after(() => clock.stop());
-  const rig = await simMeterRig({}, { startMs: START, rttMs: 1, dirPrefix: 'bmeter-serve-join-', timers: clock });
+  const rig = await simMeterRig({}, { startMs, rttMs: 1, dirPrefix: 'bmeter-serve-join-', timers: clock });
   const memory = memoryStore();
   const abort = new AbortController();
   const options = (over: Partial<ServeOptions> = {}): ServeOptions => ({
@@ -41,7 +41,7 @@ async function serveRig(t: TestContext) {
     health: new Health(clock, 1000),
     ...over,
   });
-  return { rig, memory, abort, options };
+  return { rig, memory, abort, options, clock };
 }
 
 const scanChannel = (rig: SimMeterRig): number =>
@@ -74,4 +74,28 @@ test('serve with a wrong password where the meter answers ends with AUTH naming 
   });
   assert.deepEqual(memory.readings, []);
   assert.equal(scanChannel(rig), 0x3b);
+});
+
+test("serve near the meter's midnight reads on while the half-hour record waits for the day change", async (t) => {
+  const { rig, memory, abort, options, clock } = await serveRig(t, Date.parse('2024-05-01T23:59:30+09:00'));
+  const started = clock.now();
+  let readings = 0;
+  let fiveAfterMs = Infinity;
+  const summary = await runServe(
+    options({
+      onRecord: (record) => {
+        if (record['source'] !== 'poll') return;
+        readings += 1;
+        if (readings === 5) {
+          fiveAfterMs = clock.now() - started;
+          rig.clock.ms = Date.parse('2024-05-02T00:02:00+09:00'); // the meter's day changes
+        }
+        if (memory.slots.size > 0) abort.abort();
+      },
+    }),
+  );
+  // One reading a second: five readings in about five seconds, not after a wait of minutes for the midnight.
+  assert.ok(fiveAfterMs < 15_000, `the fifth reading came ${fiveAfterMs} ms after the start`);
+  assert.equal(summary.sessions, 1);
+  assert.deepEqual([...memory.slots.keys()], ['2024-05-02T00:00:00+09:00'], 'fetched once the day had changed');
 });

@@ -143,6 +143,26 @@ describe('bmeter history against the simulator', () => {
     r.records.forEach((rec, i) => assert.deepEqual(rec, expected(r.stick, MAY1 - DAY + i * HALF, i > 0), `slot ${i}`));
   });
 
+  it("with nearMidnight 'defer' (serve) stops before the meter's midnight instead of waiting, saying how long", async () => {
+    const r = await rig({}, Date.parse('2024-05-01T23:59:30+09:00'));
+    let slept = false;
+    const summary = await runHistory(
+      r.options({
+        days: 2,
+        nearMidnight: 'defer',
+        sleep: async () => {
+          slept = true;
+        },
+      }),
+    );
+    assert.equal(slept, false, 'no wait');
+    assert.deepEqual(r.records, []);
+    assert.equal(summary.days, 0);
+    // The meter's 23:59 plus the guard: past 00:01 of the next day, within three minutes.
+    const deferred = summary.deferredMs ?? 0;
+    assert.ok(deferred > 60_000 && deferred <= 3 * 60_000, `deferred ${deferred} ms`);
+  });
+
   it('ends like a poll on SIGINT/SIGTERM mid-exchange: the days written stay, no error', async (t) => {
     // bmeter and the stick on one virtual time: the 100 ms to the signal and the 200 ms round trip cost no real
     // time, and the signal lands mid-exchange however loaded the machine.

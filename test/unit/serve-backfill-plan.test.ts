@@ -40,3 +40,11 @@ test('a new store asks for --history-days days; a store with half-hours continue
   assert.deepEqual(backfillRequest(undefined, 7), { days: 7 });
   assert.deepEqual(backfillRequest(1714532400000, 7), { sinceMs: 1714532400000 });
 });
+
+test("a backfill stopped near the meter's midnight is due again once that has passed, before a failure's retry", () => {
+  const deferredUntil = at('2024-05-02T00:01:30+09:00');
+  const failedAt = at('2024-05-01T23:59:00+09:00');
+  assert.equal(backfillDue({ deferredUntil, doneAt: failedAt }, at('2024-05-02T00:01:29+09:00')), undefined);
+  assert.equal(backfillDue({ deferredUntil, doneAt: failedAt }, at('2024-05-02T00:01:30+09:00')), 'after-midnight');
+  assert.equal(backfillDue({ deferredUntil, failedAt }, at('2024-05-02T00:01:30+09:00')), 'after-midnight');
+});
