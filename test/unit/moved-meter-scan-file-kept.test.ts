@@ -6,12 +6,12 @@
  * why and what to do, and leaves the file exactly as it was (src/session/recovery.ts recordMove). The real
  * program with the built-in simulator, on virtual time.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, lstatSync, readFileSync, symlinkSync } from 'node:fs';
 import { writeScanFile } from '../../src/scan/scan-file.js';
 import { SIM_SCAN_RESULT } from '../fixtures/scan-result.js';
-import { runProgram } from '../fixtures/run-program.js';
+import { runProgram, type ProgramRun } from '../fixtures/run-program.js';
 import { tempDirFor } from '../e2e/helpers/temp-dir.js';
 
 // The simulated meter's clock stands still at 12:10 Japan time (no half-hourly INF in the way); on channel 40 it
@@ -44,41 +44,32 @@ function oneReading(stdout: string): void {
   assert.equal(typeof (JSON.parse(lines[0] ?? '{}') as { power_w: unknown }).power_w, 'number');
 }
 
-test('poll of a meter that moved, with a read-only scan file: read on the new channel, the file kept as it was', async (t) => {
+/** `args` run against the moved meter with a read-only scan file; checks the file is as it was afterwards. */
+async function withReadOnlyScanFile(t: TestContext, args: string[]): Promise<{ r: ProgramRun; file: string }> {
   const dir = tempDirFor(t);
   const file = dir.file('bmeter.scan.json');
   await writeScanFile(file, SIM_SCAN_RESULT);
   chmodSync(file, 0o444);
   const before = readFileSync(file, 'utf8');
-  const r = await runProgram(['--port', '/dev/ttySIM0', 'poll', '--format', 'json'], {
-    cwd: dir.path,
-    simUrl: MOVED,
-    virtualClock: true,
-  });
+  const r = await runProgram(['--port', '/dev/ttySIM0', ...args], { cwd: dir.path, simUrl: MOVED, virtualClock: true });
+  assert.equal(readFileSync(file, 'utf8'), before);
+  assert.equal(lstatSync(file).mode & 0o777, 0o444);
+  return { r, file };
+}
+
+test('poll of a meter that moved, with a read-only scan file: read on the new channel, the file kept as it was', async (t) => {
+  const { r, file } = await withReadOnlyScanFile(t, ['poll', '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   oneReading(r.stdout);
   const msg = keptWarning(r.stderr, file);
   assert.match(msg, /is read-only \(no write permission\): bmeter does not write to a file made read-only/);
-  assert.equal(readFileSync(file, 'utf8'), before);
-  assert.equal(lstatSync(file).mode & 0o777, 0o444);
 });
 
 test('history of a meter that moved, with a read-only scan file: the day written, the file kept as it was', async (t) => {
-  const dir = tempDirFor(t);
-  const file = dir.file('bmeter.scan.json');
-  await writeScanFile(file, SIM_SCAN_RESULT);
-  chmodSync(file, 0o444);
-  const before = readFileSync(file, 'utf8');
-  const r = await runProgram(['--port', '/dev/ttySIM0', 'history', '--format', 'json'], {
-    cwd: dir.path,
-    simUrl: MOVED,
-    virtualClock: true,
-  });
+  const { r, file } = await withReadOnlyScanFile(t, ['history', '--format', 'json']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 25, r.stderr); // 00:00 … 12:00
   keptWarning(r.stderr, file);
-  assert.equal(readFileSync(file, 'utf8'), before);
-  assert.equal(lstatSync(file).mode & 0o777, 0o444);
 });
 
 test('poll of a meter that moved, with a scan file that is a symbolic link: read there, link and target kept', async (t) => {
