@@ -111,7 +111,7 @@ async function recordMove(path: string, result: ScanResult, logger: Logger): Pro
     logger.warn(
       { ...fields, scanFile: path },
       `${where}: this run uses it there, but scan file ${path} was left as it was, so later runs will scan ` +
-        `again. Why: ${err.message}. Then run \`bmeter scan\` to rewrite it`,
+        `again. Why: ${err.message}. Once it may be written there, \`bmeter scan\` rewrites it`,
     );
     return;
   }

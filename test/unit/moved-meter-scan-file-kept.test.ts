@@ -32,7 +32,7 @@ function keptWarning(stderr: string, file: string): string {
     ),
     line.msg,
   );
-  assert.ok(line.msg.endsWith('. Then run `bmeter scan` to rewrite it'), line.msg);
+  assert.ok(line.msg.endsWith('. Once it may be written there, `bmeter scan` rewrites it'), line.msg);
   assert.doesNotMatch(stderr, /updated/);
   return line.msg;
 }
