@@ -94,27 +94,30 @@ test('history with a wrong password where the meter is exits 4 with the message 
   }
 });
 
-test('history with a wrong password and a meter that moved: found on its new channel, refused there too, exit 4', async () => {
-  const cwd = await scannedDir();
-  try {
-    const r = await runProgram(['--port', '/dev/ttySIM0', 'history'], {
-      cwd,
-      simUrl: MOVED,
-      virtualClock: true,
-      env: WRONG_PASSWORD,
-    });
-    assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /the meter answers on channel 40/);
-    assert.match(
-      r.stderr,
-      /bmeter: SKJOIN failed: EVENT 24 .* \(authentication rejected\) — check the Route-B ID and password .*: a scan of all channels found the meter on its new channel 40, PAN [0-9A-F]+, and it refused the join there too\n$/,
-    );
-    assert.doesNotMatch(r.stderr, /if they worked before/);
-    assert.equal(r.stdout, '');
-  } finally {
-    rmSync(cwd, { recursive: true, force: true });
-  }
-});
+// The same for a one-shot history and an interval poll: one settling of the first join for every command.
+for (const args of [['history'], ['poll', '--interval', '0.3', '--count', '1']]) {
+  test(`${args.join(' ')} with a wrong password and a meter that moved: found on its new channel, refused there too, exit 4`, async () => {
+    const cwd = await scannedDir();
+    try {
+      const r = await runProgram(['--port', '/dev/ttySIM0', ...args], {
+        cwd,
+        simUrl: MOVED,
+        virtualClock: true,
+        env: WRONG_PASSWORD,
+      });
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /the meter answers on channel 40/);
+      assert.match(
+        r.stderr,
+        /bmeter: SKJOIN failed: EVENT 24 .* \(authentication rejected\) — check the Route-B ID and password .*: a scan of all channels found the meter on its new channel 40, PAN [0-9A-F]+, and it refused the join there too\n$/,
+      );
+      assert.doesNotMatch(r.stderr, /if they worked before/);
+      assert.equal(r.stdout, '');
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+}
 
 test('history of a meter that no scan finds ends with the join refusal (AUTH), after one scan and nothing written', async (t) => {
   const clock = new VirtualClock(Date.now());
